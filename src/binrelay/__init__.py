@@ -1,0 +1,1 @@
+"""BIN Relay package."""
