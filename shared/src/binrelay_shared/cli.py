@@ -1,9 +1,117 @@
-"""Commands this package adds to ``binrelay``."""
+"""Operator commands of the shared library: topics, trace, dead letters."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import sys
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import trace
+from .settings import Settings
+
+err = Console(stderr=True)
+
+
+def _fail(message: str, fix: str) -> None:
+    err.print(f"[bold red]error:[/] {message}\n[bold]fix:[/] {fix}")
+    raise typer.Exit(2)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this package's commands to the ``binrelay`` app."""
+    """Add ``topics``, ``trace`` and ``dlq`` to the ``binrelay`` app."""
+    topics_app = typer.Typer(help="Kafka topics of the pipeline.", no_args_is_help=True)
+    dlq_app = typer.Typer(help="Dead letters: list them, put them back.", no_args_is_help=True)
+    app.add_typer(topics_app, name="topics")
+    app.add_typer(dlq_app, name="dlq")
+
+    @topics_app.command("create")
+    def topics_create(
+        zone: Annotated[list[str] | None, typer.Option(help="Police zone ids (repeatable)")] = None,
+    ) -> None:
+        """Create every pipeline topic that is missing (idempotent)."""
+        from aiokafka.errors import KafkaConnectionError
+
+        from .kafka import ensure_topics
+
+        settings = Settings()
+        zones = zone or [settings.zone_id]
+        try:
+            created = asyncio.run(ensure_topics(settings.kafka, zones))
+        except KafkaConnectionError:
+            _fail(f"cannot reach Kafka at {settings.kafka}", "start it (make up) or set BINRELAY_KAFKA")
+        typer.echo(f"{len(created)} topic(s) created" + (f": {', '.join(created)}" if created else ""))
+
+    @app.command("trace")
+    def trace_cmd(
+        report_id: Annotated[str, typer.Argument(help="The report id ingest answered with")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    ) -> None:
+        """Where did my report go? Every topic (and delivery) it reached, with times."""
+        from redis.asyncio import Redis
+        from redis.exceptions import ConnectionError as RedisConnectionError
+
+        settings = Settings()
+
+        async def fetch() -> dict[str, str]:
+            redis = Redis.from_url(settings.redis_url)
+            try:
+                return await trace.read(redis, report_id)
+            finally:
+                await redis.aclose()
+
+        try:
+            seen = asyncio.run(fetch())
+        except RedisConnectionError:
+            _fail(f"cannot reach Redis at {settings.redis_url}", "start it (make up) or set BINRELAY_REDIS_URL")
+        if as_json:
+            typer.echo(json.dumps({"report_id": report_id, "reached": seen}))
+            return
+        if not seen:
+            _fail(
+                f"no trace of report {report_id}",
+                "check the id (ingest's answer holds it); traces expire after "
+                f"{settings.trace_ttl_seconds // 3600} h",
+            )
+        table = Table(title=f"report {report_id}")
+        table.add_column("reached")
+        table.add_column("at (UTC)")
+        for where, at in seen.items():
+            table.add_row(where, at)
+        Console().print(table)
+
+    @dlq_app.command("list")
+    def dlq_list(
+        limit: Annotated[int, typer.Option(help="Most letters to show")] = 50,
+    ) -> None:
+        """Print dead letters (newest last) as JSON lines, raw bytes left out."""
+        from .dlq import read_letters
+
+        settings = Settings()
+        for letter in asyncio.run(read_letters(settings.kafka, limit)):
+            typer.echo(letter.model_dump_json(exclude={"raw"}))
+
+    @dlq_app.command("replay")
+    def dlq_replay(
+        stage: Annotated[str | None, typer.Option(help="Only letters of this stage")] = None,
+        limit: Annotated[int, typer.Option(help="Most letters to replay")] = 1000,
+    ) -> None:
+        """Put dead letters back on the topic they came from (after the cause is fixed)."""
+        from .dlq import replay
+
+        settings = Settings()
+        n = asyncio.run(replay(settings.kafka, stage=stage, limit=limit))
+        typer.echo(f"{n} message(s) replayed")
+
+    @app.command("asyncapi")
+    def asyncapi_cmd() -> None:
+        """Print the AsyncAPI document of the events (for police zones building consumers)."""
+        from .asyncapi import document
+
+        json.dump(document(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+

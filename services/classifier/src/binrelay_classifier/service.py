@@ -1,0 +1,58 @@
+"""The classifier service: ReportReceived → classify (pure) → ReportClassified.
+
+Thin shell: decoding, batching, dead letters and commits live in :mod:`binrelay_shared.stage`.
+"""
+
+from __future__ import annotations
+
+from binrelay_shared import topics
+from binrelay_shared.events import ReportClassified, ReportReceived, utcnow
+from binrelay_shared.runtime import Runtime, run_stage_service
+from binrelay_shared.stage import Out, Stage
+
+from .classify import classify_batch
+
+NAME = "classifier"
+
+
+async def process(events: list[ReportReceived]) -> list[list[Out]]:
+    """Classify a batch; one ReportClassified per report."""
+    verdicts = classify_batch([e.report for e in events])
+    now = utcnow()
+    return [
+        [
+            Out(
+                topics.REPORTS_CLASSIFIED,
+                ReportClassified(
+                    report_id=e.report_id,
+                    network_id=e.network_id,
+                    zone_id=e.zone_id,
+                    trace_id=e.trace_id,
+                    stamps=e.stamps.model_copy(update={"classified": now}),
+                    report=e.report,
+                    classification=verdict,
+                ),
+            )
+        ]
+        for e, verdict in zip(events, verdicts, strict=True)
+    ]
+
+
+def build(runtime: Runtime) -> Stage[ReportReceived]:
+    return Stage(
+        name=NAME,
+        input_topic=topics.REPORTS_RECEIVED,
+        model=ReportReceived,
+        process=process,
+        metrics=runtime.stage_metrics(),
+        redis=runtime.redis,
+        trace_ttl_seconds=runtime.settings.trace_ttl_seconds,
+    )
+
+
+def main() -> None:
+    run_stage_service(NAME, build)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Entry point of the ingest process: the HTTP API under uvicorn, metrics on their own port."""
+
+from __future__ import annotations
+
+import uvicorn
+from prometheus_client import CollectorRegistry
+
+from binrelay_shared.logging import configure_logging, get_logger
+from binrelay_shared.metrics import serve_metrics
+from binrelay_shared.settings import Settings
+
+from .app import create_app
+
+
+def main() -> None:
+    settings = Settings()
+    configure_logging("ingest", settings.log_level, settings.log_json)
+    registry = CollectorRegistry()
+    serve_metrics(registry, settings.metrics_port)
+    app = create_app(settings, registry=registry)
+    get_logger(__name__).info("starting", http=f"{settings.http_host}:{settings.http_port}")
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        loop="uvloop",
+        http="httptools",
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""The privacy-filter service: ReportClassified → renderings per audience → ReportCleared.
+
+Thin shell around the pure :func:`binrelay_privacy.clear.clear_report`.
+"""
+
+from __future__ import annotations
+
+from binrelay_shared import topics
+from binrelay_shared.events import ReportClassified, ReportCleared, utcnow
+from binrelay_shared.runtime import Runtime, run_stage_service
+from binrelay_shared.stage import Out, Stage
+
+from .clear import clear_report
+
+NAME = "privacy-filter"
+
+
+async def process(events: list[ReportClassified]) -> list[list[Out]]:
+    """Clear a batch; one ReportCleared per report."""
+    now = utcnow()
+    result: list[list[Out]] = []
+    for e in events:
+        findings, renderings, computed = clear_report(e.report, e.classification)
+        cleared = ReportCleared(
+            report_id=e.report_id,
+            network_id=e.network_id,
+            zone_id=e.zone_id,
+            trace_id=e.trace_id,
+            stamps=e.stamps.model_copy(update={"cleared": now}),
+            report=e.report,
+            classification=e.classification,
+            findings=findings,
+            renderings=renderings,
+            computed=computed,
+        )
+        result.append([Out(topics.REPORTS_CLEARED, cleared)])
+    return result
+
+
+def build(runtime: Runtime) -> Stage[ReportClassified]:
+    return Stage(
+        name=NAME,
+        input_topic=topics.REPORTS_CLASSIFIED,
+        model=ReportClassified,
+        process=process,
+        metrics=runtime.stage_metrics(),
+        redis=runtime.redis,
+        trace_ttl_seconds=runtime.settings.trace_ttl_seconds,
+    )
+
+
+def main() -> None:
+    run_stage_service(NAME, build)
+
+
+if __name__ == "__main__":
+    main()

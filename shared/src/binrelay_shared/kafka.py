@@ -1,0 +1,64 @@
+"""Kafka plumbing shared by the services: the broker, and idempotent topic creation."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
+from faststream.kafka import KafkaBroker
+
+from . import topics
+from .logging import get_logger
+
+log = get_logger(__name__)
+
+
+def make_broker(bootstrap: str, client_id: str) -> KafkaBroker:
+    """A faststream broker tuned for the pipeline: acks from the leader, lz4-free, small linger.
+
+    ``linger_ms`` lets a batch handler's publishes (sent without awaiting each acknowledgement)
+    share producer batches; it is short enough that an urgent report does not notice it.
+    """
+    return KafkaBroker(
+        bootstrap.split(","),
+        client_id=client_id,
+        linger_ms=2,
+        acks=1,
+        max_batch_size=1024 * 1024,
+        enable_idempotence=False,
+        logger=None,
+        graceful_timeout=10.0,
+    )
+
+
+async def ensure_topics(bootstrap: str, zones: list[str], partitions: int = topics.PARTITIONS) -> list[str]:
+    """Create every pipeline topic that does not exist yet; return the names created."""
+    wanted = topics.all_topics(zones)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap.split(","), client_id="binrelay-admin")
+    for attempt in range(30):
+        try:
+            await admin.start()
+            break
+        except KafkaConnectionError:
+            if attempt == 29:
+                raise
+            await asyncio.sleep(1)
+    try:
+        existing = set(await admin.list_topics())
+        new = [
+            NewTopic(name=name, num_partitions=partitions, replication_factor=1, topic_configs=config)
+            for name, config in wanted.items()
+            if name not in existing
+        ]
+        if new:
+            try:
+                await admin.create_topics(new)
+            except TopicAlreadyExistsError:
+                pass  # another process created them between list and create: fine
+        created = [t.name for t in new]
+        if created:
+            log.info("topics created", topics=created)
+        return created
+    finally:
+        await admin.close()

@@ -1,0 +1,72 @@
+"""Running a stage service as its own process: settings, logging, metrics, broker, Redis."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from faststream import FastStream
+from faststream.kafka import KafkaBroker
+from prometheus_client import CollectorRegistry
+from redis.asyncio import Redis
+
+from .kafka import make_broker
+from .logging import configure_logging, get_logger
+from .metrics import StageMetrics, serve_metrics
+from .settings import Settings
+from .stage import Stage
+
+
+@dataclass
+class Runtime:
+    """What a service's ``build`` function gets to assemble its stage from."""
+
+    name: str
+    settings: Settings
+    registry: CollectorRegistry
+    broker: KafkaBroker
+    redis: Redis
+
+    def stage_metrics(self) -> StageMetrics:
+        return StageMetrics(self.registry, self.name)
+
+
+def make_runtime(name: str, settings: Settings | None = None) -> Runtime:
+    """Build the runtime of service ``name`` (nothing is connected yet)."""
+    settings = settings or Settings()
+    return Runtime(
+        name=name,
+        settings=settings,
+        registry=CollectorRegistry(),
+        broker=make_broker(settings.kafka, f"binrelay-{name}"),
+        redis=Redis.from_url(settings.redis_url),
+    )
+
+
+def build_app(runtime: Runtime, build: Callable[[Runtime], Stage]) -> FastStream:
+    """The faststream app of a stage service (subscribers attached, not started)."""
+    stage = build(runtime)
+    stage.attach(
+        runtime.broker,
+        max_records=runtime.settings.batch_max_records,
+        batch_timeout_ms=runtime.settings.batch_timeout_ms,
+    )
+    app = FastStream(runtime.broker)
+
+    @app.after_shutdown
+    async def _close_redis() -> None:
+        await runtime.redis.aclose()
+
+    return app
+
+
+def run_stage_service(name: str, build: Callable[[Runtime], Stage]) -> None:
+    """Entry point of a stage service process: run until SIGINT/SIGTERM."""
+    settings = Settings()
+    configure_logging(name, settings.log_level, settings.log_json)
+    runtime = make_runtime(name, settings)
+    serve_metrics(runtime.registry, settings.metrics_port)
+    app = build_app(runtime, build)
+    get_logger(__name__).info("starting", kafka=settings.kafka, metrics_port=settings.metrics_port)
+    asyncio.run(app.run())

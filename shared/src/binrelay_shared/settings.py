@@ -1,0 +1,34 @@
+"""Settings from environment variables, all prefixed ``BINRELAY_`` (e.g. ``BINRELAY_KAFKA``).
+
+Every service reads the same :class:`Settings`; a service ignores what it does not use.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "BINRELAY_"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration of a BIN Relay process."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
+
+    kafka: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers, comma-separated")
+    redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis URL")
+    zone_id: str = Field("5339", description="Police zone served when a report names none")
+    networks_dir: Path = Field(Path("deploy/networks"), description="Communication plans (YAML)")
+    attachments_dir: Path = Field(Path(".run/attachments"), description="Attachment store root")
+    log_level: str = Field("INFO", description="Log level")
+    log_json: bool | None = Field(None, description="JSON logs; default: JSON unless on a TTY")
+    metrics_port: int | None = Field(None, description="Port of the /metrics endpoint (None: off)")
+    http_host: str = Field("127.0.0.1", description="Ingest HTTP bind address")
+    http_port: int = Field(8080, description="Ingest HTTP port")
+    max_body_bytes: int = Field(64 * 1024, description="Largest accepted HTTP request body")
+    batch_max_records: int = Field(500, description="Most records a stage takes in one batch")
+    batch_timeout_ms: int = Field(10, description="Longest a stage polls when nothing is waiting")
+    trace_ttl_seconds: int = Field(7 * 24 * 3600, description="How long trace records are kept")

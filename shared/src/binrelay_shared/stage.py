@@ -1,0 +1,233 @@
+"""A pipeline stage: consume a batch, decode, call a pure function, publish, then commit.
+
+This is the thin shell every consuming service shares (DESIGN §6-7):
+
+* **batches** — one ``getmany`` worth of records at a time; ``getmany`` returns as soon as
+  anything is there, so an urgent report never waits for a batch to fill;
+* **total** — a record that fails to decode or validate, or whose processing raises, goes to
+  ``bin.dlq.v1`` with the reason and the batch goes on (a batch handler that raises would be
+  redelivered forever);
+* **publish, then commit** — outputs are sent without awaiting each acknowledgement and awaited
+  once per batch; only when all are acknowledged does faststream commit the offsets
+  (``AckPolicy.NACK_ON_ERROR``). If publishing fails the batch is rewound and retried, so a
+  report is never lost (at-least-once; downstream dedups by report id);
+* **trace** — the topics each report reached are recorded in Redis once per batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from aiokafka import ConsumerRecord
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from pydantic import BaseModel
+from redis.asyncio import Redis
+
+from . import topics, trace
+from .codec import decode, encode
+from .deadletter import dead_letter
+from .events import DeadLetter, Envelope, utcnow
+from .logging import bind_report, get_logger
+from .metrics import StageMetrics
+
+log = get_logger(__name__)
+
+E = TypeVar("E", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class Out:
+    """One message a stage wants published."""
+
+    topic: str
+    event: BaseModel
+    key: str | None = None
+
+
+class Publisher(Protocol):
+    """Sends bytes to a topic without waiting; returns something awaitable or None."""
+
+    async def __call__(self, topic: str, value: bytes, key: bytes | None) -> Any: ...
+
+
+def broker_publisher(broker: KafkaBroker) -> Publisher:
+    """Publish through a faststream broker with ``no_confirm`` (awaited once per batch)."""
+
+    async def publish(topic: str, value: bytes, key: bytes | None) -> Any:
+        return await broker.publish(
+            value, topic, key=key, headers={"content-type": "application/json"}, no_confirm=True
+        )
+
+    return publish
+
+
+def _key_of(event: BaseModel, explicit: str | None) -> bytes | None:
+    if explicit is not None:
+        return explicit.encode()
+    network = getattr(event, "network_id", None)
+    return network.encode() if network else None
+
+
+class Stage(Generic[E]):
+    """A consuming stage: ``name`` reads ``input_topic`` as ``model`` and runs ``process``."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        input_topic: str,
+        model: type[E],
+        process: Callable[[list[E]], Awaitable[list[list[Out]]]],
+        metrics: StageMetrics,
+        redis: Redis | None = None,
+        trace_ttl_seconds: int = 7 * 24 * 3600,
+    ) -> None:
+        self.name = name
+        self.input_topic = input_topic
+        self.model = model
+        self.process = process
+        self.metrics = metrics
+        self.redis = redis
+        self.trace_ttl_seconds = trace_ttl_seconds
+        self.publish: Publisher | None = None
+
+    # -- wiring -------------------------------------------------------------------------------
+
+    def attach(self, broker: KafkaBroker, *, max_records: int = 500, batch_timeout_ms: int = 10) -> None:
+        """Subscribe this stage to its input topic on ``broker`` (consumer group = stage name)."""
+        self.publish = broker_publisher(broker)
+
+        async def _decoder(msg: Any) -> Any:
+            # The stage decodes each record itself, so a bad one cannot fail the whole batch.
+            return None
+
+        @broker.subscriber(
+            self.input_topic,
+            group_id=f"binrelay-{self.name}",
+            batch=True,
+            max_records=max_records,
+            batch_timeout_ms=batch_timeout_ms,
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            auto_offset_reset="earliest",
+            decoder=_decoder,
+            title=f"{self.name}:{self.input_topic}",
+        )
+        async def handle(body: Any, msg: KafkaMessage) -> None:
+            records: Sequence[ConsumerRecord[bytes, bytes]] = msg.raw_message
+            await self.handle_records(records)
+
+    # -- the work -----------------------------------------------------------------------------
+
+    async def handle_records(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
+        """Process one batch of raw records; raises only if publishing fails (then: retry)."""
+        if not records:
+            return
+        started = time.perf_counter()
+        self.metrics.messages_in.labels(self.name).inc(len(records))
+        self.metrics.batch_size.labels(self.name).observe(len(records))
+
+        letters: list[DeadLetter] = []
+        valid: list[tuple[ConsumerRecord[bytes, bytes], E]] = []
+        for rec in records:
+            try:
+                valid.append((rec, decode(self.model, rec.value or b"")))
+            except Exception as exc:
+                letters.append(self._letter(rec, exc))
+
+        outs: list[Out] = []
+        if valid:
+            events = [ev for _, ev in valid]
+            try:
+                results = await self.process(events)
+                if len(results) != len(events):
+                    raise RuntimeError("process returned a result count unlike its input")
+                for r in results:
+                    outs.extend(r)
+            except Exception:
+                # Find the culprit(s): redo one at a time, dead-letter what still fails.
+                outs = []
+                for rec, ev in valid:
+                    try:
+                        outs.extend((await self.process([ev]))[0])
+                    except Exception as exc:
+                        rid = getattr(ev, "report_id", None)
+                        with bind_report(rid):
+                            log.warning("processing failed", stage=self.name, error=type(exc).__name__)
+                        letters.append(self._letter(rec, exc, report_id=rid))
+
+        for letter in letters:
+            self.metrics.dead_letters.labels(self.name, letter.reason).inc()
+            with bind_report(letter.report_id):
+                log.warning(
+                    "dead-lettered",
+                    stage=self.name,
+                    reason=letter.reason,
+                    error=letter.error,
+                    partition=letter.partition,
+                    offset=letter.offset,
+                )
+            outs.append(Out(topics.DLQ, letter, key=letter.key))
+
+        await self._publish_all(outs)
+        await self._record_trace(outs)
+        self.metrics.batch_seconds.labels(self.name).observe(time.perf_counter() - started)
+
+    def _letter(
+        self, rec: ConsumerRecord[bytes, bytes], exc: BaseException, report_id: str | None = None
+    ) -> DeadLetter:
+        return dead_letter(
+            stage=self.name,
+            exc=exc,
+            raw=rec.value,
+            source_topic=rec.topic,
+            partition=rec.partition,
+            offset=rec.offset,
+            key=rec.key,
+            report_id=report_id,
+        )
+
+    async def _publish_all(self, outs: list[Out]) -> None:
+        assert self.publish is not None, "attach() the stage to a broker first"
+        pending = []
+        now = utcnow()
+        for out in outs:
+            pending.append(await self.publish(out.topic, encode(out.event), _key_of(out.event, out.key)))
+            self.metrics.messages_out.labels(self.name, _topic_kind(out.topic)).inc()
+            if isinstance(out.event, Envelope):
+                urgency = getattr(getattr(out.event, "classification", None), "urgency", None)
+                if urgency is not None:
+                    self.metrics.stage_latency.labels(self.name, urgency.value).observe(
+                        (now - out.event.stamps.received).total_seconds()
+                    )
+        futures = [p for p in pending if asyncio.isfuture(p) or asyncio.iscoroutine(p)]
+        if futures:
+            await asyncio.gather(*futures)
+
+    async def _record_trace(self, outs: list[Out]) -> None:
+        if self.redis is None:
+            return
+        now = utcnow()
+        entries = [
+            (rid, out.topic, now)
+            for out in outs
+            if (rid := getattr(out.event, "report_id", None))
+        ]
+        try:
+            await trace.record(self.redis, entries, self.trace_ttl_seconds)
+        except Exception as exc:  # the trace is a convenience: never block the pipeline on it
+            log.warning("trace not recorded", stage=self.name, error=type(exc).__name__)
+
+
+def _topic_kind(topic: str) -> str:
+    """Bounded label for a topic: dispatch and outbox topics collapse to their family."""
+    if topic.startswith("bin.dispatch."):
+        return "bin.dispatch"
+    if topic.startswith("bin.outbox."):
+        return topic.rsplit(".", 1)[0]
+    return topic
