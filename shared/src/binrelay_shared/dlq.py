@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from . import topics
 from .deadletter import raw_bytes
 from .events import DeadLetter
+from .kafka import partitions
 
 
 async def read_letters(bootstrap: str, limit: int) -> list[DeadLetter]:
@@ -14,7 +15,7 @@ async def read_letters(bootstrap: str, limit: int) -> list[DeadLetter]:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap.split(","), enable_auto_commit=False)
     await consumer.start()
     try:
-        parts = [TopicPartition(topics.DLQ, p) for p in (consumer.partitions_for_topic(topics.DLQ) or set())]
+        parts = await partitions(consumer, topics.DLQ)
         if not parts:
             return []
         consumer.assign(parts)

@@ -1,0 +1,48 @@
+# BIN Relay — the two commands: `make up` and `make test`. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+
+help:
+	@echo "make up     start Kafka, Redis and the four services (local, no Docker)"
+	@echo "make down   stop everything make up started"
+	@echo "make test   install what is needed and run the whole test suite"
+	@echo "make lint   ruff + mypy"
+	@echo "make bench  run the benchmarks in bench/"
+
+# --- installation: everything the project needs, idempotent -------------------------------------
+$(UV):
+	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+
+.venv/.synced: pyproject.toml uv.lock shared/pyproject.toml $(wildcard services/*/pyproject.toml) | $(UV)
+	$(UV) sync --frozen --all-packages
+	touch $@
+
+venv: .venv/.synced
+
+sysdeps:
+	@deploy/local/sysdeps.sh
+
+# --- the main job ------------------------------------------------------------------------------
+up: venv sysdeps
+	deploy/local/stack.sh up
+
+down:
+	deploy/local/stack.sh down
+
+status:
+	deploy/local/stack.sh status
+
+# --- tests -------------------------------------------------------------------------------------
+lint: venv
+	.venv/bin/ruff check .
+	.venv/bin/mypy
+
+test: venv sysdeps lint
+	.venv/bin/pytest -p no:cacheprovider; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; exit $$rc
+
+bench: venv sysdeps
+	.venv/bin/python bench/run.py
+
+.PHONY: help venv sysdeps up down status lint test bench

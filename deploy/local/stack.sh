@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The whole local stack without Docker: Kafka, Redis, topics, and the four services.
+#
+#   deploy/local/stack.sh up|down|status
+#
+# Services run in the background; pids in .run/pids/, logs in .run/logs/<service>.log.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cd "$repo"
+RUN="$repo/.run"
+PIDS="$RUN/pids"
+LOGS="$RUN/logs"
+BIN="$repo/.venv/bin"
+export BINRELAY_KAFKA=${BINRELAY_KAFKA:-127.0.0.1:${KAFKA_PORT:-9092}}
+export BINRELAY_REDIS_URL=${BINRELAY_REDIS_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}/0}
+export BINRELAY_HTTP_PORT=${BINRELAY_HTTP_PORT:-8080}
+export BINRELAY_LOG_JSON=true
+
+# service name, metrics port
+SERVICES=("ingest 9101" "classifier 9102" "privacy-filter 9103" "dispatcher 9104")
+
+running() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
+
+up() {
+  local t0=$SECONDS
+  mkdir -p "$PIDS" "$LOGS"
+  "$here/kafka.sh" start
+  "$here/redis.sh" start
+  "$BIN/binrelay" topics create >/dev/null
+  for entry in "${SERVICES[@]}"; do
+    set -- $entry
+    if running "$1"; then echo "$1: already running"; continue; fi
+    BINRELAY_METRICS_PORT=$2 nohup "$BIN/binrelay-$1" >>"$LOGS/$1.log" 2>&1 </dev/null &
+    echo $! >"$PIDS/$1.pid"
+  done
+  for _ in $(seq 1 150); do
+    curl -fsS "http://127.0.0.1:$BINRELAY_HTTP_PORT/healthz" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  for entry in "${SERVICES[@]}"; do
+    set -- $entry
+    running "$1" || { echo "$1 failed to start; last lines of $LOGS/$1.log:" >&2; tail -20 "$LOGS/$1.log" >&2; exit 1; }
+  done
+  cat <<MSG
+
+BIN Relay is up ($((SECONDS - t0)) s).
+  ingest API     http://127.0.0.1:$BINRELAY_HTTP_PORT/v1/reports   (OpenAPI: http://127.0.0.1:$BINRELAY_HTTP_PORT/docs)
+  metrics        http://127.0.0.1:9101/metrics (ingest)  :9102 (classifier)  :9103 (privacy-filter)  :9104 (dispatcher)
+  Kafka          $BINRELAY_KAFKA        Redis  $BINRELAY_REDIS_URL
+  logs           $LOGS/
+
+Post a first report, then see where it went:
+
+  id=\$(curl -s -X POST http://127.0.0.1:$BINRELAY_HTTP_PORT/v1/reports -H 'content-type: application/json' \\
+    -d '{"text":"Verdachte man kijkt in autos, Grote Zavel","reporter":{"ref":"demo-1"},"network":"zavel"}' \\
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["report_id"])'); echo \$id
+  sleep 1; .venv/bin/binrelay trace \$id
+
+The police zone's feed: kcat -b $BINRELAY_KAFKA -t bin.dispatch.5339.v1 -C -o beginning -e
+Stop everything: make down
+MSG
+}
+
+down() {
+  for entry in "${SERVICES[@]}"; do
+    set -- $entry
+    if running "$1"; then kill "$(cat "$PIDS/$1.pid")"; fi
+  done
+  for entry in "${SERVICES[@]}"; do
+    set -- $entry
+    for _ in $(seq 1 100); do running "$1" || break; sleep 0.1; done
+    running "$1" && kill -9 "$(cat "$PIDS/$1.pid")"
+    rm -f "$PIDS/$1.pid"
+  done
+  "$here/redis.sh" stop
+  "$here/kafka.sh" stop
+}
+
+status() {
+  "$here/kafka.sh" status || true
+  "$here/redis.sh" status || true
+  for entry in "${SERVICES[@]}"; do
+    set -- $entry
+    if running "$1"; then echo "$1: running (pid $(cat "$PIDS/$1.pid"))"; else echo "$1: stopped"; fi
+  done
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,114 @@
+"""Fixtures shared by every test tier.
+
+The real parts (Kafka, Redis) are started once per test session on free loopback ports with
+their own data directories, so a developer's `make up` stack and parallel test runs never
+collide. Kafka comes from testcontainers when a Docker engine is reachable, and from the
+project's own script (deploy/local/kafka.sh: Apache Kafka jars from Maven Central) otherwise.
+Set BINRELAY_TEST_KAFKA / BINRELAY_TEST_REDIS_URL to use servers that are already running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from binrelay_shared.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+LOCAL = REPO / "deploy" / "local"
+TEST_ZONE = "5339"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _docker_available() -> bool:
+    if not shutil.which("docker"):
+        return False
+    try:
+        return subprocess.run(["docker", "info"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Bootstrap address of a real Kafka broker with the pipeline's topics created."""
+    from binrelay_shared.kafka import ensure_topics
+
+    given = os.environ.get("BINRELAY_TEST_KAFKA")
+    if given:
+        asyncio.run(ensure_topics(given, [TEST_ZONE]))
+        yield given
+        return
+    if _docker_available():
+        from testcontainers.kafka import KafkaContainer
+
+        with KafkaContainer().with_kraft() as container:
+            bootstrap = container.get_bootstrap_server()
+            asyncio.run(ensure_topics(bootstrap, [TEST_ZONE]))
+            yield bootstrap
+        return
+    port = free_port()
+    env = {
+        **os.environ,
+        "KAFKA_PORT": str(port),
+        "KAFKA_CTRL_PORT": str(free_port()),
+        "KAFKA_DATA_DIR": str(tmp_path_factory.mktemp("kafka")),
+    }
+    subprocess.run([str(LOCAL / "kafka.sh"), "start"], env=env, check=True)
+    bootstrap = f"127.0.0.1:{port}"
+    try:
+        asyncio.run(ensure_topics(bootstrap, [TEST_ZONE]))
+        yield bootstrap
+    finally:
+        subprocess.run([str(LOCAL / "kafka.sh"), "stop"], env=env, check=False)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a real Redis server (Debian's redis-server) for this test session."""
+    given = os.environ.get("BINRELAY_TEST_REDIS_URL")
+    if given:
+        yield given
+        return
+    port = free_port()
+    env = {**os.environ, "REDIS_PORT": str(port), "REDIS_DATA_DIR": str(tmp_path_factory.mktemp("redis"))}
+    subprocess.run([str(LOCAL / "redis.sh"), "start"], env=env, check=True)
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        subprocess.run([str(LOCAL / "redis.sh"), "stop"], env=env, check=False)
+
+
+@pytest.fixture(scope="session")
+def settings(kafka_bootstrap: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings pointing at the session's real Kafka and Redis."""
+    return Settings(
+        kafka=kafka_bootstrap,
+        redis_url=redis_url,
+        zone_id=TEST_ZONE,
+        attachments_dir=tmp_path_factory.mktemp("attachments"),
+        networks_dir=REPO / "deploy" / "networks",
+        log_json=True,
+    )
+
+
+@pytest.fixture
+async def redis_client(redis_url: str) -> AsyncIterator[object]:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(redis_url)
+    yield client
+    await client.aclose()

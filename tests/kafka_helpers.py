@@ -1,0 +1,79 @@
+"""Test helpers that talk to a real Kafka broker with plain aiokafka (no project code)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from binrelay_shared.kafka import partitions
+
+
+async def produce(bootstrap: str, topic: str, values: list[bytes], key: bytes | None = None) -> None:
+    """Send raw bytes to a topic and wait until the broker has them."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    await producer.start()
+    try:
+        for value in values:
+            await producer.send_and_wait(topic, value, key=key)
+    finally:
+        await producer.stop()
+
+
+class TopicReader:
+    """Reads a topic from its current end (call ``start`` before causing the messages)."""
+
+    def __init__(self, bootstrap: str, topic: str) -> None:
+        self.bootstrap = bootstrap
+        self.topic = topic
+        self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+        self.seen: list[dict[str, Any]] = []
+
+    async def start(self, from_beginning: bool = False) -> TopicReader:
+        await self.consumer.start()
+        parts = await partitions(self.consumer, self.topic)
+        if not parts:
+            await self.consumer.stop()
+            raise AssertionError(f"topic {self.topic} does not exist")
+        self.consumer.assign(parts)
+        if from_beginning:
+            await self.consumer.seek_to_beginning(*parts)
+        else:
+            await self.consumer.seek_to_end(*parts)
+            for tp in parts:  # resolve the lazy seek now, before anything is produced
+                await self.consumer.position(tp)
+        return self
+
+    async def wait_for(
+        self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 20.0, count: int = 1
+    ) -> list[dict[str, Any]]:
+        """Messages (decoded JSON) matching ``predicate``, once ``count`` have arrived."""
+        deadline = time.monotonic() + timeout
+        while True:
+            matched = [m for m in self.seen if predicate(m)]
+            if len(matched) >= count:
+                return matched
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(
+                    f"{len(matched)}/{count} matching message(s) on {self.topic} after {timeout}s "
+                    f"({len(self.seen)} seen)"
+                )
+            batch = await self.consumer.getmany(timeout_ms=int(min(remaining, 0.5) * 1000))
+            for records in batch.values():
+                for rec in records:
+                    try:
+                        self.seen.append(orjson.loads(rec.value or b"null"))
+                    except orjson.JSONDecodeError:
+                        self.seen.append({"__raw__": rec.value})
+
+    async def stop(self) -> None:
+        await self.consumer.stop()
+
+
+async def settle(seconds: float = 0.2) -> None:
+    await asyncio.sleep(seconds)

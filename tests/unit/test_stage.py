@@ -1,0 +1,68 @@
+"""The stage shell on faststream's in-memory TestKafkaBroker: decode → call → publish, dead letters."""
+
+from __future__ import annotations
+
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+from prometheus_client import CollectorRegistry
+
+from binrelay_shared import topics
+from binrelay_shared.codec import encode
+from binrelay_shared.events import Report, Reporter, ReportReceived, Stamps, utcnow
+from binrelay_shared.metrics import StageMetrics
+from binrelay_shared.stage import Out, Stage
+
+
+def _event(report_id: str, text: str = "Inbraak bezig") -> ReportReceived:
+    return ReportReceived(
+        report_id=report_id,
+        network_id="meudon",
+        zone_id="5339",
+        trace_id="t",
+        stamps=Stamps(received=utcnow()),
+        report=Report(text=text, reporter=Reporter(ref="m-1")),
+    )
+
+
+async def test_a_stage_publishes_one_output_per_input_and_dead_letters_the_rest() -> None:
+    """Given a stage whose work fails on one report,
+    when a batch holds a good report, garbage and the failing report,
+    then the good one is published and the two others are dead-lettered with their reasons."""
+    broker = KafkaBroker()
+    registry = CollectorRegistry()
+
+    async def process(events: list[ReportReceived]) -> list[list[Out]]:
+        if any(e.report.text == "boom" for e in events):
+            raise ValueError("boom")
+        return [[Out("bin.test.out", e)] for e in events]
+
+    stage = Stage(
+        name="test",
+        input_topic=topics.REPORTS_RECEIVED,
+        model=ReportReceived,
+        process=process,
+        metrics=StageMetrics(registry, "test"),
+    )
+    stage.attach(broker)
+    outputs: list[dict[str, object]] = []
+    letters: list[dict[str, object]] = []
+
+    @broker.subscriber("bin.test.out")
+    async def sink(body: dict[str, object]) -> None:
+        outputs.append(body)
+
+    @broker.subscriber(topics.DLQ)
+    async def dlq(body: dict[str, object]) -> None:
+        letters.append(body)
+
+    async with TestKafkaBroker(broker) as br:
+        await br.publish_batch(
+            encode(_event("good")), b"garbage", encode(_event("bad", text="boom")), topic=topics.REPORTS_RECEIVED
+        )
+
+    assert [o["report_id"] for o in outputs] == ["good"]
+    assert sorted((x["reason"], x["report_id"]) for x in letters) == [
+        ("decode_error", None),
+        ("processing_error", "bad"),
+    ]
+    assert registry.get_sample_value("binrelay_dead_letters_total", {"stage": "test", "reason": "decode_error"}) == 1
+    assert registry.get_sample_value("binrelay_messages_in_total", {"stage": "test"}) == 3
