@@ -319,6 +319,30 @@ class DeliveryOutcome(Envelope):
     at: datetime = Field(default_factory=utcnow)
 
 
+class ResponseKind(StrEnum):
+    """What a coordinator or officer answered to a delivery."""
+
+    acknowledge = "acknowledge"
+    approve = "approve"
+    reject = "reject"
+
+
+class Response(Model):
+    """A human's answer about a report: an acknowledgement ("OK" by SMS or chat, a signed link)
+    or an approval decision (``binrelay approve``). Topic ``bin.responses.v1``; the dispatcher
+    consumes it to stop escalations and release held messages."""
+
+    schema_version: int = SCHEMA_VERSION
+    event: Literal["response"] = "response"
+    report_id: str
+    network_id: str | None = None
+    responder_id: str
+    """Member id of the coordinator / officer (never a phone number or address)."""
+    kind: ResponseKind
+    via: Channel | Literal["cli", "link"]
+    at: datetime = Field(default_factory=utcnow)
+
+
 class DeadLetter(Model):
     """A message a stage could not process, with the reason. Topic ``bin.dlq.v1``.
 

@@ -11,6 +11,7 @@ REPORTS_RECEIVED = "bin.reports.received.v1"
 REPORTS_CLASSIFIED = "bin.reports.classified.v1"
 REPORTS_CLEARED = "bin.reports.cleared.v1"
 DELIVERIES = "bin.deliveries.v1"
+RESPONSES = "bin.responses.v1"
 DLQ = "bin.dlq.v1"
 
 PARTITIONS = 3
@@ -38,6 +39,7 @@ def all_topics(zones: list[str]) -> dict[str, dict[str, str]]:
         REPORTS_CLASSIFIED: short,
         REPORTS_CLEARED: short,
         DELIVERIES: {},
+        RESPONSES: {},
         DLQ: {},
     }
     for zone in zones:
