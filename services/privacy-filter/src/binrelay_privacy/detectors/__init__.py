@@ -1,0 +1,43 @@
+"""All detectors, merged: :func:`find` returns non-overlapping findings in text order.
+
+When two detectors claim overlapping text, the more certain one wins: checksum-validated kinds
+(IBAN, national number) and e-mail first, then phone numbers (validated against numbering plans),
+plates, names. Between equals, the longer span wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from binrelay_privacy.detectors import emails, iban, names, national_number, phones, plates
+from binrelay_privacy.detectors.base import Hit
+
+KINDS = ("plate", "phone", "email", "iban", "national_number", "name")
+_PRIORITY = {"email": 0, "iban": 1, "national_number": 2, "phone": 3, "plate": 4, "name": 5}
+
+__all__ = ["KINDS", "Hit", "find"]
+
+
+def _resolve(hits: Iterable[Hit]) -> list[Hit]:
+    ranked = sorted(hits, key=lambda h: (_PRIORITY.get(h.kind, 9), -(h.end - h.start), h.start))
+    chosen: list[Hit] = []
+    for hit in ranked:
+        if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
+            chosen.append(hit)
+    chosen.sort(key=lambda h: h.start)
+    return chosen
+
+
+def find(text: str, known_names: Iterable[str] = ()) -> list[Hit]:
+    """Every piece of personal data in ``text``, non-overlapping, in order."""
+    hits: list[Hit] = []
+    hits += emails.detect(text)
+    hits += iban.detect(text)
+    hits += national_number.detect(text)
+    hits += phones.detect(text)
+    hits += plates.detect(text)
+    hits += names.detect(text)
+    known = [n for n in known_names if n]
+    if known:
+        hits += names.detect_known(text, known)
+    return _resolve(hits)

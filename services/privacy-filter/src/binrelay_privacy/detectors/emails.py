@@ -1,0 +1,22 @@
+"""E-mail addresses, including the usual obfuscations (``jan [at] example.be``, ``(at)``, ``[dot]``)."""
+
+from __future__ import annotations
+
+import re
+
+from binrelay_privacy.detectors.base import Hit
+
+KIND = "email"
+
+_AT = r"(?:@|\s?[\[({]\s?(?:at|@)\s?[\])}]\s?)"
+_DOT = r"(?:\.|\s?[\[({]\s?(?:dot|punt|point)\s?[\])}]\s?)"
+_LOCAL = r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
+_DOMAIN = rf"(?:[^\W_](?:[\w-]*[^\W_])?{_DOT})+[^\W\d_]{{2,24}}"
+_EMAIL = re.compile(rf"(?<![\w.+-]){_LOCAL}{_AT}{_DOMAIN}(?![\w-])", re.IGNORECASE)
+
+
+def detect(text: str) -> list[Hit]:
+    """Every e-mail address in ``text``."""
+    if "@" not in text and "at" not in text.lower():
+        return []
+    return [Hit(KIND, m.start(), m.end()) for m in _EMAIL.finditer(text)]

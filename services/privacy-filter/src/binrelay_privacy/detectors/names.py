@@ -1,0 +1,126 @@
+"""Person names, only where a reliable signal says "a name follows".
+
+There is no name dictionary: a capitalised word is a name only after an explicit signal —
+a title (``meneer``, ``mevrouw``, ``dhr.``, ``Mme``, ``Monsieur``, ``Mr``, ``Mrs``, ``Herr``,
+``Frau``), an introduction (``mijn naam is``, ``ik heet``, ``genaamd``, ``je m'appelle``,
+``nommé``, ``my name is``, ``named``), a relation that is followed by a first name
+(``buurman``, ``buurvrouw``, ``voisin``, ``neighbour``), or a closing formula at the end of the
+message (``Groeten, Jan Peeters``, ``Cordialement, Marie``, ``Kind regards, Tom``). After the signal
+come one to three capitalised words (initials and particles such as *van*, *de*, *le*, *von*
+included). Capitalised words that are roles or institutions (``Politie``, ``Commissaire``,
+``Agent``) are not names. The reporter's own name, when the report carries it, is found
+wherever it occurs (:func:`detect_known`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from binrelay_privacy.detectors.base import Hit
+
+KIND = "name"
+
+_UPPER = "A-ZÀ-ÖØ-ÞŠŽ"
+_LOWER = "a-zß-öø-ÿšž"
+_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}]?[{_LOWER}]+)?"
+_INITIAL = rf"[{_UPPER}]\."
+_PARTICLE = r"(?:van|de|der|den|von|zu|du|le|la|d'|d’|van't|ter|ten|'t|Van|De|Le|La|Du|Von)"
+_NAME = (
+    rf"(?:(?:{_INITIAL}\s?)*(?:{_PARTICLE}\s)*{_WORD}(?:\s(?:{_PARTICLE}\s)*{_WORD}){{0,2}}"
+    rf"|{_INITIAL}(?:\s?{_INITIAL})*\s(?:{_PARTICLE}\s)*{_WORD})"
+)
+
+_TITLES = (
+    r"meneer|mijnheer|mevrouw|juffrouw|dhr\.?|mevr\.?|mw\.?|de\sheer|de\sdame"
+    r"|monsieur|madame|mademoiselle|mme\.?|mlle\.?|m\."
+    r"|mr\.?|mrs\.?|ms\.?|miss|mister|herr|frau"
+)
+_INTRO = (
+    r"mijn\snaam\sis|ik\sheet|ik\sben|heet|heette|genaamd|genoemd|met\sde\snaam|naam:?"
+    r"|je\sm['’]appelle|il\ss['’]appelle|elle\ss['’]appelle|s['’]appelle|nomm[ée]e?|d[ée]nomm[ée]e?|appel[ée]e?|nom\s?:|je\ssuis"
+    r"|my\sname\sis|his\sname\sis|her\sname\sis|named|called|name\s?:|i\sam|i['’]m"
+    r"|mein\sname\sist|ich\sheiße|heißt|namens"
+)
+_RELATIONS = (
+    r"buurman|buurvrouw|buren|zoon|dochter|vriend|vriendin|collega|broer|zus|man|vrouw"
+    r"|voisin|voisine|fils|fille|ami|amie|coll[èe]gue|fr[èe]re|s[œo]eur|mari|femme"
+    r"|neighbour|neighbor|son|daughter|friend|colleague|brother|sister|husband|wife"
+    r"|nachbar|nachbarin"
+)
+_CLOSINGS = (
+    r"groeten|groetjes|mvg|m\.v\.g\.?|vriendelijke\sgroet(?:en)?|met\svriendelijke\sgroet(?:en)?|dank\sje"
+    r"|cordialement|bien\s[àa]\svous|salutations|bien\samicalement|amicalement|merci"
+    r"|regards|kind\sregards|best\sregards|best|cheers|thanks|thank\syou|sincerely"
+    r"|mit\sfreundlichen\sgr[üu](?:ß|ss)en|gr[üu](?:ß|ss)e|viele\sgr[üu](?:ß|ss)e"
+)
+
+_SIGNAL = re.compile(
+    rf"(?<![\w])(?:(?i:{_TITLES})\s|(?i:{_INTRO})\s|(?:[Mm]ijn|[Oo]nze|[Dd]e|[Mm]on|[Mm]a|[Nn]otre|[Ll]e|[Ll]a|[Mm]y|[Oo]ur|[Tt]he|[Mm]ein|[Mm]eine)\s(?i:{_RELATIONS})\s)"
+    rf"(?P<name>{_NAME})"
+)
+_CLOSING = re.compile(rf"(?:^|[\n.!])\s*(?i:{_CLOSINGS})\s*[,!.:]?\s+(?P<name>{_NAME})\s*[.!]?\s*$")
+_PARTICLES = frozenset("van de der den von zu du le la d' d’ van't ter ten 't".split())
+
+# Capitalised words that follow a signal without being a name.
+_NOT_NAMES = frozenset(
+    """
+    politie police polizei agent agente inspecteur inspectrice commissaris commissaire hoofdinspecteur
+    burgemeester bourgmestre mayor schepen échevin coordinator coördinator coordinateur coordinatrice
+    wijkagent officier officer directeur directrice dokter docteur doctor het een les un une
+    the ik je i il elle hij zij niet pas not bang peur afraid thuis home hier ici here belge
+    belg belgian français frans ook aussi also alleen seul alone lid membre member buurtbewoner
+    bewoner habitant resident zeker sûr sure blij content happy ongerust inquiet worried net juste
+    just maandag dinsdag woensdag donderdag vrijdag zaterdag zondag lundi mardi mercredi jeudi
+    vendredi samedi dimanche monday tuesday wednesday thursday friday saturday sunday
+    brussel bruxelles brussels elsene ixelles laken laeken zavel sablon team iedereen tous all
+    bin plp info informatie information
+    """.split()
+)
+
+
+def _name_hits(match: re.Match[str]) -> Hit | None:
+    start, _end = match.span("name")
+    words = match.group("name").split()
+    core = [w for w in words if w.lower() not in _PARTICLES]
+    # "Monsieur le Commissaire", "ik ben Belg": not names
+    if not core or core[0].strip(".").lower() in _NOT_NAMES:
+        return None
+    # cut the span at the first word that is not a name ("Jan Politie")
+    offset = start
+    kept_end = start
+    for w in words:
+        idx = match.string.index(w, offset)
+        if w.strip(".,").lower() in _NOT_NAMES and w[0].isupper():
+            break
+        kept_end = idx + len(w)
+        offset = kept_end
+    if kept_end <= start:
+        return None
+    return Hit(KIND, start, kept_end)
+
+
+def detect(text: str) -> list[Hit]:
+    """Names that follow an explicit signal in ``text``."""
+    hits: list[Hit] = []
+    for m in _SIGNAL.finditer(text):
+        hit = _name_hits(m)
+        if hit is not None:
+            hits.append(hit)
+    closing = _CLOSING.search(text)
+    if closing is not None:
+        hit = _name_hits(closing)
+        if hit is not None:
+            hits.append(hit)
+    return hits
+
+
+def detect_known(text: str, names: list[str]) -> list[Hit]:
+    """Occurrences of known names (the reporter's), as whole words, any case."""
+    hits: list[Hit] = []
+    for name in names:
+        for part in {name, *name.split()}:
+            if len(part) < 3:
+                continue
+            for m in re.finditer(rf"(?<!\w){re.escape(part)}(?!\w)", text, re.IGNORECASE):
+                hits.append(Hit(KIND, m.start(), m.end()))
+    return hits

@@ -1,0 +1,138 @@
+"""Phone numbers: Belgian, Dutch, French, German and Luxembourg, any usual way of writing them.
+
+Candidates are runs of digit groups joined by one separator (space . / -, optionally with spaces
+around . / -), with ``+``/``00`` international prefixes, ``(0)`` and ``(02)`` forms. Each run is
+tried as a whole and then as shorter contiguous sub-runs (so "0470 12 34 56 2 mannen" still
+yields the number); a sub-run must start like a phone number (``+``, ``00`` or the trunk ``0``;
+``6`` for Luxembourg mobiles) and be *valid* in the ``phonenumbers`` metadata:
+
+- ``+CC ...`` / ``00CC ...``: any valid number of any country;
+- ``0...`` national form, at least 9 digits, first group at most 4 digits unless the number is
+  written in one piece: valid in BE, else NL, FR, DE (tried in that order);
+- Luxembourg has no trunk prefix: a 9-digit mobile (``621 123 456``) valid in LU.
+
+Dates (``05/06/2024``, ``5.6.24``) and times are masked out first, and a run introduced by a
+case-reference word ("PV 012345/2024", "dossier") is not a phone number. The emergency numbers
+101 and 112 and other short numbers are never candidates (too few digits).
+
+The ``phonenumbers`` package's own ``PhoneNumberMatcher`` is deliberately not used to *find*
+candidates: with national regions it accepts bare digit runs (``12032024`` is a valid Belgian
+number to it) that in these reports are dates and references.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+from binrelay_privacy.detectors.base import Hit, preceding_word
+
+KIND = "phone"
+
+_NATIONAL_REGIONS = ("BE", "NL", "FR", "DE")
+_MIN_NATIONAL_DIGITS = 9
+_MAX_DIGITS = 15
+
+_SEP = r"(?:\s?[./-]\s?|\s)"
+_PIECE = r"(?:\+\s?\d+|\(0\d{0,4}\)\s?\d+|\d+(?:\s?\(0\)\s?\d+)?)"
+_RUN = re.compile(rf"(?<![\w.,/+-]){_PIECE}(?:{_SEP}{_PIECE})*")
+_PIECE_RE = re.compile(_PIECE)
+_DATE = re.compile(
+    r"(?<![\d./-])(?:(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?:\d{4}|\d{2})"
+    r"|\d{4}[./-](?P<m2>\d{1,2})[./-](?P<d2>\d{1,2})"
+    r"|(?P<h>\d{1,2})[:hu.](?P<mi>\d{2})(?:\s?-\s?\d{1,2}[:hu.]\d{2})?)(?![\d]|[./-]\d)",
+)
+_REFERENCE_WORDS = frozenset(
+    "pv p.v proces-verbaal procès-verbal dossier dossiernummer ref réf référence referentie"
+    " reference notitie notitienummer ticket case zaak zaaknummer iban rekening compte account"
+    " bic".split()
+)
+
+
+def _plausible(m: re.Match[str]) -> bool:
+    d, mo = m.group("d") or m.group("d2"), m.group("m") or m.group("m2")
+    if d is not None and mo is not None:
+        return 1 <= int(d) <= 31 and 1 <= int(mo) <= 12
+    h, mi = m.group("h"), m.group("mi")
+    return h is not None and mi is not None and int(h) <= 23 and int(mi) <= 59
+
+
+def _mask_dates(text: str) -> str:
+    """Replace dates and times by ``#`` (same length) so they never join a phone candidate."""
+    return _DATE.sub(lambda m: "#" * len(m.group(0)) if _plausible(m) else m.group(0), text)
+
+
+def _digits(s: str) -> str:
+    return "".join(c for c in s if c.isdigit())
+
+
+def _valid(candidate: str, pieces: list[str], regions: tuple[str, ...] = _NATIONAL_REGIONS) -> bool:
+    digits = _digits(candidate)
+    if len(pieces) > 1 and len(_digits(pieces[-1])) < 2:
+        return False
+    if len(digits) > _MAX_DIGITS or len(digits) < 6:
+        return False
+    stripped = candidate.lstrip("(")
+    try:
+        if stripped.startswith("+") or (stripped.startswith("00") and not stripped.startswith("000")):
+            intl = "+" + candidate.lstrip("+ ")[2:] if not stripped.startswith("+") else candidate
+            if len(digits) < 8:
+                return False
+            return phonenumbers.is_valid_number(phonenumbers.parse(intl, None))
+        if stripped.startswith("0"):
+            if len(digits) < _MIN_NATIONAL_DIGITS:
+                return False
+            first = _digits(pieces[0])
+            if len(pieces) > 1 and len(first) > 4 and not pieces[0].startswith("("):
+                return False
+            return any(phonenumbers.is_valid_number(phonenumbers.parse(candidate, region)) for region in regions)
+        if stripped.startswith("6") and len(digits) == 9:
+            if len(pieces) not in (1, 3):
+                return False
+            return phonenumbers.is_valid_number(phonenumbers.parse(candidate, "LU"))
+    except phonenumbers.NumberParseException:
+        return False
+    return False
+
+
+def detect(text: str) -> list[Hit]:
+    """Every phone number in ``text``."""
+    masked = _mask_dates(text)
+    hits: list[Hit] = []
+    for run in _RUN.finditer(masked):
+        if sum(c.isdigit() for c in run.group(0)) < 6:
+            continue
+        pieces = [(m.start() + run.start(), m.end() + run.start()) for m in _PIECE_RE.finditer(run.group(0))]
+        if preceding_word(text, run.start()) in _REFERENCE_WORDS:
+            continue
+        hits.extend(_best_subruns(text, pieces))
+    return hits
+
+
+def _best_subruns(text: str, pieces: list[tuple[int, int]]) -> list[Hit]:
+    """Longest valid contiguous sub-runs, left to right, not overlapping."""
+    found: list[Hit] = []
+    i = 0
+    n = len(pieces)
+    while i < n:
+        first = text[pieces[i][0] : pieces[i][1]].lstrip("(")
+        match = None
+        if first[:1] in ("+", "0", "6"):
+            # national numbers: the longest sub-run valid in BE wins over one valid only further
+            # down the list (DE accepts many lengths)
+            for regions in ((region,) for region in _NATIONAL_REGIONS):
+                for j in range(n - 1, i - 1, -1):
+                    start, end = pieces[i][0], pieces[j][1]
+                    candidate = text[start:end]
+                    if _valid(candidate, [text[a:b] for a, b in pieces[i : j + 1]], regions):
+                        match = (start, end, j)
+                        break
+                if match is not None or first[:1] != "0" or first[:2] == "00":
+                    break
+        if match is None:
+            i += 1
+            continue
+        found.append(Hit(KIND, match[0], match[1]))
+        i = match[2] + 1
+    return found

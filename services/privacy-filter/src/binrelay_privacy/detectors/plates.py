@@ -1,0 +1,205 @@
+"""Licence plates: Belgian, Dutch, French, German and Luxembourg formats.
+
+How it works: the text is cut into alphanumeric tokens; runs of up to four tokens joined by a
+single dash or space (or nothing) are reduced to a *shape* (``9`` for a digit, ``A`` for a
+letter, separators kept: ``1-abc-123`` → ``9-AAA-999``) and the shape is looked up in a table
+generated from the formats below. One regex pass and a few dictionary look-ups per token: fast.
+
+Formats are *strong* (the shape alone is convincing: Belgian ``1-ABC-123``, French ``AB-123-CD``,
+Dutch side-codes with dashes) or *weak* (a shape that ordinary text also makes: old Belgian
+``ABC-123``/``123-ABC``, Luxembourg ``AB 1234``, German ``B-AB 1234``, old French ``123 ABC 75``).
+A weak shape needs upper-case letters, a dash (``abc-123``), or a vehicle word shortly before ("nummerplaat",
+"plaque", "kenteken", "auto", ...). Any shape written with spaces and lower-case letters needs
+that context too. Letter groups that are common words, units, months, currencies or country codes
+(``EUR``, ``KM``, ``MEI``, ``NL``) never make a plate, and neither does a token run introduced by
+a case-reference word ("PV", "dossier", "réf.") or glued to other characters (``12/ABC``,
+``ABC-123-45``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from binrelay_privacy.detectors.base import Hit, has_context, preceding_word
+
+KIND = "plate"
+
+# (name, groups, strong). A group is (class, min, max); class "9" digits, "A" letters.
+_G = tuple[str, int, int]
+_FORMATS: list[tuple[str, list[_G], bool]] = [
+    ("be", [("9", 1, 1), ("A", 3, 3), ("9", 3, 3)], True),  # 1-ABC-123 (2010-)
+    ("be-old", [("A", 3, 3), ("9", 3, 3)], False),  # ABC-123 (1973-2010)
+    ("be-older", [("9", 3, 3), ("A", 3, 3)], False),  # 123-ABC (1962-1973)
+    ("fr", [("A", 2, 2), ("9", 3, 3), ("A", 2, 2)], True),  # AB-123-CD (SIV, 2009-)
+    ("fr-fni", [("9", 1, 4), ("A", 2, 3), ("9", 2, 2)], False),  # 123 ABC 75 (FNI)
+    ("lu", [("A", 2, 2), ("9", 4, 4)], False),  # AB 1234
+    # Dutch side-codes 1-14
+    ("nl1", [("A", 2, 2), ("9", 2, 2), ("9", 2, 2)], True),
+    ("nl2", [("9", 2, 2), ("9", 2, 2), ("A", 2, 2)], True),
+    ("nl3", [("9", 2, 2), ("A", 2, 2), ("9", 2, 2)], True),
+    ("nl4", [("A", 2, 2), ("9", 2, 2), ("A", 2, 2)], True),
+    ("nl5", [("A", 2, 2), ("A", 2, 2), ("9", 2, 2)], True),
+    ("nl6", [("9", 2, 2), ("A", 2, 2), ("A", 2, 2)], True),
+    ("nl7", [("9", 2, 2), ("A", 3, 3), ("9", 1, 1)], True),
+    ("nl8", [("9", 1, 1), ("A", 3, 3), ("9", 2, 2)], True),
+    ("nl9", [("A", 2, 2), ("9", 3, 3), ("A", 1, 1)], True),
+    ("nl10", [("A", 1, 1), ("9", 3, 3), ("A", 2, 2)], True),
+    ("nl11", [("A", 3, 3), ("9", 2, 2), ("A", 1, 1)], True),
+    ("nl12", [("A", 1, 1), ("9", 2, 2), ("A", 3, 3)], True),
+    ("nl13", [("9", 1, 1), ("A", 2, 2), ("9", 3, 3)], True),
+    ("nl14", [("9", 3, 3), ("A", 2, 2), ("9", 1, 1)], True),
+]
+
+# Shapes that are plates only with a separator between the groups (``1234AB`` is a Dutch postcode).
+_GERMAN = "de"
+
+
+def _shapes() -> dict[str, tuple[str, bool]]:
+    table: dict[str, tuple[str, bool]] = {}
+
+    def add(shape: str, name: str, strong: bool) -> None:
+        old = table.get(shape)
+        if old is None or (strong and not old[1]):
+            table[shape] = (name, strong)
+
+    for name, groups, strong in _FORMATS:
+        for sizes in itertools.product(*[range(lo, hi + 1) for _, lo, hi in groups]):
+            parts = [cls * n for (cls, _, _), n in zip(groups, sizes, strict=True)]
+            boundaries = len(parts) - 1
+            for seps in itertools.product(("-", " ", ""), repeat=boundaries):
+                ok = True
+                for i, sep in enumerate(seps):
+                    same_class = parts[i][0] == parts[i + 1][0]
+                    if sep == "" and same_class:
+                        ok = False  # two groups of one class need a separator between them
+                if not ok:
+                    continue
+                if name in ("nl1", "nl2", "nl5", "nl6") and "" in seps:
+                    continue  # 1234AB is a Dutch postcode; AB12 34 is nothing
+                shape = parts[0] + "".join(s + p for s, p in zip(seps, parts[1:], strict=True))
+                add(shape, name, strong)
+    # German: district (1-3 letters) DASH letters (1-2) [sep] digits (1-4) [E|H]
+    for d, letters, digits in itertools.product(range(1, 4), range(1, 3), range(1, 5)):
+        for sep in ("-", " ", ""):
+            for suffix in ("", "A"):
+                add("A" * d + "-" + "A" * letters + sep + "9" * digits + suffix, _GERMAN, False)
+    return table
+
+
+SHAPES = _shapes()
+_MAX_TOKENS = 4
+_MAX_LEN = 12
+
+_TOKEN = re.compile(r"[^\W_]+")
+_CONTEXT = re.compile(
+    r"plaat|platen|plaque|plate|kenteken|immatricul|registration|kennzeichen|auto|wagen|voiture"
+    r"|v[ée]hicule|vehicle|\bcar\b|camion|moto|scooter|busje|\bvan\b|bestel|truck|lorry|fourgon",
+    re.IGNORECASE,
+)
+_REFERENCE_WORDS = frozenset(
+    "pv p.v pv-nummer pv-nr proces-verbaal procès-verbal dossier dossiernummer ref réf référence"
+    " referentie reference notitie notitienummer nr n° no num numéro nummer ticket case zaak"
+    " zaaknummer id code postcode code-postal".split()
+)
+
+# Letter groups that are words, units, months, days, currencies, country codes: never a plate.
+STOP_LETTERS = frozenset(
+    """
+    eur usd gbp chf kmh kph mph km cm mm kg ml cl uur min sec sek std hr hrs am pm cet cest utc gmt
+    tel gsm fax sms mms app bus bis nr nrs no pv ref rue av bd ch str ave rd st
+    jan feb mrt mar apr mei may jun jul aug aou aoû sep sept okt oct nov dec déc fev fév avr jui
+    ma di wo do vr za zo lun mer jeu ven sam dim mon tue wed thu fri sat sun
+    be nl fr de lu uk gb ch it es pl ro us eu
+    in te en op om aan bij tot van met het een de der den die dat wat wie hij zij ze we je ik na
+    voor uit per of al als dag jaar ook nog maar dan toe zo er is was
+    le la les des du au aux et ou un une par sur sous dans pour avec ans an heure jour il elle
+    on at to of by the and for from with at an as is it was are his her our day days year yrs
+    am im um zu und der die das ein mit von bei auf aus ist
+    bin plp ok id tv pc
+    """.split()
+)
+
+
+def _letter_groups(candidate: str) -> list[str]:
+    return [g.lower() for g in re.findall(r"[^\W\d_]+", candidate)]
+
+
+def _joinable(text: str, end: int, nxt: int) -> str | None:
+    """The separator between two neighbouring tokens if they may belong to one plate, else None."""
+    gap = text[end:nxt]
+    if gap in ("-", " "):
+        return gap
+    return None
+
+
+def detect(text: str) -> list[Hit]:
+    """Every licence plate in ``text``."""
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    hits: list[Hit] = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        best: tuple[int, int] | None = None
+        for k in range(min(_MAX_TOKENS, n - i)):
+            j = i + k
+            if k > 0 and _joinable(text, tokens[j - 1][1], tokens[j][0]) is None:
+                break
+            start, end = tokens[i][0], tokens[j][1]
+            if end - start > _MAX_LEN:
+                break
+            candidate = text[start:end]
+            shape = "".join("9" if c.isdigit() else ("A" if c.isalpha() else c) for c in candidate)
+            entry = SHAPES.get(shape)
+            if entry is None or not _accept(text, start, end, candidate, entry, i, j, tokens):
+                continue
+            best = (start, end)
+        if best is not None:
+            hits.append(Hit(KIND, best[0], best[1]))
+            while i < n and tokens[i][0] < best[1]:
+                i += 1
+        else:
+            i += 1
+    return hits
+
+
+def _accept(
+    text: str,
+    start: int,
+    end: int,
+    candidate: str,
+    entry: tuple[str, bool],
+    i: int,
+    j: int,
+    tokens: list[tuple[int, int]],
+) -> bool:
+    name, strong = entry
+    # glued to a longer code: "ABC-123-45", "12/ABC-123", "ABC-123.45", "€123-ABC"
+    if start > 0 and text[start - 1] in "/.,@&+€$£#_":
+        return False
+    if i > 0 and tokens[i - 1][1] == start - 1 and text[start - 1] == "-":
+        return False
+    if end < len(text):
+        nxt = text[end]
+        if nxt in "-/@&_" or (nxt in ".," and end + 1 < len(text) and text[end + 1].isalnum()):
+            return False
+        if nxt == "'" or nxt == "’":
+            return False
+    if name == _GERMAN and candidate[-1].isalpha() and candidate[-1] not in "EHeh":
+        return False
+    groups = _letter_groups(candidate)
+    if any(g in STOP_LETTERS for g in groups):
+        return False
+    if preceding_word(text, start) in _REFERENCE_WORDS:
+        return False
+    letters = "".join(groups)
+    upper = candidate.upper() == candidate
+    spaced = " " in candidate
+    context = has_context(text, start, _CONTEXT)
+    if strong:
+        return not spaced or upper or context
+    if upper:
+        return True
+    if spaced or not letters:
+        return False
+    return "-" in candidate or context
