@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis URL")
     zone_id: str = Field("5339", description="Police zone served when a report names none")
     networks_dir: Path = Field(Path("deploy/networks"), description="Communication plans (YAML)")
+    members_file: Path = Field(
+        Path("deploy/members.example.yaml"), description="Members' personal data (YAML, supplied by a deployment)"
+    )
     attachments_dir: Path = Field(Path(".run/attachments"), description="Attachment store root")
     log_level: str = Field("INFO", description="Log level")
     log_json: bool | None = Field(None, description="JSON logs; default: JSON unless on a TTY")
