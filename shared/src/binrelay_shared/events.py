@@ -288,6 +288,8 @@ class DeliveryJob(Envelope):
     text: str
     send_at: datetime | None = None
     fallback: tuple[Channel, ...] = ()
+    fallback_addresses: dict[Channel, str] = Field(default_factory=dict)
+    """The recipient's address on each ``fallback`` channel (a sender that falls back needs it)."""
     sms_segments: int | None = None
     attempt: int = 1
 
