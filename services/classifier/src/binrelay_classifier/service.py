@@ -5,8 +5,12 @@ Thin shell: decoding, batching, dead letters and commits live in :mod:`binrelay_
 
 from __future__ import annotations
 
+from typing import get_args
+
+from prometheus_client import CollectorRegistry, Counter
+
 from binrelay_shared import topics
-from binrelay_shared.events import ReportClassified, ReportReceived, utcnow
+from binrelay_shared.events import Category, Language, ReportClassified, ReportReceived, Urgency, utcnow
 from binrelay_shared.runtime import Runtime, run_stage_service
 from binrelay_shared.stage import Out, Stage
 
@@ -38,12 +42,38 @@ async def process(events: list[ReportReceived]) -> list[list[Out]]:
     ]
 
 
+def classification_counter(registry: CollectorRegistry) -> Counter:
+    """Classifications by urgency, category and language (88 series, all created at zero)."""
+    counter = Counter(
+        "binrelay_classifications",
+        "Reports classified, by urgency, category and language",
+        ["urgency", "category", "language"],
+        registry=registry,
+    )
+    for urgency in Urgency:
+        for category in Category:
+            for language in get_args(Language):
+                counter.labels(urgency.value, category.value, language)
+    return counter
+
+
 def build(runtime: Runtime) -> Stage[ReportReceived]:
+    counter = classification_counter(runtime.registry)
+
+    async def counted(events: list[ReportReceived]) -> list[list[Out]]:
+        outs = await process(events)
+        for out in outs:
+            for o in out:
+                if isinstance(o.event, ReportClassified):
+                    c = o.event.classification
+                    counter.labels(c.urgency.value, c.category.value, c.language).inc()
+        return outs
+
     return Stage(
         name=NAME,
         input_topic=topics.REPORTS_RECEIVED,
         model=ReportReceived,
-        process=process,
+        process=counted,
         metrics=runtime.stage_metrics(),
         redis=runtime.redis,
         trace_ttl_seconds=runtime.settings.trace_ttl_seconds,

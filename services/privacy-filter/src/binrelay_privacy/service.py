@@ -5,6 +5,8 @@ Thin shell around the pure :func:`binrelay_privacy.clear.clear_report`.
 
 from __future__ import annotations
 
+from prometheus_client import CollectorRegistry, Counter
+
 from binrelay_shared import topics
 from binrelay_shared.events import ReportClassified, ReportCleared, utcnow
 from binrelay_shared.runtime import Runtime, run_stage_service
@@ -37,12 +39,40 @@ async def process(events: list[ReportClassified]) -> list[list[Out]]:
     return result
 
 
+#: Finding kinds the detectors report; a bounded label set, created at zero.
+FINDING_KINDS = ("plate", "phone", "email", "iban", "national_number", "name", "address", "other")
+
+
+def redaction_counter(registry: CollectorRegistry) -> Counter:
+    """Personal data found in reports, by kind (the values are never recorded anywhere)."""
+    counter = Counter(
+        "binrelay_redactions",
+        "Pieces of personal data found in reports, by kind",
+        ["kind"],
+        registry=registry,
+    )
+    for kind in FINDING_KINDS:
+        counter.labels(kind)
+    return counter
+
+
 def build(runtime: Runtime) -> Stage[ReportClassified]:
+    counter = redaction_counter(runtime.registry)
+
+    async def counted(events: list[ReportClassified]) -> list[list[Out]]:
+        outs = await process(events)
+        for out in outs:
+            for o in out:
+                if isinstance(o.event, ReportCleared):
+                    for finding in o.event.findings:
+                        counter.labels(finding.kind if finding.kind in FINDING_KINDS else "other").inc()
+        return outs
+
     return Stage(
         name=NAME,
         input_topic=topics.REPORTS_CLASSIFIED,
         model=ReportClassified,
-        process=process,
+        process=counted,
         metrics=runtime.stage_metrics(),
         redis=runtime.redis,
         trace_ttl_seconds=runtime.settings.trace_ttl_seconds,
