@@ -1,24 +1,386 @@
 """Urgency, category, language and policy flags of a report: a pure function.
 
-WALKING SKELETON: this verdict is visibly not computed (``computed=False``); issue #4 replaces it.
+A rule and lexicon engine (see README): the folded text is scanned once for every cue of
+:mod:`binrelay_classifier.lexicon`; combination rules turn the cues into a category, a time frame
+(now or not now), flags and a confidence. Every decision leaves a short, stable signal id
+(``urgent:progress:nl:bezig``, ``past:fr:hier soir``, ``cat:burglary:en:break in``) that names the
+lexicon entry, never the report's own words, so signals are safe to log and keep for audits.
 """
 
 from __future__ import annotations
 
-from binrelay_shared.events import Category, Classification, Report, Urgency
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from binrelay_classifier.language import detect, warm_up
+from binrelay_classifier.matcher import Hit, Matcher
+from binrelay_classifier.normalize import fold
+from binrelay_shared.events import (
+    Category,
+    Classification,
+    Flag,
+    Kind,
+    Language,
+    Origin,
+    Report,
+    Urgency,
+)
+
+_MATCHER = Matcher()
+warm_up()
+
+URGENT_THRESHOLD = 1.0
+"""Score from which a report is urgent (tuned on the train split for urgent recall first)."""
+
+# How much a category leans towards "happening now" when no time cue says otherwise.
+_PRIOR: dict[Category, float] = {
+    Category.fire_or_hazard: 2.5,
+    Category.missing_person: 2.5,
+    Category.robbery_or_violence: 1.5,
+    Category.burglary: 0.5,
+    Category.suspicious_activity: 0.5,
+    Category.suspicious_vehicle: 0.5,
+    Category.fraud: 0.3,
+    Category.drugs: 0.0,
+    Category.theft: 0.0,
+    Category.vandalism: 0.0,
+    Category.other: -1.0,
+}
+
+# Tie-break between categories with equal scores: the more specific and serious first.
+_PRIORITY: tuple[Category, ...] = (
+    Category.robbery_or_violence,
+    Category.fire_or_hazard,
+    Category.missing_person,
+    Category.burglary,
+    Category.fraud,
+    Category.drugs,
+    Category.theft,
+    Category.vandalism,
+    Category.suspicious_vehicle,
+    Category.suspicious_activity,
+    Category.other,
+)
+_RANK = {c: i for i, c in enumerate(_PRIORITY)}
+
+_NOW_GROUPS = ("now", "progress", "presence", "flee", "help", "alarm")
+_NOT_NOW_GROUPS = ("past", "gone", "resolved", "aftermath", "duration", "calm")
+_SOFT_GROUPS = ("question", "prevention", "meta")
+
+_KIND_URGENCY: dict[Kind, Urgency] = {
+    Kind.alarm: Urgency.urgent,
+    Kind.prevention: Urgency.non_urgent,
+    Kind.feedback: Urgency.non_urgent,
+    Kind.request_for_information: Urgency.non_urgent,
+    Kind.closing: Urgency.non_urgent,
+}
+
+# Personal data written out in the text (the privacy-filter finds and redacts them precisely;
+# here they only raise the personal_data flag).
+_PERSONAL_PATTERNS = re.compile(
+    r"\b[1-9][- ]?[A-Z]{3}[- ]?\d{3}\b"  # Belgian plate 1-ABC-234
+    r"|\b[A-Z]{3}[- ]\d{3}\b"  # older Belgian plate ABC-123
+    r"|\b[A-Z0-9]{2}-[A-Z0-9]{2,3}-[A-Z0-9]{1,2}\b"  # Dutch plates
+    r"|(?:\+32|\b0)4\d{2}[ ./]?\d{2}[ ./]?\d{2}[ ./]?\d{2}\b"  # Belgian mobile numbers
+    r"|\b[\w.+-]+@[\w-]+\.[\w.]+\b"  # e-mail addresses
+)
+
+
+@dataclass
+class _Evidence:
+    """Cues of one text, grouped by tag."""
+
+    lang: str
+    scores: dict[str, float] = field(default_factory=dict)
+    labels: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, hit: Hit) -> None:
+        cue = hit.cue
+        group = self.labels.setdefault(cue.tag, [])
+        if cue.label in group:
+            return
+        group.append(cue.label)
+        self.scores[cue.tag] = self.scores.get(cue.tag, 0.0) + cue.weight
+
+    def score(self, tag: str) -> float:
+        return self.scores.get(tag, 0.0)
+
+    def group_max(self, tag: str, hits: Sequence[Hit]) -> float:
+        """The strongest cue of ``tag`` plus a little for each further distinct cue (capped)."""
+        weights = sorted({(h.cue.label, h.cue.weight) for h in hits if h.cue.tag == tag}, key=lambda x: -x[1])
+        if not weights:
+            return 0.0
+        return weights[0][1] + min(1.0, 0.5 * (len(weights) - 1))
+
+
+def _signal_lang(hit: Hit, lang: str) -> str:
+    return lang if hit.cue.lang == lang else hit.cue.lang
+
+
+def _usable(hits: Iterable[Hit], lang: str) -> list[Hit]:
+    """Drop language-restricted cues that belong to another language than the report's."""
+    return [h for h in hits if not h.cue.lang_only or h.cue.lang == lang]
+
+
+def _dedupe(hits: list[Hit], lang: str) -> list[Hit]:
+    """One hit per (tag, label): the one in the report's language when there is a choice."""
+    best: dict[tuple[str, str], Hit] = {}
+    for h in hits:
+        key = (h.cue.tag, h.cue.label)
+        if key not in best or (h.cue.lang == lang and best[key].cue.lang != lang):
+            best[key] = h
+    return list(best.values())
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Everything the engine decided, before it becomes a :class:`Classification`."""
+
+    urgency: Urgency
+    category: Category
+    language: Language
+    confidence: float
+    flags: tuple[Flag, ...]
+    signals: tuple[str, ...]
+    urgency_score: float
+
+
+def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[str]]:
+    """Category, its score, the runner-up's score, and the signals that decided it."""
+    ev = _Evidence(lang)
+    for h in hits:
+        ev.add(h)
+    scores: dict[Category, float] = {c: ev.score(f"cat:{c.value}") for c in Category}
+    notes: list[str] = []
+    vehicle = ev.score("ctx:vehicle")
+    house = ev.score("ctx:house")
+    person = ev.score("ctx:person")
+    animal = ev.score("ctx:animal")
+    item = ev.score("ctx:item")
+
+    # A car broken into is a theft from a vehicle, not a burglary of a home.
+    if scores[Category.burglary] and vehicle >= 2 and house == 0:
+        scores[Category.theft] += scores[Category.burglary]
+        scores[Category.burglary] = 0.0
+        notes.append("rule:vehicle_break_in")
+    # A lost pet is not a missing person; a lost object is a theft (or nothing).
+    if scores[Category.missing_person] and person < 2:
+        if animal >= 3:
+            scores[Category.other] += scores[Category.missing_person]
+            scores[Category.missing_person] = 0.0
+            notes.append("rule:missing_animal")
+        elif item >= 2:
+            scores[Category.theft] += scores[Category.missing_person]
+            scores[Category.missing_person] = 0.0
+            notes.append("rule:missing_item")
+    # Theft with violence or a threat is a robbery.
+    if scores[Category.theft] and scores[Category.robbery_or_violence] >= 3:
+        scores[Category.robbery_or_violence] += scores[Category.theft]
+        notes.append("rule:theft_with_violence")
+    # Suspicious behaviour around a vehicle leans to a suspicious vehicle.
+    if scores[Category.suspicious_activity] and vehicle >= 2 and not scores[Category.suspicious_vehicle]:
+        if person < 1:
+            scores[Category.suspicious_vehicle] += 1.5
+            notes.append("rule:vehicle_context")
+
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], _RANK[kv[0]]))
+    best, best_score = ranked[0]
+    second = ranked[1][1]
+    if best_score < 1.0:
+        return Category.other, 0.0, 0.0, notes
+    for h in hits:
+        if h.cue.tag == f"cat:{best.value}":
+            notes.append(f"cat:{best.value}:{_signal_lang(h, lang)}:{h.cue.label}")
+    return best, best_score, second, notes
+
+
+def _urgency(
+    hits: list[Hit], lang: str, category: Category, folded: str
+) -> tuple[float, list[str]]:
+    """The urgency score (>= threshold: urgent) and the signals behind it."""
+    ev = _Evidence(lang)
+    for h in hits:
+        ev.add(h)
+    now = {g: ev.group_max(f"urg:{g}", hits) for g in _NOW_GROUPS}
+    danger = ev.group_max("urg:danger", hits)
+    not_now = {g: ev.group_max(f"non:{g}", hits) for g in _NOT_NOW_GROUPS}
+    soft = {g: ev.group_max(f"non:{g}", hits) for g in _SOFT_GROUPS}
+    if "?" in folded:
+        soft["question"] += 1.0
+
+    if category is Category.other:
+        # "now" says little about a lost cat or a street light: only danger and help count fully.
+        for g in ("now", "progress", "presence", "flee"):
+            now[g] *= 0.4
+    u_time = sum(now.values())
+    n_time = sum(not_now.values())
+    n_soft = sum(soft.values())
+    prior = _PRIOR[category]
+    # Danger words and the category's lean count fully only when no cue puts the facts in the past.
+    lean = danger + prior
+    if n_time >= 2 and lean > 0:
+        lean *= 0.25
+    score = u_time + lean - n_time - n_soft
+
+    signals: list[str] = []
+    for h in hits:
+        tag = h.cue.tag
+        kind, _, group = tag.partition(":")
+        if kind == "urg":
+            signals.append(f"urgent:{group}:{_signal_lang(h, lang)}:{h.cue.label}")
+        elif kind == "non":
+            name = "past" if group == "past" else f"not_now:{group}"
+            signals.append(f"{name}:{_signal_lang(h, lang)}:{h.cue.label}")
+    if "?" in folded:
+        signals.append("not_now:question:?")
+    return score, signals
+
+
+def _flags(hits: list[Hit], lang: str, text: str, category: Category) -> tuple[list[Flag], list[str]]:
+    ev = _Evidence(lang)
+    for h in hits:
+        ev.add(h)
+    flags: list[Flag] = []
+    signals: list[str] = []
+
+    def labels(tag: str) -> list[str]:
+        return [f"flag:{tag.split(':', 1)[1]}:{lbl}" for lbl in ev.labels.get(tag, [])]
+
+    vigilante = ev.score("flag:vigilante")
+    we = ev.score("ctx:we")
+    if vigilante >= 3 or (vigilante >= 1.5 and we >= 1):
+        flags.append(Flag.vigilante)
+        signals += labels("flag:vigilante")
+    if ev.score("flag:political") >= 2:
+        flags.append(Flag.political)
+        signals += labels("flag:political")
+    slur = ev.score("flag:slur")
+    origin = ev.score("ctx:origin")
+    behaviour = any(
+        h.cue.tag.startswith("cat:") and h.cue.tag != "cat:other" and h.cue.weight >= 2
+        and h.cue.label not in _GENERIC_SUSPICION
+        for h in hits
+    ) or any(h.cue.tag == "urg:progress" and h.cue.weight >= 3 for h in hits)
+    general = ev.score("ctx:general")
+    if slur >= 3 or (origin and (slur or general or not behaviour)):
+        flags.append(Flag.discriminatory)
+        signals += labels("flag:slur")
+        if origin:
+            signals.append("flag:discriminatory:origin_without_behaviour" if not behaviour
+                           else "flag:discriminatory:generalisation")
+    share = ev.score("ctx:share")
+    written = _PERSONAL_PATTERNS.search(text) is not None
+    if share >= 2 or written:
+        flags.append(Flag.personal_data)
+        signals += [f"flag:personal_data:{lbl}" for lbl in ev.labels.get("ctx:share", [])]
+        if written:
+            signals.append("flag:personal_data:written_identifier")
+    return flags, signals
+
+
+_GENERIC_SUSPICION = frozenset(
+    {"verdacht", "louche", "raar", "vreemd", "onbekende", "suspect", "bizarre", "etrange", "inconnu",
+     "individu", "suspicious", "strange", "weird", "odd", "stranger", "dodgy", "shady", "sketchy",
+     "verdachtig", "fremde", "komisch", "seltsam", "ongure", "onguur", "niet pluis", "pas net"}
+)
+
+
+def _squash(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def analyse(
+    text: str,
+    lang_hint: Language | None = None,
+    origin: Origin = Origin.member,
+    kind: Kind = Kind.report,
+    has_images: bool = False,
+) -> Verdict:
+    """The full verdict for one text (pure; the core of :func:`classify_report`)."""
+    folded = fold(text)
+    detected, lang_conf = detect(text, folded)
+    language: Language
+    signals: list[str] = []
+    if lang_hint is not None and (lang_hint == detected or lang_conf < 0.95 or len(folded) < 40):
+        language = lang_hint
+        signals.append(f"lang:{language}:hint")
+    else:
+        language = detected
+        signals.append(f"lang:{language}:detected")
+
+    hits = _dedupe(_usable(_MATCHER.find(folded), language), language)
+    category, best, second, cat_signals = _category(hits, language)
+    score, urg_signals = _urgency(hits, language, category, folded)
+    flags, flag_signals = _flags(hits, language, text, category)
+    if has_images and Flag.personal_data not in flags:
+        flags.append(Flag.personal_data)
+        flag_signals.append("flag:personal_data:image_attachment")
+
+    if origin is not Origin.member and kind in _KIND_URGENCY:
+        urgency = _KIND_URGENCY[kind]
+        urg_signals = [f"kind:{origin.value}:{kind.value}"]
+        urg_conf = 0.99
+    else:
+        urgency = Urgency.urgent if score >= URGENT_THRESHOLD else Urgency.non_urgent
+        urg_conf = _squash(1.2 * abs(score - URGENT_THRESHOLD) + 0.5)
+        urg_signals.append(f"urgency:score:{score:+.1f}")
+    if category is Category.other and best == 0.0:
+        cat_conf = 0.5
+        cat_signals.append("cat:other:no_cue")
+    else:
+        cat_conf = _squash(0.8 * (best - second) + 0.3)
+    confidence = round(max(0.05, min(0.99, urg_conf * 0.55 + cat_conf * 0.45)), 3)
+    signals += cat_signals + urg_signals + flag_signals
+    return Verdict(
+        urgency=urgency,
+        category=category,
+        language=language,
+        confidence=confidence,
+        flags=tuple(flags),
+        signals=tuple(dict.fromkeys(signals)),
+        urgency_score=score,
+    )
+
+
+def _to_classification(v: Verdict) -> Classification:
+    return Classification(
+        urgency=v.urgency,
+        category=v.category,
+        language=v.language,
+        confidence=v.confidence,
+        flags=v.flags,
+        signals=v.signals,
+    )
+
+
+def classify_text(
+    text: str,
+    lang_hint: Language | None = None,
+    origin: Origin = Origin.member,
+    kind: Kind = Kind.report,
+) -> Classification:
+    """Classify a bare text (the CLI and the tests use this)."""
+    return _to_classification(analyse(text, lang_hint, origin, kind))
 
 
 def classify_report(report: Report) -> Classification:
     """Classify one report (pure, no I/O)."""
-    return Classification(
-        urgency=Urgency.non_urgent,
-        category=Category.other,
-        language=report.language_hint or report.reporter.language or "nl",
-        confidence=0.0,
-        computed=False,
-    )
+    hint = report.language_hint or report.reporter.language
+    images = any(a.content_type.startswith("image/") for a in report.attachments)
+    return _to_classification(analyse(report.text, hint, report.origin, report.kind, images))
 
 
 def classify_batch(reports: list[Report]) -> list[Classification]:
     """Classify many reports; one verdict per report, in order."""
     return [classify_report(r) for r in reports]
+
+
+__all__ = [
+    "Verdict",
+    "analyse",
+    "classify_batch",
+    "classify_report",
+    "classify_text",
+]

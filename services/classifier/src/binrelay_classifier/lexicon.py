@@ -1,0 +1,697 @@
+"""The classifier's lexicons: cue words and phrases per language, in folded form.
+
+Every entry is written as :func:`binrelay_classifier.normalize.fold` leaves text (lower case, no
+accents, apostrophes and hyphens as spaces). Small syntax, compiled by :mod:`.engine`:
+
+- ``inbre*``    a stem: any word that starts with ``inbre``
+- ``op dit moment``  a phrase; each space also matches no space ("nest plus la" = "n est plus la")
+- ``breken .. in``   up to three words may stand between the two parts
+- ``vol=2``     a weight (default 1)
+- ``!brand``    counts only when the report's language is the entry's language (ambiguous words:
+  Dutch "brand" is a fire, English "brand" is a make; French "hier" is yesterday, Dutch "hier" is here)
+
+Tags say what a cue is evidence of:
+
+- ``cat:<category>`` — the category vocabulary of DESIGN §3
+- ``urg:<kind>``     — evidence that it happens now (in progress, still there, fleeing, danger, help)
+- ``non:<kind>``     — evidence that it does not (past, gone, resolved, question, prevention tip,
+  aftermath such as a complaint filed, a recurring nuisance, "not urgent")
+- ``ctx:<kind>``     — context used by the combination rules (vehicle, person, animal, item, house,
+  origin, share, we)
+- ``flag:<flag>``    — policy cues (vigilante, political, slur)
+
+The signal a cue contributes names the tag, the language and the entry (never the report's own
+words), e.g. ``urg:progress:nl:bezig``.
+"""
+
+from __future__ import annotations
+
+Lexicon = dict[str, dict[str, str]]
+
+# ---------------------------------------------------------------------------------------------
+# Categories
+# ---------------------------------------------------------------------------------------------
+
+CATEGORIES: Lexicon = {
+    "cat:burglary": {
+        "nl": "inbraak*=3|inbrak*=3|inbre*=3|ingebroken=3|ingebrok*=3|inbrekers=3|breekt in=3|breken in=3"
+        "|breken .. in=2|breekt .. in=2|brak in=3|braken in=3|opengebroken=2|open gebroken=2"
+        "|binnengedrongen=3|binnen gedrongen=3|binnengedrongen=3|binnengeslopen=2|binnen geslopen=2"
+        "|deur geforceerd=3|deur opengebroken=3|geforceerd=2|forceert=2|forceren=2|forceerde=2"
+        "|slot geforceerd=3|cilinder*=2|raam opengewrikt=3|opengewrikt=2|wrikken=2|wrikt=2|koevoet=2"
+        "|klimt .. binnen=2|klimmen .. binnen=2|iemand in mijn huis=3|iemand in huis=3|in ons huis=1"
+        "|indringer*=3|insluiper*=3|insluiping=3|woninginbraak=3|huis overhoop=3|overhoop gehaald=3"
+        "|in de tuin van=1|over de muur=1|over het hek=1|tuinhuis=1|garagepoort=1|achterdeur=1",
+        "fr": "cambriol*=3|cambrioleu*=3|cambrio*=3|effraction*=3|fractur*=2|forc* la porte=3"
+        "|porte forcee=3|serrure forcee=3|forcent=2|forcer=2|force la=2|pied de biche=2"
+        "|s introdui*=3|introduit*=2|introduits=2|penetre* dans=2|entre* chez=2|quelqu un chez moi=3"
+        "|quelqu un dans la maison=3|quelqu un dans mon jardin=2|intrus=3|escalad*=1|fenetre forcee=3"
+        "|visite* la maison=1|mis a sac=2|sens dessus dessous=2|fouill* la maison=2|vol dans l habitation=3"
+        "|vol avec effraction=3|volet*=1|porte arriere=1|cambri*=3|cambrioleur*=3|cambriolage*=3",
+        "en": "burglar*=3|break in*=3|breakin*=3|broke in*=3|broken into=3|breaking into=3|breaking in=3"
+        "|broke into=3|break into=3|forced the door=3|forced entry=3|forced open=2|forcing the door=3"
+        "|jimmied=2|pried=2|prying=2|crowbar=2|intruder*=3|someone in my house=3|someone in the house=3"
+        "|someone inside my=2|house was ransacked=3|ransacked=2|home invasion=3|climbing in=2"
+        "|climbed in=2|climbing through=2|back door=1|shed=1",
+        "de": "einbruch*=3|einbrech*=3|eingebrochen=3|bricht ein=3|brechen ein=3|aufgebrochen=2"
+        "|tur aufgehebelt=3|aufgehebelt=3|hebeln=2|eindringling*=3|jemand im haus=3|in die wohnung=1",
+    },
+    "cat:theft": {
+        "nl": "gestolen=3|stelen=3|steelt=3|stal=2|stalen=2|diefstal*=3|dief=3|dieven=3|dievegge=3"
+        "|gepikt=2|pikken=2|pikte=2|ontvreemd*=3|weggenomen=2|meegenomen=1|weggehaald=1"
+        "|zakkenroller*=3|gauwdie*=3|winkeldie*=3|fietsdie*=3|katalysator*=2|nummerplaten weg=2"
+        "|uit de auto=1|uit mijn auto=1|uit mijn wagen=1|autodiefstal=3|pakketdie*=3|pakje weg=2"
+        "|pakket weg=2|pakketje weg=2|fiets weg=2|gejat=2|jatten=2|gerold=2|leeggehaald=2|leeggeroofd=2"
+        "|ingepikt=2|geleegd=1|weggenomen=2",
+        "fr": "!vol=2|!vols=2|vole=3|voles=3|volee=3|volees=3|volé=3|voler=3|volent=3|volait=2|voleur*=3"
+        "|voleuse*=3|piqu* mon=2|piqu* ma=2|piqu* mes=2|piqu* le=1|derob*=3|subtilis*=3|chapard*=2"
+        "|pickpocket*=3|tire laine=2|embarque* le=1|disparu du jardin=1|catalyseur*=2|vol de voiture=3"
+        "|vol a l etalage=3|vol dans la voiture=3|vol de velo=3|vol de colis=3|colis disparu*=2"
+        "|plus de velo=1|fauche=2|fauché=2|barbot*=2|vider la voiture=2|vide la voiture=2",
+        "en": "stole=3|stolen=3|steal*=3|theft*=3|thief=3|thieves=3|nicked=2|pinched=2|swiped=2"
+        "|shoplift*=3|pickpocket*=3|pick pocket*=3|taken from=2|took my=2|took our=2|catalytic=2"
+        "|porch pirate*=3|parcel gone=2|package gone=2|bike gone=2|went missing from=2|snatched=1"
+        "|car was broken into=2|cleared out=1|nicking=2|robbed=1",
+        "de": "gestohlen=3|stehlen=3|stiehlt=3|diebstahl*=3|dieb=3|diebe=3|diebin=3|geklaut=3"
+        "|klauen=3|klaut=3|entwendet=3|taschendieb*=3",
+    },
+    "cat:robbery_or_violence": {
+        "nl": "overval*=3|beroofd=3|beroven=3|berooft=3|beroving*=3|straatroof=3|tasjesroof=3"
+        "|handtas afgerukt=3|afgerukt=2|afgepakt=2|geweld*=3|geslagen=3|slaan=2|slaat=2|sloeg=2"
+        "|klappen=2|vechtpartij*=3|vechten=3|vecht=2|knokpartij*=3|schietpartij*=3|geschoten=3"
+        "|schoten=3|schiet=3|!mes=3|messen=2|wapen*=3|pistool=3|vuurwapen=3|bedreig*=3|aangevallen=3"
+        "|aanval=2|valt .. aan=2|agressie=3|agressief=2|agressieve=2|mishandel*=3|neergestoken=3"
+        "|steekpartij*=3|gestoken=2|getrapt=2|schopt=2|schoppen=2|in elkaar geslagen=3|afpersing=3"
+        "|afgeperst=3|dreigt=2|dreigen=2|dreigde=2|geintimideerd=2|intimid*=2|lastiggevallen=2"
+        "|lastig gevallen=2|belaagd=2|geduwd=1|huiselijk geweld=3|gillen=1|geschreeuw=1",
+        "fr": "braquage*=3|braque*=3|braqu*=3|agress*=3|vol a l arrache=3|a l arrache=3|arrach*=2"
+        "|vol avec violence=3|violence*=3|violent*=3|frapp*=3|coups=2|bagarre*=3|se battent=3"
+        "|se bat=2|battre=2|tabass*=3|racket*=3|couteau*=3|arme*=3|pistolet*=3|revolver=3"
+        "|coups de feu=3|tirs=2|menac*=3|poignard*=3|blesse* au=2|agresse*=3|molest*=2|harcel*=2"
+        "|bousculad*=1|bouscul*=1|rixe=3|voie de fait=3|extorsion=3|insult* et=1|hurlements=1",
+        "en": "robbery=3|robberies=3|robber*=3|mugged=3|mugging=3|mugger*=3|hold up=3|holdup=3"
+        "|held up=2|assault*=3|attack*=3|fight*=3|punch*=3|beaten=3|beating=3|beat up=3|hit him=2"
+        "|hit her=2|hitting=2|kicking=2|knife=3|knives=3|gun=3|guns=3|gunshot*=3|shots fired=3"
+        "|shooting=3|weapon*=3|threaten*=3|stabbed=3|stabbing=3|violence=3|violent=2|aggressive=2"
+        "|harass*=2|intimidat*=2|bag snatch*=3|snatched her=3|snatched his=3|brawl*=3|carjack*=3"
+        "|screaming=1|domestic abuse=3",
+        "de": "uberfall*=3|uberfallen=3|raub*=3|ausgeraubt=3|angegriffen=3|angriff=2|schlagerei*=3"
+        "|geschlagen=3|schlagt=2|messer=3|waffe*=3|pistole=3|bedroht=3|bedrohung=3|gewalt=3"
+        "|pruegelei=3|prugelei=3|verletzt=2|schusse=3",
+    },
+    "cat:vandalism": {
+        "nl": "vandal*=3|verniel*=3|vernield=3|beschadig*=2|graffiti=3|tags=2|getagd=3|beklad*=3"
+        "|bekrast=3|krassen=2|kras=2|ruit ingeslagen=2|ruiten ingeslagen=2|ruit ingegooid=3"
+        "|ruiten ingegooid=3|ingegooid=2|ingeslagen=2|lek gestoken=3|lekgestoken=3|banden lek=3"
+        "|spiegel* afgebroken=3|afgebroken=2|kapotgemaakt=3|kapot gemaakt=3|kapot gegooid=3"
+        "|stukgeslagen=3|stuk geslagen=3|omvergeduwd=2|omver gegooid=2|vuilbakken in brand=1"
+        "|bushokje=1|gesloopt=2|slopen=2|brievenbus opgeblazen=3|vernieling*=3|besmeurd=3"
+        "|gooien .. stenen=3|stenen gooien=3|eieren=2|sluikstort*=2|verf gegooid=3|bespoten=2|spuiten .. op=2",
+        "fr": "vandal*=3|degrad*=3|degats=2|dega*=2|tag=2|tags=2|tague*=3|graffiti*=3|ray*=2"
+        "|pneus creves=3|creve*=2|vitre brisee=3|vitres brisees=3|vitre cassee=3|brise*=2|casse*=2"
+        "|saccag*=3|retroviseur*=2|abim*=3|detruit*=2|pein* sur=2|renvers*=1|lancent des pierres=3"
+        "|jet* des pierres=3|jettent des oeufs=3|oeufs=1|bris de vitre=3|depot* clandestin*=2|sprayé=2",
+        "en": "vandal*=3|graffiti=3|tagged=2|spray paint*=3|spraypaint*=3|smashed=2|smashing=2"
+        "|keyed=3|scratched=2|slashed=3|tyres slashed=3|tires slashed=3|damaged=2|damaging=2"
+        "|broke the window=2|broken window*=2|throwing stones=3|throwing rocks=3|throwing eggs=3"
+        "|egged=3|kicked over=2|destroyed=2|wrecked=2|defaced=3|fly tipping=2|flytipping=2",
+        "de": "vandal*=3|beschadigt=2|beschadigung*=3|sachbeschadigung=3|zerkratzt=3|graffiti=3"
+        "|beschmiert=3|schmiererei*=3|zerstochen=3|eingeschlagen=2|kaputt gemacht=3|demoliert=3",
+    },
+    "cat:fraud": {
+        "nl": "oplicht*=3|opgelicht=3|fraude*=3|frauduleu*=3|phishing=3|valse agent*=4|valse politie*=4"
+        "|nep agent*=4|nep politie*=4|valse technieker*=4|valse technicus=4|nep technieker*=4"
+        "|valse medewerker*=3|doet zich voor=3|doen zich voor=3|deden zich voor=3|zich voordoen=3"
+        "|geven zich uit=3|geeft zich uit=3|gaven zich uit=3|zogezegd van=3|zogenaamd van=3|nep=2"
+        "|vals geld=3|valse biljet*=3|vals briefje=3|vals* brief*=2|wisseltruc=4|vals=1|valse=1"
+        "|bankkaart=2|pincode=2|pin code=2|kaartlezer=2|bankgegevens=2|sms van de bank=3"
+        "|verdachte link=3|link aangeklikt=2|klik* op de link=2|helpdesk fraude=3|whatsapp fraude=3"
+        "|hallo mama=3|hoi mama=3|hallo papa=3|nieuw nummer=2|geld overschrijven=2|overschrijving=1"
+        "|bitcoin=2|oplichterij=3|flessentrekk*=3|colporteur*=2|aan de deur verkopen=2|deur aan deur=2"
+        "|ronselen=1|oplichters=3|valse mail*=3|nepmail*=3|nep sms=3|nepsms=3|itsme=2",
+        "fr": "arnaqu*=3|arnaque*=3|escroq*=3|fraude*=3|frauduleu*=3|phishing=3|hameconnage=3"
+        "|faux agent*=4|faux polici*=4|faux police*=4|faux techni*=4|faux employe*=3|faux plombier*=4"
+        "|se faisant passer=3|se font passer=3|se fait passer=3|se presentent comme=2|pretendu*=2"
+        "|soi disant=3|soit disant=3|faux billet*=3|fausse* coupure*=3|faux=1|fausse=1|code pin=2"
+        "|carte bancaire=2|coordonnees bancaires=2|lien suspect=3|cliqu* sur le lien=2|sms frauduleux=3"
+        "|faux sms=3|faux mail*=3|faux message*=3|coucou maman=3|bonjour maman=2|nouveau numero=2"
+        "|virement=1|rendre la monnaie=3|monnaie=1|demarch*=2|porte a porte=2|vente forcee=2|bitcoin=2",
+        "en": "scam*=3|fraud*=3|con man=3|conman=3|con artist*=3|pretending to be=3|pretended to be=3"
+        "|posing as=3|posed as=3|claiming to be=3|claimed to be=3|fake police*=4|fake officer*=4"
+        "|fake cop*=4|fake technician*=4|fake=2|bogus=3|phishing=3|smishing=3|bank details=2"
+        "|card details=2|pin number=2|pin code=2|counterfeit=3|suspicious link=3|clicked the link=2"
+        "|click the link=2|hi mum=3|hi mom=3|new number=2|wire transfer=1|gift card*=2|doorstep=2"
+        "|door to door=2|cowboy builder*=3|change trick=3|swindl*=3|impersonat*=3",
+        "de": "betrug*=3|betruger*=3|falsche polizist*=4|falscher polizist*=4|falsche techniker=4"
+        "|enkeltrick=4|phishing=3|abzocke*=3|abgezockt=3|geben sich aus=3|gibt sich aus=3"
+        "|falschgeld=3|hallo mama=3|neue nummer=2",
+    },
+    "cat:fire_or_hazard": {
+        "nl": "!brand=4|!branden=2|!brandt=4|in brand=4|brandje=3|uitslaande brand=4|vuur=3|vlammen=4"
+        "|vlam=2|rook=3|rookontwikkeling=4|rookwolk*=4|rookt=2|rookmelder*=2|walm*=2|gaslucht=4"
+        "|ruik gas=4|ruikt naar gas=4|gasgeur=4|gaslek=4|lek in de gasleiding=4|gas lek=4|co vergiftiging=4"
+        "|koolmonoxide=4|ontploff*=4|explosie*=4|knal=1|brandweer=3|smeult=3|smeulen=3|smeulend=3"
+        "|stroomkabel*=2|elektriciteitskabel*=2|kabel .. op straat=2|hoogspanning*=2|boom omgevallen=3"
+        "|omgevallen boom=3|omgewaaid=2|tak .. op de weg=2|overstroming=3|wateroverlast=3|onder water=2"
+        "|gevaarlijk*=1|asbest=2|chemisch*=2|stank=1|schoorsteen=1|loszittende=2|dreigt te vallen=3"
+        "|instortingsgevaar=4|ingestort=3|stort in=3|gat in de weg=2|put in de weg=2|olie op de weg=2"
+        "|bloedheet=0|hitte=1|containerbrand=4|autobrand=4|vuurwerk=1",
+        "fr": "feu=4|feux=2|incendi*=4|brule*=3|brulent=3|flamme*=4|fumee*=4|fume=2|odeur de gaz=4"
+        "|sent le gaz=4|ca sent le gaz=4|fuite de gaz=4|gaz=2|explos*=4|detonation=2|pompiers=3"
+        "|monoxyde=4|detecteur de fumee=2|cable* electrique*=2|cable* par terre=2|haute tension=2"
+        "|arbre tombe=3|arbre couche=3|arbre sur la route=3|branche* sur la route=2|inondation*=3"
+        "|inonde*=3|degat des eaux=2|dangereu*=1|produit chimique*=2|amiante=2|effondr*=3"
+        "|risque d effondrement=4|menace de tomber=3|trou dans la chaussee=2|huile sur la route=2"
+        "|feu de poubelle=4|voiture en feu=4|feux d artifice=1|petards=1",
+        "en": "fire=4|fires=3|on fire=4|ablaze=4|burning=3|burnt=2|burned=2|flames=4|smoke=3"
+        "|smoking=1|smell gas=4|smell of gas=4|smells of gas=4|gas leak=4|gas smell=4|leaking gas=4"
+        "|carbon monoxide=4|explosion*=4|exploded=4|explode=3|fire brigade=3|firefighters=3"
+        "|fire department=3|smoulder*=3|smolder*=3|power line*=2|live wire*=3|cable* on the road=2"
+        "|fallen tree=3|tree down=3|tree fell=3|tree has fallen=3|flooding=3|flooded=3|flood=3"
+        "|dangerous=1|hazard*=2|chemical*=2|asbestos=2|collaps*=3|sinkhole=3|pothole=1|oil spill=2"
+        "|fireworks=1|smoke alarm*=2|smoke detector*=2",
+        "de": "feuer=4|!brand=4|brennt=4|flammen=4|rauch=3|gasgeruch=4|riecht nach gas=4|gasleck=4"
+        "|explosion=4|feuerwehr=3|umgesturzt*=3|baum .. auf der strasse=3|uberschwemmung=3"
+        "|stromkabel=2|gefahrlich=1|einsturz*=3",
+    },
+    "cat:missing_person": {
+        "nl": "vermist*=4|verdwenen=1|vermissing*=4|weggelopen=3|niet thuisgekomen=4|niet thuis gekomen=4"
+        "|niet teruggekeerd=3|niet meer thuisgekomen=4|dwaalt=3|ronddwalen=3|verward*=2|dementie=3"
+        "|dement*=3|alzheimer=3|kwijt=2|zoek=1|opsporing*=3|kind kwijt=4|zoontje kwijt=4"
+        "|dochtertje kwijt=4|niet meer gezien=2|niet opgedaagd=1|is nergens=3|nergens te vinden=3"
+        "|onvindbaar=3|verdwaald=3|wie heeft .. gezien=2|laatst gezien=3|laatste keer gezien=3",
+        "fr": "disparu*=3|disparition*=4|fugue=4|fugu*=3|introuvable*=3|egare*=3|perdu*=1|pas rentre*=4"
+        "|n est pas rentre*=4|jamais rentre*=4|errant*=2|erre=2|desoriente*=3|confus*=1|alzheimer=3"
+        "|dementi*=3|perdu son enfant=4|enfant perdu=4|recherche*=1|avis de recherche=4|vu pour la derniere=3"
+        "|derniere fois=2|personne n a vu=2|quelqu un a vu=1|nulle part=2",
+        "en": "missing=3|disappeared=3|has gone missing=4|went missing=3|run away=2|ran away=2"
+        "|runaway=2|lost child=4|lost kid=4|lost boy=4|lost girl=4|wandered off=4|wandering=2"
+        "|hasn t come home=4|hasnt come home=4|hasn t returned=3|not come home=4|didn t come home=4"
+        "|didnt come home=4|never came home=4|not returned home=4|dementia=3|alzheimer*=3|confused=2"
+        "|disoriented=3|last seen=3|nowhere to be found=3|can t find my=2|cant find my=2|cannot find my=2",
+        "de": "vermisst*=4|verschwunden=3|nicht nach hause=4|demenz=3|verwirrt=2|zuletzt gesehen=3|vermisstenanzeige=4",
+    },
+    "cat:drugs": {
+        "nl": "drug*=3|dealen=3|dealt=3|dealer*=3|deal=1|dealers=3|cannabis=3|wiet=3|weed=3|joint*=2"
+        "|coke=3|cocaine=3|heroine=3|xtc=3|pillen=1|spuiten=1|spuitjes=3|naalden=2|injectienaald*=3"
+        "|lachgas=3|ballonnetjes=2|gasflessen=1|patronen=1|blowen=3|blowt=3|wietgeur=3|wietlucht=3"
+        "|drugsafval=3|plantage=3|hennep*=3|bolletjes=2|gebruiken .. drugs=3|overdracht*=1|zakjes=2"
+        "|pakjes doorgeven=3|handeltje=2|dealen=3",
+        "fr": "drogue*=3|dealer*=3|deal=3|dealent=3|deale=3|trafic de drogue*=3|trafic=2|shit=2"
+        "|cannabis=3|beuh=3|herbe=1|joint*=2|cocaine=3|coke=3|heroine=3|ecstasy=3|seringue*=3"
+        "|aiguille*=2|protoxyde=3|gaz hilarant=3|ballons=1|cartouches=1|fument des=1|fumer des joints=3"
+        "|odeur de cannabis=3|sachets=2|point de deal=3|guetteur*=2|plantation=3|chanvre=3",
+        "en": "drug*=3|dealing=3|dealer*=3|deal=1|weed=3|cannabis=3|marijuana=3|joint*=2|cocaine=3"
+        "|coke=2|crack=2|heroin=3|needles=2|syringe*=3|nitrous=3|laughing gas=3|canisters=1"
+        "|balloons=1|smoking pot=3|pot=1|baggies=3|small bags=2|hand to hand=3|handing over packages=3"
+        "|grow house=3|cannabis farm=3",
+        "de": "drogen=3|dealer*=3|dealen=3|kokain=3|heroin=3|spritzen=2|lachgas=3|haschisch=3|gras=1",
+    },
+    "cat:suspicious_vehicle": {
+        "nl": "verdacht* voertuig=4|verdacht* auto=4|verdacht* wagen=4|verdacht* busje=4"
+        "|verdacht* bestelwagen=4|rijdt .. rond=2|rijden .. rond=2|rijdt rondjes=3|rondjes=2"
+        "|rijdt stapvoets=3|stapvoets=2|traag rijden=2|rijdt traag=2|rijdt langzaam=2|rijdt .. voorbij=1"
+        "|draaiende motor=3|motor draait=2|motor laten draaien=3|zonder nummerplaat=3|zonder kenteken=3"
+        "|buitenlandse nummerplaat=2|buitenlandse plaat=2|staat al .. geparkeerd=2|geparkeerd=1"
+        "|lichten uit=2|zonder lichten=2|ronddraaien=2|stopt bij elk huis=3|volgt .. auto=1",
+        "fr": "vehicule suspect=4|voiture suspecte=4|camionnette suspecte=4|vehicule louche=4"
+        "|voiture louche=4|tourne* dans le quartier=3|tourne* en rond=3|fait des tours=3|tours du quartier=3"
+        "|roule* lentement=3|roule* au pas=3|au ralenti=2|moteur allume=3|moteur tourne=3|moteur en marche=3"
+        "|sans plaque*=3|plaque etrangere=2|plaque* etrangere*=2|stationne* depuis=2|garee depuis=2"
+        "|gare depuis=2|feux eteints=2|phares eteints=2|passe* plusieurs fois=3|repasse*=2",
+        "en": "suspicious vehicle=4|suspicious car=4|suspicious van=4|suspicious truck=4"
+        "|circling=3|keeps driving=3|driving slowly=3|driving slow=3|crawling along=3|slowly driving=3"
+        "|engine running=3|no plates=3|no number plate*=3|without plates=3|foreign plate*=2"
+        "|parked for=2|been parked=2|parked up=1|lights off=2|headlights off=2|drove past .. times=3"
+        "|keeps coming back=2|same car=2|same van=2|back and forth=2|up and down the street=2",
+        "de": "verdachtiges fahrzeug=4|verdachtiges auto=4|verdachtiger wagen=4|fahrt langsam=3"
+        "|kreist=3|im kreis=2|motor lauft=3|ohne kennzeichen=3",
+    },
+    "cat:suspicious_activity": {
+        "nl": "verdacht*=3|louche=3|loensen=2|gluurt=3|gluren=3|loert=3|loeren=3|rondhang*=2|hangt .. rond=2"
+        "|hangen .. rond=2|loopt .. rond=2|lopen .. rond=2|sluipt=3|sluipen=3|rondsluipen=3|kijkt .. binnen=3"
+        "|kijken .. binnen=3|kijkt in=2|kijken in=2|binnen te kijken=3|binnenkijken=3|deurklink*=3"
+        "|klinken=2|aan de deuren=2|voelt aan=2|voelen aan=2|aanbellen=2|belt aan=2|bellen aan=2"
+        "|belde aan=2|foto s van huizen=3|fotograferen=2|fotografeert=2|noteren=1|noteert=1|tekens=2"
+        "|krijttekens=3|markering*=1|raar=2|vreemd*=2|onbekende*=2|bivakmuts*=3|capuchon*=2|kap op=2"
+        "|zaklamp*=2|zaklantaarn*=2|in de tuin=1|over het hek=2|klimt=2|klimmen=2|verstopt=2"
+        "|verstoppen=2|in de struiken=2|spiedt=3|bespied*=3|observeert=2|houdt .. in de gaten=2"
+        "|ongure=3|onguur=3|niet pluis=3|op de uitkijk=3|uitkijk=2|schuilt=2|probeert .. deur*=3",
+        "fr": "suspect*=3|louche*=3|bizarre*=2|etrange*=2|rod*=3|rodeur*=3|traine*=2|trainent=2"
+        "|regard* dans les=3|regard* a l interieur=3|regard* par la fenetre=3|scrute*=3|epie*=3"
+        "|observe* les maisons=3|poignee*=3|essai* les portes=3|essai* d ouvrir=3|tente* d ouvrir=3"
+        "|sonne* aux portes=3|sonne chez=1|photographi*=2|prend des photos=2|marquage*=2|signe* a la craie=3"
+        "|cagoule*=3|capuche*=2|lampe de poche=2|lampe torche=2|cache* dans=2|caché=2|inconnu*=2"
+        "|individu*=2|escalade*=2|enjamb*=2|fait le guet=3|guette=2|repera*=2|reperage=3|pas net*=3",
+        "en": "suspicious*=3|suspect*=2|dodgy=3|shady=3|sketchy=3|strange=2|weird=2|odd=1|loiter*=3"
+        "|lurking=3|prowl*=3|hanging around=2|hanging about=2|snooping=3|peering into=3|peering in=3"
+        "|looking into cars=3|looking into windows=3|looking in windows=3|looking through windows=3"
+        "|checking door*=3|trying door*=3|door handles=3|testing door*=3|trying car doors=3"
+        "|casing=3|taking photos of houses=3|photographing=2|chalk marks=3|marking houses=3"
+        "|balaclava*=3|hoodie*=1|hood up=2|torch=2|flashlight=2|hiding in=2|hiding behind=2"
+        "|climbing over=2|climbed over=2|climbing the=2|stranger*=2|unknown man=2|unknown person=2"
+        "|keeping watch=3|lookout=2|acting strangely=3|watching the house*=3",
+        "de": "verdachtig*=3|herumlungern=3|lungert=3|schleicht=3|schleichen=3|spaht=3|spahen=3"
+        "|turklinke*=3|fremde*=2|sturmhaube=3|komisch=2|seltsam=2",
+    },
+    "cat:other": {
+        "nl": "lawaai=2|geluidsoverlast=2|nachtlawaai=2|feestje=2|muziek=1|vergadering=2|bijeenkomst=2"
+        "|straatlamp*=2|straatverlichting=2|verlichting=1|parkeer*=1|fout geparkeerd=2|hondenpoep=2"
+        "|zwerfvuil=2|afval=1|gevonden=1|sleutels gevonden=2|loslopende=1|hond=1|kat=1|poes=1|test=1",
+        "fr": "bruit*=2|tapage=2|nuisance* sonore*=2|fete=1|musique=1|reunion=2|eclairage=1"
+        "|lampadaire*=2|stationnement=1|crottes=2|dechets=1|trouve*=1|cles trouvees=2|chien=1|chat=1|test=1",
+        "en": "noise=2|noisy=2|loud music=2|party=1|meeting=2|street light*=2|streetlight*=2"
+        "|parking=1|dog poo=2|litter=2|rubbish=1|found a=1|keys found=2|dog=1|cat=1|test=1",
+        "de": "larm=2|ruhestorung=2|versammlung=2|strassenlaterne=2|hund=1|katze=1",
+    },
+}
+
+# ---------------------------------------------------------------------------------------------
+# Urgency: evidence for "now"
+# ---------------------------------------------------------------------------------------------
+
+URGENT: Lexicon = {
+    "urg:now": {
+        "nl": "!nu=3|nu net=3|nu nog=3|nou=1|op dit moment=3|op het moment=3|momenteel=3|op dit ogenblik=3"
+        "|op dit eigenste moment=3|nu meteen=3|direct=1|meteen=1|terwijl ik .. schrijf=3|terwijl ik dit=3"
+        "|live=2|vanavond=1|op deze moment=3",
+        "fr": "maintenant=3|mtn=3|mnt=3|maint=3|en ce moment=3|actuellement=3|a l instant=3|la maintenant=3"
+        "|pendant que je=3|tout de suite=2|ce soir=1|immediatement=2|a l heure ou=3|en direct=2",
+        "en": "now=3|right now=3|rn=3|atm=3|currently=3|at the moment=3|as we speak=3|at this moment=3"
+        "|as i write=3|as i type=3|tonight=1|immediately=2|this minute=3",
+        "de": "jetzt=3|gerade=3|im moment=3|momentan=3|sofort=2|soeben=3",
+    },
+    "urg:progress": {
+        "nl": "bezig=3|aan het inbreken=4|aan het stelen=4|aan het vechten=4|is aan het=3|zijn aan het=3"
+        "|zit aan het=3|zitten aan het=3|staat aan het=2|staan te=2|staat te=2|wordt .. ingebroken=4"
+        "|wordt ingebroken=4|breekt in=3|breken in=3|probeert=3|proberen=3|probeerd=3|klimt=2|klimmen=2"
+        "|forceert=3|loopt .. rond=2|lopen .. rond=2|sluipt=2|gluurt=2|kijkt .. binnen=2|zit in=1"
+        "|is binnen=3|zijn binnen=3|in de tuin=1|in mijn tuin=2|in onze tuin=2|op het dak=1|bonkt=2"
+        "|schopt tegen=2|slaat=2|vechten=2|roept om hulp=4|schreeuwt=2|gillen=2|gilt=2|brandt=3|rookt=2"
+        "|stijgt op=2|lekt=2|rijdt .. rond=2|rijdt rondjes=2|staat voor=1|staan voor=1|aan het dealen=4"
+        "|wordt gedeald=3|wordt .. gedeald=3|dealen=1|belt aan=2|bellen aan=2|wordt bedreigd=4",
+        "fr": "en train de=4|en train d=4|est en train=4|sont en train=4|en cours=3|essaie*=3|essaye*=3"
+        "|essayent=3|tente*=2|tentent=3|forcent=3|force la=3|escalade*=2|rode=2|rodent=2|trainent=2"
+        "|regarde* dans=2|sont dans=2|est dans le jardin=3|dans mon jardin=2|dans le jardin=1|sur le toit=1"
+        "|sonne a=1|sonnent=2|frappe*=1|se battent=3|crie*=2|hurle*=2|appelle a l aide=4|brule=3"
+        "|brulent=3|fume=2|tournent=2|tourne=1|deale*=1|dealent=2|menace=2|menacent=3|cassent=3"
+        "|casse la=2|fouillent=3|fouille=2",
+        "en": "is trying=3|are trying=3|trying to=3|is breaking=4|are breaking=4|breaking in=3"
+        "|breaking into=3|is climbing=3|are climbing=3|climbing=2|is being=3|are being=3|is happening=3"
+        "|happening now=4|in progress=4|ongoing=3|is inside=3|are inside=3|in my garden=2|in our garden=2"
+        "|in the garden=1|on the roof=1|is looking into=3|are looking into=3|looking into=2|is walking=2"
+        "|are walking=2|is hanging=2|are hanging=2|hanging around=1|is checking=3|are checking=3"
+        "|checking=1|is stealing=4|are stealing=4|stealing=2|is fighting=4|are fighting=4|fighting=2"
+        "|is hitting=4|hitting=2|is burning=4|burning=2|is on fire=4|screaming=2|shouting=1|is following=3"
+        "|keeps circling=3|is circling=3|circling=2|is parked outside=2|is dealing=3|are dealing=3"
+        "|being attacked=4|being robbed=4|being mugged=4|is threatening=4|are threatening=4|calling for help=4"
+        "|is lurking=3|are lurking=3|lurking=2|is loitering=3|are loitering=3|is ringing=2|are ringing=2"
+        "|is smashing=4|are smashing=4|smashing=2|is kicking=3|are kicking=3",
+        "de": "versucht=3|versuchen=3|brechen gerade=4|ist im garten=3|sind im haus=4|schleicht=2|brennt=3"
+        "|pruegeln sich=3|schlagen sich=3|schreit=2|ist dabei=3|sind dabei=3",
+    },
+    "urg:presence": {
+        "nl": "nog steeds=3|nog altijd=3|nog daar=3|nog hier=3|staat nog=3|staan nog=3|is nog=2|zijn nog=2"
+        "|zit nog=3|zitten nog=3|loopt nog=3|lopen nog=3|nog in de buurt=3|nog in de straat=3|nog ter plaatse=3"
+        "|nog aanwezig=3|nog buiten=3|nog aan de gang=4|aan de deur=1.5|staat er=1|staan er=1|er staat=1|er staan=1"
+        "|er loopt=2|er lopen=2|er zit=2|er zitten=2|hier voor de deur=2|voor mijn deur=2|aan mijn deur=2",
+        "fr": "toujours la=3|encore la=3|toujours sur place=3|encore sur place=3|toujours dans=3"
+        "|encore dans=3|toujours devant=3|est toujours=2|sont toujours=2|est encore=2|sont encore=2"
+        "|toujours en cours=4|il y a un=1|il y a des=1|il y a deux=1|y a un=1|devant chez moi=2"
+        "|devant ma porte=2|a ma porte=2|devant la maison=1|dans la rue=1",
+        "en": "still there=3|still here=3|still outside=3|still in=3|still at=2|still going=3|still on=2"
+        "|still hanging=3|still around=3|still parked=2|is still=2|are still=2|there is a=1|there are=1"
+        "|there s a=1|outside my house=2|outside my door=2|at my door=2|outside our house=2|in front of my=2",
+        "de": "noch da=3|immer noch=3|noch dort=3|steht noch=3|ist noch=2|vor meiner tur=2|vor dem haus=1",
+    },
+    "urg:flee": {
+        "nl": "vlucht=3|vluchten=3|vluchtte=3|op de vlucht=3|gaat ervandoor=3|gaan ervandoor=3"
+        "|ging ervandoor=2|rent weg=3|rennen weg=3|rende weg=2|lopen weg=2|loopt weg=2|rijdt weg=3"
+        "|rijden weg=3|net weggereden=4|net weggelopen=4|net vertrokken=3|net gevlucht=4|zijn net=2"
+        "|is net=2|zonet=2|zojuist=2|daarnet=2|zopas=2|richting=1|in de richting van=2|spurt=2",
+        "fr": "s enfuit=3|s enfuient=3|s est enfui=3|se sont enfuis=3|prend la fuite=3|prennent la fuite=3"
+        "|ont pris la fuite=2|a pris la fuite=2|en fuite=3|fuient=3|fuit=3|file=1|filent=2|partent en courant=3"
+        "|part en courant=3|viennent de partir=4|vient de partir=4|vient de s=3|viennent de=2|vient de=2"
+        "|a l instant=3|direction=1|en direction de=2|se sauvent=3|se sauve=3",
+        "en": "running away=3|ran away=1|running off=3|ran off=2|fleeing=3|fled=2|got away=2|getting away=3"
+        "|driving off=3|drove off=2|just left=3|just drove off=4|just ran off=4|just fled=4|just now=3"
+        "|just happened=4|just been=3|heading towards=3|heading toward=3|headed towards=2|heading down=2"
+        "|in the direction of=2|legging it=3|took off=2|speeding off=3|sped off=2|a minute ago=3"
+        "|minutes ago=3|few minutes ago=3|5 minutes ago=3|10 minutes ago=3",
+        "de": "fluchtet=3|fluchten=3|auf der flucht=3|rennt weg=3|haut ab=3|gerade weg=3|soeben=3"
+        "|fahrt weg=3|in richtung=2",
+    },
+    "urg:danger": {
+        "nl": "gewond*=3|bloed*=3|bloedt=4|bewusteloos=4|ademt niet=4|reageert niet=4|niet aanspreekbaar=4"
+        "|onwel=3|ligt op de grond=4|ligt op straat=3|gevallen=1|ziekenwagen=4|ambulance=4|reanim*=4"
+        "|hartaanval=4|!mes=3|wapen*=3|pistool=3|bedreigt=3|bedreigen=3|in gevaar=4|levensgevaar*=4"
+        "|gevaar=2|steekt=2|schiet=4|geschoten=3|schoten=3|slaan=2|slaat=3|vecht*=2"
+        "|kind alleen=3|zit vast=3|opgesloten=2|verdrink*=4|in het water=2",
+        "fr": "blesse*=3|sang=3|saigne*=4|inconscient*=4|respire plus=4|respire pas=4|ne repond plus=4"
+        "|malaise=3|par terre=2|au sol=2|ambulance=4|samu=4|reanim*=4|crise cardiaque=4|couteau=3|arme*=3"
+        "|pistolet=3|menace*=2|en danger=4|danger de mort=4|danger=2|coups de feu=4|frappe*=2"
+        "|se battent=3|enfant seul=3|coince*=2"
+        "|enferme*=2|noyade=4|se noie=4|dans l eau=2",
+        "en": "injured=3|hurt=2|bleeding=4|blood=3|unconscious=4|not breathing=4|not responding=4"
+        "|unresponsive=4|collapsed=4|lying on the ground=4|on the ground=2|ambulance=4|cpr=4"
+        "|heart attack=4|knife=3|gun=3|weapon*=3|armed=3|threatening=3|in danger=4|danger=2|shots=4"
+        "|shooting=3|stabbed=4|stabbing=4|hitting=2|fighting=2|beating=3"
+        "|child alone=3|trapped=3|stuck=1|locked in=2|drowning=4|in the water=2",
+        "de": "verletzt=3|blut*=3|bewusstlos=4|atmet nicht=4|krankenwagen=4|notarzt=4|messer=3|waffe*=3"
+        "|pistole=3|bedroht=3|in gefahr=4|gefahr=2",
+    },
+    "urg:help": {
+        "nl": "help=3|helpen=1|hulp=3|dringend=3|spoed*=3|snel=1|kom snel=4|kom vlug=4|bel 112=4|bel 101=4"
+        "|bel de politie=4|bellen de politie=3|112 gebeld=4|101 gebeld=4|112 bellen=4|101 bellen=4"
+        "|politie gebeld=3|politie is onderweg=3|politie onderweg=3|noodgeval=4|alarm=2|sos=4|opgepast nu=3",
+        "fr": "aide*=2|aidez=4|au secours=4|secours=3|urgent*=3|vite=2|venez vite=4|appelez=3|appelez le 112=4"
+        "|appelez le 101=4|appelez la police=4|j ai appele le 101=4|j ai appele le 112=4|appele le 101=4"
+        "|appele le 112=4|police en route=3|police arrive=3|police arrive=3|alerte=2|sos=4",
+        "en": "help=3|helps=1|urgent*=3|emergency=4|asap=3|hurry=4|quick=1|quickly=2|call 112=4|call 101=4"
+        "|call the police=4|call police=4|called 112=4|called 101=4|called the police=3|police on the way=3"
+        "|police are on the way=3|police coming=3|alarm=2|sos=4|please come=4",
+        "de": "hilfe=4|dringend=3|schnell=2|notfall=4|ruft 112=4|ruft die polizei=4|polizei gerufen=3",
+    },
+    "urg:alarm": {
+        "nl": "alarm gaat af=4|alarm afgegaan=3|alarm loopt af=4|alarm gaat=3|sirene gaat=3|glasgerinkel=4"
+        "|glas breken=4|glas horen breken=4|hoor glas=4|hoor iemand=3|hoor geluiden=3|hoor lawaai=2"
+        "|gestommel=3|hoor gebonk=3|hoor iets=2",
+        "fr": "alarme sonne=4|alarme qui sonne=4|alarme se declenche=4|alarme retentit=4|bruit de verre=4"
+        "|verre brise=3|j entends=3|entends quelqu un=4|entends du bruit=3|entends des bruits=3",
+        "en": "alarm going off=4|alarm is going off=4|alarm went off=2|alarm ringing=4|alarm is ringing=4"
+        "|glass breaking=4|breaking glass=4|heard glass=3|i hear=3|i can hear=3|can hear someone=4"
+        "|hear someone=4|hear noises=3|hearing noises=3|banging=2",
+        "de": "alarm geht=4|alarmanlage=3|glas klirren=4|hore jemand=4|hore gerausche=3",
+    },
+}
+
+# ---------------------------------------------------------------------------------------------
+# Urgency: evidence against "now"
+# ---------------------------------------------------------------------------------------------
+
+NOT_URGENT: Lexicon = {
+    "non:past": {
+        "nl": "gisteren=3|gister=3|gisteravond=3|gisterenavond=3|gisternacht=3|gisterennacht=3"
+        "|gistermiddag=3|gisterenmiddag=3|gistermorgen=3|gisterenmorgen=3|gisterochtend=3|eergisteren=3"
+        "|vannacht=2.5|afgelopen nacht=3|afgelopen week=3|afgelopen weekend=3|afgelopen maand=3"
+        "|afgelopen dagen=3|afgelopen weken=3|vorige week=3|vorig weekend=3|vorige maand=3|vorig jaar=3"
+        "|vorige nacht=3|vorige keer=2|vorige maandag=3|vorige dinsdag=3|vorige woensdag=3|vorige donderdag=3"
+        "|vorige vrijdag=3|vorige zaterdag=3|vorige zondag=3|dagen geleden=3|weken geleden=3|maanden geleden=3"
+        "|dag geleden=3|week geleden=3|uur geleden=1.5|uren geleden=2.5|enkele dagen=2|paar dagen=2"
+        "|vanmorgen=1.5|vanochtend=1.5|deze ochtend=1.5|vanmiddag=1|tijdens het weekend=3|in het weekend=2"
+        "|dit weekend=2|tijdens de nacht=2|tijdens de vakantie=3|toen we op vakantie=3|toen ik thuiskwam=3"
+        "|bij thuiskomst=3|na thuiskomst=3|thuisgekomen=2|bij het opstaan=3|toen ik opstond=3"
+        "|maandag=1.5|dinsdag=1.5|woensdag=1.5|donderdag=1.5|vrijdag=1.5|zaterdag=1.5|zondag=1.5"
+        "|maandagavond=2|dinsdagavond=2|woensdagavond=2|donderdagavond=2|vrijdagavond=2|zaterdagavond=2"
+        "|zondagavond=2|maandagnacht=2|dinsdagnacht=2|woensdagnacht=2|donderdagnacht=2|vrijdagnacht=2"
+        "|zaterdagnacht=2|zondagnacht=2|ontdekt=2|vastgesteld=2|gemerkt=1.5|zagen we=1.5|was er=1|waren er=1"
+        "|heeft .. gestolen=1|hebben .. gestolen=1|werd=1|werden=1|gebeurde=2|is gebeurd=2|toen=1",
+        "fr": "!hier=3|hier soir=3|hier matin=3|hier apres midi=3|avant hier=3|avant hiers=3|la veille=2"
+        "|cette nuit=2.5|la nuit derniere=3|nuit derniere=3|la semaine passee=3|la semaine derniere=3"
+        "|semaine passee=3|semaine derniere=3|le week end dernier=3|week end dernier=3|le weekend dernier=3"
+        "|ce week end=2|ce weekend=2|le mois dernier=3|le mois passe=3|l an dernier=3|l annee derniere=3"
+        "|il y a deux jours=3|il y a trois jours=3|il y a quelques jours=3|il y a une semaine=3"
+        "|il y a 2 jours=3|il y a 3 jours=3|il y a 15 jours=3|il y a un mois=3|jours=1|semaines=1"
+        "|ce matin=1.5|cet apres midi=1|pendant la nuit=2|pendant le week end=3|pendant les vacances=3"
+        "|en rentrant=3|a mon retour=3|de retour=2|en me levant=3|au reveil=3|lundi dernier=3"
+        "|mardi dernier=3|mercredi dernier=3|jeudi dernier=3|vendredi dernier=3|samedi dernier=3"
+        "|dimanche dernier=3|lundi=1.5|mardi=1.5|mercredi=1.5|jeudi=1.5|vendredi=1.5|samedi=1.5|dimanche=1.5"
+        "|dans la nuit de=3|constate*=2|decouvert=2|j ai remarque=1.5|s est passe=2|s est produit=2"
+        "|etait=1|etaient=1|a ete=1|ont ete=1|avaient=1",
+        "en": "yesterday=3|last night=3|last week=3|last weekend=3|last month=3|last year=3|last time=2"
+        "|last monday=3|last tuesday=3|last wednesday=3|last thursday=3|last friday=3|last saturday=3"
+        "|last sunday=3|days ago=3|weeks ago=3|months ago=3|a day ago=3|a week ago=3|hours ago=2.5"
+        "|the other day=3|the other night=3|earlier today=2|earlier this week=3|this morning=1.5"
+        "|overnight=2.5|over the weekend=3|during the night=2|during the holidays=3|while we were away=3"
+        "|when i got home=3|when we got home=3|when i came home=3|came home to=3|woke up to=3"
+        "|on monday=1.5|on tuesday=1.5|on wednesday=1.5|on thursday=1.5|on friday=1.5|on saturday=1.5"
+        "|on sunday=1.5|monday night=2|tuesday night=2|wednesday night=2|thursday night=2|friday night=2"
+        "|saturday night=2|sunday night=2|discovered=2|noticed=1|found out=2|happened=1.5|was=0.5|were=0.5"
+        "|had been=2|has been=0.5",
+        "de": "gestern=3|vorgestern=3|letzte nacht=3|letzte woche=3|letztes wochenende=3|letzten monat=3"
+        "|vor ein paar tagen=3|vor einer woche=3|vor tagen=3|heute morgen=1.5|am wochenende=2|war=0.5"
+        "|wurde=1|festgestellt=2",
+    },
+    "non:gone": {
+        "nl": "niet meer=3.5|niet meer daar=4|niet meer te zien=4|zijn weg=3.5|is weg=3|al weg=4"
+        "|weer weg=3.5|intussen weg=4|ondertussen weg=4|inmiddels weg=4|vertrokken=2.5|verdwenen=1.5"
+        "|weggereden=2|weggelopen=1|nergens meer=3.5|niemand meer=3.5|geen spoor meer=3",
+        "fr": "n est plus la=4|ne sont plus la=4|plus la=3.5|n est plus=3|ne sont plus=3|plus personne=3.5"
+        "|est parti=3|sont partis=3|est partie=3|sont parties=3|deja parti*=4|disparu depuis=1"
+        "|repartis=3|reparti=3|plus de trace=3|plus rien=3|partis entre temps=4|entre temps=2",
+        "en": "no longer=4|not there anymore=4|not there any more=4|gone now=4|has left=3|have left=3"
+        "|had left=3|left already=4|already gone=4|already left=4|they left=3|he left=3|she left=3"
+        "|were gone=3.5|was gone=3|is gone=2|are gone=3|anymore=2.5|any more=2|no sign of=3|nobody there=3",
+        "de": "nicht mehr=3.5|schon weg=4|weg=1.5|verschwunden=1",
+    },
+    "non:resolved": {
+        "nl": "teruggevonden=4|terug gevonden=4|is terecht=4|terecht gekomen=4|is terug=3|weer thuis=4"
+        "|terug thuis=4|is gevonden=4|werd gevonden=4|gevonden=1.5|opgepakt=3|gearresteerd=3|aangehouden=3"
+        "|opgelost=4|loos alarm=4|vals alarm=4|alles is in orde=4|alles ok=3|alles oke=3|geen zorgen=3"
+        "|vergissing=3|bleek=2|afgesloten=2|bedankt voor=2|iedereen bedankt=3",
+        "fr": "retrouve*=4|est rentre*=4|de retour a la maison=4|sain et sauf=4|saine et sauve=4"
+        "|interpell*=3|arrete*=2|fausse alerte=4|fausse alarme=4|tout est rentre dans l ordre=4"
+        "|tout va bien=3|rien de grave=4|plus de peur que de mal=4|c etait=1.5|resolu=4|merci a tous=3",
+        "en": "been found=4|was found=4|has been found=4|found safe=4|safe and well=4|is back home=4|back home=3"
+        "|came home=2|has returned=3|arrested=3|caught=2|false alarm=4|all clear=4|all good=3|resolved=4"
+        "|sorted=2|turned out=2|thanks everyone=3|thanks all=3|nothing serious=4",
+        "de": "gefunden=3|wieder da=4|wieder zu hause=4|festgenommen=3|falscher alarm=4|entwarnung=4",
+    },
+    "non:question": {
+        "nl": "weet iemand=2|heeft iemand=2|iemand gezien=1.5|iemand anders=2|ook iemand=1.5|wie weet=2"
+        "|wie heeft=1|zijn er nog=1.5|hebben jullie=1.5|weten jullie=2|kan iemand=1.5|is het normaal=2"
+        "|vraagje=2|vraag=1|mag ik vragen=2|iemand een idee=2|iemand ervaring=2|wat moet ik=1.5"
+        "|wat doen we=1|moet ik=1|mag ik=1|kan ik=1|waar kan ik=2|is dat normaal=2",
+        "fr": "quelqu un sait=2|quelqu un a=1.5|quelqu un d autre=2|quelqu un aurait=2|savez vous=2"
+        "|avez vous=1.5|est ce que=1.5|est ce normal=2|c est normal=1.5|vous aussi=1.5|qui sait=2"
+        "|une idee=1.5|petite question=2|question=1|que faire=1.5|dois je=1|puis je=1|ou peut on=2|on fait quoi=1",
+        "en": "does anyone=2|has anyone=2|did anyone=2|anyone else=2|anyone know=2|anybody know=2"
+        "|anyone seen=1.5|is it normal=2|any idea*=2|quick question=2|question=1|what should i=1.5"
+        "|should i=1|can i=1|where can i=2|who do i=2|is this normal=2|wondering=2|do you know=1.5",
+        "de": "weiss jemand=2|hat jemand=2|jemand gesehen=1.5|ist das normal=2|frage=1",
+    },
+    "non:prevention": {
+        "nl": "tip=3|tips=3|advies=2.5|raad=1.5|vergeet niet=3|denk eraan=3|denk er aan=3|sluit uw=3|sluit je=3"
+        "|sluit altijd=3|laat geen=3|laat nooit=3|wees alert=2.5|blijf alert=2.5|wees waakzaam=2.5"
+        "|blijf waakzaam=2.5|preventie*=3|preventief=3|ter info=2.5|ter informatie=2.5|infoflash=3"
+        "|herinnering=2.5|opgelet=1.5|pas op=1.5|let op=1|oproep=1|in het algemeen=2|altijd goed=2|best om=2"
+        "|raden aan=3|raadt aan=3|wordt aangeraden=3|gratis advies=3|technopreventi*=3|inbraakpreventie=3"
+        "|informatieavond=3|infosessie=3|nieuwsbrief=3|campagne=2|periode van=1|donkere maanden=3"
+        "|wintertijd=2|zomervakantie=2|vakantietoezicht=3|afwezigheidstoezicht=3|waarschuwen=1.5|waarschuwing=1.5",
+        "fr": "conseil*=3|astuce*=3|pensez a=3|n oubliez pas=3|noubliez pas=3|fermez=2|verrouillez=3"
+        "|ne laissez=3|ne laissez jamais=3|soyez vigilant*=2.5|restez vigilant*=2.5|vigilance=2"
+        "|prevention=3|preventif=3|pour info=2.5|pour information=2.5|a titre d information=3|rappel=2.5"
+        "|attention aux=1.5|mefiez vous=2.5|il est conseille=3|nous conseillons=3|recommand*=2.5"
+        "|seance d information=3|soiree d information=3|techno prevention=3|technoprevention=3"
+        "|newsletter=3|campagne=2|periode des fetes=2|mois d hiver=2|surveillance vacances=3|avertissement=1.5",
+        "en": "tip=3|tips=3|advice=2.5|reminder=3|remember to=3|don t forget=3|dont forget=3|make sure=2.5"
+        "|always lock=3|lock your=3|never leave=3|don t leave=3|dont leave=3|be alert=2.5|stay alert=2.5"
+        "|be vigilant=2.5|stay vigilant=2.5|prevention=3|preventive=3|fyi=2.5|for your information=3"
+        "|heads up=1|beware of=1.5|watch out for=1.5|we recommend=3|recommended=2.5|information evening=3"
+        "|info session=3|newsletter=3|campaign=2|dark evenings=2|holiday watch=3|warning=1.5|psa=3",
+        "de": "tipp*=3|hinweis=2.5|denken sie daran=3|vergessen sie nicht=3|vorbeugung=3|pravention=3|warnung=1.5",
+    },
+    "non:aftermath": {
+        "nl": "aangifte=2.5|pv=2|proces verbaal=2.5|klacht ingediend=2.5|klacht neergelegd=2.5"
+        "|politie is langsgekomen=3|politie is geweest=3|politie is langs geweest=3|politie kwam=2"
+        "|verzekering=2.5|schade=1.5|schadeclaim=2.5|herstellen=1.5|hersteld=2|laten herstellen=2"
+        "|camerabeelden=1.5|beelden bekeken=2|dossier=2|onderzoek loopt=2.5|buurtonderzoek=2",
+        "fr": "plainte=2.5|porte plainte=3|depose plainte=3|pv=2|proces verbal=2.5|la police est passee=3"
+        "|police est venue=3|assurance=2.5|degats=1|reparer=1.5|repare=2|images de la camera=1.5|dossier=2"
+        "|enquete en cours=2.5|l enquete=2",
+        "en": "police report=2.5|reported it=2|filed a report=3|filed a complaint=3|crime number=3"
+        "|police came=2.5|police have been=3|police attended=3|insurance=2.5|claim=1.5|repair*=1.5"
+        "|cctv footage=1.5|footage=1|case number=3|investigation=2",
+        "de": "anzeige erstattet=3|anzeige=2.5|versicherung=2.5|polizei war da=3",
+    },
+    "non:duration": {
+        "nl": "al dagen=3|al weken=3|al maanden=3|al een week=3|al twee dagen=3|al enkele dagen=3|sinds dagen=3"
+        "|sinds weken=3|regelmatig=3|vaak=2.5|steeds vaker=3|steeds weer=2.5|elke avond=3|elke nacht=3"
+        "|elke dag=3|iedere avond=3|iedere nacht=3|iedere dag=3|elk weekend=3|elke week=3|telkens=2"
+        "|geregeld=2.5|meermaals=2.5|herhaaldelijk=2.5|de laatste tijd=3|laatste tijd=3|sinds een tijdje=3"
+        "|al een tijdje=3|altijd=1|soms=2|af en toe=2.5|opnieuw=1|weer eens=1.5",
+        "fr": "depuis des jours=3|depuis des semaines=3|depuis des mois=3|depuis plusieurs jours=3"
+        "|depuis une semaine=3|depuis quelques jours=3|depuis deux jours=3|regulierement=3|souvent=2.5"
+        "|de plus en plus=2.5|chaque soir=3|chaque nuit=3|chaque jour=3|tous les soirs=3|tous les jours=3"
+        "|toutes les nuits=3|tous les week ends=3|chaque semaine=3|a plusieurs reprises=2.5|ces derniers temps=3"
+        "|derniers temps=3|depuis un moment=2.5|depuis un certain temps=3|parfois=2|de temps en temps=2.5",
+        "en": "for days=3|for weeks=3|for months=3|for a week=3|for several days=3|for a few days=3"
+        "|regularly=3|often=2.5|more and more=2.5|every evening=3|every night=3|every day=3|every weekend=3"
+        "|every week=3|repeatedly=2.5|lately=3|recently=2|for a while=2.5|sometimes=2|from time to time=2.5"
+        "|keeps happening=3|again and again=2",
+        "de": "seit tagen=3|seit wochen=3|regelmassig=3|oft=2.5|jeden abend=3|jede nacht=3|in letzter zeit=3",
+    },
+    "non:calm": {
+        "nl": "niet dringend=4|geen spoed=4|geen haast=4|geen gevaar=4|niets ernstigs=4|niks ernstigs=4"
+        "|geen noodgeval=4|gewoon melden=2|ter melding=2|ik meld het=2|voor de volledigheid=3|wilde even melden=2.5"
+        "|wil even melden=2.5|even melden=2",
+        "fr": "pas urgent=4|non urgent=4|rien d urgent=4|pas de danger=4|sans danger=3|rien de grave=4"
+        "|pas grave=3|juste pour signaler=3|simplement signaler=3|je signale=1.5|pour signaler=1.5|je voulais signaler=2.5",
+        "en": "not urgent=4|non urgent=4|no rush=4|no danger=4|not dangerous=3|nothing serious=4"
+        "|just letting you know=3|just to let you know=3|just so you know=3|for the record=3|just reporting=2",
+        "de": "nicht dringend=4|keine gefahr=4|nur zur info=3",
+    },
+    "non:meta": {
+        "nl": "vergadering=2|bijeenkomst=2|nieuwjaarsreceptie=3|barbecue=2|welkom=2|nieuwe leden=2"
+        "|bedankt=1.5|dank u=1.5|dank je=1.5|testbericht=4|dit is een test=4|lidmaatschap=2|huishoudelijk reglement=3"
+        "|coordinator=1|enquete=2|bevraging=2",
+        "fr": "reunion=2|assemblee=2|drink=2|barbecue=2|bienvenue=2|nouveaux membres=2|merci=1.5"
+        "|message test=4|ceci est un test=4|charte=2|adhesion=2|coordinateur=1|sondage=2",
+        "en": "meeting=2|gathering=2|barbecue=2|welcome=2|new members=2|thank you=1.5|thanks=1.5"
+        "|test message=4|this is a test=4|membership=2|house rules=3|coordinator=1|survey=2",
+        "de": "versammlung=2|treffen=2|danke=1.5|testnachricht=4",
+    },
+}
+
+# ---------------------------------------------------------------------------------------------
+# Context for combination rules
+# ---------------------------------------------------------------------------------------------
+
+CONTEXT: Lexicon = {
+    "ctx:vehicle": {
+        "nl": "auto=2|autos=2|auto s=2|wagen=2|wagens=2|bestelwagen*=2|busje=2|bestelbus*=2|camionet*=2"
+        "|voertuig*=2|bmw=2|audi=2|mercedes=2|golf=1|vw=2|volkswagen=2|renault=2|peugeot=2|opel=2"
+        "|toyota=2|ford=2|skoda=2|tesla=2|citroen=2|fiat=2|volvo=2|scooter*=1|brommer*=1|motor=1"
+        "|vrachtwagen*=2|truck=2|bestuurder=1|chauffeur=1|inzittende*=2|nummerplaat=1",
+        "fr": "voiture*=2|vehicule*=2|camionnette*=2|fourgon*=2|utilitaire*=2|bagnole*=2|caisse=1"
+        "|bmw=2|audi=2|mercedes=2|golf=1|vw=2|volkswagen=2|renault=2|peugeot=2|opel=2|toyota=2|ford=2"
+        "|skoda=2|tesla=2|citroen=2|fiat=2|volvo=2|scooter*=1|moto*=1|camion*=2|conducteur=1|occupant*=2",
+        "en": "car=2|cars=2|van=2|vans=2|vehicle*=2|truck*=2|lorry=2|suv=2|4x4=2|bmw=2|audi=2|mercedes=2"
+        "|golf=1|vw=2|volkswagen=2|renault=2|peugeot=2|opel=2|toyota=2|ford=2|skoda=2|tesla=2|citroen=2"
+        "|fiat=2|volvo=2|scooter*=1|moped*=1|motorbike*=1|driver=1|occupant*=2|hatchback=2|estate car=2",
+        "de": "auto=2|wagen=2|fahrzeug*=2|transporter=2|lieferwagen=2|kleinbus=2|fahrer=1",
+    },
+    "ctx:house": {
+        "nl": "huis=1|woning=1|appartement=1|flat=1|deur=1|voordeur=1|achterdeur=1|raam=1|ramen=1"
+        "|garage=1|tuinhuis=1|kelder=1|zolder=1|slaapkamer=1|winkel=1|zaak=1|handelszaak=1|kantoor=1|school=1",
+        "fr": "maison=1|logement=1|appartement=1|porte=1|fenetre*=1|garage=1|cave=1|grenier=1|chambre=1"
+        "|magasin=1|commerce=1|boutique=1|bureau=1|ecole=1|abri de jardin=1",
+        "en": "house=1|home=1|flat=1|apartment=1|door=1|front door=1|back door=1|window*=1|garage=1"
+        "|shed=1|cellar=1|bedroom=1|shop=1|store=1|office=1|school=1",
+        "de": "haus=1|wohnung=1|tur=1|fenster=1|garage=1|keller=1|laden=1|geschaft=1",
+    },
+    "ctx:person": {
+        "nl": "kind=2|kindje=2|kinderen=1|zoon*=2|dochter*=2|jongen=1|jongetje=2|meisje=1|tiener=2|puber=2"
+        "|man=0.5|vrouw=0.5|moeder=2|vader=2|opa=2|oma=2|grootvader=2|grootmoeder=2|bejaarde*=2"
+        "|oudere=2|buurman=1|buurvrouw=1|persoon=1|jaar oud=2|jarige=2|j r=1|bewoner=1",
+        "fr": "enfant*=2|fils=2|fille=1|fillette=2|garcon*=1|ado=2|adolescent*=2|mere=2|pere=2"
+        "|grand pere=2|grand mere=2|papi=2|mamie=2|personne agee=2|personne=1|dame=1|monsieur=1"
+        "|ans=1|voisin*=1|residente=1|resident=1",
+        "en": "child=2|kid=2|son=2|daughter=2|boy=1|girl=1|teen*=2|toddler=2|mother=2|father=2|mum=2|mom=2"
+        "|dad=2|grandfather=2|grandmother=2|grandad=2|grandma=2|granddad=2|elderly=2|old man=1|old lady=1"
+        "|neighbour=1|neighbor=1|person=1|years old=2|year old=2|resident=1",
+        "de": "kind=2|sohn=2|tochter=2|junge=1|madchen=1|mutter=2|vater=2|opa=2|oma=2|jahre alt=2",
+    },
+    "ctx:animal": {
+        "nl": "hond=3|hondje=3|kat=3|katten=3|poes=3|kater=3|konijn=3|papegaai=3|parkiet=3|huisdier*=3",
+        "fr": "chien=3|chienne=3|chiot=3|chat=3|chaton=3|chatte=3|lapin=3|perroquet=3|perruche=3|animal=3",
+        "en": "dog=3|puppy=3|cat=3|kitten=3|rabbit=3|parrot=3|budgie=3|pet=3|tortoise=3",
+        "de": "hund=3|katze=3|kater=3|haustier=3",
+    },
+    "ctx:item": {
+        "nl": "fiets*=2|portefeuille=2|portemonnee=2|gsm=2|smartphone=2|laptop=2|pakje=2|pakket*=2"
+        "|tas=1|handtas=1|sleutels=1|juwelen=1|bankkaart=1|gereedschap=2|bloembak*=2|kentekenplaat=1",
+        "fr": "velo*=2|portefeuille=2|porte monnaie=2|gsm=2|telephone=1|smartphone=2|ordinateur=2|colis=2"
+        "|sac=1|cles=1|bijoux=1|outils=2|jardiniere*=2|trottinette*=2",
+        "en": "bike=2|bicycle=2|wallet=2|purse=1|phone=2|laptop=2|parcel*=2|package*=2|bag=1|keys=1"
+        "|jewellery=1|jewelry=1|tools=2|scooter=1|plant pot*=2",
+        "de": "fahrrad=2|geldborse=2|handy=2|paket=2|tasche=1|schlussel=1",
+    },
+    "ctx:origin": {
+        "nl": "allochto*|buitenlander*|vreemdeling*|marokkan*|turk*|turken|roemeen*|roemenen|bulgar*"
+        "|albane*|albanees|zigeuner*|woonwagenbewoner*|oostblok*|oost europe*|oosteurope*|afrikan*"
+        "|arabier*|asielzoeker*|vluchteling*|migrant*|illegal*|noord afrikan*|donkere huidskleur"
+        "|gekleurde|buitenlands uitziend*|uitheems*|moslim*|joden|joods*",
+        "fr": "etranger*|immigre*|immigr*|maghrebin*|arabe*|africain*|roumain*|bulgare*|albanais*"
+        "|gitan*|roms|rom|gens du voyage|nomade*|europe de l est|pays de l est|migrant*|refugie*"
+        "|clandestin*|sans papiers|musulman*|juif*|basane*|typee*|type nord africain",
+        "en": "foreigner*|immigrant*|migrant*|refugee*|asylum seeker*|gypsy|gypsies|gipsy|gipsies"
+        "|travellers|roma|romanian*|bulgarian*|albanian*|moroccan*|turkish|arab*|african*|eastern european*"
+        "|east european*|muslim*|jews|jewish|illegals|foreign looking|dark skinned|ethnic",
+        "de": "auslander*|migrant*|fluchtling*|zigeuner*|osteurop*|rumanen|araber|afrikaner|muslime",
+    },
+    "ctx:general": {
+        "nl": "al die|die mensen|dat soort|zulke mensen|altijd zij|typisch|die lui|dat volk|ze moeten terug",
+        "fr": "ces gens|ce genre de|toujours eux|typique|ces individus la|ils n ont rien a faire|rentrez chez vous",
+        "en": "those people|these people|their kind|always them|typical|go back to|don t belong|dont belong",
+        "de": "diese leute|solche leute|typisch",
+    },
+    "ctx:share": {
+        "nl": "foto=1|fotos=1|foto s=1|fotootje=1|filmpje=1|video=1|beelden=1|screenshot=1|in bijlage=1"
+        "|bijlage=1|zie foto=2|hierbij=1|hieronder=1|delen=1|deel ik=2|verspreid*=1|doorsturen=1"
+        "|nummerplaat=2|nummerplaten=1|kenteken*=2|plaat=1|hij heet=2|ze heet=2|zij heet=2|zijn naam is=2"
+        "|haar naam is=2|naam van=1|woont op=2|woont in de=1|adres is=2|gsm nummer=2|telefoonnummer=2"
+        "|facebook=1|profiel=1|herken*=1",
+        "fr": "photo*=1|video*=1|image*=1|capture d ecran=1|ci joint=1|ci jointe=1|en piece jointe=1|voici=1"
+        "|partager=1|partage=1|je partage=2|diffuser=1|faites tourner=2|plaque*=1|plaque d immatriculation=2"
+        "|immatricul*=2|il s appelle=2|elle s appelle=2|son nom est=2|s appelle=1|habite au=2"
+        "|habite rue=2|son adresse=2|numero de telephone=2|son numero=2|facebook=1|profil=1|reconnai*=1",
+        "en": "photo*=1|pic=1|pics=1|picture*=1|video=1|footage=1|screenshot=1|attached=1|see below=1"
+        "|here is=1|here s=1|share=1|sharing=2|spread=1|pass it on=2|license plate=2|licence plate=2"
+        "|number plate*=2|reg plate=2|registration=2|plate number=2|plate=1|his name is=2|her name is=2"
+        "|called=0.5|lives at=2|lives on=1|address is=2|phone number=2|facebook=1|profile=1|recogni*=1",
+        "de": "foto*=1|bild*=1|video=1|anbei=1|kennzeichen=2|er heisst=2|sie heisst=2|wohnt in=1|teilen=1",
+    },
+    "ctx:we": {
+        "nl": "we=1|wij=1|laten we=2|gaan we=2|zullen we=2|wie gaat mee=2|wie doet mee=2|allemaal=1|samen=1|zelf=1",
+        "fr": "on=1|nous=1|allons=1|on va=2|on y va=2|qui vient=2|tous ensemble=2|nous memes=2|ensemble=1",
+        "en": "we=1|let s=2|lets=2|we should=2|we will=1|who s in=2|ourselves=2|together=1|everyone=1",
+        "de": "wir=1|lass uns=2|gemeinsam=1|selbst=1",
+    },
+}
+
+# ---------------------------------------------------------------------------------------------
+# Policy flags
+# ---------------------------------------------------------------------------------------------
+
+FLAGS: Lexicon = {
+    "flag:vigilante": {
+        "nl": "pakken we=3|we pakken=3|pak hem=3|pakken hem=2|grijp hem=3|grijpen hem=2|in elkaar slaan=3"
+        "|in elkaar timmeren=3|in mekaar slaan=3|afrossen=3|aframmeling=3|afranselen=3|een lesje=3"
+        "|lesje leren=3|eigen rechter=3|eigenrichting=3|burgerwacht*=3|knuppel*=2|honkbalknuppel*=3"
+        "|zelf patrouill*=3|patrouill*=1.5|nachtrondes=2|achtervolg*=1.5|achterna=1.5|klemzetten=2"
+        "|klem rijden=2|klemrijden=2|opwachten=2|opwacht=2|te grazen=3|lynch*=3|zelf aanpakken=3"
+        "|zelf oplossen=2|zelf opknappen=2|zelf achter=2|verjagen=1.5|wegjagen=1.5|vastbinden=2"
+        "|op zijn bek=3|op hun bek=3|op zijn smoel=3|kapotslaan=2|zullen het voelen=3|ze zullen zien=2"
+        "|niet laten gebeuren=1|recht in eigen hand=3|recht in eigen handen=3",
+        "fr": "on va le choper=3|on va les choper=3|choper=2|le choper=3|les choper=3|regler son compte=3"
+        "|regler leur compte=3|faire justice=3|justice nous memes=3|justice soi meme=3|justice nous meme=3"
+        "|milice*=3|rondes de nuit=2|ronde de nuit=2|patrouill*=1.5|donner une lecon=3|lui donner une lecon=3"
+        "|leur donner une lecon=3|casser la gueule=3|peter la gueule=3|defoncer=2|tabasser=2|on le coince=3"
+        "|on les coince=3|coincer=1.5|le coincer=2|poursuivre=1.5|poursuivi*=1|courir apres=1.5"
+        "|battes de baseball=3|batte*=1.5|lyncher=3|lynch*=3|on s en occupe=2|s en occuper nous=3"
+        "|on va s en occuper=3|chasser=1.5|virer du quartier=2|qu ils viennent=1",
+        "en": "let s get him=3|lets get him=3|get him=2|get them=1.5|teach him a lesson=3|teach them a lesson=3"
+        "|teach him=2|teach them=2|beat him up=3|beat them up=3|beat the=1.5|sort him out=3|sort them out=3"
+        "|deal with him ourselves=3|deal with them ourselves=3|take matters into=3|own hands=2|vigilante*=3"
+        "|citizen patrol*=3|neighbourhood patrol*=2|neighborhood patrol*=2|patrol*=1.5|chase him=2|chase them=2"
+        "|chase*=1|go after=2|hunt him down=3|hunt them down=3|hunt down=2|baseball bat*=3|lynch*=3"
+        "|corner him=2|give him a beating=3|give them a beating=3|kick his=3|kick their=3|run them out=2"
+        "|smash his=2|make him pay=3|make them pay=3|wait for him=2|wait for them=2|catch him ourselves=3",
+        "de": "schnappen wir=3|wir schnappen=3|verprugeln=3|burgerwehr=3|eine lektion=3|selbstjustiz=3"
+        "|selbst justiz=3|jagen=1.5|patrouill*=1.5|baseballschlager=3",
+    },
+    "flag:political": {
+        "nl": "vlaams belang=2|n va=2|nva=2|open vld=2|vld=2|pvda=2|cd v=2|cdv=2|groen=0.5|vooruit=0.5|sp a=2"
+        "|stem op=1.5|stemmen op=1.5|stem voor=1|verkiezing*=1|partij*=1|kiescampagne=1.5|lijsttrekker=1.5"
+        "|kandidaat=0.5|schepen=0.5|burgemeester=0.3|politiek*=1|politici=1|regering=1|links=0.3|rechts=0.3"
+        "|kiezers=1|stembus=1.5|partijpolitiek=2|schild en vrienden=2|volksvreemd*=2|dankzij de partij=2",
+        "fr": "ps=0.5|mr=0.5|ecolo=2|ptb=2|defi=1.5|les engages=2|vlaams belang=2|n va=2|votez=1.5|voter pour=1.5"
+        "|vote pour=1|election*=1|electeurs=1|parti=1|partis=1|campagne electorale=1.5|tete de liste=1.5"
+        "|candidat*=0.5|bourgmestre=0.3|echevin*=0.5|politique*=1|politicien*=1|gouvernement=1|urnes=1.5",
+        "en": "vote for=1.5|vote=1|voting=1|election*=1|party=0.3|political=1|politician*=1|government=1"
+        "|campaign=0.5|candidate*=0.5|mayor=0.3|council=0.3|left wing=1|right wing=1|ballot=1.5",
+        "de": "wahlen sie=1.5|wahl*=1|partei*=1|afd=2|politik*=1|regierung=1",
+    },
+    "flag:slur": {
+        "nl": "makak*=3|bruine rat*=3|kakkerlak*=2|geitenneuker*=3|zandneger*=3|neger=3|negers=3|negerin=3|kutmarokkan*=3"
+        "|tuig van=2|gespuis=2|ongedierte=2|uitschot=2|zigeunertuig=3|vuile buitenlander*=3",
+        "fr": "bougnoul*=3|bicot*=3|negre*=3|negro*=3|raton*=3|youpin*=3|chintok*=3|sale arabe=3|sale noir=3"
+        "|sale etranger=3|vermine=2|racaille=2|bamboula*=3|romanichel*=3",
+        "en": "nigger*=3|nigga*=3|paki*=3|wog*=3|gyppo*=3|pikey*=3|kike*=3|chink*=3|sand n*=3|vermin=2|scum=2"
+        "|dirty foreigner*=3|animals like them=3",
+        "de": "kanake*=3|neger=3|zigeunerpack=3|gesindel=2",
+    },
+}
+
+GROUPS: tuple[Lexicon, ...] = (CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS)
