@@ -5,24 +5,68 @@ Thin shell around the pure :func:`binrelay_privacy.clear.clear_report`.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import yaml
 from prometheus_client import CollectorRegistry, Counter
 
 from binrelay_shared import topics
+from binrelay_shared.attachments import AttachmentStore
 from binrelay_shared.events import ReportClassified, ReportCleared, utcnow
 from binrelay_shared.runtime import Runtime, run_stage_service
 from binrelay_shared.stage import Out, Stage
 
 from .clear import clear_report
+from .policy import PrivacyPolicy
 
 NAME = "privacy-filter"
 
 
+def load_policies(networks_dir: Path) -> dict[str, PrivacyPolicy]:
+    """Each network's privacy policy (the ``privacy:`` section of its plan; defaults otherwise).
+
+    Raises ``ValueError`` naming the file and the problem: the service refuses to start on a bad plan.
+    """
+    policies: dict[str, PrivacyPolicy] = {}
+    for path in sorted(networks_dir.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        try:
+            policies[str(data.get("id", path.stem))] = PrivacyPolicy.from_mapping(data.get("privacy"))
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
+    return policies
+
+
+def make_process(
+    policies: dict[str, PrivacyPolicy], store: AttachmentStore | None
+) -> Callable[[list[ReportClassified]], Awaitable[list[list[Out]]]]:
+    """The stage's work with each network's policy; the default policy for unknown networks."""
+    default = PrivacyPolicy()
+
+    async def process(events: list[ReportClassified]) -> list[list[Out]]:
+        return _clear_all(events, policies, default, store)
+
+    return process
+
+
 async def process(events: list[ReportClassified]) -> list[list[Out]]:
+    """Clear a batch with default policies and no attachment store (tests, dry runs)."""
+    return _clear_all(events, {}, PrivacyPolicy(), None)
+
+
+def _clear_all(
+    events: list[ReportClassified],
+    policies: dict[str, PrivacyPolicy],
+    default: PrivacyPolicy,
+    store: AttachmentStore | None,
+) -> list[list[Out]]:
     """Clear a batch; one ReportCleared per report."""
     now = utcnow()
     result: list[list[Out]] = []
     for e in events:
-        findings, renderings, computed = clear_report(e.report, e.classification)
+        policy = policies.get(e.network_id or "", default)
+        findings, renderings, computed = clear_report(e.report, e.classification, policy=policy, store=store)
         cleared = ReportCleared(
             report_id=e.report_id,
             network_id=e.network_id,
@@ -58,9 +102,12 @@ def redaction_counter(registry: CollectorRegistry) -> Counter:
 
 def build(runtime: Runtime) -> Stage[ReportClassified]:
     counter = redaction_counter(runtime.registry)
+    work = make_process(
+        load_policies(runtime.settings.networks_dir), AttachmentStore(runtime.settings.attachments_dir)
+    )
 
     async def counted(events: list[ReportClassified]) -> list[list[Out]]:
-        outs = await process(events)
+        outs = await work(events)
         for out in outs:
             for o in out:
                 if isinstance(o.event, ReportCleared):
