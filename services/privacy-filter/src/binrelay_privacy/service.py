@@ -102,9 +102,7 @@ def redaction_counter(registry: CollectorRegistry) -> Counter:
 
 def build(runtime: Runtime) -> Stage[ReportClassified]:
     counter = redaction_counter(runtime.registry)
-    work = make_process(
-        load_policies(runtime.settings.networks_dir), AttachmentStore(runtime.settings.attachments_dir)
-    )
+    work = make_process(load_policies(runtime.settings.networks_dir), AttachmentStore(runtime.settings.attachments_dir))
 
     async def counted(events: list[ReportClassified]) -> list[list[Out]]:
         outs = await work(events)

@@ -32,7 +32,7 @@ _NAME = (
 
 _TITLES = (
     r"meneer|mijnheer|mevrouw|juffrouw|dhr\.?|mevr\.?|mw\.?|de\sheer|de\sdame"
-    r"|monsieur|madame|mademoiselle|mme\.?|mlle\.?|m\."
+    r"|monsieur|madame|mademoiselle|mme\.?|mlle\.?"
     r"|mr\.?|mrs\.?|ms\.?|miss|mister|herr|frau"
 )
 _INTRO = (
@@ -42,7 +42,7 @@ _INTRO = (
     r"|mein\sname\sist|ich\sheiße|heißt|namens"
 )
 _RELATIONS = (
-    r"buurman|buurvrouw|buren|zoon|dochter|vriend|vriendin|collega|broer|zus|man|vrouw"
+    r"buurman|buurvrouw|zoon|dochter|vriend|vriendin|collega|broer|zus|man|vrouw"
     r"|voisin|voisine|fils|fille|ami|amie|coll[èe]gue|fr[èe]re|s[œo]eur|mari|femme"
     r"|neighbour|neighbor|son|daughter|friend|colleague|brother|sister|husband|wife"
     r"|nachbar|nachbarin"
@@ -55,10 +55,14 @@ _CLOSINGS = (
 )
 
 _SIGNAL = re.compile(
-    rf"(?<![\w])(?:(?i:{_TITLES})\s|(?i:{_INTRO})\s|(?:[Mm]ijn|[Oo]nze|[Dd]e|[Mm]on|[Mm]a|[Nn]otre|[Ll]e|[Ll]a|[Mm]y|[Oo]ur|[Tt]he|[Mm]ein|[Mm]eine)\s(?i:{_RELATIONS})\s)"
+    rf"(?<![\w])(?:(?i:{_TITLES})\s|M\.\s?|(?i:{_INTRO})\s|(?:[Mm]ijn|[Oo]nze|[Dd]e|[Mm]on|[Mm]a|[Nn]otre|[Ll]e|[Ll]a|[Mm]y|[Oo]ur|[Tt]he|[Mm]ein|[Mm]eine)\s(?i:{_RELATIONS})\s)"
     rf"(?P<name>{_NAME})"
 )
 _CLOSING = re.compile(rf"(?:^|[\n.!])\s*(?i:{_CLOSINGS})\s*[,!.:]?\s+(?P<name>{_NAME})\s*[.!]?\s*$")
+_PLACE = re.compile(
+    r"(?:straat|laan|plein|weg|dreef|lei|kaai|park|markt|hof|wijk|square|avenue|place|chauss[ée]e|street|road|strasse|straße)$",
+    re.IGNORECASE,
+)
 _PARTICLES = frozenset("van de der den von zu du le la d' d’ van't ter ten 't".split())
 
 # Capitalised words that follow a signal without being a name.
@@ -73,7 +77,8 @@ _NOT_NAMES = frozenset(
     just maandag dinsdag woensdag donderdag vrijdag zaterdag zondag lundi mardi mercredi jeudi
     vendredi samedi dimanche monday tuesday wednesday thursday friday saturday sunday
     brussel bruxelles brussels elsene ixelles laken laeken zavel sablon team iedereen tous all
-    bin plp info informatie information
+    bin plp info informatie information buren bewoners voisins habitants neighbours neighbors residents
+    comité committee stuurgroep wijkteam uw votre your onbekend inconnu unknown
     """.split()
 )
 
@@ -82,6 +87,8 @@ def _name_hits(match: re.Match[str]) -> Hit | None:
     start, _end = match.span("name")
     words = match.group("name").split()
     core = [w for w in words if w.lower() not in _PARTICLES]
+    if any(_PLACE.search(w) for w in core):
+        return None  # "de buren van de Meudonstraat": a street, not a person
     # "Monsieur le Commissaire", "ik ben Belg": not names
     if not core or core[0].strip(".").lower() in _NOT_NAMES:
         return None

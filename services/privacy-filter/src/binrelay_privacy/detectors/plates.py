@@ -103,13 +103,19 @@ _REFERENCE_WORDS = frozenset(
     " zaaknummer id code postcode code-postal".split()
 )
 
-# Letter groups that are words, units, months, days, currencies, country codes: never a plate.
-STOP_LETTERS = frozenset(
+# Letter groups that are months, days, units or currencies: never a plate ("3-mei-24").
+STOP_ALWAYS = frozenset(
     """
     eur usd gbp chf kmh kph mph km cm mm kg ml cl uur min sec sek std hr hrs am pm cet cest utc gmt
-    tel gsm fax sms mms app bus bis nr nrs no pv ref rue av bd ch str ave rd st
     jan feb mrt mar apr mei may jun jul aug aou aoû sep sept okt oct nov dec déc fev fév avr jui
-    ma di wo do vr za zo lun mer jeu ven sam dim mon tue wed thu fri sat sun
+    ma di wo do vr za zo lun mer jeu ven sam dim mon tue wed thu fri sat sun pv nr ref
+    """.split()
+)
+# Letter groups that are also words, abbreviations or country codes: not a plate unless the shape
+# is a strong one written with dashes or in one piece.
+STOP_LETTERS = STOP_ALWAYS | frozenset(
+    """
+    tel gsm fax sms mms app bus bis nrs no rue av bd ch str ave rd st
     be nl fr de lu uk gb ch it es pl ro us eu
     in te en op om aan bij tot van met het een de der den die dat wat wie hij zij ze we je ik na
     voor uit per of al als dag jaar ook nog maar dan toe zo er is was
@@ -188,13 +194,16 @@ def _accept(
     if name == _GERMAN and candidate[-1].isalpha() and candidate[-1] not in "EHeh":
         return False
     groups = _letter_groups(candidate)
-    if any(g in STOP_LETTERS for g in groups):
+    spaced = " " in candidate
+    stop = STOP_ALWAYS if strong and not spaced else STOP_LETTERS
+    if any(g in stop for g in groups):
         return False
+    if name == "lu" and 1950 <= int(candidate[-4:]) <= 2039 and not has_context(text, start, _CONTEXT):
+        return False  # "VW 2019", "EU 2024": a year after an abbreviation
     if preceding_word(text, start) in _REFERENCE_WORDS:
         return False
     letters = "".join(groups)
     upper = candidate.upper() == candidate
-    spaced = " " in candidate
     context = has_context(text, start, _CONTEXT)
     if strong:
         return not spaced or upper or context
