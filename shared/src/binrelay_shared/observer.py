@@ -1,0 +1,264 @@
+"""The observer: what operators need to know that no single stage can see.
+
+It reads the police-zone dispatch topics, ``bin.deliveries.v1`` and ``bin.responses.v1`` and
+exposes:
+
+* ``binrelay_deliveries_total{channel,audience,outcome}`` — every delivery outcome;
+* ``binrelay_delivered_latency_seconds{urgency}`` — receipt of a report → its first delivery;
+* ``binrelay_urgent_awaiting_delivery`` and ``binrelay_urgent_undelivered_over_deadline`` —
+  urgent reports dispatched and not yet delivered to anyone (the second counts those older than
+  the deadline, 60 s: the alert "an urgent report not delivered within 60 s" fires on it);
+* ``binrelay_urgent_awaiting_ack`` — urgent reports no coordinator has acknowledged yet;
+* ``binrelay_consumer_lag{group,topic,partition}`` — messages each consumer group still has to
+  read, from the committed offsets (so a stopped service's backlog shows too).
+
+The bookkeeping is a pure class (:class:`Watch`), tested without Kafka; the process is a thin
+consumer loop around it. Its state is in memory: after a restart it watches reports dispatched
+from then on (a restart is visible in ``up`` and the gap is the restart's length).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from .events import Audience, Channel, DeliveryOutcome, Dispatch, Outcome, Response, ResponseKind, Urgency
+from .metrics import LATENCY_BUCKETS
+
+#: Audiences a delivery can be for (label values); anything else is counted as "other".
+AUDIENCES = ("reporter", "coordinators", "steering_group", "officer", "group", "zone", "other")
+DEADLINE_SECONDS = 60.0
+#: Most reports remembered for latency and acknowledgement bookkeeping.
+MEMORY = 100_000
+
+OBSERVED_TOPICS = re.compile(r"^bin\.(dispatch\.[^.]+|deliveries|responses)\.v1$")
+
+
+@dataclass
+class _Pending:
+    received: datetime
+    dispatched: datetime
+    urgency: Urgency
+    delivered: bool = False
+    acknowledged: bool = False
+
+
+@dataclass
+class Watch:
+    """Pure bookkeeping of dispatched reports, their deliveries and acknowledgements."""
+
+    deadline_seconds: float = DEADLINE_SECONDS
+    memory: int = MEMORY
+    reports: OrderedDict[str, _Pending] = field(default_factory=OrderedDict)
+
+    def on_dispatch(self, d: Dispatch) -> None:
+        if d.held is not None or d.report_id in self.reports:
+            return  # held for a human: its terminal state is "held", not "delivered"
+        self.reports[d.report_id] = _Pending(
+            received=d.stamps.received,
+            dispatched=d.stamps.dispatched or d.stamps.received,
+            urgency=d.classification.urgency,
+        )
+        while len(self.reports) > self.memory:
+            self.reports.popitem(last=False)
+
+    def on_outcome(self, o: DeliveryOutcome) -> tuple[Urgency | None, float | None]:
+        """Record an outcome; return (urgency, seconds since receipt) for a first delivery."""
+        pending = self.reports.get(o.report_id)
+        if pending is None or o.outcome is not Outcome.delivered or pending.delivered:
+            return None, None
+        pending.delivered = True
+        return pending.urgency, (o.at - pending.received).total_seconds()
+
+    def on_response(self, r: Response) -> None:
+        pending = self.reports.get(r.report_id)
+        if pending is not None and r.kind in (ResponseKind.acknowledge, ResponseKind.approve):
+            pending.acknowledged = True
+
+    def urgent_awaiting_delivery(self) -> int:
+        return sum(1 for p in self.reports.values() if p.urgency is Urgency.urgent and not p.delivered)
+
+    def urgent_overdue(self, now: datetime) -> int:
+        return sum(
+            1
+            for p in self.reports.values()
+            if p.urgency is Urgency.urgent
+            and not p.delivered
+            and (now - p.dispatched).total_seconds() > self.deadline_seconds
+        )
+
+    def urgent_awaiting_ack(self) -> int:
+        return sum(1 for p in self.reports.values() if p.urgency is Urgency.urgent and not p.acknowledged)
+
+
+class ObserverMetrics:
+    """The observer's metric families, on a registry passed in, known series at zero."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.deliveries = Counter(
+            "binrelay_deliveries",
+            "Delivery outcomes by channel, audience and outcome",
+            ["channel", "audience", "outcome"],
+            registry=registry,
+        )
+        for channel in (Channel.sms, Channel.email, Channel.chat):
+            for audience in AUDIENCES:
+                for outcome in Outcome:
+                    self.deliveries.labels(channel.value, audience, outcome.value)
+        self.delivered_latency = Histogram(
+            "binrelay_delivered_latency_seconds",
+            "Seconds from a report's receipt to its first successful delivery, by urgency",
+            ["urgency"],
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        )
+        for urgency in Urgency:
+            self.delivered_latency.labels(urgency.value)
+        self.awaiting_delivery = Gauge(
+            "binrelay_urgent_awaiting_delivery",
+            "Urgent reports dispatched and not yet delivered to anyone",
+            registry=registry,
+        )
+        self.overdue = Gauge(
+            "binrelay_urgent_undelivered_over_deadline",
+            "Urgent reports not delivered to anyone within the deadline (60 s) after dispatch",
+            registry=registry,
+        )
+        self.awaiting_ack = Gauge(
+            "binrelay_urgent_awaiting_ack",
+            "Urgent reports no coordinator or officer has acknowledged yet",
+            registry=registry,
+        )
+        self.lag = Gauge(
+            "binrelay_consumer_lag",
+            "Messages a consumer group still has to read, by topic and partition",
+            ["group", "topic", "partition"],
+            registry=registry,
+        )
+        self.events = Counter(
+            "binrelay_observer_events",
+            "Events the observer read, by kind",
+            ["kind"],
+            registry=registry,
+        )
+        for kind in ("dispatch", "delivery", "response", "invalid"):
+            self.events.labels(kind)
+
+
+def audience_label(audience: str) -> str:
+    return audience if audience in AUDIENCES else ("group" if audience == Audience.group.value else "other")
+
+
+async def run_observer(bootstrap: str, registry: CollectorRegistry, lag_interval: float = 10.0) -> None:
+    """Consume the observed topics forever, updating the metrics (the process's main loop)."""
+    from aiokafka import AIOKafkaConsumer
+
+    from .events import utcnow
+    from .logging import get_logger
+
+    log = get_logger(__name__)
+    metrics = ObserverMetrics(registry)
+    watch = Watch()
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap.split(","),
+        group_id="binrelay-observer",
+        auto_offset_reset="latest",
+        enable_auto_commit=True,
+        metadata_max_age_ms=10_000,  # notice new police-zone topics quickly
+    )
+    consumer.subscribe(pattern=OBSERVED_TOPICS.pattern)
+    await consumer.start()
+    lag_task = asyncio.create_task(_lag_loop(bootstrap, metrics, lag_interval))
+    try:
+        while True:
+            batch = await consumer.getmany(timeout_ms=1000, max_records=1000)
+            for records in batch.values():
+                for rec in records:
+                    _observe(rec.topic, rec.value or b"", watch, metrics)
+            now = utcnow()
+            metrics.awaiting_delivery.set(watch.urgent_awaiting_delivery())
+            metrics.overdue.set(watch.urgent_overdue(now))
+            metrics.awaiting_ack.set(watch.urgent_awaiting_ack())
+            if lag_task.done() and lag_task.exception() is not None:
+                log.warning("lag loop failed; restarting", error=type(lag_task.exception()).__name__)
+                lag_task = asyncio.create_task(_lag_loop(bootstrap, metrics, lag_interval))
+    finally:
+        lag_task.cancel()
+        await consumer.stop()
+
+
+def _observe(topic: str, raw: bytes, watch: Watch, metrics: ObserverMetrics) -> None:
+    try:
+        if topic.startswith("bin.dispatch."):
+            watch.on_dispatch(Dispatch.model_validate_json(raw))
+            metrics.events.labels("dispatch").inc()
+        elif topic == "bin.deliveries.v1":
+            outcome = DeliveryOutcome.model_validate_json(raw)
+            metrics.deliveries.labels(
+                outcome.channel.value, audience_label(outcome.audience), outcome.outcome.value
+            ).inc()
+            urgency, seconds = watch.on_outcome(outcome)
+            if urgency is not None and seconds is not None:
+                metrics.delivered_latency.labels(urgency.value).observe(max(seconds, 0.0))
+            metrics.events.labels("delivery").inc()
+        elif topic == "bin.responses.v1":
+            watch.on_response(Response.model_validate_json(raw))
+            metrics.events.labels("response").inc()
+    except ValueError:
+        metrics.events.labels("invalid").inc()  # the stages dead-letter bad input; here: count it
+
+
+async def consumer_lag(bootstrap: str) -> dict[tuple[str, str, int], int]:
+    """Lag of every binrelay consumer group per topic partition, from committed offsets."""
+    from aiokafka import AIOKafkaConsumer
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap.split(","))
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap.split(","), enable_auto_commit=False)
+    await admin.start()
+    await consumer.start()
+    try:
+        groups = [g[0] for g in await admin.list_consumer_groups() if str(g[0]).startswith("binrelay-")]
+        committed: dict[tuple[str, object], int] = {}
+        for group in groups:
+            for tp, meta in (await admin.list_consumer_group_offsets(group)).items():
+                committed[(group, tp)] = meta.offset
+        if not committed:
+            return {}
+        ends = await consumer.end_offsets(list({tp for _, tp in committed}))
+        return {
+            (group, tp.topic, tp.partition): max(ends[tp] - max(offset, 0), 0)  # type: ignore[attr-defined]
+            for (group, tp), offset in committed.items()
+        }
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+async def _lag_loop(bootstrap: str, metrics: ObserverMetrics, interval: float) -> None:
+    while True:
+        for (group, topic, partition), lag in (await consumer_lag(bootstrap)).items():
+            metrics.lag.labels(group, topic, str(partition)).set(lag)
+        await asyncio.sleep(interval)
+
+
+def main() -> None:
+    """Entry point of ``binrelay-observer``."""
+    from .logging import configure_logging, get_logger
+    from .metrics import serve_metrics
+    from .settings import Settings
+
+    settings = Settings()
+    configure_logging("observer", settings.log_level, settings.log_json)
+    registry = CollectorRegistry()
+    serve_metrics(registry, settings.metrics_port)
+    get_logger(__name__).info("starting", kafka=settings.kafka, metrics_port=settings.metrics_port)
+    try:
+        asyncio.run(run_observer(settings.kafka, registry))
+    except KeyboardInterrupt:
+        pass
