@@ -79,11 +79,13 @@ def _shapes() -> dict[str, tuple[str, bool]]:
                     continue  # 1234AB is a Dutch postcode; AB12 34 is nothing
                 shape = parts[0] + "".join(s + p for s, p in zip(seps, parts[1:], strict=True))
                 add(shape, name, strong)
-    # German: district (1-3 letters) DASH letters (1-2) [sep] digits (1-4) [E|H]
+    # German: district (1-3 letters) DASH|SPACE letters (1-2) [sep] digits (1-4) [E|H]
     for d, letters, digits in itertools.product(range(1, 4), range(1, 3), range(1, 5)):
-        for sep in ("-", " ", ""):
+        for first, sep in itertools.product(("-", " "), ("-", " ", "")):
+            if first == " " and digits < 3:
+                continue  # "BMW X5", "VW ID 3": brand and model, not a plate
             for suffix in ("", "A"):
-                add("A" * d + "-" + "A" * letters + sep + "9" * digits + suffix, _GERMAN, False)
+                add("A" * d + first + "A" * letters + sep + "9" * digits + suffix, _GERMAN, False)
     return table
 
 
@@ -118,11 +120,12 @@ STOP_LETTERS = STOP_ALWAYS | frozenset(
     tel gsm fax sms mms app bus bis nrs no rue av bd ch str ave rd st
     be nl fr de lu uk gb ch it es pl ro us eu
     in te en op om aan bij tot van met het een de der den die dat wat wie hij zij ze we je ik na
+    per sur des les une aux pas que qui son ses mes tes nos vos via out dan wel nee zie ben hem haar
     voor uit per of al als dag jaar ook nog maar dan toe zo er is was
     le la les des du au aux et ou un une par sur sous dans pour avec ans an heure jour il elle
     on at to of by the and for from with at an as is it was are his her our day days year yrs
     am im um zu und der die das ein mit von bei auf aus ist
-    bin plp ok id tv pc
+    bin plp ok id tv pc bmw vw kia ds mg mb byd gmc nio gt gti tdi tsi suv ev
     """.split()
 )
 
@@ -134,7 +137,7 @@ def _letter_groups(candidate: str) -> list[str]:
 def _joinable(text: str, end: int, nxt: int) -> str | None:
     """The separator between two neighbouring tokens if they may belong to one plate, else None."""
     gap = text[end:nxt]
-    if gap in ("-", " "):
+    if gap in ("-", " ", "–", "\u00a0"):
         return gap
     return None
 
@@ -155,7 +158,10 @@ def detect(text: str) -> list[Hit]:
             if end - start > _MAX_LEN:
                 break
             candidate = text[start:end]
-            shape = "".join("9" if c.isdigit() else ("A" if c.isalpha() else c) for c in candidate)
+            shape = "".join(
+                "9" if c.isdigit() else ("A" if c.isalpha() else ("-" if c == "–" else " " if c.isspace() else c))
+                for c in candidate
+            )
             entry = SHAPES.get(shape)
             if entry is None or not _accept(text, start, end, candidate, entry, i, j, tokens):
                 continue
@@ -194,7 +200,7 @@ def _accept(
     if name == _GERMAN and candidate[-1].isalpha() and candidate[-1] not in "EHeh":
         return False
     groups = _letter_groups(candidate)
-    spaced = " " in candidate
+    spaced = any(c.isspace() for c in candidate)
     stop = STOP_ALWAYS if strong and not spaced else STOP_LETTERS
     if any(g in stop for g in groups):
         return False
@@ -206,7 +212,8 @@ def _accept(
     upper = candidate.upper() == candidate
     context = has_context(text, start, _CONTEXT)
     if strong:
-        return not spaced or upper or context
+        # "1 abc 123" is convincing even in lower case; "ab 123 cd" is not ("en 100 km")
+        return not spaced or upper or context or name == "be"
     if upper:
         return True
     if spaced or not letters:
