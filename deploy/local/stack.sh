@@ -18,7 +18,7 @@ export BINRELAY_HTTP_PORT=${BINRELAY_HTTP_PORT:-8080}
 export BINRELAY_LOG_JSON=true
 
 # service name, metrics port
-SERVICES=("ingest 9101" "classifier 9102" "privacy-filter 9103" "dispatcher 9104")
+SERVICES=("ingest 9101" "classifier 9102" "privacy-filter 9103" "dispatcher 9104" "observer 9105")
 
 running() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
 
@@ -42,11 +42,14 @@ up() {
     set -- $entry
     running "$1" || { echo "$1 failed to start; last lines of $LOGS/$1.log:" >&2; tail -20 "$LOGS/$1.log" >&2; exit 1; }
   done
+  local prom="not started (install Debian's prometheus to get it)"
+  if "$here/prometheus.sh" start 2>/dev/null; then prom="http://127.0.0.1:${PROM_PORT:-9090}  (alerts: /alerts)"; fi
   cat <<MSG
 
 BIN Relay is up ($((SECONDS - t0)) s).
   ingest API     http://127.0.0.1:$BINRELAY_HTTP_PORT/v1/reports   (OpenAPI: http://127.0.0.1:$BINRELAY_HTTP_PORT/docs)
-  metrics        http://127.0.0.1:9101/metrics (ingest)  :9102 (classifier)  :9103 (privacy-filter)  :9104 (dispatcher)
+  metrics        http://127.0.0.1:9101/metrics (ingest)  :9102 (classifier)  :9103 (privacy-filter)  :9104 (dispatcher)  :9105 (observer)
+  Prometheus     $prom
   Kafka          $BINRELAY_KAFKA        Redis  $BINRELAY_REDIS_URL
   logs           $LOGS/
 
@@ -73,6 +76,7 @@ down() {
     running "$1" && kill -9 "$(cat "$PIDS/$1.pid")"
     rm -f "$PIDS/$1.pid"
   done
+  "$here/prometheus.sh" stop
   "$here/redis.sh" stop
   "$here/kafka.sh" stop
 }
@@ -80,6 +84,7 @@ down() {
 status() {
   "$here/kafka.sh" status || true
   "$here/redis.sh" status || true
+  "$here/prometheus.sh" status || true
   for entry in "${SERVICES[@]}"; do
     set -- $entry
     if running "$1"; then echo "$1: running (pid $(cat "$PIDS/$1.pid"))"; else echo "$1: stopped"; fi
