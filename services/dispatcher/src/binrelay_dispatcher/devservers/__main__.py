@@ -1,0 +1,46 @@
+"""``binrelay-devserver smtp|sms``: run a loopback dev server in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import threading
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="binrelay-devserver", description=__doc__)
+    sub = parser.add_subparsers(dest="kind", required=True)
+    smtp = sub.add_parser("smtp", help="SMTP sink that stores mails as .eml files")
+    smtp.add_argument("--port", type=int, default=int(os.environ.get("SMTP_SINK_PORT", "2525")))
+    smtp.add_argument("--maildir", type=Path, default=Path(os.environ.get("SMTP_SINK_DIR", ".run/mail")))
+    sms = sub.add_parser("sms", help="SMS gateway (HTTP) with an inbound webhook")
+    sms.add_argument("--port", type=int, default=int(os.environ.get("SMS_GATEWAY_PORT", "8025")))
+    sms.add_argument("--token", default=os.environ.get("BINRELAY_SMS_GATEWAY_TOKEN", "dev-sms-token"))
+    sms.add_argument("--webhook-url", default=os.environ.get("SMS_GATEWAY_WEBHOOK_URL"))
+    sms.add_argument("--webhook-secret", default=os.environ.get("BINRELAY_SMS_WEBHOOK_SECRET", "dev-webhook-secret"))
+    args = parser.parse_args(argv)
+
+    if args.kind == "smtp":
+        from .smtp_sink import start_sink
+
+        controller, _ = start_sink(args.port, args.maildir)
+        print(f"smtp sink on 127.0.0.1:{args.port}, mails in {args.maildir}", flush=True)
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        stop.wait()
+        controller.stop()
+    else:
+        import uvicorn
+
+        from .sms_gateway import GatewayState, create_app
+
+        state = GatewayState(token=args.token, webhook_url=args.webhook_url, webhook_secret=args.webhook_secret)
+        print(f"sms gateway on http://127.0.0.1:{args.port}", flush=True)
+        uvicorn.run(create_app(state), host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

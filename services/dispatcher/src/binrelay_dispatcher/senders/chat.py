@@ -1,0 +1,157 @@
+"""Chat over Matrix (matrix-nio): a message in a network's room, or in a direct room with a user.
+
+The job's ``address`` is a room id (``!abc:server``), a room alias (``#bin-zavel:server``) or a
+user id (``@coordinator:server``: the bot opens a direct room with them once and remembers it in
+Redis). The Matrix transaction id is derived from the idempotency key, so a resend after a crash
+with the same session is dropped by the homeserver. The event carries ``org.binrelay.report_id``
+so the bot can tell which alert a coordinator's thread reply ("OK") acknowledges.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import uuid
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    ErrorResponse,
+    JoinedRoomsResponse,
+    JoinResponse,
+    LoginResponse,
+    RoomCreateResponse,
+    RoomPreset,
+    RoomResolveAliasResponse,
+    RoomSendResponse,
+)
+from redis.asyncio import Redis
+
+from binrelay_shared.events import Channel, DeliveryJob
+
+from .base import Permanent, Retryable
+from .config import SenderSettings
+
+DM_KEY = "bin:chat:dm:{}"
+RETRYABLE_CODES = {"M_LIMIT_EXCEEDED", "M_UNKNOWN", "M_UNKNOWN_TOKEN", "M_RESOURCE_LIMIT_EXCEEDED", None}
+TXN_NAMESPACE = uuid.UUID("5b1f3a52-6c57-4bd3-9f0b-8e1c1c0e0b1e")
+
+
+def txn_id(idempotency_key: str) -> str:
+    """The Matrix transaction id of a delivery: the same key gives the same id."""
+    return uuid.uuid5(TXN_NAMESPACE, idempotency_key).hex
+
+
+def _fail(resp: ErrorResponse, what: str) -> Exception:
+    code = resp.status_code
+    reason = f"matrix_{what}_{code or 'error'}"
+    if code in RETRYABLE_CODES:
+        return Retryable(reason)
+    return Permanent(reason)
+
+
+class ChatReceiver:
+    """Posts jobs as ``m.text`` messages with the relay bot's session."""
+
+    channel = Channel.chat
+
+    def __init__(self, settings: SenderSettings, redis: Redis | None = None) -> None:
+        self.settings = settings
+        self.redis = redis
+        self.client = AsyncClient(
+            settings.matrix_homeserver,
+            settings.matrix_user_id,
+            device_id=settings.matrix_device_id,
+            config=AsyncClientConfig(max_limit_exceeded=0, max_timeouts=0, request_timeout=30),
+        )
+        self._ready = False
+        self._joined: set[str] = set()
+        self._aliases: dict[str, str] = {}
+        self._lock = asyncio.Lock()
+
+    async def _ensure_session(self) -> None:
+        if self._ready:
+            return
+        async with self._lock:
+            if self._ready:
+                return
+            s = self.settings
+            if s.matrix_access_token:
+                self.client.access_token = s.matrix_access_token
+                self.client.user_id = s.matrix_user_id
+            elif s.matrix_password:
+                resp = await self.client.login(s.matrix_password, device_name="BIN Relay sender")
+                if not isinstance(resp, LoginResponse):
+                    raise Retryable("matrix_login_failed")
+            else:
+                raise Retryable("matrix_no_credentials")
+            joined = await self.client.joined_rooms()
+            if isinstance(joined, JoinedRoomsResponse):
+                self._joined = set(joined.rooms)
+            self._ready = True
+
+    def _user_hash(self, user_id: str) -> str:
+        return hmac.new(self.settings.ack_key_secret.encode(), user_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+    async def _room_for(self, address: str) -> str:
+        if address.startswith("!"):
+            room_id = address
+        elif address.startswith("#"):
+            if address not in self._aliases:
+                resp = await self.client.room_resolve_alias(address)
+                if not isinstance(resp, RoomResolveAliasResponse):
+                    raise _fail(resp, "alias")
+                self._aliases[address] = resp.room_id
+            room_id = self._aliases[address]
+        elif address.startswith("@"):
+            return await self._direct_room(address)
+        else:
+            raise Permanent("matrix_bad_address")
+        if room_id not in self._joined:
+            resp = await self.client.join(room_id)
+            if not isinstance(resp, JoinResponse):
+                raise _fail(resp, "join")
+            self._joined.add(room_id)
+        return room_id
+
+    async def _direct_room(self, user_id: str) -> str:
+        key = DM_KEY.format(self._user_hash(user_id))
+        if self.redis is not None:
+            known = await self.redis.get(key)
+            if known:
+                return known.decode() if isinstance(known, bytes) else str(known)
+        resp = await self.client.room_create(
+            is_direct=True, invite=[user_id], preset=RoomPreset.trusted_private_chat
+        )
+        if not isinstance(resp, RoomCreateResponse):
+            raise _fail(resp, "create_dm")
+        self._joined.add(resp.room_id)
+        if self.redis is not None:
+            await self.redis.set(key, resp.room_id)
+        return resp.room_id
+
+    async def send(self, job: DeliveryJob) -> str | None:
+        try:
+            await self._ensure_session()
+            room_id = await self._room_for(job.address)
+            content: dict[str, Any] = {
+                "msgtype": "m.text",
+                "body": job.text,
+                "org.binrelay.report_id": job.report_id,
+                "org.binrelay.delivery_id": job.delivery_id,
+            }
+            resp = await self.client.room_send(room_id, "m.room.message", content, tx_id=txn_id(job.idempotency_key))
+        except (Retryable, Permanent):
+            raise
+        except (OSError, TimeoutError) as exc:
+            raise Retryable(f"matrix_{type(exc).__name__}") from None
+        except Exception as exc:  # aiohttp errors and the like: transient
+            raise Retryable(f"matrix_{type(exc).__name__}") from None
+        if not isinstance(resp, RoomSendResponse):
+            raise _fail(resp, "send")
+        return str(resp.event_id)
+
+    async def close(self) -> None:
+        await self.client.close()

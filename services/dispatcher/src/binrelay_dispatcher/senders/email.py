@@ -1,0 +1,104 @@
+"""E-mail over SMTP (aiosmtplib): one connection per worker, reopened when the server drops it."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from email.message import EmailMessage
+from email.utils import formatdate
+
+import aiosmtplib
+
+from binrelay_shared.events import Channel, DeliveryJob
+
+from .base import Permanent, Retryable
+from .config import SenderSettings
+
+SUBJECTS = {
+    "nl": "Bericht van je buurtinformatienetwerk",
+    "fr": "Message de votre partenariat local de prévention",
+    "en": "Message from your neighbourhood information network",
+    "de": "Nachricht Ihres Nachbarschaftsinformationsnetzwerks",
+}
+
+
+def message_id(idempotency_key: str, domain: str = "binrelay") -> str:
+    """A Message-ID derived from the idempotency key: a resent mail is recognisably the same."""
+    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]
+    return f"<{digest}@{domain}>"
+
+
+def build_message(job: DeliveryJob, sender: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = job.address
+    msg["Subject"] = job.subject or SUBJECTS.get(job.language, SUBJECTS["en"])
+    msg["Date"] = formatdate(localtime=False, usegmt=True)
+    msg["Message-ID"] = message_id(job.idempotency_key)
+    msg["Content-Language"] = job.language
+    msg["X-BIN-Relay-Report"] = job.report_id
+    msg["X-BIN-Relay-Delivery"] = job.delivery_id
+    msg.set_content(job.text)
+    return msg
+
+
+class EmailReceiver:
+    """Delivers jobs as plain-text mails through the configured SMTP relay."""
+
+    channel = Channel.email
+
+    def __init__(self, settings: SenderSettings) -> None:
+        self.settings = settings
+        self._client: aiosmtplib.SMTP | None = None
+        self._lock = asyncio.Lock()  # one SMTP transaction at a time on the shared connection
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        s = self.settings
+        client = aiosmtplib.SMTP(
+            hostname=s.smtp_host, port=s.smtp_port, timeout=s.smtp_timeout, start_tls=s.smtp_starttls
+        )
+        await client.connect()
+        if s.smtp_username and s.smtp_password:
+            await client.login(s.smtp_username, s.smtp_password)
+        return client
+
+    async def send(self, job: DeliveryJob) -> str | None:
+        msg = build_message(job, self.settings.smtp_from)
+        async with self._lock:
+            try:
+                if self._client is None or not self._client.is_connected:
+                    self._client = await self._connect()
+                await self._client.send_message(msg)
+            except aiosmtplib.SMTPRecipientsRefused as exc:
+                codes = [r.code for r in exc.recipients]
+                await self._drop()
+                if any(400 <= c < 500 for c in codes):
+                    raise Retryable(f"smtp_rcpt_{codes[0]}") from None
+                raise Permanent(f"smtp_rcpt_{codes[0] if codes else 'refused'}") from None
+            except aiosmtplib.SMTPResponseException as exc:
+                await self._drop()
+                if 400 <= exc.code < 500:
+                    raise Retryable(f"smtp_{exc.code}") from None
+                if exc.code in (535, 530):  # credentials: a configuration problem, not the member's
+                    raise Retryable(f"smtp_auth_{exc.code}") from None
+                raise Permanent(f"smtp_{exc.code}") from None
+            except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+                await self._drop()
+                raise Retryable(f"smtp_{type(exc).__name__}") from None
+        return str(msg["Message-ID"])
+
+    async def _drop(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.close()
+            except Exception:
+                pass
+
+    async def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None and client.is_connected:
+            try:
+                await client.quit()
+            except Exception:
+                client.close()

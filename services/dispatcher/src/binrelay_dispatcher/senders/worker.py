@@ -1,0 +1,365 @@
+"""The sender worker: one per channel, a :class:`~binrelay_shared.stage.Stage` on the outbox topic.
+
+Per job: hold it if it is early (``send_at``), claim its idempotency key, send through the
+channel's receiver with retries (exponential backoff with full jitter, tenacity), mark the key
+done, and emit the :class:`DeliveryOutcome` (plus, on a permanent failure or an exhausted retry
+budget, a new ``DeliveryJob`` on the member's next channel: outcome ``fell_back``). The stage
+publishes all that, then commits the batch: a worker killed mid-batch re-reads the batch and the
+keys tell it what was already sent (see :mod:`.idempotency` for the one at-least-once window).
+
+Run: ``binrelay-sender --channel email|sms|chat`` (settings: :class:`.config.SenderSettings`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import os
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TypeVar
+
+import orjson
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+from binrelay_shared import topics, trace
+from binrelay_shared.events import Channel, DeliveryJob, DeliveryOutcome, Outcome, utcnow
+from binrelay_shared.logging import bind_report, get_logger
+from binrelay_shared.metrics import StageMetrics
+from binrelay_shared.stage import Out, Stage
+
+from .base import Permanent, Receiver, is_retryable, reason_of
+from .config import SenderSettings
+from .idempotency import Claims
+
+log = get_logger(__name__)
+T = TypeVar("T")
+
+#: Where the inbound adapters look up which alert a reply acknowledges (see binrelay_ingest.adapters.acks).
+ACK_SMS_KEY = "bin:ack:sms:{}"
+ACK_CHAT_KEY = "bin:ack:chat:{}"
+ACK_TTL_SECONDS = 7 * 24 * 3600
+
+
+def address_hash(secret: str, address: str) -> str:
+    """A keyed hash of an address (phone number, Matrix id): Redis keys never hold the address."""
+    return hmac.new(secret.encode(), address.strip().encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def make_receiver(channel: Channel, settings: SenderSettings, redis: Redis | None = None) -> Receiver:
+    if channel is Channel.email:
+        from .email import EmailReceiver
+
+        return EmailReceiver(settings)
+    if channel is Channel.sms:
+        from .sms import SmsReceiver
+
+        return SmsReceiver(settings)
+    if channel is Channel.chat:
+        from .chat import ChatReceiver
+
+        return ChatReceiver(settings, redis)
+    raise ValueError(f"no sender for channel {channel.value!r}: use email, sms or chat")
+
+
+class DeliveryMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.outcomes = Counter(
+            "binrelay_deliveries_total", "Delivery outcomes by channel", ["channel", "outcome"], registry=registry
+        )
+        self.tries = Counter(
+            "binrelay_delivery_tries_total", "Send attempts by channel and result", ["channel", "result"],
+            registry=registry,
+        )
+        self.seconds = Histogram(
+            "binrelay_delivery_seconds", "Time to deliver one job (all tries)", ["channel"], registry=registry
+        )
+
+
+def fallback_job(job: DeliveryJob) -> DeliveryJob | None:
+    """The same message on the member's next channel that has an address, or None."""
+    remaining = list(job.fallback)
+    while remaining:
+        channel = remaining.pop(0)
+        address = job.fallback_addresses.get(channel)
+        if address:
+            delivery_id = hashlib.sha256(f"{job.delivery_id}>{channel.value}".encode()).hexdigest()[:32]
+            return DeliveryJob.model_validate(
+                {
+                    **job.model_dump(),
+                    "delivery_id": delivery_id,
+                    "channel": channel,
+                    "address": address,
+                    "fallback": tuple(remaining),
+                    "fallback_addresses": {c: a for c, a in job.fallback_addresses.items() if c in remaining},
+                    "attempt": job.attempt + 1,
+                    "sms_segments": None,
+                    "send_at": None,
+                }
+            )
+    return None
+
+
+class SenderWorker:
+    """Delivers the jobs of one channel; :meth:`process` is the stage's pure-ish function."""
+
+    def __init__(
+        self,
+        receiver: Receiver,
+        settings: SenderSettings,
+        redis: Redis,
+        registry: CollectorRegistry | None = None,
+        owner: str | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.receiver = receiver
+        self.channel = receiver.channel
+        self.settings = settings
+        self.redis = redis
+        self.claims = Claims(
+            redis,
+            owner or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}",
+            settings.sender_lease_seconds,
+            settings.sender_done_ttl_seconds,
+        )
+        self.metrics = DeliveryMetrics(registry or CollectorRegistry())
+        self.clock = clock
+        self._sem = asyncio.Semaphore(settings.sender_concurrency)
+
+    # -- the stage function ---------------------------------------------------------------------
+
+    async def process(self, jobs: list[DeliveryJob]) -> list[list[Out]]:
+        async def one(job: DeliveryJob) -> list[Out]:
+            async with self._sem:
+                return await self.handle(job)
+
+        results = list(await asyncio.gather(*(one(j) for j in jobs)))
+        now = self.clock()
+        entries = [
+            (o.event.report_id, f"delivery:{o.event.channel.value}:{o.event.outcome.value}", now)
+            for outs in results
+            for o in outs
+            if isinstance(o.event, DeliveryOutcome)
+        ]
+        try:
+            await trace.record(self.redis, entries, self.settings.trace_ttl_seconds)
+        except Exception as exc:  # the trace is a convenience
+            log.warning("delivery trace not recorded", error=type(exc).__name__)
+        return results
+
+    async def handle(self, job: DeliveryJob) -> list[Out]:
+        if job.channel is not self.channel:
+            raise ValueError(f"a {job.channel.value} job on the {self.channel.value} outbox")
+        with bind_report(job.report_id):
+            early = await self._hold_if_early(job)
+            if early is not None:
+                return early
+            claim = await self._redis_retry(
+                lambda: self.claims.claim(job.idempotency_key, job.delivery_id)
+            )
+            if not claim.acquired:
+                if claim.done_outcome == "in_flight":
+                    return []
+                if claim.done_delivery_id == job.delivery_id and claim.done_outcome:
+                    # Redelivered after a crash: the send happened; publish its outcome again.
+                    outcome = Outcome(claim.done_outcome)
+                    log.info("redelivered job already done", delivery_id=job.delivery_id, outcome=outcome.value)
+                    outs = [self._out(job, outcome, attempts=0, reason="redelivered")]
+                    if outcome is Outcome.fell_back and (nxt := fallback_job(job)) is not None:
+                        outs.append(Out(topics.outbox(nxt.channel), nxt))
+                    return outs
+                self.metrics.outcomes.labels(self.channel.value, Outcome.duplicate.value).inc()
+                log.info("duplicate job not sent", delivery_id=job.delivery_id)
+                return [self._out(job, Outcome.duplicate, attempts=0, reason="already_delivered")]
+            return await self._send(job, claim.token)
+
+    # -- parts ----------------------------------------------------------------------------------
+
+    async def _hold_if_early(self, job: DeliveryJob) -> list[Out] | None:
+        """Wait for a job that is due soon; put one due later back on the outbox (never send early)."""
+        if job.send_at is None:
+            return None
+        delay = (job.send_at - self.clock()).total_seconds()
+        if delay <= 0:
+            return None
+        if delay <= self.settings.sender_max_hold_seconds:
+            await asyncio.sleep(delay)
+            return None
+        await asyncio.sleep(self.settings.sender_max_hold_seconds)  # slows a requeue loop down
+        log.info("early job requeued", delivery_id=job.delivery_id, due_in_s=round(delay))
+        return [Out(topics.outbox(job.channel), job)]
+
+    async def _send(self, job: DeliveryJob, token: str) -> list[Out]:
+        s = self.settings
+        started = time.perf_counter()
+        tries = 0
+
+        def before_sleep(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            log.info(
+                "delivery retrying", delivery_id=job.delivery_id, attempt=state.attempt_number,
+                reason=reason_of(exc) if exc else None,
+            )
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(max(1, s.sender_max_attempts)),
+            wait=wait_random_exponential(multiplier=s.sender_backoff_initial, max=s.sender_backoff_max),
+            retry=retry_if_exception(is_retryable),
+            before_sleep=before_sleep,
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    tries += 1
+                    if tries > 1:
+                        await self.claims.renew(job.idempotency_key, token)
+                    try:
+                        provider_id = await self.receiver.send(job)
+                    except Exception as exc:
+                        result = "retryable" if is_retryable(exc) else "permanent"
+                        self.metrics.tries.labels(self.channel.value, result).inc()
+                        raise
+                    self.metrics.tries.labels(self.channel.value, "ok").inc()
+        except Exception as exc:
+            reason = reason_of(exc)
+            if not isinstance(exc, Permanent):
+                reason = f"retries_exhausted:{reason}"
+            nxt = fallback_job(job)
+            outcome = Outcome.fell_back if nxt is not None else Outcome.failed
+            await self._redis_retry(
+                lambda: self.claims.done(job.idempotency_key, token, job.delivery_id, outcome.value)
+            )
+            self.metrics.outcomes.labels(self.channel.value, outcome.value).inc()
+            log.warning(
+                "delivery not delivered", delivery_id=job.delivery_id, outcome=outcome.value, reason=reason,
+                attempts=tries, next_channel=nxt.channel.value if nxt else None,
+            )
+            outs = [self._out(job, outcome, attempts=tries, reason=reason)]
+            if nxt is not None:
+                outs.append(Out(topics.outbox(nxt.channel), nxt))
+            return outs
+
+        # Sent: mark it at once — this one round trip is the at-least-once window.
+        await self._redis_retry(lambda: self.claims.done(job.idempotency_key, token, job.delivery_id, "delivered"))
+        await self._remember_for_acks(job, provider_id)
+        self.metrics.outcomes.labels(self.channel.value, Outcome.delivered.value).inc()
+        self.metrics.seconds.labels(self.channel.value).observe(time.perf_counter() - started)
+        log.info("delivered", delivery_id=job.delivery_id, attempts=tries)
+        return [self._out(job, Outcome.delivered, attempts=tries)]
+
+    async def _remember_for_acks(self, job: DeliveryJob, provider_id: str | None) -> None:
+        """So that a coordinator's "OK" reply (SMS, or a chat thread reply) can be matched."""
+        if job.audience == "group":
+            return
+        record = orjson.dumps(
+            {
+                "report_id": job.report_id,
+                "network_id": job.network_id,
+                "recipient_id": job.recipient_id,
+                "delivery_id": job.delivery_id,
+                "address": address_hash(self.settings.ack_key_secret, job.address),
+            }
+        )
+        try:
+            if job.channel is Channel.sms:
+                key = ACK_SMS_KEY.format(address_hash(self.settings.ack_key_secret, job.address))
+                await self.redis.set(key, record, ex=ACK_TTL_SECONDS)
+            elif job.channel is Channel.chat and provider_id:
+                await self.redis.set(ACK_CHAT_KEY.format(provider_id), record, ex=ACK_TTL_SECONDS)
+        except Exception as exc:
+            log.warning("ack lookup not recorded", delivery_id=job.delivery_id, error=type(exc).__name__)
+
+    async def _redis_retry(self, call: Callable[[], Awaitable[T]]) -> T:
+        """Redis calls ride out a short Redis blip (then fail: the stage dead-letters the job)."""
+        for attempt in range(5):
+            try:
+                return await call()
+            except (RedisConnectionError, RedisTimeoutError):
+                if attempt == 4:
+                    raise
+                await asyncio.sleep(0.5 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    def _out(self, job: DeliveryJob, outcome: Outcome, attempts: int, reason: str | None = None) -> Out:
+        event = DeliveryOutcome(
+            report_id=job.report_id,
+            network_id=job.network_id,
+            zone_id=job.zone_id,
+            trace_id=job.trace_id,
+            stamps=job.stamps,
+            delivery_id=job.delivery_id,
+            audience=job.audience,
+            recipient_id=job.recipient_id,
+            channel=job.channel,
+            outcome=outcome,
+            attempts=attempts,
+            reason=reason,
+        )
+        return Out(topics.DELIVERIES, event)
+
+
+# -- the process ----------------------------------------------------------------------------------
+
+
+def build_stage(
+    channel: Channel, settings: SenderSettings, redis: Redis, registry: CollectorRegistry, metrics: StageMetrics
+) -> tuple[Stage[DeliveryJob], SenderWorker]:
+    """The sender stage of ``channel`` and its worker (not attached to a broker yet)."""
+    receiver = make_receiver(channel, settings, redis)
+    worker = SenderWorker(receiver, settings, redis, registry)
+    stage: Stage[DeliveryJob] = Stage(
+        name=f"sender-{channel.value}",
+        input_topic=topics.outbox(channel),
+        model=DeliveryJob,
+        process=worker.process,
+        metrics=metrics,
+        redis=redis,
+        trace_ttl_seconds=settings.trace_ttl_seconds,
+    )
+    return stage, worker
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``binrelay-sender --channel email|sms|chat``: run one channel's sender until SIGTERM."""
+    from faststream import FastStream
+
+    from binrelay_shared.logging import configure_logging
+    from binrelay_shared.metrics import serve_metrics
+    from binrelay_shared.runtime import make_runtime
+
+    parser = argparse.ArgumentParser(prog="binrelay-sender", description=main.__doc__)
+    parser.add_argument("--channel", required=True, choices=["email", "sms", "chat"])
+    args = parser.parse_args(argv)
+    channel = Channel(args.channel)
+    name = f"sender-{channel.value}"
+    settings = SenderSettings()
+    configure_logging(name, settings.log_level, settings.log_json)
+    runtime = make_runtime(name, settings)
+    serve_metrics(runtime.registry, settings.metrics_port)
+    stage, worker = build_stage(channel, settings, runtime.redis, runtime.registry, runtime.stage_metrics())
+    stage.attach(
+        runtime.broker, max_records=min(settings.batch_max_records, 200), batch_timeout_ms=settings.batch_timeout_ms
+    )
+    app = FastStream(runtime.broker)
+
+    @app.after_shutdown
+    async def _close() -> None:
+        await worker.receiver.close()
+        await runtime.redis.aclose()
+
+    log.info("starting", channel=channel.value, kafka=settings.kafka)
+    asyncio.run(app.run())
+
+
+if __name__ == "__main__":
+    main()
