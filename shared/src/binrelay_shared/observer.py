@@ -9,6 +9,9 @@ exposes:
   urgent reports dispatched and not yet delivered to anyone (the second counts those older than
   the deadline, 60 s: the alert "an urgent report not delivered within 60 s" fires on it);
 * ``binrelay_urgent_awaiting_ack`` — urgent reports no coordinator has acknowledged yet;
+* ``binrelay_network_reports_total{network,urgency,category,held}`` and
+  ``binrelay_network_deliveries_total{network,channel,outcome}`` — per network (network ids come
+  from the configured plans, plus ``none`` for reports outside every network: a bounded set);
 * ``binrelay_consumer_lag{group,topic,partition}`` — messages each consumer group still has to
   read, from the committed offsets (so a stopped service's backlog shows too).
 
@@ -140,6 +143,18 @@ class ObserverMetrics:
             ["group", "topic", "partition"],
             registry=registry,
         )
+        self.network_reports = Counter(
+            "binrelay_network_reports",
+            "Reports dispatched per network, by urgency, category and whether held for a human",
+            ["network", "urgency", "category", "held"],
+            registry=registry,
+        )
+        self.network_deliveries = Counter(
+            "binrelay_network_deliveries",
+            "Delivery outcomes per network, by channel and outcome",
+            ["network", "channel", "outcome"],
+            registry=registry,
+        )
         self.events = Counter(
             "binrelay_observer_events",
             "Events the observer read, by kind",
@@ -148,6 +163,10 @@ class ObserverMetrics:
         )
         for kind in ("dispatch", "delivery", "response", "invalid"):
             self.events.labels(kind)
+
+
+def network_label(network_id: str | None) -> str:
+    return network_id or "none"
 
 
 def audience_label(audience: str) -> str:
@@ -195,12 +214,22 @@ async def run_observer(bootstrap: str, registry: CollectorRegistry, lag_interval
 def _observe(topic: str, raw: bytes, watch: Watch, metrics: ObserverMetrics) -> None:
     try:
         if topic.startswith("bin.dispatch."):
-            watch.on_dispatch(Dispatch.model_validate_json(raw))
+            d = Dispatch.model_validate_json(raw)
+            watch.on_dispatch(d)
+            metrics.network_reports.labels(
+                network_label(d.network_id),
+                d.classification.urgency.value,
+                d.classification.category.value,
+                d.held or "no",
+            ).inc()
             metrics.events.labels("dispatch").inc()
         elif topic == "bin.deliveries.v1":
             outcome = DeliveryOutcome.model_validate_json(raw)
             metrics.deliveries.labels(
                 outcome.channel.value, audience_label(outcome.audience), outcome.outcome.value
+            ).inc()
+            metrics.network_deliveries.labels(
+                network_label(outcome.network_id), outcome.channel.value, outcome.outcome.value
             ).inc()
             urgency, seconds = watch.on_outcome(outcome)
             if urgency is not None and seconds is not None:
