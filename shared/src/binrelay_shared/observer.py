@@ -27,6 +27,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -102,7 +103,7 @@ class Watch:
 class ObserverMetrics:
     """The observer's metric families, on a registry passed in, known series at zero."""
 
-    def __init__(self, registry: CollectorRegistry) -> None:
+    def __init__(self, registry: CollectorRegistry, networks: tuple[str, ...] = ()) -> None:
         self.deliveries = Counter(
             "binrelay_deliveries",
             "Delivery outcomes by channel, audience and outcome",
@@ -155,6 +156,12 @@ class ObserverMetrics:
             ["network", "channel", "outcome"],
             registry=registry,
         )
+        for network in (*networks, "none"):
+            for channel in (Channel.sms, Channel.email, Channel.chat):
+                for outcome in Outcome:
+                    self.network_deliveries.labels(network, channel.value, outcome.value)
+            for urgency in Urgency:
+                self.network_reports.labels(network, urgency.value, "other", "no")
         self.events = Counter(
             "binrelay_observer_events",
             "Events the observer read, by kind",
@@ -173,7 +180,20 @@ def audience_label(audience: str) -> str:
     return audience if audience in AUDIENCES else ("group" if audience == Audience.group.value else "other")
 
 
-async def run_observer(bootstrap: str, registry: CollectorRegistry, lag_interval: float = 10.0) -> None:
+def configured_networks(networks_dir: Path) -> tuple[str, ...]:
+    """Ids of the networks whose plans are in ``networks_dir`` (for series created at zero)."""
+    import yaml
+
+    ids = []
+    for path in sorted(networks_dir.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        ids.append(str(data.get("id", path.stem)))
+    return tuple(ids)
+
+
+async def run_observer(
+    bootstrap: str, registry: CollectorRegistry, lag_interval: float = 10.0, networks: tuple[str, ...] = ()
+) -> None:
     """Consume the observed topics forever, updating the metrics (the process's main loop)."""
     from aiokafka import AIOKafkaConsumer
 
@@ -181,7 +201,7 @@ async def run_observer(bootstrap: str, registry: CollectorRegistry, lag_interval
     from .logging import get_logger
 
     log = get_logger(__name__)
-    metrics = ObserverMetrics(registry)
+    metrics = ObserverMetrics(registry, networks)
     watch = Watch()
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap.split(","),
@@ -288,6 +308,6 @@ def main() -> None:
     serve_metrics(registry, settings.metrics_port)
     get_logger(__name__).info("starting", kafka=settings.kafka, metrics_port=settings.metrics_port)
     try:
-        asyncio.run(run_observer(settings.kafka, registry))
+        asyncio.run(run_observer(settings.kafka, registry, networks=configured_networks(settings.networks_dir)))
     except KeyboardInterrupt:
         pass
