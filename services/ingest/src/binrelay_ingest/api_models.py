@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from binrelay_shared.events import Attachment, Channel, Language, Location, Reporter
+
+NetworkId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+ReportId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 class ReportIn(BaseModel):
@@ -17,25 +21,94 @@ class ReportIn(BaseModel):
     text: Annotated[str, Field(min_length=1, max_length=5000, description="What the member reports")]
     channel: Channel = Field(Channel.http, description="Channel the report arrived on")
     reporter: Reporter = Field(description="Who reports: the adapter's reference and contact")
-    location: Location | None = Field(None, description="Street and number, or free text")
-    network: Annotated[str, Field(max_length=64)] | None = Field(
-        None, description="Network id hint, when the adapter knows it"
+    location: Location | None = Field(
+        None, description="Street and number (Dutch or French name), or free text; resolves the network"
+    )
+    network: NetworkId | None = Field(
+        None, description="Network id hint, when the adapter knows it (must be in the credential's scope)"
     )
     language: Language | None = Field(None, description="Language hint (nl, fr, en, de)")
-    attachments: list[Attachment] = Field(default_factory=list, max_length=10)
-    adapter_message_id: Annotated[str, Field(max_length=200)] | None = Field(
-        None, description="The adapter's own message id (makes retries idempotent)"
+    attachments: list[Attachment] = Field(default_factory=list, max_length=10, description="Attachment metadata")
+    adapter_message_id: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+        None, description="The adapter's own message id: a retry with the same id returns the first answer"
     )
+
+
+class MessageKind(StrEnum):
+    """What police and coordinators post."""
+
+    alarm = "alarm"
+    prevention = "prevention"
+    feedback = "feedback"
+    request_for_information = "request_for_information"
+    closing = "closing"
+
+
+class Author(BaseModel):
+    """Who writes a message (defaults to the credential). No personal data is required."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    ref: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    name: Annotated[str, Field(max_length=200)] | None = None
+    language: Language | None = None
+
+
+class MessageIn(BaseModel):
+    """A police or coordinator message to a network (``POST /v1/messages``)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kind: MessageKind = Field(description="alarm, prevention, feedback, request_for_information or closing")
+    text: Annotated[str, Field(min_length=1, max_length=5000)]
+    network: NetworkId = Field(description="The network the message is for (must be in the credential's scope)")
+    refers_to: ReportId | None = Field(
+        None,
+        description="Report id this message is about; required for a closing (the alarm it closes)",
+        validate_default=True,
+    )
+    language: Language | None = Field(None, description="Language of the text")
+    location: Location | None = None
+    attachments: list[Attachment] = Field(default_factory=list, max_length=10)
+    author: Author | None = None
+
+    @field_validator("refers_to")
+    @classmethod
+    def _closing_refers(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("kind") is MessageKind.closing and not value:
+            raise ValueError("a closing message must name the alarm it closes")
+        return value
 
 
 class Accepted(BaseModel):
-    """The answer to an accepted report."""
+    """The answer to an accepted report or message."""
 
     report_id: str
     status: str = "accepted"
+    network_id: str | None = Field(description="The network, or null: then the report goes to the zone")
+    zone_id: str
+    possibly_urgent: bool = False
+    advice: str | None = Field(None, description="Shown to the reporter (not an emergency service: call 101 / 112)")
+    advice_language: Language | None = None
+
+
+class Step(BaseModel):
+    step: str
+    at: str
+
+
+class ReportStatus(BaseModel):
+    """What the pipeline has recorded of a report (``GET /v1/reports/{id}``)."""
+
+    report_id: str
+    status: str = Field(
+        description="accepted, classified, cleared, dispatched, held, delivered, failed or dead_lettered"
+    )
+    kind: str
     network_id: str | None
     zone_id: str
-    advice: str | None = Field(None, description="Shown to the reporter (e.g. call 101 / 112)")
+    steps: list[Step] = Field(default_factory=list, description="Pipeline steps reached, oldest first")
+    deliveries: dict[str, int] = Field(default_factory=dict, description="Delivery outcomes, counted")
 
 
 class FieldError(BaseModel):
@@ -44,7 +117,7 @@ class FieldError(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    """Every 4xx answer: what is wrong, and with which field."""
+    """Every 4xx answer: what is wrong, and with which field (input values are never echoed)."""
 
     error: str
     fields: list[FieldError] = Field(default_factory=list)

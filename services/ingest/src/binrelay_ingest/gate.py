@@ -1,0 +1,235 @@
+"""The per-request check, in ONE Redis round trip: a Lua script that does, atomically,
+
+1. **authentication** — the key record exists, is not revoked, and its SHA-256 matches;
+2. **authorisation** — the role may use this endpoint; the network and zone are in the key's scope
+   (a network the adapter *resolved* but may not post for falls back to "no network": the report
+   still goes to the zone; a network the caller *named* outside its scope is refused, 403);
+3. **closing** messages refer to an earlier alarm of the same network;
+4. **idempotency** — a key seen before returns the first answer (or "still in progress");
+5. **rate limits** — per key (adapter, coordinator, police) and per reporter, fixed windows;
+6. **reservation** — the idempotency key is marked pending and the report's record written.
+
+After Kafka has the event, :func:`finish` stores the answer under the idempotency key and writes
+the trace; if publishing fails, :func:`release` undoes step 6, so nothing is half-published.
+Key names never hold personal data: reporter references and idempotency keys are hashed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+
+from .keys import KEY_PREFIX
+
+REPORT_PREFIX = "bin:report:"
+IDEM_PREFIX = "bin:idem:"
+RATE_PREFIX = "bin:rl:"
+
+_LUA = r"""
+local rec = redis.call('HMGET', KEYS[1], 'hash', 'role', 'networks', 'zone', 'adapter', 'rate', 'revoked')
+if not rec[1] or rec[1] ~= ARGV[1] or (rec[7] and rec[7] ~= '') then
+  return {'401'}
+end
+local role, networks, zone, adapter = rec[2], rec[3] or '*', rec[4] or '', rec[5] or ''
+if not string.find(ARGV[2], ',' .. role .. ',', 1, true) then
+  return {'403', 'role'}
+end
+local net, mode, net_zone = ARGV[3], ARGV[4], ARGV[5]
+if zone ~= '*' and net_zone ~= '' and zone ~= net_zone then
+  if mode == 'hard' then return {'403', 'zone'} end
+  net = ''
+end
+if net ~= '' and networks ~= '*' and not string.find(networks, ',' .. net .. ',', 1, true) then
+  if mode == 'hard' then return {'403', 'network'} end
+  net = ''
+end
+if ARGV[14] == '1' then
+  local ref = redis.call('HMGET', KEYS[5], 'kind', 'net')
+  if ref[1] ~= 'alarm' or (ref[2] or '') ~= net then
+    return {'422', 'refers_to'}
+  end
+end
+local now = tonumber(ARGV[6])
+if ARGV[11] == '1' then
+  local seen = redis.call('GET', KEYS[2])
+  if seen then return {'idem', seen} end
+end
+local key_limit = tonumber(rec[6] or '') or tonumber(ARGV[9])
+local key_count = tonumber(redis.call('GET', KEYS[4]) or '0')
+if key_limit > 0 and key_count >= key_limit then
+  return {'429', tostring(redis.call('PTTL', KEYS[4])), 'key'}
+end
+local rep_limit = tonumber(ARGV[7])
+if rep_limit > 0 then
+  local rep_count = tonumber(redis.call('GET', KEYS[3]) or '0')
+  if rep_count >= rep_limit then
+    return {'429', tostring(redis.call('PTTL', KEYS[3])), 'reporter'}
+  end
+  if redis.call('INCR', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[8]) end
+end
+if redis.call('INCR', KEYS[4]) == 1 then redis.call('PEXPIRE', KEYS[4], ARGV[10]) end
+if ARGV[11] == '1' then
+  redis.call('SET', KEYS[2], 'P:' .. ARGV[12], 'PX', ARGV[13])
+end
+local out_zone = net_zone
+if net == '' then
+  out_zone = ARGV[17]
+  if zone ~= '*' and zone ~= '' then out_zone = zone end
+end
+redis.call('HSET', KEYS[6], 'kind', ARGV[15], 'net', net, 'zone', out_zone, 'key', string.sub(KEYS[1], 9),
+  'adapter', adapter, 'role', role)
+redis.call('EXPIRE', KEYS[6], ARGV[16])
+return {'ok', net, out_zone, role, adapter}
+"""
+
+
+def _h(value: str, n: int = 32) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:n]
+
+
+@dataclass(frozen=True, slots=True)
+class GateRequest:
+    """Everything the gate needs to decide, computed in Python before the round trip."""
+
+    key_id: str
+    key_hash: str
+    roles: tuple[str, ...]
+    report_id: str
+    kind: str
+    network: str | None
+    network_mode: str
+    """``hard`` (named by the caller: out of scope → 403), ``soft`` (resolved: out of scope →
+    no network) or ``""`` (no network)."""
+    network_zone: str | None
+    default_zone: str
+    now_ms: int
+    reporter_ref: str | None
+    reporter_limit: int
+    reporter_window_ms: int
+    key_limit: int
+    key_window_ms: int
+    idempotency_key: str | None
+    fingerprint: str
+    pending_ms: int
+    refers_to: str | None
+    record_ttl_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    """``outcome``: ``ok``, ``401``, ``403``, ``422``, ``429``, ``replay``, ``pending``, ``conflict``."""
+
+    outcome: str
+    reason: str = ""
+    network_id: str | None = None
+    zone_id: str = ""
+    role: str = ""
+    adapter: str = ""
+    retry_after_ms: int = 0
+    answer: bytes = b""
+
+
+def idem_key(key_id: str, idempotency_key: str) -> str:
+    return f"{IDEM_PREFIX}{key_id}:{_h(idempotency_key)}"
+
+
+class Gate:
+    """Runs the gate script; one instance per process (the script is cached by SHA in Redis)."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self.script = redis.register_script(_LUA)
+
+    async def check(self, req: GateRequest) -> GateResult:
+        idem = idem_key(req.key_id, req.idempotency_key) if req.idempotency_key else "bin:idem:-"
+        reporter = f"{RATE_PREFIX}r:{req.key_id}:{_h(req.reporter_ref, 24)}" if req.reporter_ref else "bin:rl:r:-"
+        keys = [
+            KEY_PREFIX + req.key_id,
+            idem,
+            reporter,
+            f"{RATE_PREFIX}k:{req.key_id}",
+            REPORT_PREFIX + (req.refers_to or "-"),
+            REPORT_PREFIX + req.report_id,
+        ]
+        args: list[Any] = [
+            req.key_hash,
+            "," + ",".join(req.roles) + ",",
+            req.network or "",
+            req.network_mode if req.network else "",
+            req.network_zone or "",
+            req.now_ms,
+            req.reporter_limit if req.reporter_ref else 0,
+            req.reporter_window_ms,
+            req.key_limit,
+            req.key_window_ms,
+            "1" if req.idempotency_key else "0",
+            req.fingerprint,
+            req.pending_ms,
+            "1" if req.refers_to else "0",
+            req.kind,
+            req.record_ttl_s,
+            req.default_zone,
+        ]
+        raw = await self.script(keys=keys, args=args)
+        parts = [p.decode() if isinstance(p, bytes) else str(p) for p in raw]
+        head = parts[0]
+        if head == "ok":
+            return GateResult("ok", network_id=parts[1] or None, zone_id=parts[2], role=parts[3], adapter=parts[4])
+        if head == "idem":
+            stored = raw[1] if isinstance(raw[1], bytes) else str(raw[1]).encode()
+            state, _, rest = stored.partition(b":")
+            fp, _, answer = rest.partition(b":")
+            if fp.decode() != req.fingerprint:
+                return GateResult("conflict")
+            if state == b"P":
+                return GateResult("pending", retry_after_ms=1000)
+            return GateResult("replay", answer=answer)
+        if head == "429":
+            return GateResult("429", reason=parts[2], retry_after_ms=max(int(parts[1]), 1))
+        return GateResult(head, reason=parts[1] if len(parts) > 1 else "")
+
+    async def finish(
+        self,
+        *,
+        report_id: str,
+        idem: str | None,
+        fingerprint: str,
+        answer: bytes,
+        idem_ttl_s: int,
+        trace_fields: dict[str, str],
+        trace_ttl_s: int,
+    ) -> None:
+        """After Kafka acknowledged: keep the answer for retries, record the trace (one round trip)."""
+        pipe = self.redis.pipeline(transaction=False)
+        if idem:
+            pipe.set(idem, b"D:" + fingerprint.encode() + b":" + answer, ex=idem_ttl_s)
+        trace_key = f"bin:trace:{report_id}"
+        pipe.hset(trace_key, mapping=trace_fields)  # type: ignore[arg-type]
+        pipe.expire(trace_key, trace_ttl_s)
+        await pipe.execute()
+
+    async def release(self, *, report_id: str, idem: str | None) -> None:
+        """Publishing failed: forget the reservation, so a retry starts afresh."""
+        keys = [REPORT_PREFIX + report_id]
+        if idem:
+            keys.append(idem)
+        await self.redis.delete(*keys)
+
+    async def read_report(self, key_id: str, report_id: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """The caller's key record, the report's record and its trace, in one round trip."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hgetall(KEY_PREFIX + key_id)
+        pipe.hgetall(REPORT_PREFIX + report_id)
+        pipe.hgetall(f"bin:trace:{report_id}")
+        rows = await pipe.execute()
+        return tuple(_str_dict(r) for r in rows)  # type: ignore[return-value]
+
+
+def _str_dict(raw: dict[Any, Any]) -> dict[str, str]:
+    return {
+        (k.decode() if isinstance(k, bytes) else str(k)): (v.decode() if isinstance(v, bytes) else str(v))
+        for k, v in raw.items()
+    }
