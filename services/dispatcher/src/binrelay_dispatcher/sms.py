@@ -1,0 +1,63 @@
+"""SMS segment arithmetic (3GPP TS 23.038), written here rather than taken from a library.
+
+A text that fits the GSM 03.38 default alphabet (plus its extension table, whose characters
+take two septets) is sent as GSM-7: 160 septets in one segment, 153 per segment when
+concatenated. Anything else is sent as UCS-2: 70 UTF-16 code units in one segment, 67 per segment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
+
+
+@dataclass(frozen=True, slots=True)
+class SmsSize:
+    encoding: str  # "gsm7" or "ucs2"
+    units: int  # septets (GSM-7) or UTF-16 code units (UCS-2)
+    segments: int
+
+
+def is_gsm7(text: str) -> bool:
+    return all(c in GSM7_BASIC or c in GSM7_EXTENSION for c in text)
+
+
+def _ucs2_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def sms_size(text: str) -> SmsSize:
+    """Encoding, length in units and number of segments of ``text`` as one SMS."""
+    if is_gsm7(text):
+        units = sum(2 if c in GSM7_EXTENSION else 1 for c in text)
+        single, multi, enc = 160, 153, "gsm7"
+    else:
+        units = _ucs2_units(text)
+        single, multi, enc = 70, 67, "ucs2"
+    if units <= single:
+        return SmsSize(enc, units, 1 if units else 0)
+    return SmsSize(enc, units, -(-units // multi))
+
+
+def fit_sms(text: str, max_segments: int) -> tuple[str, int]:
+    """``text`` shortened (with an ellipsis) to fit ``max_segments``; and its segment count."""
+    size = sms_size(text)
+    if size.segments <= max_segments:
+        return text, size.segments
+    gsm = size.encoding == "gsm7"
+    ellipsis = "..." if gsm else "…"
+    budget = (160 if gsm else 70) if max_segments == 1 else (153 if gsm else 67) * max_segments
+    lo, hi = 0, len(text)
+    while lo < hi:  # longest prefix that fits with the ellipsis
+        mid = (lo + hi + 1) // 2
+        if sms_size(text[:mid].rstrip() + ellipsis).units <= budget:
+            lo = mid
+        else:
+            hi = mid - 1
+    short = text[:lo].rstrip() + ellipsis
+    return short, sms_size(short).segments
