@@ -63,8 +63,14 @@ def _mask_dates(text: str) -> str:
     return _DATE.sub(lambda m: "#" * len(m.group(0)) if _plausible(m) else m.group(0), text)
 
 
+_STRIP = str.maketrans("", "", " ./-()+\t\n\r\u00a0")
+# digits (with the trunk 0) of a national number, per region; outside these, no parse is tried
+_NATIONAL_LENGTHS = {"BE": (9, 10), "NL": (10, 10), "FR": (10, 10), "DE": (9, 13)}
+
+
 def _digits(s: str) -> str:
-    return "".join(c for c in s if c.isdigit())
+    """The digits of a candidate (candidates hold only digits and separators)."""
+    return s.translate(_STRIP)
 
 
 def _valid(candidate: str, pieces: list[str], regions: tuple[str, ...] = _NATIONAL_REGIONS) -> bool:
@@ -86,7 +92,11 @@ def _valid(candidate: str, pieces: list[str], regions: tuple[str, ...] = _NATION
             first = _digits(pieces[0])
             if len(pieces) > 1 and len(first) > 4 and not pieces[0].startswith("("):
                 return False
-            return any(phonenumbers.is_valid_number(phonenumbers.parse(candidate, region)) for region in regions)
+            return any(
+                _NATIONAL_LENGTHS[region][0] <= len(digits) <= _NATIONAL_LENGTHS[region][1]
+                and phonenumbers.is_valid_number(phonenumbers.parse(candidate, region))
+                for region in regions
+            )
         if stripped.startswith("6") and len(digits) == 9:
             if len(pieces) not in (1, 3):
                 return False

@@ -94,6 +94,28 @@ _MAX_TOKENS = 4
 _MAX_LEN = 12
 
 _TOKEN = re.compile(r"[^\W_]+")
+_SHAPE = str.maketrans(
+    {
+        **dict.fromkeys(map(ord, "0123456789"), "9"),
+        **dict.fromkeys(map(ord, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜäöü"), "A"),
+        ord("–"): "-",
+        0xA0: " ",
+    }
+)
+
+
+def _may_be_part(token: str) -> bool:
+    """Whether a token can be (part of) a plate: short, and not a long word or number."""
+    n = len(token)
+    if n > 8:
+        return False
+    if token.isalpha():
+        return n <= 3
+    if token.isdigit():
+        return n <= 4
+    return True
+
+
 _CONTEXT = re.compile(
     r"plaat|platen|plaque|plate|kenteken|immatricul|registration|kennzeichen|auto|wagen|voiture"
     r"|v[ée]hicule|vehicle|\bcar\b|camion|moto|scooter|busje|\bvan\b|bestel|truck|lorry|fourgon",
@@ -144,24 +166,28 @@ def _joinable(text: str, end: int, nxt: int) -> str | None:
 
 def detect(text: str) -> list[Hit]:
     """Every licence plate in ``text``."""
-    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    matches = list(_TOKEN.finditer(text))
+    tokens = [(m.start(), m.end()) for m in matches]
+    possible = [_may_be_part(m.group(0)) for m in matches]
     hits: list[Hit] = []
     n = len(tokens)
     i = 0
     while i < n:
+        if not possible[i]:
+            i += 1
+            continue
         best: tuple[int, int] | None = None
         for k in range(min(_MAX_TOKENS, n - i)):
             j = i + k
+            if not possible[j]:
+                break
             if k > 0 and _joinable(text, tokens[j - 1][1], tokens[j][0]) is None:
                 break
             start, end = tokens[i][0], tokens[j][1]
             if end - start > _MAX_LEN:
                 break
             candidate = text[start:end]
-            shape = "".join(
-                "9" if c.isdigit() else ("A" if c.isalpha() else ("-" if c == "–" else " " if c.isspace() else c))
-                for c in candidate
-            )
+            shape = candidate.translate(_SHAPE)
             entry = SHAPES.get(shape)
             if entry is None or not _accept(text, start, end, candidate, entry, i, j, tokens):
                 continue
