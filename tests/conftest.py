@@ -112,3 +112,7 @@ async def redis_client(redis_url: str) -> AsyncIterator[object]:
     client = Redis.from_url(redis_url)
     yield client
     await client.aclose()
+
+
+# The running pipeline (services as processes), shared by every test directory in a session.
+from tests.pipeline import pipeline  # noqa: E402, F401

@@ -1,4 +1,6 @@
-"""The running pipeline: the four services as real processes on the session's Kafka and Redis."""
+"""The running pipeline: the four services (and the observer) as real processes on the session's
+Kafka and Redis. The ``pipeline`` fixture is registered in tests/conftest.py, so every test tier
+shares one running pipeline per session."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import pytest
 from binrelay_shared.settings import Settings
 from tests.conftest import REPO, free_port
 
-SERVICES = ("ingest", "classifier", "privacy-filter", "dispatcher")
+SERVICES = ("ingest", "classifier", "privacy-filter", "dispatcher", "observer")
 
 
 @dataclass
