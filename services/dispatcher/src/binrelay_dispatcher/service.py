@@ -1,61 +1,498 @@
-"""The dispatcher service: ReportCleared → communication plan → Dispatch (+ delivery jobs).
+"""The dispatcher service: ReportCleared → communication plan → Dispatch + delivery jobs.
 
-WALKING SKELETON: every report goes to its police zone's topic with the police rendering;
-``routes=("not-yet-computed",)`` marks that no communication plan was applied. Issue #6 adds the
-plans, audiences and delivery jobs.
+Three loops in one process, all thin around the pure core in :mod:`.routing`:
+
+* the **reports stage** (``bin.reports.cleared.v1``): per batch, decode → ``plan_deliveries`` →
+  ONE pipelined Redis round trip (dedup of reports and jobs, pending acknowledgements and
+  approvals, timers) → publish the zone's Dispatch and the jobs due now to
+  ``bin.outbox.<channel>.v1``. If publishing fails, the claims of the batch are released so the
+  retry is not mistaken for a duplicate;
+* the **responses stage** (``bin.responses.v1``): an acknowledgement stops the escalation, an
+  approval releases the held deliveries (quiet hours judged at the time of approval), a rejection
+  drops them;
+* the **scheduler**: every ``tick`` seconds it takes the due timers from a Redis sorted set —
+  escalations, jobs held for quiet hours, digests — claims each with ZREM (so several instances
+  never run one twice) and publishes what follows.
+
+Decisions are made at the time the network received the report (``stamps.received``), the
+approval's time, or the timer's due time — never at the time a message happens to be processed,
+so a replayed report is routed exactly as the first time.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import hashlib
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import orjson
+from aiokafka import ConsumerRecord
+from faststream import FastStream
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from redis.asyncio import Redis
+
 from binrelay_shared import topics
-from binrelay_shared.events import Audience, Dispatch, ReportCleared, utcnow
-from binrelay_shared.runtime import Runtime, run_stage_service
-from binrelay_shared.stage import Out, Stage
+from binrelay_shared.codec import encode
+from binrelay_shared.events import (
+    Channel,
+    DeliveryJob,
+    Dispatch,
+    ReportCleared,
+    Response,
+    ResponseKind,
+    Stamps,
+    new_id,
+    utcnow,
+)
+from binrelay_shared.logging import bind_report, configure_logging, get_logger
+from binrelay_shared.metrics import serve_metrics
+from binrelay_shared.runtime import Runtime, make_runtime
+from binrelay_shared.settings import Settings
+from binrelay_shared.stage import Out, Stage, broker_publisher
+
+from . import state
+from .load import Network, PlanError, load_members, load_networks
+from .routing import Decision, Delivery, local, plan_deliveries
+from .templates import render
 
 NAME = "dispatcher"
+log = get_logger(__name__)
+
+Clock = Callable[[], datetime]
 
 
-async def process(events: list[ReportCleared]) -> list[list[Out]]:
-    """Dispatch a batch: the police zone topic gets each report's police rendering."""
-    now = utcnow()
-    return [
-        [
-            Out(
-                topics.dispatch(e.zone_id),
-                Dispatch(
-                    report_id=e.report_id,
-                    network_id=e.network_id,
-                    zone_id=e.zone_id,
-                    trace_id=e.trace_id,
-                    stamps=e.stamps.model_copy(update={"dispatched": now}),
-                    origin=e.report.origin,
-                    kind=e.report.kind,
-                    classification=e.classification,
-                    rendering=e.renderings[Audience.police],
-                    location=e.report.location,
-                    routes=("not-yet-computed",),
-                ),
-            )
-        ]
-        for e in events
-    ]
+class DispatcherSettings(BaseSettings):
+    """Settings of the dispatcher alone (prefix ``BINRELAY_DISPATCHER_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="BINRELAY_DISPATCHER_", extra="ignore")
+
+    tick_seconds: float = Field(1.0, description="How often the scheduler looks for due timers")
+    name: str = Field(NAME, description="Stage name = consumer group suffix (tests run a second one)")
 
 
-def build(runtime: Runtime) -> Stage[ReportCleared]:
-    return Stage(
-        name=NAME,
-        input_topic=topics.REPORTS_CLEARED,
-        model=ReportCleared,
-        process=process,
-        metrics=runtime.stage_metrics(),
-        redis=runtime.redis,
-        trace_ttl_seconds=runtime.settings.trace_ttl_seconds,
+# ---------------------------------------------------------------------------------------------
+# From deliveries to events
+# ---------------------------------------------------------------------------------------------
+
+
+def delivery_id(report_id: str, recipient_id: str, channel: str) -> str:
+    """Deterministic, so a recomputed job has the same id as the first one."""
+    return hashlib.sha256(f"{report_id}:{recipient_id}:{channel}".encode()).hexdigest()[:32]
+
+
+def job_of(d: Delivery, cleared: ReportCleared, now: datetime) -> DeliveryJob:
+    assert d.recipient_id is not None and d.address is not None and d.language is not None
+    return DeliveryJob(
+        report_id=cleared.report_id,
+        network_id=cleared.network_id,
+        zone_id=cleared.zone_id,
+        trace_id=cleared.trace_id,
+        stamps=cleared.stamps.model_copy(update={"dispatched": now}),
+        delivery_id=delivery_id(cleared.report_id, d.recipient_id, d.channel),
+        audience=d.audience,
+        recipient_id=d.recipient_id,
+        channel=Channel(d.channel),
+        address=d.address,
+        language=d.language,
+        subject=d.subject,
+        text=d.text,
+        send_at=d.send_at,
+        fallback=tuple(Channel(c) for c in d.fallback),
+        sms_segments=d.sms_segments,
     )
 
 
-def main() -> None:
-    run_stage_service(NAME, build)
+def dispatch_of(cleared: ReportCleared, decision: Decision | None, now: datetime) -> Dispatch:
+    from binrelay_shared.events import Audience
 
+    return Dispatch(
+        report_id=cleared.report_id,
+        network_id=cleared.network_id,
+        zone_id=cleared.zone_id,
+        trace_id=cleared.trace_id,
+        stamps=cleared.stamps.model_copy(update={"dispatched": now}),
+        origin=cleared.report.origin,
+        kind=cleared.report.kind,
+        classification=cleared.classification,
+        rendering=cleared.renderings[Audience.police],
+        location=cleared.report.location,
+        held=decision.held if decision else None,
+        routes=decision.routes if decision else ("no-plan",),
+    )
+
+
+@dataclass
+class Planned:
+    """What one report turns into, before Redis says which parts are new."""
+
+    cleared: ReportCleared
+    decision: Decision | None
+    dispatch: Dispatch
+    now_jobs: list[DeliveryJob] = field(default_factory=list)
+    later: list[tuple[bytes, float]] = field(default_factory=list)  # timers (member, score)
+
+
+# ---------------------------------------------------------------------------------------------
+# The dispatcher
+# ---------------------------------------------------------------------------------------------
+
+
+class Dispatcher:
+    """The dispatcher's work, with its plans, Redis and clock; no Kafka in here."""
+
+    def __init__(self, networks: dict[str, Network], redis: Redis, clock: Clock = utcnow) -> None:
+        self.networks = networks
+        self.redis = redis
+        self.clock = clock
+        self.claimed: list[str] = []  # keys claimed by the batch being processed
+
+    # -- reports ------------------------------------------------------------------------------
+
+    def plan(self, cleared: ReportCleared) -> Planned:
+        now = self.clock()
+        network = self.networks.get(cleared.network_id or "")
+        if network is None:
+            return Planned(cleared, None, dispatch_of(cleared, None, now))
+        decision = plan_deliveries(network, cleared, cleared.stamps.received)
+        planned = Planned(cleared, decision, dispatch_of(cleared, decision, now))
+        for d in decision.deliveries:
+            if d.recipient_id is None or d.held in ("approval", "policy"):
+                continue
+            job = job_of(d, cleared, now)
+            if d.held in ("quiet_hours", "digest") and d.send_at is not None:
+                kind = "digest" if d.held == "digest" else "send"
+                planned.later.append((state.timer(kind, job=job.model_dump(mode="json")), state.score(d.send_at)))
+            else:
+                planned.now_jobs.append(job)
+        if decision.escalation:
+            planned.later.append(
+                (state.timer("escalate", r=cleared.report_id, n=network.id), state.score(decision.escalation.due))
+            )
+        return planned
+
+    async def process_reports(self, events: list[ReportCleared]) -> list[list[Out]]:
+        """Plan a batch, settle it against Redis in one round trip, return what to publish."""
+        planned = [self.plan(e) for e in events]
+        pipe = self.redis.pipeline(transaction=False)
+        layout: list[tuple[int, int]] = []  # per report: (index of its first reply, number of job claims)
+        n = 0
+        for p in planned:
+            c = p.cleared
+            network = self.networks.get(c.network_id or "")
+            ttl = int(network.file.plan.dedup_window.total_seconds()) if network else 24 * 3600
+            start = n
+            pipe.set(state.seen_key(c.report_id), b"1", nx=True, ex=ttl)
+            n += 1
+            msg_id = c.report.adapter_message_id
+            if msg_id:
+                pipe.set(state.msg_key(c.network_id, c.report.adapter, msg_id), c.report_id.encode(), nx=True, ex=ttl)
+            else:
+                pipe.set(state.msg_key(c.network_id, "-", c.report_id), c.report_id.encode(), nx=True, ex=ttl)
+            n += 1
+            for job in p.now_jobs:
+                pipe.set(state.job_key(job.idempotency_key), b"1", nx=True, ex=state.KEEP_SECONDS)
+                n += 1
+            layout.append((start, len(p.now_jobs)))
+            d = p.decision
+            if d is not None and (d.escalation or d.approval):
+                pipe.set(state.report_key(c.report_id), encode(c), nx=True, ex=state.KEEP_SECONDS)
+                if d.escalation:
+                    pipe.set(state.ack_key(c.report_id),
+                             orjson.dumps({"s": "pending", "by": d.escalation.by, "n": c.network_id}),
+                             nx=True, ex=state.KEEP_SECONDS)
+                if d.approval:
+                    pipe.set(state.approval_key(c.report_id),
+                             orjson.dumps({"s": "pending", "by": d.approval.by, "n": c.network_id}),
+                             nx=True, ex=state.KEEP_SECONDS)
+            if p.later:
+                pipe.zadd(state.TIMERS, {member: sc for member, sc in p.later})
+        replies = await pipe.execute()
+
+        results: list[list[Out]] = []
+        self.claimed = []
+        for p, (start, _njobs) in zip(planned, layout, strict=True):
+            c = p.cleared
+            fresh = bool(replies[start]) and bool(replies[start + 1])
+            with bind_report(c.report_id):
+                if not fresh:
+                    log.info("duplicate report: not dispatched again", network_id=c.network_id)
+                    results.append([])
+                    continue
+                self.claimed += [state.seen_key(c.report_id), _msg_key_of(c)]
+                outs = [Out(topics.dispatch(c.zone_id), p.dispatch)]
+                for i, job in enumerate(p.now_jobs):
+                    if replies[start + 2 + i]:
+                        self.claimed.append(state.job_key(job.idempotency_key))
+                        outs.append(Out(topics.outbox(job.channel), job))
+                log.info("dispatched", network_id=c.network_id, routes=list(p.dispatch.routes),
+                         held=p.dispatch.held, jobs=len(outs) - 1, later=len(p.later))
+                results.append(outs)
+        return results
+
+    async def release_claims(self) -> None:
+        """Publishing failed: forget this batch's claims so its retry is not taken for a duplicate."""
+        if self.claimed:
+            await self.redis.delete(*self.claimed)
+            self.claimed = []
+
+    # -- responses ----------------------------------------------------------------------------
+
+    async def process_responses(self, events: list[Response]) -> list[list[Out]]:
+        results: list[list[Out]] = []
+        for r in events:
+            with bind_report(r.report_id):
+                results.append(await self._respond(r))
+        return results
+
+    async def _respond(self, r: Response) -> list[Out]:
+        key = state.ack_key(r.report_id) if r.kind is ResponseKind.acknowledge else state.approval_key(r.report_id)
+        raw = await self.redis.get(key)
+        if raw is None:
+            log.info("response to nothing pending", kind=r.kind.value)
+            return []
+        pending = orjson.loads(raw)
+        if pending["s"] != "pending":
+            log.info("response to a settled report", kind=r.kind.value, state=pending["s"])
+            return []
+        if r.via != "cli" and r.responder_id not in pending["by"]:
+            log.warning("response from someone not entitled to it: ignored", kind=r.kind.value)
+            return []
+        new_state = {"acknowledge": "acknowledged", "approve": "approved", "reject": "rejected"}[r.kind.value]
+        await self.redis.set(key, orjson.dumps({**pending, "s": new_state}), keepttl=True)
+        if r.kind is ResponseKind.acknowledge:
+            await self.redis.zrem(state.TIMERS, state.timer("escalate", r=r.report_id, n=pending["n"]))
+            log.info("acknowledged: escalation stopped")
+            return []
+        if r.kind is ResponseKind.reject:
+            log.info("rejected: held deliveries dropped")
+            return []
+        cleared = await self._stored(r.report_id)
+        network = self.networks.get(pending["n"] or "")
+        if cleared is None or network is None:
+            log.warning("approved, but the report or its plan is gone")
+            return []
+        decision = plan_deliveries(network, cleared, cleared.stamps.received, phase="approved", now=r.at)
+        log.info("approved: releasing", deliveries=len(decision.deliveries))
+        return await self._emit(cleared, decision)
+
+    async def _stored(self, report_id: str) -> ReportCleared | None:
+        raw = await self.redis.get(state.report_key(report_id))
+        return ReportCleared.model_validate_json(raw) if raw else None
+
+    async def _emit(self, cleared: ReportCleared, decision: Decision) -> list[Out]:
+        """Jobs of a later phase: due ones claimed and returned, held ones put on the timers."""
+        now = self.clock()
+        jobs, later = [], {}
+        for d in decision.deliveries:
+            if d.recipient_id is None:
+                continue
+            job = job_of(d, cleared, now)
+            if d.send_at is not None and d.held in ("quiet_hours", "digest"):
+                kind = "digest" if d.held == "digest" else "send"
+                later[state.timer(kind, job=job.model_dump(mode="json"))] = state.score(d.send_at)
+            else:
+                jobs.append(job)
+        if later:
+            await self.redis.zadd(state.TIMERS, later)
+        return await self._claim_jobs(jobs)
+
+    async def _claim_jobs(self, jobs: list[DeliveryJob]) -> list[Out]:
+        if not jobs:
+            return []
+        pipe = self.redis.pipeline(transaction=False)
+        for job in jobs:
+            pipe.set(state.job_key(job.idempotency_key), b"1", nx=True, ex=state.KEEP_SECONDS)
+        claimed = await pipe.execute()
+        return [Out(topics.outbox(j.channel), j) for j, ok in zip(jobs, claimed, strict=True) if ok]
+
+    # -- timers -------------------------------------------------------------------------------
+
+    async def due(self, limit: int = 200) -> list[Out]:
+        """Take the due timers (each claimed by ZREM) and return what to publish."""
+        now = self.clock()
+        found: Any = await self.redis.zrangebyscore(state.TIMERS, "-inf", state.score(now), start=0, num=limit)
+        members: list[bytes] = list(found)
+        if not members:
+            return []
+        pipe = self.redis.pipeline(transaction=False)
+        for m in members:
+            pipe.zrem(state.TIMERS, m)
+        won = [m for m, ok in zip(members, await pipe.execute(), strict=True) if ok]
+        outs: list[Out] = []
+        digests: dict[tuple[str, str], list[DeliveryJob]] = {}
+        sends: list[DeliveryJob] = []
+        try:
+            for m in won:
+                t = orjson.loads(m)
+                if t["t"] == "escalate":
+                    outs += await self._escalate(t["r"], t["n"], now)
+                elif t["t"] == "send":
+                    sends.append(DeliveryJob.model_validate(t["job"]))
+                elif t["t"] == "digest":
+                    job = DeliveryJob.model_validate(t["job"])
+                    digests.setdefault((job.recipient_id, job.channel.value), []).append(job)
+            outs += await self._claim_jobs(sends)
+            for items in digests.values():
+                outs += await self._claim_jobs([self._digest(items, now)])
+        except Exception:
+            await self.redis.zadd(state.TIMERS, {m: state.score(now) for m in won})
+            raise
+        return outs
+
+    async def _escalate(self, report_id: str, network_id: str, now: datetime) -> list[Out]:
+        with bind_report(report_id):
+            raw = await self.redis.get(state.ack_key(report_id))
+            if raw is None or orjson.loads(raw)["s"] != "pending":
+                return []
+            cleared = await self._stored(report_id)
+            network = self.networks.get(network_id)
+            if cleared is None or network is None:
+                return []
+            decision = plan_deliveries(network, cleared, cleared.stamps.received, phase="escalation", now=now)
+            await self.redis.set(state.ack_key(report_id),
+                                 orjson.dumps({**orjson.loads(raw), "s": "escalated"}), keepttl=True)
+            log.info("not acknowledged in time: escalating", deliveries=len(decision.deliveries))
+            return await self._emit(cleared, decision)
+
+    def _digest(self, items: list[DeliveryJob], now: datetime) -> DeliveryJob:
+        first = items[0]
+        network = self.networks.get(first.network_id or "")
+        day = local(first.send_at or now).strftime("%Y%m%d")
+        header = f"{len(items)}"
+        subject = None
+        if network is not None and "digest" in network.templates:
+            body = network.templates["digest"].get(first.language) or next(iter(network.templates["digest"].values()))
+            out = render(body, {"network": network.file.name, "count": len(items)})
+            header, subject = out.text, out.subject
+        text = header + "\n\n" + "\n\n---\n\n".join(i.text for i in items)
+        report_id = f"digest-{first.network_id}-{day}"
+        return first.model_copy(update={
+            "report_id": report_id,
+            "trace_id": new_id(),
+            "stamps": Stamps(received=min(i.stamps.received for i in items), dispatched=now),
+            "delivery_id": delivery_id(report_id, first.recipient_id, first.channel.value),
+            "audience": first.audience,
+            "subject": subject,
+            "text": text,
+            "sms_segments": None,
+        })
+
+
+def _msg_key_of(c: ReportCleared) -> str:
+    msg_id = c.report.adapter_message_id
+    return state.msg_key(c.network_id, c.report.adapter, msg_id) if msg_id else state.msg_key(
+        c.network_id, "-", c.report_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Wiring
+# ---------------------------------------------------------------------------------------------
+
+
+class CompensatingStage(Stage[Any]):
+    """A Stage whose failed publish releases the Redis claims its processing made."""
+
+    def __init__(self, *, on_failure: Callable[[], Any], **kw: Any) -> None:
+        super().__init__(**kw)
+        self.on_failure = on_failure
+
+    async def handle_records(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
+        try:
+            await super().handle_records(records)
+        except Exception:
+            with contextlib.suppress(Exception):
+                await self.on_failure()
+            raise
+
+
+def load_plans(settings: Settings) -> dict[str, Network]:
+    members = load_members(settings.members_file)
+    return load_networks(settings.networks_dir, members)
+
+
+def build(runtime: Runtime, networks: dict[str, Network], name: str = NAME,
+          clock: Clock = utcnow) -> tuple[Dispatcher, list[Stage[Any]]]:
+    dispatcher = Dispatcher(networks, runtime.redis, clock)
+    metrics = runtime.stage_metrics()
+    reports = CompensatingStage(
+        name=name,
+        input_topic=topics.REPORTS_CLEARED,
+        model=ReportCleared,
+        process=dispatcher.process_reports,
+        metrics=metrics,
+        redis=runtime.redis,
+        trace_ttl_seconds=runtime.settings.trace_ttl_seconds,
+        on_failure=dispatcher.release_claims,
+    )
+    responses: Stage[Any] = Stage(
+        name=f"{name}-responses",
+        input_topic=topics.RESPONSES,
+        model=Response,
+        process=dispatcher.process_responses,
+        metrics=metrics,
+        redis=runtime.redis,
+        trace_ttl_seconds=runtime.settings.trace_ttl_seconds,
+    )
+    return dispatcher, [reports, responses]
+
+
+async def scheduler(dispatcher: Dispatcher, stage: Stage[Any], tick: float) -> None:
+    """Publish what the due timers call for, every ``tick`` seconds, until cancelled."""
+    while True:
+        try:
+            outs = await dispatcher.due()
+            if outs:
+                await stage._publish_all(outs)
+                await stage._record_trace(outs)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("scheduler tick failed; retrying", error=type(exc).__name__)
+        await asyncio.sleep(tick)
+
+
+def main() -> None:
+    settings = Settings()
+    own = DispatcherSettings()
+    configure_logging(NAME, settings.log_level, settings.log_json)
+    try:
+        networks = load_plans(settings)
+    except PlanError as exc:  # a bad plan stops the service here, with every problem named
+        for problem in exc.problems:
+            log.error("plan refused", problem=str(problem))
+        sys.exit(2)
+    runtime = make_runtime(NAME, settings)
+    serve_metrics(runtime.registry, settings.metrics_port)
+    dispatcher, stages = build(runtime, networks, own.name)
+    for stage in stages:
+        stage.attach(runtime.broker, max_records=settings.batch_max_records,
+                     batch_timeout_ms=settings.batch_timeout_ms)
+    app = FastStream(runtime.broker)
+    tasks: list[asyncio.Task[None]] = []
+
+    @app.after_startup
+    async def _start_scheduler() -> None:
+        stages[0].publish = broker_publisher(runtime.broker)
+        tasks.append(asyncio.create_task(scheduler(dispatcher, stages[0], own.tick_seconds)))
+
+    @app.on_shutdown
+    async def _stop_scheduler() -> None:
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    @app.after_shutdown
+    async def _close_redis() -> None:
+        await runtime.redis.aclose()
+
+    log.info("starting", kafka=settings.kafka, networks=sorted(networks), metrics_port=settings.metrics_port)
+    asyncio.run(app.run())
 
 if __name__ == "__main__":
     main()
