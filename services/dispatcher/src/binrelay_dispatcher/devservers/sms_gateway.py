@@ -36,6 +36,7 @@ Run: ``binrelay-devserver sms --port 8025 --token dev-sms-token --webhook-url UR
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import re
@@ -71,6 +72,8 @@ class GatewayState:
     fail_mode: str | None = None
     fail_count: int = 0
     calls: int = 0
+    delay: float = 0.0
+    """Seconds each send takes (tests use it to catch a sender mid-batch)."""
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -95,6 +98,10 @@ def create_app(state: GatewayState) -> Starlette:
         key = request.headers.get("idempotency-key")
         if key and key in state.by_key:
             return _json({"id": state.by_key[key], "status": "accepted"}, 200)
+        if state.delay:
+            await asyncio.sleep(state.delay)
+            if key and key in state.by_key:  # a concurrent repeat finished first
+                return _json({"id": state.by_key[key], "status": "accepted"}, 200)
         if state.fail_count > 0:
             state.fail_count -= 1
             if state.fail_mode == "permanent":
