@@ -1,0 +1,160 @@
+"""``binrelay plan explain``: what would happen to this report, without sending anything.
+
+The report (or police / coordinator message) is taken exactly as a channel adapter, coordinator or
+police zone posts it to ingest (the JSON body of ``POST /v1/reports`` or ``POST /v1/messages``),
+then run through the same classification, privacy filter and routing code the services use.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from binrelay_shared.events import (
+    Kind,
+    Location,
+    Origin,
+    Report,
+    ReportCleared,
+    Reporter,
+    Stamps,
+    new_id,
+)
+
+from .load import Network
+from .routing import Decision, Delivery, local, plan_deliveries
+
+BODY_KEYS = {
+    "text", "channel", "reporter", "location", "network", "language", "attachments", "adapter_message_id",
+    "origin", "role", "kind", "refers_to",
+}
+
+
+class BodyError(ValueError):
+    """The posted body is not a report or message ingest would accept."""
+
+
+def report_from_body(body: Any) -> tuple[Report, str | None]:
+    """The :class:`Report` ingest would build from a posted body, and the body's network hint."""
+    if not isinstance(body, dict):
+        raise BodyError("the body must be a JSON object (the body of POST /v1/reports or /v1/messages)")
+    unknown = sorted(set(body) - BODY_KEYS)
+    if unknown:
+        raise BodyError(f"unknown field(s): {', '.join(unknown)}; known: {', '.join(sorted(BODY_KEYS))}")
+    origin = body.get("origin") or body.get("role") or "member"
+    kind = body.get("kind") or ("report" if origin == "member" else "prevention")
+    reporter = body.get("reporter") or {"ref": origin}
+    try:
+        report = Report(
+            origin=Origin(origin),
+            kind=Kind(kind),
+            text=body.get("text", ""),
+            channel=body.get("channel", "http"),
+            adapter=body.get("channel", "http"),
+            adapter_message_id=body.get("adapter_message_id"),
+            reporter=Reporter.model_validate(reporter),
+            location=Location.model_validate(body["location"]) if body.get("location") else None,
+            attachments=tuple(body.get("attachments") or ()),
+            language_hint=body.get("language"),
+            refers_to=body.get("refers_to"),
+        )
+    except (ValidationError, ValueError) as exc:
+        if isinstance(exc, ValidationError):
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"]) or "(body)"
+            raise BodyError(f"field {where}: {err['msg']}") from None
+        raise BodyError(str(exc)) from None
+    return report, body.get("network")
+
+
+def clear(report: Report, network: Network, at: datetime) -> ReportCleared:
+    """Classify and clear ``report`` with the very functions the classifier and privacy filter run."""
+    from binrelay_classifier.classify import classify_report
+    from binrelay_privacy.clear import clear_report
+
+    classification = classify_report(report)
+    findings, renderings, computed = clear_report(report, classification)
+    return ReportCleared(
+        report_id=new_id(),
+        network_id=network.id,
+        zone_id=network.file.zone,
+        trace_id=new_id(),
+        stamps=Stamps(received=at, classified=at, cleared=at),
+        report=report,
+        classification=classification,
+        findings=findings,
+        renderings=renderings,
+        computed=computed,
+    )
+
+
+@dataclass
+class Explanation:
+    cleared: ReportCleared
+    decision: Decision
+    escalation: Decision | None
+    approved: Decision | None
+
+
+def explain(network: Network, report: Report, at: datetime) -> Explanation:
+    cleared = clear(report, network, at)
+    decision = plan_deliveries(network, cleared, at)
+    escalation = approved = None
+    if decision.escalation:
+        escalation = plan_deliveries(network, cleared, at, phase="escalation", now=decision.escalation.due)
+    if decision.approval:
+        approved = plan_deliveries(network, cleared, at, phase="approved", now=at)
+    return Explanation(cleared, decision, escalation, approved)
+
+
+def _rows(deliveries: list[Delivery], condition: str | None) -> list[dict[str, Any]]:
+    groups: Counter[tuple[Any, ...]] = Counter()
+    segs: dict[tuple[Any, ...], int] = {}
+    for d in deliveries:
+        key = (d.route, d.audience, d.purpose, d.channel, d.language, d.send_at, d.held, d.template, d.why)
+        groups[key] += 1
+        if d.sms_segments:
+            segs[key] = max(segs.get(key, 0), d.sms_segments)
+    rows = []
+    for key, count in groups.items():
+        route, audience, purpose, channel, language, send_at, held, template, why = key
+        rows.append({
+            "audience": audience,
+            "channel": channel,
+            "language": language,
+            "send_at": send_at.isoformat() if send_at else None,
+            "held": held,
+            "recipients": count,
+            "route": route,
+            "purpose": purpose,
+            "template": template,
+            "sms_segments": segs.get(key),
+            "why": why,
+            "condition": condition,
+        })
+    return rows
+
+
+def as_rows(ex: Explanation) -> list[dict[str, Any]]:
+    """One object per delivery (recipients counted per audience, channel, language and time)."""
+    cls = ex.cleared.classification.model_dump(mode="json")
+    rows = _rows(ex.decision.deliveries, None)
+    if ex.escalation and ex.decision.escalation:
+        due = local(ex.decision.escalation.due)
+        rows += _rows(ex.escalation.deliveries, f"not acknowledged by {due:%Y-%m-%d %H:%M} Brussels")
+    if ex.approved:
+        rows += _rows(ex.approved.deliveries, "after approval (if approved now)")
+    for r in rows:
+        r["classification"] = cls
+        r["routes"] = list(ex.decision.routes)
+        r["report_held"] = ex.decision.held
+    return rows
+
+
+def skipped_counts(ex: Explanation) -> dict[tuple[str, str], int]:
+    c: Counter[tuple[str, str]] = Counter((s.audience, s.reason) for s in ex.decision.skipped)
+    return dict(c)
