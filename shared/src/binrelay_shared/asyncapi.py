@@ -15,6 +15,7 @@ from .events import (
     ReportClassified,
     ReportCleared,
     ReportReceived,
+    Response,
 )
 
 CHANNELS: list[tuple[str, str, type[BaseModel], str]] = [
@@ -24,6 +25,7 @@ CHANNELS: list[tuple[str, str, type[BaseModel], str]] = [
     ("dispatch", topics.dispatch("{zone}"), Dispatch, "Police-zone feed: the police rendering"),
     ("outbox", topics.outbox("{channel}"), DeliveryJob, "Delivery jobs per channel"),
     ("deliveries", topics.DELIVERIES, DeliveryOutcome, "Outcome of every delivery (no personal data)"),
+    ("responses", topics.RESPONSES, Response, "Acknowledgements and approval decisions of coordinators"),
     ("deadLetters", topics.DLQ, DeadLetter, "Messages a stage could not process, with the reason"),
 ]
 
