@@ -22,7 +22,10 @@ KIND = "name"
 
 _UPPER = "A-ZÀ-ÖØ-ÞŠŽ"
 _LOWER = "a-zß-öø-ÿšž"
-_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}]?[{_LOWER}]+)?"
+_WORD = (
+    rf"(?:[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}]?[{_LOWER}]+)?"
+    rf"|[{_UPPER}]{{2,}}(?:[-'’][{_UPPER}]+)?(?![{_LOWER}]))"
+)
 _INITIAL = rf"[{_UPPER}]\."
 _PARTICLE = r"(?:van|de|der|den|von|zu|du|le|la|d'|d’|van't|ter|ten|'t|Van|De|Le|La|Du|Von)"
 _NAME = (
@@ -55,7 +58,7 @@ _CLOSINGS = (
 )
 
 _SIGNAL = re.compile(
-    rf"(?<![\w])(?:(?i:{_TITLES})\s|M\.\s?|(?i:{_INTRO})\s|(?:[Mm]ijn|[Oo]nze|[Dd]e|[Mm]on|[Mm]a|[Nn]otre|[Ll]e|[Ll]a|[Mm]y|[Oo]ur|[Tt]he|[Mm]ein|[Mm]eine)\s(?i:{_RELATIONS})\s)"
+    rf"(?<![\w])(?:(?P<title>(?i:{_TITLES})\s|M\.\s?)|(?i:{_INTRO})\s|(?:[Mm]ijn|[Oo]nze|[Dd]e|[Mm]on|[Mm]a|[Nn]otre|[Ll]e|[Ll]a|[Mm]y|[Oo]ur|[Tt]he|[Mm]ein|[Mm]eine)\s(?i:{_RELATIONS})\s)"
     rf"(?P<name>{_NAME})"
 )
 _CLOSING = re.compile(rf"(?:^|[\n.!])\s*(?i:{_CLOSINGS})\s*[,!.:]?\s+(?P<name>{_NAME})\s*[.!]?\s*$")
@@ -78,6 +81,8 @@ _NOT_NAMES = frozenset(
     vendredi samedi dimanche monday tuesday wednesday thursday friday saturday sunday
     brussel bruxelles brussels elsene ixelles laken laeken zavel sablon team iedereen tous all
     bin plp info informatie information buren bewoners voisins habitants neighbours neighbors residents
+    belg belgen nederlander fransman française franse française marokkaan turk duitser allemand
+    german dutch english anglais engelsman europeaan européen european vlaming waal wallon flamand
     comité committee stuurgroep wijkteam uw votre your onbekend inconnu unknown
     """.split()
 )
@@ -95,20 +100,61 @@ def _name_hits(match: re.Match[str]) -> Hit | None:
     # cut the span at the first word that is not a name ("Jan Politie")
     offset = start
     kept_end = start
-    for w in words:
+    shouted = all(w.isupper() for w in core)
+    after_title = "title" in match.re.groupindex and match.group("title") is not None
+    kept = 0
+    for n, w in enumerate(words):
         idx = match.string.index(w, offset)
-        if w.strip(".,").lower() in _NOT_NAMES and w[0].isupper():
+        offset = idx + len(w)
+        bare = w.strip(".,").lower()
+        if bare in _PARTICLES:
+            continue
+        if bare in _NOT_NAMES and w[0].isupper():
             break
-        kept_end = idx + len(w)
-        offset = kept_end
+        if n > 0 and w.isupper() and bare in _FUNCTION_WORDS:
+            break
+        if shouted and after_title and kept == 1:
+            break  # "MEVROUW CLAESSENS ZAG": in capitals, one surname after a title
+        kept_end = offset
+        kept += 1
     if kept_end <= start:
         return None
     return Hit(KIND, start, kept_end)
 
 
+# After an unmistakable introduction, a name may be written in lower case ("mijn naam is jan").
+_STRONG_INTRO = re.compile(
+    r"(?<![\w])(?i:mijn\snaam\sis|ik\sheet|je\sm['’]appelle|my\sname\sis|mein\sname\sist|ich\shei(?:ß|ss)e)\s"
+    rf"(?P<name>[{_LOWER}]{{2,}}(?:[-'’][{_LOWER}]+)?(?:\s(?:van\s|de\s|der\s|den\s|le\s|la\s|du\s)*[{_LOWER}]{{2,}})?)"
+)
+_FUNCTION_WORDS = frozenset(
+    """
+    niet geen wel ook nog maar en of is was de het een van voor op in te met zo heel erg
+    pas ne plus et ou est le la les un une de du des pour sur dans très
+    not no and or is was the a an of for on in to with so very unknown secret private
+    nicht kein und oder ist der die das ein eine von für auf mit sehr
+    onbelangrijk onbekend geheim privé inconnu important unimportant
+    """.split()
+)
+
+
+def _lower_intro_hits(text: str) -> list[Hit]:
+    hits: list[Hit] = []
+    for m in _STRONG_INTRO.finditer(text):
+        start = m.start("name")
+        words = m.group("name").split()
+        if words[0] in _FUNCTION_WORDS or words[0] in _NOT_NAMES:
+            continue
+        end = start + len(words[0])
+        if len(words) > 1 and words[-1] not in _FUNCTION_WORDS and words[-1] not in _NOT_NAMES:
+            end = m.end("name")
+        hits.append(Hit(KIND, start, end))
+    return hits
+
+
 def detect(text: str) -> list[Hit]:
     """Names that follow an explicit signal in ``text``."""
-    hits: list[Hit] = []
+    hits: list[Hit] = _lower_intro_hits(text)
     for m in _SIGNAL.finditer(text):
         hit = _name_hits(m)
         if hit is not None:

@@ -46,7 +46,7 @@ _DATE = re.compile(
 _REFERENCE_WORDS = frozenset(
     "pv p.v proces-verbaal procès-verbal dossier dossiernummer ref réf référence referentie"
     " reference notitie notitienummer ticket case zaak zaaknummer iban rekening compte account"
-    " bic".split()
+    " bic btw tva vat kbo bce ondernemingsnummer entreprise enterprise company".split()
 )
 
 
@@ -92,6 +92,10 @@ def _valid(candidate: str, pieces: list[str], regions: tuple[str, ...] = _NATION
             first = _digits(pieces[0])
             if len(pieces) > 1 and len(first) > 4 and not pieces[0].startswith("("):
                 return False
+            if [len(_digits(p)) for p in pieces] == [4, 3, 3] and not phonenumbers.is_valid_number(
+                phonenumbers.parse(candidate, "BE")
+            ):
+                return False  # 0403.199.702: a Belgian enterprise (KBO/BCE) number, not a phone
             return any(
                 _NATIONAL_LENGTHS[region][0] <= len(digits) <= _NATIONAL_LENGTHS[region][1]
                 and phonenumbers.is_valid_number(phonenumbers.parse(candidate, region))

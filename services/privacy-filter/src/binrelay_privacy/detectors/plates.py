@@ -127,12 +127,18 @@ _REFERENCE_WORDS = frozenset(
     " zaaknummer id code postcode code-postal".split()
 )
 
-# Letter groups that are months, days, units or currencies: never a plate ("3-mei-24").
-STOP_ALWAYS = frozenset(
+# Months and days: "3-mei-24", "12-mar-4" are dates even in a plate's shape.
+DATE_WORDS = frozenset(
+    """
+    jan feb mrt mar apr mei may jun jul aug aou aoû sep sept okt oct nov dec déc fev fév avr jui
+    ma di wo do vr za zo lun mer jeu ven sam dim mon tue wed thu fri sat sun
+    """.split()
+)
+# Units, currencies, reference abbreviations: "250EUR", "PV-2024", "REF-123".
+STOP_ALWAYS = DATE_WORDS | frozenset(
     """
     eur usd gbp chf kmh kph mph km cm mm kg ml cl uur min sec sek std hr hrs am pm cet cest utc gmt
-    jan feb mrt mar apr mei may jun jul aug aou aoû sep sept okt oct nov dec déc fev fév avr jui
-    ma di wo do vr za zo lun mer jeu ven sam dim mon tue wed thu fri sat sun pv nr ref
+    pv nr ref
     """.split()
 )
 # Letter groups that are also words, abbreviations or country codes: not a plate unless the shape
@@ -147,7 +153,7 @@ STOP_LETTERS = STOP_ALWAYS | frozenset(
     le la les des du au aux et ou un une par sur sous dans pour avec ans an heure jour il elle
     on at to of by the and for from with at an as is it was are his her our day days year yrs
     am im um zu und der die das ein mit von bei auf aus ist
-    bin plp ok id tv pc bmw vw kia ds mg mb byd gmc nio gt gti tdi tsi suv ev
+    bin plp ok id tv pc zp pz hz cp bp bte btw tva vat kbo bce bmw vw kia ds mg mb byd gmc nio gt gti tdi tsi suv ev
     """.split()
 )
 
@@ -169,6 +175,9 @@ def detect(text: str) -> list[Hit]:
     matches = list(_TOKEN.finditer(text))
     tokens = [(m.start(), m.end()) for m in matches]
     possible = [_may_be_part(m.group(0)) for m in matches]
+    letters = [c for c in text if c.isalpha()]
+    # In a message written in capitals, upper case says nothing about a token.
+    shouting = len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
     hits: list[Hit] = []
     n = len(tokens)
     i = 0
@@ -189,7 +198,7 @@ def detect(text: str) -> list[Hit]:
             candidate = text[start:end]
             shape = candidate.translate(_SHAPE)
             entry = SHAPES.get(shape)
-            if entry is None or not _accept(text, start, end, candidate, entry, i, j, tokens):
+            if entry is None or not _accept(text, start, end, candidate, entry, i, tokens, shouting):
                 continue
             best = (start, end)
         if best is not None:
@@ -208,8 +217,8 @@ def _accept(
     candidate: str,
     entry: tuple[str, bool],
     i: int,
-    j: int,
     tokens: list[tuple[int, int]],
+    shouting: bool = False,
 ) -> bool:
     name, strong = entry
     # glued to a longer code: "ABC-123-45", "12/ABC-123", "ABC-123.45", "€123-ABC"
@@ -227,7 +236,13 @@ def _accept(
         return False
     groups = _letter_groups(candidate)
     spaced = any(c.isspace() for c in candidate)
-    stop = STOP_ALWAYS if strong and not spaced else STOP_LETTERS
+    if strong and not spaced:
+        # a strong shape in one piece or with dashes: only a date can look like it ("3-mei-24")
+        stop = DATE_WORDS if len(groups) == 1 else frozenset()
+    elif strong:
+        stop = STOP_LETTERS
+    else:
+        stop = STOP_LETTERS
     if any(g in stop for g in groups):
         return False
     if name == "lu" and 1950 <= int(candidate[-4:]) <= 2039 and not has_context(text, start, _CONTEXT):
@@ -235,13 +250,17 @@ def _accept(
     if preceding_word(text, start) in _REFERENCE_WORDS:
         return False
     letters = "".join(groups)
-    upper = candidate.upper() == candidate
     context = has_context(text, start, _CONTEXT)
+    upper = candidate.upper() == candidate and not shouting
+    if not strong and any(g in ("101", "112") for g in re.findall(r"\d+", candidate)) and not context:
+        return False  # "BEL 112": the emergency numbers
     if strong:
         # "1 abc 123" is convincing even in lower case; "ab 123 cd" is not ("en 100 km")
         return not spaced or upper or context or name == "be"
     if upper:
         return True
-    if spaced or not letters:
+    if not letters:
         return False
+    if spaced:
+        return context
     return "-" in candidate or context
