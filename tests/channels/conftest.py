@@ -9,7 +9,7 @@ import pytest
 
 from binrelay_dispatcher.devservers.smtp_sink import SinkHandler, start_sink
 from binrelay_dispatcher.senders.config import SenderSettings
-from tests.channels.servers import Gateway, Synapse, start_gateway, start_synapse
+from tests.channels.servers import Gateway, StubIngest, Synapse, start_gateway, start_stub_ingest, start_synapse
 from tests.conftest import free_port
 
 
@@ -64,3 +64,13 @@ def sink_port(smtp_sink: tuple[int, SinkHandler]) -> int:
 @pytest.fixture
 def free_tcp_port() -> int:
     return free_port()
+
+
+@pytest.fixture
+def stub_ingest() -> Iterator[StubIngest]:
+    """A stand-in for the ingest API that records what the adapters post."""
+    stub = start_stub_ingest()
+    try:
+        yield stub
+    finally:
+        stub.stop()

@@ -183,3 +183,64 @@ def wait_until(predicate: Any, timeout: float = 30.0, interval: float = 0.1) -> 
 
 def sha(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
+
+
+# -- a stand-in for the ingest API (the adapters' tests check what they post) ----------------------
+
+
+@dataclass
+class StubIngest:
+    """Records every POST /v1/reports; answers 202 with advice when the text says 'dringend'/'urgent'."""
+
+    url: str
+    posted: list[dict[str, Any]]
+    headers: list[dict[str, str]]
+    fail_next: list[int]
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+ADVICE = "Dringend? Bel 101, of 112 als er levens in gevaar zijn."
+
+
+def start_stub_ingest() -> StubIngest:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    posted: list[dict[str, Any]] = []
+    headers: list[dict[str, str]] = []
+    fail_next: list[int] = []
+    seen: dict[str, str] = {}
+
+    async def reports(request: Request) -> JSONResponse:
+        if fail_next:
+            return JSONResponse({"error": "unavailable"}, status_code=fail_next.pop(0))
+        body = await request.json()
+        key = request.headers.get("idempotency-key", "")
+        if key in seen:
+            return JSONResponse({"report_id": seen[key], "status": "accepted", "advice": None}, status_code=202)
+        posted.append(body)
+        headers.append(dict(request.headers))
+        rid = new_id()
+        if key:
+            seen[key] = rid
+        urgent = any(w in body["text"].lower() for w in ("dringend", "urgent", "bezig"))
+        return JSONResponse(
+            {"report_id": rid, "status": "accepted", "network_id": body.get("network"), "zone_id": "5339",
+             "advice": ADVICE if urgent else None},
+            status_code=202,
+        )
+
+    port = free_port()
+    app = Starlette(routes=[Route("/v1/reports", reports, methods=["POST"])])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_until(lambda: server.started, timeout=30, interval=0.02)
+    return StubIngest(f"http://127.0.0.1:{port}", posted, headers, fail_next, server, thread)

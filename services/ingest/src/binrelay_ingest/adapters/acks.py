@@ -1,0 +1,79 @@
+"""Acknowledgements: a coordinator's "OK" / "JA" / "OUI" to an alert becomes a ``Response``.
+
+The senders remember, for every non-group delivery, which report it was about: by SMS under the
+recipient's number (keyed hash), in chat under the event id of the alert (see
+``binrelay_dispatcher.senders.worker``: ``ACK_SMS_KEY`` / ``ACK_CHAT_KEY``; same formats here,
+checked by a test). A reply is an acknowledgement when its text is one of :data:`ACK_WORDS` and
+such a record exists; the responder is the member id of the delivery, never an address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from typing import Any
+
+import orjson
+from aiokafka import AIOKafkaProducer
+from redis.asyncio import Redis
+
+from binrelay_shared import topics
+from binrelay_shared.codec import encode
+from binrelay_shared.events import Channel, Response, ResponseKind
+
+ACK_SMS_KEY = "bin:ack:sms:{}"
+ACK_CHAT_KEY = "bin:ack:chat:{}"
+ACK_WORDS = frozenset({"ok", "oké", "okay", "ja", "oui", "yes", "si", "d'accord", "akkoord"})
+_STRIP = re.compile(r"[\s.!,;:👍✅]+")
+
+
+def address_hash(secret: str, address: str) -> str:
+    """Same keyed hash as the senders use (Redis keys never hold an address)."""
+    return hmac.new(secret.encode(), address.strip().encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def is_ack(text: str) -> bool:
+    """``OK``, ``ja!``, ``Oui.``: a short acknowledgement (nothing else in the message)."""
+    return _STRIP.sub(" ", text).strip().lower() in ACK_WORDS
+
+
+async def sms_record(redis: Redis, secret: str, number: str) -> dict[str, Any] | None:
+    raw = await redis.get(ACK_SMS_KEY.format(address_hash(secret, number)))
+    return dict(orjson.loads(raw)) if raw else None
+
+
+async def chat_record(redis: Redis, event_id: str) -> dict[str, Any] | None:
+    raw = await redis.get(ACK_CHAT_KEY.format(event_id))
+    return dict(orjson.loads(raw)) if raw else None
+
+
+class ResponsePublisher:
+    """Publishes ``Response`` events to ``bin.responses.v1`` (awaiting the broker's ack)."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self.producer = AIOKafkaProducer(bootstrap_servers=bootstrap.split(","), client_id="binrelay-adapter")
+        self._started = False
+
+    async def start(self) -> None:
+        if not self._started:
+            await self.producer.start()
+            self._started = True
+
+    async def acknowledge(self, record: dict[str, Any], responder_id: str, via: Channel) -> Response:
+        await self.start()
+        response = Response(
+            report_id=str(record["report_id"]),
+            network_id=record.get("network_id"),
+            responder_id=responder_id,
+            kind=ResponseKind.acknowledge,
+            via=via,
+        )
+        key = response.network_id.encode() if response.network_id else None
+        await self.producer.send_and_wait(topics.RESPONSES, encode(response), key=key)
+        return response
+
+    async def stop(self) -> None:
+        if self._started:
+            await self.producer.stop()
+            self._started = False
