@@ -78,8 +78,8 @@ def _derive(
                 cleaned, content_type, _ = photos.blur_faces_and_plates(data)
             else:
                 cleaned, content_type = photos.strip_metadata(data)
-        except (AttachmentNotFound, photos.PhotoError):
-            withheld += 1
+        except (AttachmentNotFound, photos.PhotoError, OSError):
+            withheld += 1  # fail closed: what cannot be cleaned is not shown
             continue
         kept.append(store.put(cleaned, content_type, filename=None))
     return tuple(kept), withheld

@@ -49,7 +49,9 @@ def _open(data: bytes) -> Image.Image:
         img.load()
         rotated = ImageOps.exif_transpose(img)
         return rotated if rotated is not None else img
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
+    except PhotoError:
+        raise
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError) as exc:
         raise PhotoError(f"cannot decode image ({type(exc).__name__})") from None
 
 
@@ -122,7 +124,10 @@ def blur_regions(img: Image.Image, regions: list[tuple[int, int, int, int]]) -> 
 def blur_faces_and_plates(data: bytes) -> tuple[bytes, str, int]:
     """The image with faces and plates blurred and no metadata; returns (bytes, type, regions)."""
     img = _pixels_only(_open(data))
-    regions = detect_regions(img)
+    try:
+        regions = detect_regions(img)
+    except cv2.error:
+        raise PhotoError("face and plate detection failed") from None
     if regions:
         img = blur_regions(img, regions)
     return (*_encode(img), len(regions))
