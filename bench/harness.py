@@ -1,0 +1,129 @@
+"""The benchmark's own stack: Kafka, Redis and the services on free loopback ports.
+
+Nothing here is a test fixture: the benchmark starts what it measures, in the same way `make up`
+does (deploy/local/*.sh and the services' entry points), on ports of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+LOCAL = REPO / "deploy" / "local"
+ZONE = "5339"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (VmRSS)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@dataclass
+class Stack:
+    """Kafka + Redis (+ services) for one benchmark run."""
+
+    root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="binrelay-bench-")))
+    kafka_port: int = field(default_factory=free_port)
+    redis_port: int = field(default_factory=free_port)
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.kafka_port}"
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://127.0.0.1:{self.redis_port}/0"
+
+    def _infra_env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "KAFKA_PORT": str(self.kafka_port),
+            "KAFKA_CTRL_PORT": str(free_port()),
+            "KAFKA_DATA_DIR": str(self.root / "kafka"),
+            "KAFKA_HEAP": os.environ.get("KAFKA_HEAP", "512m"),
+            "REDIS_PORT": str(self.redis_port),
+            "REDIS_DATA_DIR": str(self.root / "redis"),
+        }
+
+    def start_infra(self) -> None:
+        """Start Kafka and Redis and create the topics (call before any event loop runs)."""
+        env = self._infra_env()
+        subprocess.run([str(LOCAL / "kafka.sh"), "start"], env=env, check=True)
+        subprocess.run([str(LOCAL / "redis.sh"), "start"], env=env, check=True)
+        from binrelay_shared.kafka import ensure_topics
+
+        asyncio.run(ensure_topics(self.bootstrap, [ZONE]))
+
+    def service_env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "BINRELAY_KAFKA": self.bootstrap,
+            "BINRELAY_REDIS_URL": self.redis_url,
+            "BINRELAY_ZONE_ID": ZONE,
+            "BINRELAY_LOG_JSON": "true",
+            "BINRELAY_LOG_LEVEL": "WARNING",
+            "BINRELAY_ATTACHMENTS_DIR": str(self.root / "attachments"),
+            **self.extra_env,
+        }
+
+    def start_service(self, name: str, *args: str, env: dict[str, str] | None = None) -> None:
+        log = (self.root / f"{name}.log").open("ab")
+        self.procs[name] = subprocess.Popen(
+            [str(REPO / ".venv" / "bin" / f"binrelay-{name.split(':')[0]}"), *args],
+            env={**self.service_env(), **(env or {})},
+            stdout=log,
+            stderr=log,
+            cwd=REPO,
+        )
+
+    def stop_service(self, name: str) -> None:
+        proc = self.procs.pop(name, None)
+        if proc and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    def check_alive(self) -> None:
+        for name, proc in self.procs.items():
+            if proc.poll() is not None:
+                log = (self.root / f"{name}.log").read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"{name} exited:\n{log}")
+
+    def memory(self) -> dict[str, float]:
+        return {name: rss_mb(p.pid) for name, p in self.procs.items() if p.poll() is None}
+
+    def stop(self) -> None:
+        for name in list(self.procs):
+            self.stop_service(name)
+        env = self._infra_env()
+        subprocess.run([str(LOCAL / "redis.sh"), "stop"], env=env, check=False)
+        subprocess.run([str(LOCAL / "kafka.sh"), "stop"], env=env, check=False)
+
+
+def wait_until(predicate: object, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if callable(predicate) and predicate():
+            return
+        time.sleep(0.2)
+    raise TimeoutError("condition not met")

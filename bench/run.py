@@ -1,0 +1,270 @@
+"""BIN Relay pipeline benchmark on the real broker (``make bench``). Prints a table and JSON.
+
+Measures, in one run on one freshly started local broker:
+
+* the ceiling: a raw aiokafka consume→produce loop with no work (bench/raw_loop.py);
+* the pipeline (classifier → privacy-filter → dispatcher as their own processes): sustained
+  end-to-end reports/s from ``bin.reports.received.v1`` to the zone's dispatch topic, as a ratio
+  of the ceiling;
+* urgent-report latency p50/p95/p99 (received → dispatched) at 50% and 80% of that maximum rate;
+* resident memory per service after the load.
+
+Reports are realistic (nl/fr/en/de, ~10% urgent, personal data to redact; bench/reports.py).
+Figures vary with the machine: compare ratios, not absolutes. No test depends on them.
+
+    .venv/bin/python bench/run.py [--reports 10000] [--rate-seconds 10] [--json-out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import REPO, ZONE, Stack
+from bench.reports import make_report
+from binrelay_shared import topics
+
+DISPATCH = topics.dispatch(ZONE)
+
+
+class Arrivals:
+    """Consumes topics from their end and records when each report id first arrives."""
+
+    def __init__(self, bootstrap: str, *watched: str) -> None:
+        self.consumer = AIOKafkaConsumer(*watched, bootstrap_servers=bootstrap, group_id=None,
+                                         enable_auto_commit=False, auto_offset_reset="latest")
+        self.at: dict[str, float] = {}
+        self.count = 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.consumer.start()
+        await self.consumer.seek_to_end()
+        for tp in self.consumer.assignment():
+            await self.consumer.position(tp)
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            batch = await self.consumer.getmany(timeout_ms=50, max_records=5000)
+            now = time.perf_counter()
+            for recs in batch.values():
+                for rec in recs:
+                    self.count += 1
+                    rid = _report_id(rec.value)
+                    if rid is not None and rid not in self.at:
+                        self.at[rid] = now
+
+    async def wait(self, ids: set[str], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not ids <= self.at.keys():
+            if time.monotonic() > deadline:
+                missing = len(ids - self.at.keys())
+                raise TimeoutError(f"{missing} of {len(ids)} report(s) did not arrive in {timeout}s")
+            await asyncio.sleep(0.05)
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+        await self.consumer.stop()
+
+
+def _report_id(raw: bytes | None) -> str | None:
+    try:
+        value = orjson.loads(raw or b"null")
+    except orjson.JSONDecodeError:
+        return None
+    return value.get("report_id") if isinstance(value, dict) else None
+
+
+async def produce_all(producer: AIOKafkaProducer, topic: str, items: list[tuple[str, bytes, str | None]],
+                      sent: dict[str, float], rate: float | None = None) -> None:
+    """Send items at ``rate`` per second (None: as fast as possible), recording send times."""
+    start = time.perf_counter()
+    futures = []
+    for i, (rid, value, key) in enumerate(items):
+        if rate:
+            due = start + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        sent[rid] = time.perf_counter()
+        futures.append(await producer.send(topic, value, key=key.encode() if key else None))
+        if len(futures) >= 2000:
+            await asyncio.gather(*futures)
+            futures.clear()
+    await asyncio.gather(*futures)
+
+
+def fresh_items(n: int, seed: int, urgent_share: float = 0.1) -> list[tuple[str, bytes, str | None]]:
+    rng = random.Random(seed)
+    return [make_report(rng, rng.random() < urgent_share) for _ in range(n)]
+
+
+async def ceiling(stack: Stack, n: int) -> dict[str, Any]:
+    """Throughput of the raw consume→produce loop over ``n`` report-sized messages."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=stack.bootstrap)
+    await admin.start()
+    await admin.create_topics([NewTopic("bench.raw.in", 3, 1), NewTopic("bench.raw.out", 3, 1)])
+    await admin.close()
+    # Started once, not on a hot path: a blocking Popen is fine here.
+    cmd = [sys.executable, str(REPO / "bench" / "raw_loop.py"), stack.bootstrap, "bench.raw.in", "bench.raw.out"]
+    loop = subprocess.Popen(cmd)  # noqa: ASYNC220
+    try:
+        arrivals = Arrivals(stack.bootstrap, "bench.raw.out")
+        await arrivals.start()
+        producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap, linger_ms=5, max_batch_size=1024 * 1024)
+        await producer.start()
+        warm = fresh_items(500, 1)
+        await produce_all(producer, "bench.raw.in", warm, {})
+        await arrivals.wait({r for r, _, _ in warm}, 60)
+        items = fresh_items(n, 2)
+        sent: dict[str, float] = {}
+        t0 = time.perf_counter()
+        await produce_all(producer, "bench.raw.in", items, sent)
+        await arrivals.wait({r for r, _, _ in items}, 300)
+        elapsed = max(arrivals.at[r] for r, _, _ in items) - t0
+        await producer.stop()
+        await arrivals.stop()
+        return {"messages": n, "seconds": round(elapsed, 3), "per_second": round(n / elapsed, 1)}
+    finally:
+        loop.terminate()
+        loop.wait(10)
+
+
+async def pipeline_max(stack: Stack, n: int) -> dict[str, Any]:
+    arrivals = Arrivals(stack.bootstrap, DISPATCH)
+    await arrivals.start()
+    producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap, linger_ms=5, max_batch_size=1024 * 1024)
+    await producer.start()
+    try:
+        warm = fresh_items(300, 3)
+        await produce_all(producer, topics.REPORTS_RECEIVED, warm, {})
+        await arrivals.wait({r for r, _, _ in warm}, 120)
+        items = fresh_items(n, 4)
+        sent: dict[str, float] = {}
+        t0 = time.perf_counter()
+        await produce_all(producer, topics.REPORTS_RECEIVED, items, sent)
+        await arrivals.wait({r for r, _, _ in items}, 600)
+        elapsed = max(arrivals.at[r] for r, _, _ in items) - t0
+        return {"reports": n, "seconds": round(elapsed, 3), "per_second": round(n / elapsed, 1)}
+    finally:
+        await producer.stop()
+        await arrivals.stop()
+
+
+async def latency_at(stack: Stack, rate: float, seconds: float, seed: int) -> dict[str, Any]:
+    """Urgent latency (send → dispatch topic) while loading at ``rate`` reports/s."""
+    n = max(int(rate * seconds), 50)
+    rng = random.Random(seed)
+    items = [make_report(rng, rng.random() < 0.1) for _ in range(n)]
+    urgent = {rid for (rid, raw, _) in items if b'"Inbraak bezig' in raw or b"en cours" in raw
+              or b"right now" in raw or b"gerade jetzt" in raw}
+    arrivals = Arrivals(stack.bootstrap, DISPATCH)
+    await arrivals.start()
+    producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap, linger_ms=0)
+    await producer.start()
+    try:
+        sent: dict[str, float] = {}
+        await produce_all(producer, topics.REPORTS_RECEIVED, items, sent, rate=rate)
+        await arrivals.wait({r for r, _, _ in items}, 300)
+    finally:
+        await producer.stop()
+        await arrivals.stop()
+    lat = sorted((arrivals.at[r] - sent[r]) * 1000 for r in urgent)
+    all_lat = sorted((arrivals.at[r] - sent[r]) * 1000 for r, _, _ in items)
+    return {
+        "rate": round(rate, 1),
+        "reports": n,
+        "urgent": len(lat),
+        "urgent_p50_ms": round(_pct(lat, 50), 1),
+        "urgent_p95_ms": round(_pct(lat, 95), 1),
+        "urgent_p99_ms": round(_pct(lat, 99), 1),
+        "all_p50_ms": round(_pct(all_lat, 50), 1),
+        "all_p99_ms": round(_pct(all_lat, 99), 1),
+    }
+
+
+def _pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[min(int(p) - 1, 98)]
+
+
+async def run(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    try:
+        result["ceiling"] = await ceiling(stack, args.reports)
+        for name in ("classifier", "privacy-filter", "dispatcher"):
+            stack.start_service(name)
+        await asyncio.sleep(3)
+        stack.check_alive()
+        result["pipeline"] = await pipeline_max(stack, args.reports)
+        result["pipeline"]["ratio_to_ceiling"] = round(
+            result["pipeline"]["per_second"] / result["ceiling"]["per_second"], 3
+        )
+        top = result["pipeline"]["per_second"]
+        result["latency"] = [
+            await latency_at(stack, top * share, args.rate_seconds, seed=10 + i)
+            for i, share in enumerate((0.5, 0.8))
+        ]
+        stack.check_alive()
+        result["memory_mb"] = {k: round(v, 1) for k, v in stack.memory().items()}
+    finally:
+        stack.stop()
+    return result
+
+
+def table(result: dict[str, Any]) -> str:
+    c, p = result["ceiling"], result["pipeline"]
+    lines = [
+        "BIN Relay pipeline benchmark (one local broker, 3 partitions, this machine)",
+        f"  raw aiokafka consume→produce ceiling : {c['per_second']:>9.0f} msg/s",
+        f"  pipeline received → dispatched       : {p['per_second']:>9.0f} reports/s"
+        f"   ({p['ratio_to_ceiling']:.0%} of the ceiling)",
+    ]
+    for lat in result["latency"]:
+        lines.append(
+            f"  at {lat['rate']:>7.0f}/s: urgent p50 {lat['urgent_p50_ms']:>6.1f} ms"
+            f"  p95 {lat['urgent_p95_ms']:>6.1f} ms  p99 {lat['urgent_p99_ms']:>6.1f} ms"
+            f"   (all p99 {lat['all_p99_ms']:.1f} ms, {lat['urgent']} urgent)"
+        )
+    for name, mb in result["memory_mb"].items():
+        lines.append(f"  resident memory {name:<15}: {mb:>6.1f} MB")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reports", type=int, default=10000)
+    parser.add_argument("--rate-seconds", type=float, default=10.0)
+    parser.add_argument("--json-out", type=Path, default=REPO / "bench" / "results" / "pipeline.json")
+    args = parser.parse_args()
+    stack = Stack()
+    stack.start_infra()
+    result = asyncio.run(run(stack, args))
+    print(table(result))
+    args.json_out.parent.mkdir(parents=True, exist_ok=True)
+    args.json_out.write_text(json.dumps(result, indent=2))
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
