@@ -54,9 +54,9 @@ def make_report(rng: random.Random, urgent: bool) -> tuple[str, bytes, str | Non
         stamps=Stamps(received=utcnow()),
         report=Report(
             text=text,
-            reporter=Reporter(ref=f"bench-{rng.randint(1, 5000)}", language=lang),  # type: ignore[arg-type]
+            reporter=Reporter(ref=f"bench-{rng.randint(1, 5000)}", language=lang),
             location=Location(street=street),
-            language_hint=lang,  # type: ignore[arg-type]
+            language_hint=lang,
         ),
     )
     return report_id, encode(event), network
