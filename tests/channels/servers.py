@@ -244,3 +244,24 @@ def start_stub_ingest() -> StubIngest:
     thread.start()
     wait_until(lambda: server.started, timeout=30, interval=0.02)
     return StubIngest(f"http://127.0.0.1:{port}", posted, headers, fail_next, server, thread)
+
+
+@dataclass
+class Served:
+    url: str
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+def serve(app: Any, port: int | None = None) -> Served:
+    """Run an ASGI app with uvicorn in a thread of the test process, on loopback."""
+    port = port or free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_until(lambda: server.started, timeout=30, interval=0.02)
+    return Served(f"http://127.0.0.1:{port}", server, thread)

@@ -52,16 +52,18 @@ class ResponsePublisher:
     """Publishes ``Response`` events to ``bin.responses.v1`` (awaiting the broker's ack)."""
 
     def __init__(self, bootstrap: str) -> None:
-        self.producer = AIOKafkaProducer(bootstrap_servers=bootstrap.split(","), client_id="binrelay-adapter")
-        self._started = False
+        self.bootstrap = bootstrap
+        self.producer: AIOKafkaProducer | None = None  # created in the running loop, on first use
 
-    async def start(self) -> None:
-        if not self._started:
-            await self.producer.start()
-            self._started = True
+    async def start(self) -> AIOKafkaProducer:
+        if self.producer is None:
+            producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap.split(","), client_id="binrelay-adapter")
+            await producer.start()
+            self.producer = producer
+        return self.producer
 
     async def acknowledge(self, record: dict[str, Any], responder_id: str, via: Channel) -> Response:
-        await self.start()
+        producer = await self.start()
         response = Response(
             report_id=str(record["report_id"]),
             network_id=record.get("network_id"),
@@ -70,10 +72,10 @@ class ResponsePublisher:
             via=via,
         )
         key = response.network_id.encode() if response.network_id else None
-        await self.producer.send_and_wait(topics.RESPONSES, encode(response), key=key)
+        await producer.send_and_wait(topics.RESPONSES, encode(response), key=key)
         return response
 
     async def stop(self) -> None:
-        if self._started:
-            await self.producer.stop()
-            self._started = False
+        producer, self.producer = self.producer, None
+        if producer is not None:
+            await producer.stop()

@@ -1,0 +1,188 @@
+"""Inbound SMS: the gateway's signed webhook (protocol in ``binrelay_dispatcher.devservers.sms_gateway``).
+
+``POST /v1/sms/inbound`` with a JSON body ``{"id", "from", "to", "text", "received_at"}``, headers
+``X-Gateway-Timestamp`` (unix seconds) and ``X-Gateway-Signature: sha256=<hex>`` =
+HMAC-SHA256(shared secret, ``"<timestamp>." + body``). A bad or missing signature, or a timestamp
+more than ``sms_webhook_max_skew`` seconds off, gets 401 and nothing else happens.
+
+An SMS that says "OK" / "JA" / "OUI" from a number that received a (non-group) alert becomes a
+``Response(kind=acknowledge)`` on ``bin.responses.v1``; anything else is posted to ingest as a
+report (``channel: sms``, the sender matched to a member by number or unknown), and ingest's
+advice, when there is one, is sent back by SMS. The webhook answers 200 once the report or the
+response is safely recorded, 503 when ingest or Kafka cannot take it now (the gateway retries;
+retries are idempotent by the gateway's message id), 200 ``refused`` when ingest refuses it.
+
+Run: ``binrelay-adapter-sms`` (settings: :class:`.config.AdapterSettings`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import orjson
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from binrelay_shared.events import Channel
+from binrelay_shared.logging import configure_logging, get_logger
+
+from .acks import ResponsePublisher, is_ack, sms_record
+from .client import IngestClient, IngestRefused, IngestUnavailable, idempotency_key
+from .config import AdapterSettings
+from .members import Directory, normalize_phone, opaque_ref
+
+log = get_logger(__name__)
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def verify(secret: str, timestamp: str | None, sig: str | None, body: bytes, max_skew: int) -> bool:
+    """Whether the webhook call is signed with our secret and recent."""
+    if not timestamp or not sig or not timestamp.isdigit():
+        return False
+    if abs(time.time() - int(timestamp)) > max_skew:
+        return False
+    return hmac.compare_digest(signature(secret, timestamp, body), sig)
+
+
+def _json(body: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
+
+
+def create_app(
+    settings: AdapterSettings,
+    *,
+    client: IngestClient | None = None,
+    redis: Redis | None = None,
+    responses: ResponsePublisher | None = None,
+) -> Starlette:
+    ingest = client or IngestClient(settings)
+    store = redis or Redis.from_url(settings.redis_url)
+    publisher = responses or ResponsePublisher(settings.kafka)
+    directory = Directory.load(settings.members_file)
+    gateway = httpx.AsyncClient(
+        base_url=settings.sms_gateway_url.rstrip("/"),
+        timeout=15,
+        headers={"authorization": f"Bearer {settings.sms_gateway_token}"},
+    )
+
+    async def answer(to: str, text: str, message_id: str) -> None:
+        try:
+            r = await gateway.post(
+                "/messages",
+                json={"to": to, "text": text, "from": settings.sms_from},
+                headers={"idempotency-key": hashlib.sha256(f"advice:{message_id}".encode()).hexdigest()},
+            )
+            if r.status_code >= 300:
+                log.warning("advice not sent by SMS", status=r.status_code)
+        except httpx.HTTPError as exc:  # the report is in: the answer is best effort
+            log.warning("advice not sent by SMS", error=type(exc).__name__)
+
+    async def inbound(request: Request) -> Response:
+        raw = await request.body()
+        if not verify(
+            settings.sms_webhook_secret,
+            request.headers.get("x-gateway-timestamp"),
+            request.headers.get("x-gateway-signature"),
+            raw,
+            settings.sms_webhook_max_skew,
+        ):
+            log.warning("webhook call refused: bad signature or timestamp")
+            return _json({"error": "bad signature"}, 401)
+        try:
+            sms = orjson.loads(raw)
+            number, text, message_id = str(sms["from"]), str(sms["text"]).strip(), str(sms["id"])
+            to = str(sms.get("to") or "")
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            return _json({"error": "body must be {id, from, to, text, received_at}"}, 400)
+        if not text:
+            return _json({"status": "ignored", "reason": "empty"})
+        member = directory.find("sms", number)
+
+        if is_ack(text):
+            try:
+                record = await sms_record(store, settings.ack_key_secret, normalize_phone(number))
+                if record is None:
+                    record = await sms_record(store, settings.ack_key_secret, number)
+                if record is None:
+                    log.info("acknowledgement without an alert to acknowledge")
+                    return _json({"status": "ignored", "reason": "nothing to acknowledge"})
+                responder = member.id if member else str(record["recipient_id"])
+                response = await publisher.acknowledge(record, responder, Channel.sms)
+            except Exception as exc:
+                log.warning("acknowledgement not recorded", error=type(exc).__name__)
+                return _json({"error": "try again"}, 503)
+            log.info("acknowledged", report_id=response.report_id)
+            return _json({"status": "acknowledged", "report_id": response.report_id})
+
+        reporter: dict[str, Any] = {
+            "ref": member.id if member else opaque_ref("sms", number),
+            "contact": number[:200],
+        }
+        if member and member.language:
+            reporter["language"] = member.language
+        body: dict[str, Any] = {
+            "text": text[:5000],
+            "channel": "sms",
+            "reporter": reporter,
+            "adapter_message_id": message_id[:200],
+        }
+        network = settings.sms_numbers.get(to) or settings.sms_numbers.get(normalize_phone(to))
+        if network:
+            body["network"] = network
+        try:
+            accepted = await ingest.post_report(body, idempotency_key("sms", message_id))
+        except IngestUnavailable:
+            return _json({"error": "try again"}, 503)
+        except IngestRefused as exc:
+            log.warning("ingest refused the SMS", status=exc.status, error=exc.error)
+            return _json({"status": "refused", "error": exc.error})
+        log.info("SMS taken as report", report_id=accepted.get("report_id"))
+        if accepted.get("advice"):
+            await answer(number, str(accepted["advice"]), message_id)
+        return _json({"status": "accepted", "report_id": accepted.get("report_id")})
+
+    async def health(request: Request) -> Response:
+        return _json({"status": "ok"})
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await publisher.stop()
+            await gateway.aclose()
+            await ingest.close()
+            await store.aclose()
+
+    return Starlette(
+        routes=[Route("/v1/sms/inbound", inbound, methods=["POST"]), Route("/healthz", health, methods=["GET"])],
+        lifespan=lifespan,
+    )
+
+
+def main() -> None:
+    """``binrelay-adapter-sms``: the SMS gateway's inbound webhook, until SIGTERM."""
+    import uvicorn
+
+    settings = AdapterSettings()
+    configure_logging("adapter-sms", settings.log_level, settings.log_json)
+    log.info("listening", port=settings.sms_webhook_port)
+    uvicorn.run(
+        create_app(settings), host=settings.sms_webhook_host, port=settings.sms_webhook_port, log_level="warning"
+    )
+
+
+if __name__ == "__main__":
+    main()
