@@ -37,7 +37,7 @@ def _members(path: Path | None, required: bool) -> object:
         return load_members(members_path)
     except PlanError as exc:
         for p in exc.problems:
-            err.print(str(p), highlight=False, markup=False)
+            typer.echo(str(p), err=True)
         raise typer.Exit(1) from None
 
 
@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
             except PlanError as exc:
                 bad += 1
                 for p in exc.problems:
-                    err.print(str(p), highlight=False, markup=False)
+                    typer.echo(str(p), err=True)
                 continue
             n = sum(1 for _ in iter_routes(net.file.plan.route))
             typer.echo(f"ok: {f} (network {net.id}, {n} routes, languages {', '.join(net.file.languages)})")
@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
             net = load_network(path, members_file)  # type: ignore[arg-type]
         except PlanError as exc:
             for p in exc.problems:
-                err.print(str(p), highlight=False, markup=False)
+                typer.echo(str(p), err=True)
             raise typer.Exit(1) from None
         try:
             raw = sys.stdin.read() if report == "-" else Path(report).read_text("utf-8")

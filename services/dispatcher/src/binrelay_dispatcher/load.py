@@ -390,13 +390,16 @@ def _check(network: Network, lines: _Lines, members: MembersFile | None) -> Iter
 
 
 def _matches_kind(route: Route, rpath: Path_, root: Route, kind: str) -> bool:
-    """Does this route (with its ancestors' matchers) admit reports of ``kind``?"""
+    """Does this route (with its ancestors' matchers) admit police messages of ``kind``?"""
     node = root
     chain = [root]
     for i in range(2, len(rpath), 2):
         node = node.routes[int(rpath[i + 1])]
         chain.append(node)
-    return all(n.match.kind is None or kind in n.match.kind for n in chain)
+    return all(
+        (n.match.kind is None or kind in n.match.kind) and (n.match.origin is None or "police" in n.match.origin)
+        for n in chain
+    )
 
 
 _SET_FIELDS = ("origin", "kind", "urgency", "category", "weekdays")
