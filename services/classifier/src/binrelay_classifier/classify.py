@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from binrelay_classifier.language import detect, warm_up
-from binrelay_classifier.matcher import Hit, Matcher
+from binrelay_classifier.lexicon import GRAMMAR
+from binrelay_classifier.matcher import Cue, Hit, Matcher
 from binrelay_classifier.normalize import fold
 from binrelay_shared.events import (
     Category,
@@ -29,7 +30,22 @@ from binrelay_shared.events import (
 )
 
 _MATCHER = Matcher()
+_GRAMMAR = tuple(
+    (re.compile(pattern), Cue(tag, lang, weight, f"grammar {label}", True))
+    for pattern, label, tag, weight, lang in GRAMMAR
+)
 warm_up()
+
+
+def _grammar_hits(folded: str, lang: str) -> list[Hit]:
+    """Tense cues (progressive, perfect, passé composé) of the report's language."""
+    hits: list[Hit] = []
+    for pattern, cue in _GRAMMAR:
+        if cue.lang == lang:
+            m = pattern.search(folded)
+            if m is not None:
+                hits.append(Hit(cue, m.start(), m.end()))
+    return hits
 
 URGENT_THRESHOLD = 1.0
 """Score from which a report is urgent (tuned on the train split for urgent recall first)."""
@@ -39,9 +55,9 @@ _PRIOR: dict[Category, float] = {
     Category.fire_or_hazard: 2.5,
     Category.missing_person: 2.5,
     Category.robbery_or_violence: 1.5,
-    Category.burglary: 0.5,
-    Category.suspicious_activity: 0.5,
-    Category.suspicious_vehicle: 0.5,
+    Category.burglary: 1.0,
+    Category.suspicious_activity: 1.0,
+    Category.suspicious_vehicle: 1.0,
     Category.fraud: 0.3,
     Category.drugs: 0.0,
     Category.theft: 0.0,
@@ -160,13 +176,16 @@ def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[
     animal = ev.score("ctx:animal")
     item = ev.score("ctx:item")
 
-    # A car broken into is a theft from a vehicle, not a burglary of a home.
-    if scores[Category.burglary] and vehicle >= 2 and house == 0:
+    # A car broken into is a theft from a vehicle, not a burglary of a home (unless the words
+    # say burglar / cambrioleur outright: burglars loading a van are still burglars).
+    if 0 < scores[Category.burglary] < 3 and vehicle >= 2 and house == 0:
         scores[Category.theft] += scores[Category.burglary]
         scores[Category.burglary] = 0.0
         notes.append("rule:vehicle_break_in")
-    # A lost pet is not a missing person; a lost object is a theft (or nothing).
+    # A lost pet is not a missing person; a lost object is a theft (or nothing); "ran away" or
+    # "gone" with nobody named is not a disappearance either.
     if scores[Category.missing_person] and person < 2:
+        strong = any(h.cue.tag == "cat:missing_person" and h.cue.weight >= 4 for h in hits)
         if animal >= 3:
             scores[Category.other] += scores[Category.missing_person]
             scores[Category.missing_person] = 0.0
@@ -175,15 +194,37 @@ def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[
             scores[Category.theft] += scores[Category.missing_person]
             scores[Category.missing_person] = 0.0
             notes.append("rule:missing_item")
+        elif not strong and person < 1:
+            scores[Category.missing_person] = 0.0
+            notes.append("rule:missing_without_person")
+    # A person named with "gone" / "is weg" / "a disparu" and nothing else: a disappearance.
+    gone = any(h.cue.tag == "non:gone" for h in hits)
+    if person >= 2 and gone and all(v < 1.0 for c, v in scores.items() if c is not Category.other):
+        scores[Category.missing_person] += 2.0
+        notes.append("rule:person_gone")
+    # Theft cues with an object named (a bike, a parcel, a wallet) firm up a theft.
+    if scores[Category.theft] and item >= 2:
+        scores[Category.theft] += 1.0
     # Theft with violence or a threat is a robbery.
     if scores[Category.theft] and scores[Category.robbery_or_violence] >= 3:
         scores[Category.robbery_or_violence] += scores[Category.theft]
         notes.append("rule:theft_with_violence")
-    # Suspicious behaviour around a vehicle leans to a suspicious vehicle.
-    if scores[Category.suspicious_activity] and vehicle >= 2 and not scores[Category.suspicious_vehicle]:
-        if person < 1:
-            scores[Category.suspicious_vehicle] += 1.5
-            notes.append("rule:vehicle_context")
+    # "Suspicious" said of a vehicle makes a suspicious vehicle; behaviour (looking into cars,
+    # trying door handles) stays suspicious activity.
+    if vehicle >= 2 and scores[Category.suspicious_activity]:
+        generic = sum(
+            h.cue.weight for h in hits
+            if h.cue.tag == "cat:suspicious_activity" and h.cue.label in _GENERIC_SUSPICION
+        )
+        if generic:
+            scores[Category.suspicious_activity] -= generic
+            scores[Category.suspicious_vehicle] += generic
+            notes.append("rule:suspicious_vehicle")
+    # A vehicle and nothing else worth a category: a report about a vehicle.
+    if vehicle >= 2 and all(v < 1.0 for c, v in scores.items() if c is not Category.other):
+        if scores[Category.other] < 2:
+            scores[Category.suspicious_vehicle] += 1.0
+            notes.append("rule:vehicle_only")
 
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], _RANK[kv[0]]))
     best, best_score = ranked[0]
@@ -208,19 +249,25 @@ def _urgency(
     not_now = {g: ev.group_max(f"non:{g}", hits) for g in _NOT_NOW_GROUPS}
     soft = {g: ev.group_max(f"non:{g}", hits) for g in _SOFT_GROUPS}
     if "?" in folded:
-        soft["question"] += 1.0
+        soft["question"] += 0.5
+    soft["question"] = min(soft["question"], 2.0)
+    if category is Category.missing_person:
+        # "she is gone", "who has seen him?" are the disappearance and the appeal, not its end.
+        not_now["gone"] = 0.0
+        soft["question"] = 0.0
 
-    if category is Category.other:
+    other_cues = ev.score("cat:other") + ev.score("ctx:animal")
+    if category is Category.other and other_cues > 0:
         # "now" says little about a lost cat or a street light: only danger and help count fully.
         for g in ("now", "progress", "presence", "flee"):
             now[g] *= 0.4
     u_time = sum(now.values())
     n_time = sum(not_now.values())
     n_soft = sum(soft.values())
-    prior = _PRIOR[category]
+    prior = _PRIOR[category] if (category is not Category.other or other_cues > 0) else 0.0
     # Danger words and the category's lean count fully only when no cue puts the facts in the past.
     lean = danger + prior
-    if n_time >= 2 and lean > 0:
+    if (n_time >= 2 or soft["prevention"] >= 2.5) and lean > 0:
         lean *= 0.25
     score = u_time + lean - n_time - n_soft
 
@@ -310,7 +357,7 @@ def analyse(
         language = detected
         signals.append(f"lang:{language}:detected")
 
-    hits = _dedupe(_usable(_MATCHER.find(folded), language), language)
+    hits = _dedupe(_usable(_MATCHER.find(folded), language), language) + _grammar_hits(folded, language)
     category, best, second, cat_signals = _category(hits, language)
     score, urg_signals = _urgency(hits, language, category, folded)
     flags, flag_signals = _flags(hits, language, text, category)

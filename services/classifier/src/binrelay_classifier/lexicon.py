@@ -81,17 +81,17 @@ CATEGORIES: Lexicon = {
         "|klappen=2|vechtpartij*=3|vechten=3|vecht=2|knokpartij*=3|schietpartij*=3|geschoten=3"
         "|schoten=3|schiet=3|!mes=3|messen=2|wapen*=3|pistool=3|vuurwapen=3|bedreig*=3|aangevallen=3"
         "|aanval=2|valt .. aan=2|agressie=3|agressief=2|agressieve=2|mishandel*=3|neergestoken=3"
-        "|steekpartij*=3|gestoken=2|getrapt=2|schopt=2|schoppen=2|in elkaar geslagen=3|afpersing=3"
+        "|steekpartij*=3|neergestoken=3|getrapt=2|schopt=2|schoppen=2|in elkaar geslagen=3|afpersing=3"
         "|afgeperst=3|dreigt=2|dreigen=2|dreigde=2|geintimideerd=2|intimid*=2|lastiggevallen=2"
         "|lastig gevallen=2|belaagd=2|geduwd=1|huiselijk geweld=3|gillen=1|geschreeuw=1",
-        "fr": "braquage*=3|braque*=3|braqu*=3|agress*=3|vol a l arrache=3|a l arrache=3|arrach*=2"
+        "fr": "braquage*=3|braque*=3|braqu*=3|agress*=3|vol a l arrache=3|a l arrache=3|arrach*=1.5"
         "|vol avec violence=3|violence*=3|violent*=3|frapp*=3|coups=2|bagarre*=3|se battent=3"
-        "|se bat=2|battre=2|tabass*=3|racket*=3|couteau*=3|arme*=3|pistolet*=3|revolver=3"
+        "|se bat=2|battre=2|tabass*=3|racket*=3|couteau*=3|!arme*=3|pistolet*=3|revolver=3"
         "|coups de feu=3|tirs=2|menac*=3|poignard*=3|blesse* au=2|agresse*=3|molest*=2|harcel*=2"
         "|bousculad*=1|bouscul*=1|rixe=3|voie de fait=3|extorsion=3|insult* et=1|hurlements=1",
         "en": "robbery=3|robberies=3|robber*=3|mugged=3|mugging=3|mugger*=3|hold up=3|holdup=3"
         "|held up=2|assault*=3|attack*=3|fight*=3|punch*=3|beaten=3|beating=3|beat up=3|hit him=2"
-        "|hit her=2|hitting=2|kicking=2|knife=3|knives=3|gun=3|guns=3|gunshot*=3|shots fired=3"
+        "|hit her=2|hitting=2|kicking=1|knife=3|knives=3|gun=3|guns=3|gunshot*=3|shots fired=3"
         "|shooting=3|weapon*=3|threaten*=3|stabbed=3|stabbing=3|violence=3|violent=2|aggressive=2"
         "|harass*=2|intimidat*=2|bag snatch*=3|snatched her=3|snatched his=3|brawl*=3|carjack*=3"
         "|screaming=1|domestic abuse=3",
@@ -176,20 +176,20 @@ CATEGORIES: Lexicon = {
     },
     "cat:missing_person": {
         "nl": "vermist*=4|verdwenen=1|vermissing*=4|weggelopen=3|niet thuisgekomen=4|niet thuis gekomen=4"
-        "|niet teruggekeerd=3|niet meer thuisgekomen=4|dwaalt=3|ronddwalen=3|verward*=2|dementie=3"
-        "|dement*=3|alzheimer=3|kwijt=2|zoek=1|opsporing*=3|kind kwijt=4|zoontje kwijt=4"
+        "|niet teruggekeerd=3|niet meer thuisgekomen=4|dwaalt=3|ronddwalen=3|verward*=2|dementie=4"
+        "|dement*=4|alzheimer=4|kwijt=2|zoek=1|opsporing*=3|kind kwijt=4|zoontje kwijt=4"
         "|dochtertje kwijt=4|niet meer gezien=2|niet opgedaagd=1|is nergens=3|nergens te vinden=3"
         "|onvindbaar=3|verdwaald=3|wie heeft .. gezien=2|laatst gezien=3|laatste keer gezien=3",
         "fr": "disparu*=3|disparition*=4|fugue=4|fugu*=3|introuvable*=3|egare*=3|perdu*=1|pas rentre*=4"
         "|n est pas rentre*=4|jamais rentre*=4|errant*=2|erre=2|desoriente*=3|confus*=1|alzheimer=3"
-        "|dementi*=3|perdu son enfant=4|enfant perdu=4|recherche*=1|avis de recherche=4|vu pour la derniere=3"
+        "|dementi*=4|perdu son enfant=4|enfant perdu=4|recherche*=1|avis de recherche=4|vu pour la derniere=3"
         "|derniere fois=2|personne n a vu=2|quelqu un a vu=1|nulle part=2",
         "en": "missing=3|disappeared=3|has gone missing=4|went missing=3|run away=2|ran away=2"
         "|runaway=2|lost child=4|lost kid=4|lost boy=4|lost girl=4|wandered off=4|wandering=2"
         "|hasn t come home=4|hasnt come home=4|hasn t returned=3|not come home=4|didn t come home=4"
-        "|didnt come home=4|never came home=4|not returned home=4|dementia=3|alzheimer*=3|confused=2"
+        "|didnt come home=4|never came home=4|not returned home=4|dementia=4|alzheimer*=4|confused=2"
         "|disoriented=3|last seen=3|nowhere to be found=3|can t find my=2|cant find my=2|cannot find my=2",
-        "de": "vermisst*=4|verschwunden=3|nicht nach hause=4|demenz=3|verwirrt=2|zuletzt gesehen=3|vermisstenanzeige=4",
+        "de": "vermisst*=4|verschwunden=3|nicht nach hause=4|demenz=4|verwirrt=2|zuletzt gesehen=3|vermisstenanzeige=4",
     },
     "cat:drugs": {
         "nl": "drug*=3|dealen=3|dealt=3|dealer*=3|deal=1|dealers=3|cannabis=3|wiet=3|weed=3|joint*=2"
@@ -203,7 +203,7 @@ CATEGORIES: Lexicon = {
         "|odeur de cannabis=3|sachets=2|point de deal=3|guetteur*=2|plantation=3|chanvre=3",
         "en": "drug*=3|dealing=3|dealer*=3|deal=1|weed=3|cannabis=3|marijuana=3|joint*=2|cocaine=3"
         "|coke=2|crack=2|heroin=3|needles=2|syringe*=3|nitrous=3|laughing gas=3|canisters=1"
-        "|balloons=1|smoking pot=3|pot=1|baggies=3|small bags=2|hand to hand=3|handing over packages=3"
+        "|balloons=1|smoking pot=3|baggies=3|small bags=2|hand to hand=3|handing over packages=3"
         "|grow house=3|cannabis farm=3",
         "de": "drogen=3|dealer*=3|dealen=3|kokain=3|heroin=3|spritzen=2|lachgas=3|haschisch=3|gras=1",
     },
@@ -237,7 +237,7 @@ CATEGORIES: Lexicon = {
         "|zaklamp*=2|zaklantaarn*=2|in de tuin=1|over het hek=2|klimt=2|klimmen=2|verstopt=2"
         "|verstoppen=2|in de struiken=2|spiedt=3|bespied*=3|observeert=2|houdt .. in de gaten=2"
         "|ongure=3|onguur=3|niet pluis=3|op de uitkijk=3|uitkijk=2|schuilt=2|probeert .. deur*=3",
-        "fr": "suspect*=3|louche*=3|bizarre*=2|etrange*=2|rod*=3|rodeur*=3|traine*=2|trainent=2"
+        "fr": "suspect*=3|louche*=3|bizarre*=2|etrange*=2|!rod*=3|rodeur*=3|traine*=2|trainent=2"
         "|regard* dans les=3|regard* a l interieur=3|regard* par la fenetre=3|scrute*=3|epie*=3"
         "|observe* les maisons=3|poignee*=3|essai* les portes=3|essai* d ouvrir=3|tente* d ouvrir=3"
         "|sonne* aux portes=3|sonne chez=1|photographi*=2|prend des photos=2|marquage*=2|signe* a la craie=3"
@@ -291,11 +291,11 @@ URGENT: Lexicon = {
         "|stijgt op=2|lekt=2|rijdt .. rond=2|rijdt rondjes=2|staat voor=1|staan voor=1|aan het dealen=4"
         "|wordt gedeald=3|wordt .. gedeald=3|dealen=1|belt aan=2|bellen aan=2|wordt bedreigd=4",
         "fr": "en train de=4|en train d=4|est en train=4|sont en train=4|en cours=3|essaie*=3|essaye*=3"
-        "|essayent=3|tente*=2|tentent=3|forcent=3|force la=3|escalade*=2|rode=2|rodent=2|trainent=2"
+        "|essayent=3|tente*=2|tentent=3|forcent=3|force la=3|escalade*=2|!rode=2|rodent=2|trainent=2"
         "|regarde* dans=2|sont dans=2|est dans le jardin=3|dans mon jardin=2|dans le jardin=1|sur le toit=1"
         "|sonne a=1|sonnent=2|frappe*=1|se battent=3|crie*=2|hurle*=2|appelle a l aide=4|brule=3"
         "|brulent=3|fume=2|tournent=2|tourne=1|deale*=1|dealent=2|menace=2|menacent=3|cassent=3"
-        "|casse la=2|fouillent=3|fouille=2",
+        "|fouillent=3|fouille=2",
         "en": "is trying=3|are trying=3|trying to=3|is breaking=4|are breaking=4|breaking in=3"
         "|breaking into=3|is climbing=3|are climbing=3|climbing=2|is being=3|are being=3|is happening=3"
         "|happening now=4|in progress=4|ongoing=3|is inside=3|are inside=3|in my garden=2|in our garden=2"
@@ -330,7 +330,7 @@ URGENT: Lexicon = {
         "|rijden weg=3|net weggereden=4|net weggelopen=4|net vertrokken=3|net gevlucht=4|zijn net=2"
         "|is net=2|zonet=2|zojuist=2|daarnet=2|zopas=2|richting=1|in de richting van=2|spurt=2",
         "fr": "s enfuit=3|s enfuient=3|s est enfui=3|se sont enfuis=3|prend la fuite=3|prennent la fuite=3"
-        "|ont pris la fuite=2|a pris la fuite=2|en fuite=3|fuient=3|fuit=3|file=1|filent=2|partent en courant=3"
+        "|ont pris la fuite=2|a pris la fuite=2|en fuite=3|fuient=3|fuit=3|filent=2|partent en courant=3"
         "|part en courant=3|viennent de partir=4|vient de partir=4|vient de s=3|viennent de=2|vient de=2"
         "|a l instant=3|direction=1|en direction de=2|se sauvent=3|se sauve=3",
         "en": "running away=3|ran away=1|running off=3|ran off=2|fleeing=3|fled=2|got away=2|getting away=3"
@@ -348,7 +348,7 @@ URGENT: Lexicon = {
         "|gevaar=2|steekt=2|schiet=4|geschoten=3|schoten=3|slaan=2|slaat=3|vecht*=2"
         "|kind alleen=3|zit vast=3|opgesloten=2|verdrink*=4|in het water=2",
         "fr": "blesse*=3|sang=3|saigne*=4|inconscient*=4|respire plus=4|respire pas=4|ne repond plus=4"
-        "|malaise=3|par terre=2|au sol=2|ambulance=4|samu=4|reanim*=4|crise cardiaque=4|couteau=3|arme*=3"
+        "|malaise=3|par terre=2|au sol=2|ambulance=4|samu=4|reanim*=4|crise cardiaque=4|couteau=3|!arme*=3"
         "|pistolet=3|menace*=2|en danger=4|danger de mort=4|danger=2|coups de feu=4|frappe*=2"
         "|se battent=3|enfant seul=3|coince*=2"
         "|enferme*=2|noyade=4|se noie=4|dans l eau=2",
@@ -400,11 +400,11 @@ NOT_URGENT: Lexicon = {
         "|dag geleden=3|week geleden=3|uur geleden=1.5|uren geleden=2.5|enkele dagen=2|paar dagen=2"
         "|vanmorgen=1.5|vanochtend=1.5|deze ochtend=1.5|vanmiddag=1|tijdens het weekend=3|in het weekend=2"
         "|dit weekend=2|tijdens de nacht=2|tijdens de vakantie=3|toen we op vakantie=3|toen ik thuiskwam=3"
-        "|bij thuiskomst=3|na thuiskomst=3|thuisgekomen=2|bij het opstaan=3|toen ik opstond=3"
+        "|bij thuiskomst=3|na thuiskomst=3|bij het opstaan=3|toen ik opstond=3"
         "|maandag=1.5|dinsdag=1.5|woensdag=1.5|donderdag=1.5|vrijdag=1.5|zaterdag=1.5|zondag=1.5"
         "|maandagavond=2|dinsdagavond=2|woensdagavond=2|donderdagavond=2|vrijdagavond=2|zaterdagavond=2"
         "|zondagavond=2|maandagnacht=2|dinsdagnacht=2|woensdagnacht=2|donderdagnacht=2|vrijdagnacht=2"
-        "|zaterdagnacht=2|zondagnacht=2|ontdekt=2|vastgesteld=2|gemerkt=1.5|zagen we=1.5|was er=1|waren er=1"
+        "|zaterdagnacht=2|zondagnacht=2|ontdekt=2|vastgesteld=2|gemerkt=1.5|zagen we=1.5|was er=1|waren er=1|geweest=1.5|verlof=2.5|kwamen thuis=3|kwam thuis=3"
         "|heeft .. gestolen=1|hebben .. gestolen=1|werd=1|werden=1|gebeurde=2|is gebeurd=2|toen=1",
         "fr": "!hier=3|hier soir=3|hier matin=3|hier apres midi=3|avant hier=3|avant hiers=3|la veille=2"
         "|cette nuit=2.5|la nuit derniere=3|nuit derniere=3|la semaine passee=3|la semaine derniere=3"
@@ -450,7 +450,7 @@ NOT_URGENT: Lexicon = {
         "|opgelost=4|loos alarm=4|vals alarm=4|alles is in orde=4|alles ok=3|alles oke=3|geen zorgen=3"
         "|vergissing=3|bleek=2|afgesloten=2|bedankt voor=2|iedereen bedankt=3",
         "fr": "retrouve*=4|est rentre*=4|de retour a la maison=4|sain et sauf=4|saine et sauve=4"
-        "|interpell*=3|arrete*=2|fausse alerte=4|fausse alarme=4|tout est rentre dans l ordre=4"
+        "|interpell*=3|a ete arrete*=3|ont ete arrete*=3|fausse alerte=4|fausse alarme=4|tout est rentre dans l ordre=4"
         "|tout va bien=3|rien de grave=4|plus de peur que de mal=4|c etait=1.5|resolu=4|merci a tous=3",
         "en": "been found=4|was found=4|has been found=4|found safe=4|safe and well=4|is back home=4|back home=3"
         "|came home=2|has returned=3|arrested=3|caught=2|false alarm=4|all clear=4|all good=3|resolved=4"
@@ -464,7 +464,7 @@ NOT_URGENT: Lexicon = {
         "|wat doen we=1|moet ik=1|mag ik=1|kan ik=1|waar kan ik=2|is dat normaal=2",
         "fr": "quelqu un sait=2|quelqu un a=1.5|quelqu un d autre=2|quelqu un aurait=2|savez vous=2"
         "|avez vous=1.5|est ce que=1.5|est ce normal=2|c est normal=1.5|vous aussi=1.5|qui sait=2"
-        "|une idee=1.5|petite question=2|question=1|que faire=1.5|dois je=1|puis je=1|ou peut on=2|on fait quoi=1",
+        "|une idee=1.5|petite question=2|question=1|dois je=1|puis je=1|ou peut on=2|on fait quoi=1",
         "en": "does anyone=2|has anyone=2|did anyone=2|anyone else=2|anyone know=2|anybody know=2"
         "|anyone seen=1.5|is it normal=2|any idea*=2|quick question=2|question=1|what should i=1.5"
         "|should i=1|can i=1|where can i=2|who do i=2|is this normal=2|wondering=2|do you know=1.5",
@@ -556,7 +556,7 @@ CONTEXT: Lexicon = {
         "fr": "voiture*=2|vehicule*=2|camionnette*=2|fourgon*=2|utilitaire*=2|bagnole*=2|caisse=1"
         "|bmw=2|audi=2|mercedes=2|golf=1|vw=2|volkswagen=2|renault=2|peugeot=2|opel=2|toyota=2|ford=2"
         "|skoda=2|tesla=2|citroen=2|fiat=2|volvo=2|scooter*=1|moto*=1|camion*=2|conducteur=1|occupant*=2",
-        "en": "car=2|cars=2|van=2|vans=2|vehicle*=2|truck*=2|lorry=2|suv=2|4x4=2|bmw=2|audi=2|mercedes=2"
+        "en": "!car=2|cars=2|!van=2|vans=2|vehicle*=2|truck*=2|lorry=2|suv=2|4x4=2|bmw=2|audi=2|mercedes=2"
         "|golf=1|vw=2|volkswagen=2|renault=2|peugeot=2|opel=2|toyota=2|ford=2|skoda=2|tesla=2|citroen=2"
         "|fiat=2|volvo=2|scooter*=1|moped*=1|motorbike*=1|driver=1|occupant*=2|hatchback=2|estate car=2",
         "de": "auto=2|wagen=2|fahrzeug*=2|transporter=2|lieferwagen=2|kleinbus=2|fahrer=1",
@@ -566,7 +566,7 @@ CONTEXT: Lexicon = {
         "|garage=1|tuinhuis=1|kelder=1|zolder=1|slaapkamer=1|winkel=1|zaak=1|handelszaak=1|kantoor=1|school=1",
         "fr": "maison=1|logement=1|appartement=1|porte=1|fenetre*=1|garage=1|cave=1|grenier=1|chambre=1"
         "|magasin=1|commerce=1|boutique=1|bureau=1|ecole=1|abri de jardin=1",
-        "en": "house=1|home=1|flat=1|apartment=1|door=1|front door=1|back door=1|window*=1|garage=1"
+        "en": "house=1|home=1|flat=1|apartment=1|!door=1|front door=1|back door=1|window*=1|garage=1"
         "|shed=1|cellar=1|bedroom=1|shop=1|store=1|office=1|school=1",
         "de": "haus=1|wohnung=1|tur=1|fenster=1|garage=1|keller=1|laden=1|geschaft=1",
     },
@@ -577,7 +577,7 @@ CONTEXT: Lexicon = {
         "fr": "enfant*=2|fils=2|fille=1|fillette=2|garcon*=1|ado=2|adolescent*=2|mere=2|pere=2"
         "|grand pere=2|grand mere=2|papi=2|mamie=2|personne agee=2|personne=1|dame=1|monsieur=1"
         "|ans=1|voisin*=1|residente=1|resident=1",
-        "en": "child=2|kid=2|son=2|daughter=2|boy=1|girl=1|teen*=2|toddler=2|mother=2|father=2|mum=2|mom=2"
+        "en": "child=2|kid=2|!son=2|daughter=2|boy=1|girl=1|teen*=2|toddler=2|mother=2|father=2|mum=2|mom=2"
         "|dad=2|grandfather=2|grandmother=2|grandad=2|grandma=2|granddad=2|elderly=2|old man=1|old lady=1"
         "|neighbour=1|neighbor=1|person=1|years old=2|year old=2|resident=1",
         "de": "kind=2|sohn=2|tochter=2|junge=1|madchen=1|mutter=2|vater=2|opa=2|oma=2|jahre alt=2",
@@ -684,7 +684,8 @@ FLAGS: Lexicon = {
         "de": "wahlen sie=1.5|wahl*=1|partei*=1|afd=2|politik*=1|regierung=1",
     },
     "flag:slur": {
-        "nl": "makak*=3|bruine rat*=3|kakkerlak*=2|geitenneuker*=3|zandneger*=3|neger=3|negers=3|negerin=3|kutmarokkan*=3"
+        "nl": "makak*=3|bruine rat*=3|kakkerlak*=1|geitenneuker*=3|zandneger*=3|neger=3|negers=3|negerin=3"
+        "|kutmarokkan*=3"
         "|tuig van=2|gespuis=2|ongedierte=2|uitschot=2|zigeunertuig=3|vuile buitenlander*=3",
         "fr": "bougnoul*=3|bicot*=3|negre*=3|negro*=3|raton*=3|youpin*=3|chintok*=3|sale arabe=3|sale noir=3"
         "|sale etranger=3|vermine=2|racaille=2|bamboula*=3|romanichel*=3",
@@ -694,4 +695,235 @@ FLAGS: Lexicon = {
     },
 }
 
-GROUPS: tuple[Lexicon, ...] = (CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS)
+
+# ---------------------------------------------------------------------------------------------
+# Second pass: cues added while studying the errors on the train split (kept apart for review)
+# ---------------------------------------------------------------------------------------------
+
+TUNING: Lexicon = {
+    "cat:burglary": {
+        "nl": "iemand in hun=2|iemand binnen=3|is iemand binnen=3|glasgerinkel=2|binnen via=2|via het raam=2"
+        "|bij ons binnen=3|binnen gekomen=2|binnengekomen=2|in het huis van=1|open te wrikken=2|openbreken=3"
+        "|opentrekken=1|inbraakpoging*=3|op heterdaad=1",
+        "fr": "quelqu un dedans=3|y a quelqu un dedans=3|entre par=2|entrent par=2|par le balcon=2|par la fenetre=2"
+        "|rentrer chez=2|entres chez=3|sont entres=2|dans la maison des=2|forcer notre=2|paillasson=1",
+        "en": "burgl*=3|someone is inside=3|someone inside=2|got into our house=3|into our house=2|through the window=2"
+        "|thru the window=2|inside the house=2|door forced=3|forced=1.5|forcing open=3|get in through=2",
+        "de": "ins haus=2|durchs fenster=2",
+    },
+    "cat:theft": {
+        "nl": "gegrist=3|weggegrist=3|grist=2|gritst=2|wegzagen=2|weg te zagen=3|uit de fietsenstalling=2",
+        "fr": "piqu* les=2|on m a pique=3|on m a vole=3|glisse* dans son sac=2|scient=1",
+        "en": "grabbed=2|grabs=2|sawing=1|slipped .. into her bag=2|slipped .. into his bag=2|taking the bikes=2",
+        "de": "klaut=3",
+    },
+    "cat:robbery_or_violence": {
+        "nl": "gevochten=3|vechtend*=3|bloedt=1|te lijf=3|omringd=1|steekpartij=3",
+        "fr": "poignarde*=3|encercle*=1",
+        "en": "snatch*=2|handbag snatch*=3|going at each other=3|whacking=1|punching=3",
+    },
+    "cat:vandalism": {
+        "nl": "ruiten=1.5|ruit=1|stenen=1.5|spiegel*=1.5|aftrappen=2|af te trappen=2|trapt .. af=2|omver=1.5"
+        "|bekladden=3|spuitbus=2|omvergegooid=3|kapotgemaakt=3",
+        "fr": "vitres=1.5|pierres=1.5|tague*=3|bombe de peinture=2|renverse*=1.5|casse la=2|cassent=2",
+        "en": "wing mirror*=2|mirrors=1.5|kicking .. off=2|spray painting=3|knocking over=2|tipped over=2",
+        "de": "werfen .. steine=3|steine=1.5|scheiben=1.5|gesprueht=2|gespruht=2",
+    },
+    "cat:fraud": {
+        "nl": "zeggen dat ze=2|zegt dat hij=2|beweren=2|beweert=2|beweerde=2|waterleiding=1|sibelga=1|fluvius=1"
+        "|proximus=1|engie=1|pakjesdienst*=1|betaallink=3|bankmedewerker=2|van de gemeente=1",
+        "fr": "se presentant=3|pretendant=1.5|pretend=1.5|vivaqua=1|sibelga=1|proximus=1|engie=1|conseiller bancaire=2"
+        "|lien de paiement=3|escroquerie=3|de la commune=1|sent l arnaque=3",
+        "en": "say they re from=3|say they are from=3|saying they re from=3|claiming to be from=3|payment link=3"
+        "|water company=1|gas company=1|from the council=1|so called=2|scammers=3|bank employee=2",
+        "de": "falsch*=1.5|sms der bank=3|link=1",
+    },
+    "cat:fire_or_hazard": {
+        "nl": "ruik gas=4|gas=2|ruikt .. naar gas=4|hoogspanningsdraad=3|draad=1|brandt=4|brandweerwagen*=3",
+        "fr": "pue le gaz=4|le gaz=3|haute tension=2|brule=4",
+        "en": "reeks of gas=4|smells of gas=4|high voltage=2|burning=3",
+        "de": "rauchmelder*=2|brennt=4",
+    },
+    "cat:missing_person": {
+        "nl": "geen nieuws=2|nergens=2|is weg=1|zwerft=2|vindt zijn mama niet=4|vindt zijn papa niet=4",
+        "fr": "aucune nouvelle=2|n est toujours pas revenu*=3|pas revenu*=2|erre seul=3|ne le trouve=3|ne la trouve=3",
+        "en": "vanished=3|can t find him=4|can t find her=4|cant find him=4|cant find her=4|still isn t back=3"
+        "|still not back=3|no news=2|wandering alone=3|she s gone=2|he s gone=2",
+        "de": "nirgends=2|ist jetzt weg=3",
+    },
+    "cat:suspicious_vehicle": {
+        "nl": "rondrijdt=2|rondrijden=2|rondreed=2|vertraagt bij=2|zitten erin=2|zit erin=2",
+        "fr": "roul* au pas=3|roul* lentement=3|arrete devant chaque=3|tourne dans le coin=2|fait le tour=2"
+        "|ralentit devant=2",
+        "en": "drives around=2|driving around=2|drove around=2|stopping at every=3|slows down at=2|going round the block=3"
+        "|round the block=2",
+        "de": "auslandisch* kennzeichen=2|steht seit=2",
+    },
+    "cat:suspicious_activity": {
+        "nl": "autodeuren=3|portieren=3|liep .. rond=2|rondliep*=2|rondlopen=2|hing .. rond=2|foto s nemen=2|fotos nemen=2|trekt aan=2"
+        "|in onze tuin=1|in de tuinen=2|in de tuin=1|loert=3|capuchon=2|bivakmutsen=3|iemand in onze=1"
+        "|tuinpoort*=1|aan de deuren=2|collectant=1|belde aan=2",
+        "fr": "portieres=3|sonn* aux portes=3|sonnait=2|se faufile=3|grimpe*=2|dans notre jardin=1|dans les jardins=2|cagoules=3"
+        "|epie=3|regarde dans toutes=2|prend des notes=2",
+        "en": "car doors=2|rang doorbells=2|ringing doorbells=3|knocking on doors=2|hang around=2|climbing on=2|in the garden=1"
+        "|in the back gardens=2|masked=2|peeking=3|taking notes=2|prowling=3|prying at=2",
+        "de": "klingelte=2|geklingelt=2|sturmhauben=3",
+    },
+    "cat:drugs": {
+        "nl": "gedeald=3|zakjes=2|weegschaal*=2|lachgasballon*=3|cash=1",
+        "fr": "sachets=2|balance=1|gaz hilarant=3",
+        "en": "little bags=2|pills=2|small scale=2|swapping=1",
+        "de": "tutchen=2|bargeld=1",
+    },
+    "urg:presence": {
+        "nl": "nog bezig=3|er nog=1|ie is er nog=3|staan .. bij=1|nog altijd niet terug=3",
+        "fr": "tjrs la=3|tjs la=3|tjrs=2|tjs=2|a l interieur=2|est la bas=2|la bas=1|y sont toujours=3",
+        "en": "still at it=3|still going=3|there now=3|s there now=3|is inside=3|are inside=3|still isn t back=3",
+        "de": "noch am=2|stehen noch=3",
+    },
+    "urg:progress": {
+        "nl": "trekt aan=2|staat .. te loeren=3|te loeren=2",
+        "fr": "sortir avec=1|grimpe=2|chargent=2",
+        "en": "loading=2|walking out=2|walked out=1|pouring out=3",
+        "de": "tauschen gerade=3",
+    },
+    "urg:now": {
+        "nl": "ineens=2|plots=2|plotseling=2|hier ter plaatse=3",
+        "fr": "la maintenant=3|a l instant meme=3|ca se passe maintenant=4",
+        "en": "this very minute=3|here and now=3|right this moment=3",
+        "de": "eben noch=3",
+    },
+    "urg:flee": {
+        "nl": "loopt nu buiten=3",
+        "fr": "sort maintenant=3",
+        "en": "walking out now=3",
+    },
+    "non:idiom": {
+        "nl": "nu de=0|nu het=0|nu dat=0|nu eenmaal=0|tot nu toe=0|nu en dan=0",
+        "fr": "maintenant que=0|jusqu a maintenant=0|en ce moment beaucoup=0|beaucoup de vols en ce moment=0",
+        "en": "now that=0|now and then=0|until now=0|so far=0|by now=0",
+        "de": "jetzt wo=0|bis jetzt=0",
+    },
+    "urg:help": {
+        "nl": "wat moet ik doen=1.5|wat moet ik nu doen=2",
+        "fr": "que dois je faire=1.5|que faire=1|je fais quoi=1.5",
+        "en": "what do i do=1.5|what should i do=1.5",
+    },
+    "non:gone": {
+        "nl": "niet meer gezien=3",
+        "fr": "n a plus ete vu=3|plus ete revu=3",
+        "en": "hasn t been seen=3|not been seen again=3|hasnt been seen=3",
+    },
+    "non:duration": {
+        "nl": "deze maand=2",
+        "fr": "ce mois ci=2",
+        "en": "this month=2",
+        "de": "seit einer woche=3",
+    },
+    "non:question": {
+        "fr": "qu il s est passe=1.5",
+        "en": "did something happen=2",
+        "nl": "is er iets mee gebeurd=2",
+    },
+    "non:past": {
+        "en": "while on holiday=3|on holiday=2|monday=1|tuesday=1|wednesday=1|thursday=1|friday=1|saturday=1"
+        "|sunday=1",
+    },
+    "non:aftermath": {
+        "en": "reported to police=3|reported to the police=3|took fingerprints=3",
+        "nl": "sporen genomen=3",
+        "fr": "empreintes=2",
+    },
+    "non:prevention": {
+        "fr": "attention=1.5|rangez=2",
+        "en": "beware=2",
+    },
+    "ctx:person": {
+        "nl": "mama=2|papa=2|mam=2|zoontje=2|kindje=2|kerel=0.5",
+        "fr": "maman=2|papa=2|grand pere=2|grand mere=2|petit garcon=2",
+        "en": "gran=2|granny=2|little boy=2|little girl=2",
+        "de": "tochter=2|sohn=2",
+    },
+}
+
+MORE: Lexicon = {
+    "cat:burglary": {
+        "nl": "wagenwijd open=2|staat .. open=1.5|stond .. open=1.5|zijn op reis=1.5|zijn op vakantie=1.5"
+        "|in het huis=1.5|in huis=1.5|bij .. binnen=1.5|rommelen=2|gerommel=2|op heterdaad=2|bij afwezigheid=1"
+        "|tijdschakelaar*=1.5|inbraakbeveiliging=2|alarmsysteem=1|open te krijgen=2|opengebroken=2",
+        "fr": "grande ouverte=2|grand ouvert*=2|sont en voyage=1.5|sont en vacances=1.5|dans la maison=1.5"
+        "|chez les voisins=1|fouiller=2|pris sur le fait=2|en flagrant delit=2|minuterie*=1.5|a ete force*=3"
+        "|forcee=2|forces=1.5|quand vous partez=1|en votre absence=1",
+        "en": "wide open=2|away on holiday=1.5|are away=1.5|r away=1.5|on hols=1.5|inside the=1.5|in the house=1.5"
+        "|rummaging=2|caught in the act=2|timers=1.5|go away=1|while you re away=1|forced open=3",
+        "de": "offen=1.5|sperrangelweit=2|verreist=1.5|auf frischer tat=2",
+    },
+    "cat:theft": {
+        "nl": "in haar tas=1.5|in zijn tas=1.5|in haar jas=1.5|in zijn zak=1.5|zonder te betalen=3|winkeldiefstal=3"
+        "|haalt .. weg=1.5|neemt .. mee=1.5|fietsen uit=2|uit de stalling=2|autoinbraak=4|auto inbraak=4",
+        "fr": "dans son sac=1.5|dans sa poche=1.5|sans payer=3|sortir les velos=2|emport*=1.5|prend .. et part=2",
+        "en": "into her bag=1.5|into his bag=1.5|in his pocket=1.5|without paying=3|was taken=3|were taken=3"
+        "|been taken=3|got taken=3|making off with=3|made off with=3|car break in=4|car was broken into=4",
+        "de": "ohne zu bezahlen=3|in die tasche=1.5",
+    },
+    "cat:vandalism": {
+        "nl": "op de geparkeerde=2|op de auto=1|vuilnisbakken omver=3|trapt .. omver=3",
+        "fr": "sur les voitures=2|renverse les poubelles=3|tape sur=1",
+        "en": "parked cars=1.5|knocking over bins=3|on the cars=1.5",
+    },
+    "cat:fraud": {
+        "nl": "kwam nooit terug=2|betaalde=1|meters kwam opnemen=3|meteropnemer*=3|geen badge=2|zonder badge=2",
+        "fr": "jamais revenu=2|a paye=1|relever les compteurs=3|sans badge=2|pas de badge=2",
+        "en": "never came back=2|paid=1|read the meters=3|meter reader*=3|no badge=2|no id=2",
+    },
+    "cat:fire_or_hazard": {
+        "nl": "vuurwerk=0",
+        "fr": "feux d artifice=0|cable*=1.5",
+        "en": "fireworks=0|cable*=1.5",
+        "de": "feuerwerk=0",
+    },
+    "cat:other": {
+        "nl": "vuurwerk=1",
+        "fr": "feux d artifice=1",
+        "en": "fireworks=1",
+        "de": "feuerwerk=1",
+    },
+    "cat:suspicious_activity": {
+        "nl": "staat te kijken=2|met een lamp=2|met een zaklamp=2|a sonne=2|probeert .. open te=3|rond te kijken=2",
+        "fr": "a sonne=2|avec une lampe=2|reste plante=2|observe=1.5|surveille=1.5",
+        "en": "stands watching=2|watching the=1.5|with a torch=2|trying to get=2|trying to open=3|rang claiming=2",
+        "de": "mit einer taschenlampe=2",
+    },
+    "urg:progress": {
+        "nl": "op heterdaad=4|tillen=2|ik hoor ze=3|hoor ze=3",
+        "fr": "pris sur le fait=4|en flagrant delit=4|je les entends=3|il y a quelqu un qui=2|y a quelqu un qui=2",
+        "en": "caught in the act=4|i can hear them=3|there s someone=2|there is someone=2",
+        "de": "auf frischer tat=4",
+    },
+    "non:resolved": {
+        "nl": "geen paniek=4|alles is rustig=4|alles rustig=4|geen inbrekers=3|bleek .. te zijn=3|is de nieuwe=2",
+        "fr": "pas de panique=4|tout est calme=4|calme maintenant=4|pas des voleurs=3|est le nouveau=2|c etait en fait=3",
+        "en": "no panic=4|don t panic=3|all quiet=4|not burglars=3|is the new=2|turned out to be=3",
+        "de": "keine panik=4|alles ruhig=4",
+    },
+    "ctx:person": {
+        "nl": "man=1|vrouw=1|meisje=1.5|ouders=1",
+        "fr": "homme=1|femme=1|fille=1.5|parents=1",
+        "en": "man=1|woman=1|girl=1.5|parents=1",
+        "de": "mann=1|frau=1",
+    },
+}
+
+# Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
+GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
+    (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
+    (r"\b(?:was|were|had|has been|have been|got)\s+(?:\w+\s+)?\w{3,}ed\b", "simple_past", "non:past", 1.0, "en"),
+    (r"\b(?:is|zijn|zit|zitten|staat|staan|ligt|liggen|loopt|lopen)\s+(?:\w+\s+){0,5}aan het\s+\w+en\b",
+     "aan_het", "urg:progress", 2.0, "nl"),
+    (r"\b(?:werd|werden|heeft|hebben|had|hadden)\s+(?:\w+\s+){0,5}ge\w{3,}(?:d|t|en)\b", "perfect", "non:past", 1.0, "nl"),
+    (r"\b(?:a|ont|ai|avons|avez)\s+(?:ete\s+|pas\s+|deja\s+)?\w{3,}(?:e|es|ee|ees|is|it)\b", "passe_compose",
+     "non:past", 1.0, "fr"),
+    (r"\b(?:wurde|wurden|hat|haben)\s+(?:\w+\s+){0,5}ge\w{3,}(?:t|en)\b", "perfekt", "non:past", 1.0, "de"),
+)
+
+GROUPS: tuple[Lexicon, ...] = (CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE)

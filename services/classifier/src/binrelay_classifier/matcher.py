@@ -41,7 +41,7 @@ def _entry_regex(entry: str) -> str:
     words = entry.split(" ")
     for i, word in enumerate(words):
         if word == "..":
-            parts.append(r"(?:[a-z0-9]+ ){0,3}")
+            parts.append(r" (?:[a-z0-9?!]+ ){0,3}")
             continue
         if i > 0 and words[i - 1] != "..":
             parts.append(" ?")
@@ -97,6 +97,7 @@ class Matcher:
         for i, entry in enumerate(self.entries):
             index[_key(entry)].append(i)
         self._index = dict(index)
+        self._tags: list[frozenset[str]] = [frozenset(c.tag for c in cues) for cues in self.cues]
 
     def find(self, folded: str) -> list[Hit]:
         """All cues at every word start of ``folded``."""
@@ -118,8 +119,22 @@ class Matcher:
             pos = nxt + 1
         hits: list[Hit] = []
         for start, end, i in spans:
-            if any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans):
-                continue
             for cue in self.cues[i]:
-                hits.append(Hit(cue, start, end))
+                shadowed = any(
+                    s <= start and end <= e and (e - s) > (end - start) and _shadows(self._tags[j], cue.tag)
+                    for s, e, j in spans
+                )
+                if not shadowed:
+                    hits.append(Hit(cue, start, end))
         return hits
+
+
+def _family(tag: str) -> str:
+    return "time" if tag.startswith(("urg:", "non:")) else tag
+
+
+def _shadows(outer_tags: frozenset[str], tag: str) -> bool:
+    """A longer cue hides a shorter one inside it when both speak of the same thing: the same tag,
+    or both of time ("dringend" inside "niet dringend", "nu" inside "nu de winter")."""
+    family = _family(tag)
+    return any(_family(t) == family for t in outer_tags)
