@@ -155,6 +155,7 @@ class Delivery:
     recipient_id: str | None
     channel: str  # sms | email | chat, or "dispatch" for the zone topic
     fallback: tuple[str, ...] = ()
+    fallback_addresses: tuple[tuple[str, str], ...] = ()
     address: str | None = None
     language: str | None = None
     template: str | None = None
@@ -310,6 +311,7 @@ def _deliver(
     decision: Decision,
     held: str | None = None,
     extra: dict[str, Any] | None = None,
+    already: frozenset[str] = frozenset(),
 ) -> None:
     if target_audience is AudienceName.zone:
         decision.deliveries.append(Delivery(route, "zone", "dispatch", None, "dispatch",
@@ -321,6 +323,9 @@ def _deliver(
         if isinstance(who, str):
             reason = "not_a_member" if target_audience is AudienceName.reporter else "unknown_member"
             decision.skipped.append(Skipped(route, target_audience.value, reason))
+            continue
+        if who.id in already:
+            decision.skipped.append(Skipped(route, target_audience.value, "had_approval_request"))
             continue
         gate = _gate(who)
         if gate:
@@ -349,6 +354,7 @@ def _deliver(
             recipient_id=who.id,
             channel=channel,
             fallback=tuple(c for c, _ in order[1:]),
+            fallback_addresses=tuple(order[1:]),
             address=address,
             language=language,
             template=template,
@@ -421,10 +427,12 @@ def plan_deliveries(
                 _deliver(network, cleared, m.name, target.audience, target.template, opts.target(target), now,
                          "message", decision, held=held)
         elif phase == "approved" and opts.approval:
+            # whoever got the approval request has read the message: they get it once
+            approvers = frozenset(_member_ids(network, opts.approval.by))
             for target in m.route.deliver:
                 if target.audience is not AudienceName.zone:
                     _deliver(network, cleared, m.name, target.audience, target.template,
-                             opts.target(target), now, "message", decision)
+                             opts.target(target), now, "message", decision, already=approvers)
         elif phase == "escalation" and opts.ack and m.name == _escalating_route(matched):
             minutes = max(1, round(opts.ack.timeout.total_seconds() / 60))
             for who in opts.ack.escalate_to:

@@ -104,6 +104,7 @@ def job_of(d: Delivery, cleared: ReportCleared, now: datetime) -> DeliveryJob:
         text=d.text,
         send_at=d.send_at,
         fallback=tuple(Channel(c) for c in d.fallback),
+        fallback_addresses={Channel(c): a for c, a in d.fallback_addresses},
         sms_segments=d.sms_segments,
     )
 

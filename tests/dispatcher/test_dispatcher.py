@@ -1,0 +1,186 @@
+"""The dispatcher's state handling on a real Redis, with an injected clock (no Kafka, no sleeping).
+
+Dedup, acknowledgement and escalation, approval, quiet-hours release and the daily digest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+
+import pytest
+from redis.asyncio import Redis
+
+from binrelay_dispatcher.service import Dispatcher
+from binrelay_shared import topics
+from binrelay_shared.events import DeliveryJob, Dispatch, Response, ResponseKind
+from binrelay_shared.stage import Out
+
+from .helpers import cleared, seed_networks
+
+NIGHT = datetime.fromisoformat("2026-03-03T23:30:00+01:00")
+DAY = datetime.fromisoformat("2026-03-03T14:00:00+01:00")
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    client = Redis.from_url(redis_url.rsplit("/", 1)[0] + "/2")  # its own database: timers are global
+    await client.flushdb()
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture(scope="module")
+def networks():  # type: ignore[no-untyped-def]
+    return seed_networks()
+
+
+def jobs(outs: list[Out]) -> list[DeliveryJob]:
+    return [o.event for o in outs if isinstance(o.event, DeliveryJob)]
+
+
+def dispatches(outs: list[Out]) -> list[Dispatch]:
+    return [o.event for o in outs if isinstance(o.event, Dispatch)]
+
+
+def flat(results: list[list[Out]]) -> list[Out]:
+    return [o for r in results for o in r]
+
+
+async def test_same_report_twice_is_dispatched_once(redis: Redis, networks) -> None:  # type: ignore[no-untyped-def]
+    """Given a police alarm for Zavel,
+    when the same ReportCleared arrives twice in one batch and once more in a later batch,
+    and another copy arrives under a new report id but with the same adapter message id,
+    then one Dispatch and one job per recipient are produced, and nothing for the copies."""
+    d = Dispatcher(networks, redis, Clock(NIGHT))
+    alarm = cleared("zavel", NIGHT, origin="police", kind="alarm", urgency="urgent", adapter_message_id="m-1")
+    first = await d.process_reports([alarm, alarm])
+    assert len(dispatches(first[0])) == 1 and first[1] == []
+    assert len(jobs(first[0])) == 7
+    for job in jobs(first[0]):  # the sender can fall back without the members file
+        assert set(job.fallback_addresses) == set(job.fallback)
+    assert {o.topic for o in first[0] if isinstance(o.event, DeliveryJob)} <= {
+        topics.outbox("sms"), topics.outbox("chat"), topics.outbox("email")}
+    assert await d.process_reports([alarm]) == [[]]
+    copy = alarm.model_copy(update={"report_id": "another-id-same-adapter-message"})
+    assert await d.process_reports([copy]) == [[]]
+
+
+async def test_release_claims_after_a_failed_publish_lets_the_retry_through(redis: Redis, networks) -> None:  # type: ignore[no-untyped-def]
+    """Given a batch whose publishing failed,
+    when its claims are released and the batch is processed again,
+    then the retry produces the same jobs (nothing is lost), with the same delivery ids."""
+    d = Dispatcher(networks, redis, Clock(NIGHT))
+    alarm = cleared("zavel", NIGHT, origin="police", kind="alarm", urgency="urgent")
+    first = jobs(flat(await d.process_reports([alarm])))
+    await d.release_claims()
+    again = jobs(flat(await d.process_reports([alarm])))
+    assert sorted(j.delivery_id for j in again) == sorted(j.delivery_id for j in first)
+
+
+async def test_unacknowledged_urgent_report_escalates_to_the_officer(redis: Redis, networks) -> None:  # type: ignore[no-untyped-def]
+    """Given an urgent member report in Meudon at 03:00 (acknowledgement timeout 10 min),
+    when nobody acknowledges, and the scheduler looks at 03:09 and then at 03:10,
+    then nothing happens at 03:09 and the officer gets an escalation SMS at 03:10, once."""
+    at = datetime.fromisoformat("2026-03-03T03:00:00+01:00")
+    clock = Clock(at)
+    d = Dispatcher(networks, redis, clock)
+    report = cleared("meudon", at, urgency="urgent", category="burglary")
+    initial = jobs(flat(await d.process_reports([report])))
+    assert {j.audience for j in initial} == {"coordinators"} and {j.channel.value for j in initial} == {"sms"}
+    clock.now = at + timedelta(minutes=9)
+    assert await d.due() == []
+    clock.now = at + timedelta(minutes=10)
+    escalated = jobs(await d.due())
+    assert [(j.audience, j.recipient_id, j.channel.value) for j in escalated] == [
+        ("officer", "officer-5339-meudon", "sms")]
+    assert "ESCALATIE" in escalated[0].text
+    clock.now = at + timedelta(minutes=30)
+    assert await d.due() == []
+
+
+async def test_acknowledgement_stops_the_escalation(redis: Redis, networks) -> None:  # type: ignore[no-untyped-def]
+    """Given an urgent member report in Meudon,
+    when a coordinator replies OK (Response acknowledge) within the timeout — after a stranger did,
+    then the stranger's reply is ignored, and the officer gets nothing when the timeout passes."""
+    at = datetime.fromisoformat("2026-03-03T03:00:00+01:00")
+    clock = Clock(at)
+    d = Dispatcher(networks, redis, clock)
+    report = cleared("meudon", at, urgency="urgent")
+    await d.process_reports([report])
+    stranger = Response(report_id=report.report_id, responder_id="meudon-member-1", kind=ResponseKind.acknowledge,
+                        via="sms")
+    ok = Response(report_id=report.report_id, network_id="meudon", responder_id="meudon-coord-2",
+                  kind=ResponseKind.acknowledge, via="sms")
+    assert await d.process_responses([stranger, ok]) == [[], []]
+    clock.now = at + timedelta(minutes=11)
+    assert await d.due() == []
+
+
+async def test_police_prevention_waits_for_approval_then_waits_for_morning(redis: Redis, networks) -> None:  # type: ignore[no-untyped-def]
+    """Given a police prevention message for Zavel at 23:30,
+    when it is dispatched, then only the approval requests go out (held until morning: 07:00);
+    when a coordinator approves it at 23:45,
+    then the group's messages wait for each member's end of quiet hours and go out then, once."""
+    clock = Clock(NIGHT)
+    d = Dispatcher(networks, redis, clock)
+    msg = cleared("zavel", NIGHT, origin="police", kind="prevention", text="Sluit uw etalage goed af")
+    [outs] = await d.process_reports([msg])
+    assert dispatches(outs)[0].held == "approval"
+    assert jobs(outs) == []  # the approval requests are held until morning too
+    approve = Response(report_id=msg.report_id, network_id="zavel", responder_id="zavel-coord-1",
+                       kind=ResponseKind.approve, via="chat", at=NIGHT + timedelta(minutes=15))
+    assert await d.process_responses([approve]) == [[]]
+    clock.now = datetime.fromisoformat("2026-03-04T06:30:00+01:00")
+    early = jobs(await d.due())
+    assert [j.recipient_id for j in early] == ["zavel-member-1"]  # own quiet hours end at 06:30
+    assert early[0].send_at == clock.now
+    clock.now = datetime.fromisoformat("2026-03-04T07:00:00+01:00")
+    morning = jobs(await d.due())
+    requests = [j for j in morning if j.audience in ("coordinators", "steering_group")]
+    group = [j for j in morning if j.audience == "group"]
+    assert len(requests) == 3 and all("binrelay approve" in j.text for j in requests)
+    # coordinators and steering group read the text in the approval request
+    assert sorted(j.recipient_id for j in group) == ["zavel-member-2", "zavel-member-3", "zavel-member-4"]
+    assert all(j.send_at == clock.now for j in group)
+    assert await d.process_responses([approve]) == [[]]  # approving twice changes nothing
+
+
+async def test_rejected_message_never_reaches_the_group(redis: Redis, networks) -> None:  # type: ignore[no-untyped-def]
+    """Given a police feedback message for Meudon held for approval,
+    when a coordinator rejects it (e.g. `binrelay approve --reject`),
+    then no group delivery is ever produced, and a later approval changes nothing."""
+    clock = Clock(DAY)
+    d = Dispatcher(networks, redis, clock)
+    msg = cleared("meudon", DAY, origin="police", kind="feedback")
+    await d.process_reports([msg])
+    reject = Response(report_id=msg.report_id, responder_id="operator", kind=ResponseKind.reject, via="cli")
+    approve = Response(report_id=msg.report_id, responder_id="meudon-coord-1", kind=ResponseKind.approve, via="sms")
+    assert await d.process_responses([reject, approve]) == [[], []]
+
+
+async def test_daily_digest_collects_non_urgent_reports(redis: Redis, networks) -> None:  # type: ignore[no-untyped-def]
+    """Given two non-urgent member reports in Meudon during the day,
+    when the digest time (08:00 next day) comes,
+    then each coordinator gets ONE digest with both reports, in their language."""
+    clock = Clock(DAY)
+    d = Dispatcher(networks, redis, clock)
+    a = cleared("meudon", DAY, text="Graffiti op de muur")
+    b = cleared("meudon", DAY + timedelta(hours=1), text="Kapotte straatlamp")
+    outs = flat(await d.process_reports([a, b]))
+    assert jobs(outs) == [] and len(dispatches(outs)) == 2
+    clock.now = datetime.fromisoformat("2026-03-04T08:00:00+01:00")
+    digest = jobs(await d.due())
+    assert sorted(j.recipient_id for j in digest) == ["meudon-coord-1", "meudon-coord-2"]
+    for j in digest:
+        assert "Graffiti" in j.text and "straatlamp" in j.text
+        assert j.report_id == "digest-meudon-20260304"
+    assert {j.language for j in digest} == {"nl", "fr"}
