@@ -9,7 +9,7 @@
 5. **rate limits** — per key (adapter, coordinator, police) and per reporter, fixed windows;
 6. **reservation** — the idempotency key is marked pending and the report's record written.
 
-After Kafka has the event, :func:`finish` stores the answer under the idempotency key and writes
+After Kafka has the event, :meth:`Gate.finish_many` stores the answer under the idempotency key and writes
 the trace; if publishing fails, :func:`release` undoes step 6, so nothing is half-published.
 Key names never hold personal data: reporter references and idempotency keys are hashed.
 """
@@ -22,7 +22,10 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from binrelay_shared.topics import REPORTS_RECEIVED
+
 from .keys import KEY_PREFIX
+from .resp import RespClient, RespError
 
 REPORT_PREFIX = "bin:report:"
 IDEM_PREFIX = "bin:idem:"
@@ -137,11 +140,27 @@ def idem_key(key_id: str, idempotency_key: str) -> str:
 
 
 class Gate:
-    """Runs the gate script; one instance per process (the script is cached by SHA in Redis)."""
+    """Runs the gate script; one instance per process (the script is cached by SHA in Redis).
 
-    def __init__(self, redis: Redis) -> None:
+    With ``fast`` (a :class:`.resp.RespClient`) the two hot calls go over its pipelined
+    connection; otherwise, and for everything else, through redis-py.
+    """
+
+    def __init__(self, redis: Redis, fast: RespClient | None = None) -> None:
         self.redis = redis
+        self.fast = fast
         self.script = redis.register_script(_LUA)
+        self.sha = hashlib.sha1(_LUA.encode()).hexdigest()
+
+    async def _eval(self, keys: list[str], args: list[Any]) -> Any:
+        if self.fast is None:
+            return await self.script(keys=keys, args=args)
+        reply = await self.fast.call("EVALSHA", self.sha, len(keys), *keys, *args)
+        if isinstance(reply, RespError) and str(reply).startswith("NOSCRIPT"):
+            reply = await self.fast.call("EVAL", _LUA, len(keys), *keys, *args)
+        if isinstance(reply, RespError):
+            raise reply
+        return reply
 
     async def check(self, req: GateRequest) -> GateResult:
         idem = idem_key(req.key_id, req.idempotency_key) if req.idempotency_key else "bin:idem:-"
@@ -173,7 +192,7 @@ class Gate:
             req.record_ttl_s,
             req.default_zone,
         ]
-        raw = await self.script(keys=keys, args=args)
+        raw = await self._eval(keys, args)
         parts = [p.decode() if isinstance(p, bytes) else str(p) for p in raw]
         head = parts[0]
         if head == "ok":
@@ -191,24 +210,27 @@ class Gate:
             return GateResult("429", reason=parts[2], retry_after_ms=max(int(parts[1]), 1))
         return GateResult(head, reason=parts[1] if len(parts) > 1 else "")
 
-    async def finish(
-        self,
-        *,
-        report_id: str,
-        idem: str | None,
-        fingerprint: str,
-        answer: bytes,
-        idem_ttl_s: int,
-        trace_fields: dict[str, str],
-        trace_ttl_s: int,
+    async def finish_many(
+        self, items: list[tuple[str, str | None, str, bytes, str]], *, idem_ttl_s: int, trace_ttl_s: int
     ) -> None:
-        """After Kafka acknowledged: keep the answer for retries, record the trace (one round trip)."""
+        """After Kafka acknowledged: keep each answer for retries and record the trace, for many
+        requests in one round trip. ``items``: (report_id, idem key, fingerprint, answer, received at)."""
+        commands: list[tuple[Any, ...]] = []
+        for report_id, idem, fingerprint, answer, received_at in items:
+            if idem:
+                commands.append(("SET", idem, b"D:" + fingerprint.encode() + b":" + answer, "EX", idem_ttl_s))
+            trace_key = f"bin:trace:{report_id}"
+            commands.append(("HSET", trace_key, REPORTS_RECEIVED, received_at))
+            commands.append(("EXPIRE", trace_key, trace_ttl_s))
+        if self.fast is not None:
+            replies = await self.fast.call_many(commands)
+            errors = [r for r in replies if isinstance(r, RespError)]
+            if errors:
+                raise errors[0]
+            return
         pipe = self.redis.pipeline(transaction=False)
-        if idem:
-            pipe.set(idem, b"D:" + fingerprint.encode() + b":" + answer, ex=idem_ttl_s)
-        trace_key = f"bin:trace:{report_id}"
-        pipe.hset(trace_key, mapping=trace_fields)  # type: ignore[arg-type]
-        pipe.expire(trace_key, trace_ttl_s)
+        for cmd in commands:
+            pipe.execute_command(*cmd)
         await pipe.execute()
 
     async def release(self, *, report_id: str, idem: str | None) -> None:
