@@ -27,7 +27,7 @@ import hashlib
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -102,7 +102,7 @@ def job_of(d: Delivery, cleared: ReportCleared, now: datetime) -> DeliveryJob:
         language=d.language,
         subject=d.subject,
         text=d.text,
-        send_at=d.send_at,
+        send_at=d.send_at.astimezone(UTC) if d.send_at else None,  # every event timestamp is UTC
         fallback=tuple(Channel(c) for c in d.fallback),
         fallback_addresses={Channel(c): a for c, a in d.fallback_addresses},
         sms_segments=d.sms_segments,

@@ -1,0 +1,112 @@
+"""A dispatcher process of its own for the end-to-end tests, on the session's real Kafka and Redis.
+
+It runs the SEED plans, copied with their ids prefixed ``e2e-`` (so the pipeline fixture's own
+dispatcher, which does not know these networks, only forwards them to the zone) and with
+acknowledgement timeouts of seconds instead of minutes. It has its own consumer group and Redis
+database, so it never competes with another dispatcher of the same test session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from binrelay_shared import topics
+from binrelay_shared.codec import encode
+from binrelay_shared.events import ReportCleared, utcnow
+from binrelay_shared.settings import Settings
+from tests.kafka_helpers import TopicReader, produce
+
+from .helpers import MEMBERS_FILE, NETWORKS_DIR, REPO, cleared
+
+ACK_TIMEOUTS = {"zavel": "3s", "meudon": "8s"}
+
+
+@dataclass
+class E2E:
+    kafka: str
+    redis_url: str
+    env: dict[str, str]
+    log: Path
+
+    async def post(self, *reports: ReportCleared) -> None:
+        """Publish cleared reports as the privacy filter does (key = network id)."""
+        for r in reports:
+            await produce(self.kafka, topics.REPORTS_CLEARED, [encode(r)], key=(r.network_id or "").encode())
+
+
+def _write_plans(directory: Path) -> tuple[Path, Path]:
+    plans = directory / "networks"
+    plans.mkdir()
+    for src in NETWORKS_DIR.glob("*.yaml"):
+        text = src.read_text("utf-8").replace(f"\nid: {src.stem}\n", f"\nid: e2e-{src.stem}\n")
+        if src.stem in ACK_TIMEOUTS:
+            text = text.replace("timeout: 10m", f"timeout: {ACK_TIMEOUTS[src.stem]}")
+        (plans / f"e2e-{src.stem}.yaml").write_text(text, "utf-8")
+    members = MEMBERS_FILE.read_text("utf-8")
+    for net in ("zavel", "kastelein", "meudon"):
+        members = members.replace(f"networks: [{net}]", f"networks: [e2e-{net}]")
+    members_file = directory / "members.yaml"
+    members_file.write_text(members, "utf-8")
+    return plans, members_file
+
+
+@pytest.fixture(scope="module")
+async def e2e(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[E2E]:
+    """The dispatcher (real process) with the e2e copies of the seed plans; ready when yielded."""
+    work = tmp_path_factory.mktemp("dispatcher-e2e")
+    plans, members = _write_plans(work)
+    redis_url = settings.redis_url.rsplit("/", 1)[0] + "/1"
+    env = {
+        **os.environ,
+        "BINRELAY_KAFKA": settings.kafka,
+        "BINRELAY_REDIS_URL": redis_url,
+        "BINRELAY_ZONE_ID": settings.zone_id,
+        "BINRELAY_NETWORKS_DIR": str(plans),
+        "BINRELAY_MEMBERS_FILE": str(members),
+        "BINRELAY_DISPATCHER_NAME": "dispatcher-e2e",
+        "BINRELAY_DISPATCHER_TICK_SECONDS": "0.2",
+        "BINRELAY_LOG_JSON": "true",
+        "BINRELAY_LOG_LEVEL": "DEBUG",
+    }
+    log = work / "dispatcher.log"
+    out = log.open("ab")
+    proc = subprocess.Popen([str(REPO / ".venv" / "bin" / "binrelay-dispatcher")], env=env, stdout=out,
+                            stderr=out, cwd=REPO)
+    harness = E2E(settings.kafka, redis_url, env, log)
+    try:
+        # ready = it has dispatched a probe with a plan (the pipeline's dispatcher says "no-plan")
+        reader = await TopicReader(settings.kafka, topics.dispatch(settings.zone_id)).start()
+        try:
+            probe = cleared("e2e-kastelein", utcnow(), text="probe")
+            deadline = time.monotonic() + 90
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError("dispatcher exited at start:\n" + log.read_text()[-3000:])
+                await harness.post(probe)
+                try:
+                    await reader.wait_for(
+                        lambda m: m.get("report_id") == probe.report_id and m.get("routes") != ["no-plan"],
+                        timeout=3,
+                    )
+                    break
+                except AssertionError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("dispatcher not ready in 90 s:\n" + log.read_text()[-3000:]) from None
+        finally:
+            await reader.stop()
+        yield harness
+    finally:
+        proc.terminate()
+        try:
+            await asyncio.to_thread(proc.wait, 15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
