@@ -82,7 +82,7 @@ _PRIORITY: tuple[Category, ...] = (
 _RANK = {c: i for i, c in enumerate(_PRIORITY)}
 
 _NOW_GROUPS = ("now", "progress", "presence", "flee", "help", "alarm")
-_NOT_NOW_GROUPS = ("past", "gone", "resolved", "aftermath", "duration", "calm")
+_NOT_NOW_GROUPS = ("past", "gone", "resolved", "aftermath", "duration", "calm", "future")
 _SOFT_GROUPS = ("question", "prevention", "meta")
 
 _KIND_URGENCY: dict[Kind, Urgency] = {
@@ -253,7 +253,9 @@ def _urgency(
     soft["question"] = min(soft["question"], 2.0)
     if category is Category.missing_person:
         # "she is gone", "who has seen him?" are the disappearance and the appeal, not its end.
+        # "disappeared this morning" dates the disappearance; only "found" ends it.
         not_now["gone"] = 0.0
+        not_now["past"] = 0.0
         soft["question"] = 0.0
 
     other_cues = ev.score("cat:other") + ev.score("ctx:animal")

@@ -291,7 +291,7 @@ URGENT: Lexicon = {
         "|stijgt op=2|lekt=2|rijdt .. rond=2|rijdt rondjes=2|staat voor=1|staan voor=1|aan het dealen=4"
         "|wordt gedeald=3|wordt .. gedeald=3|dealen=1|belt aan=2|bellen aan=2|wordt bedreigd=4",
         "fr": "en train de=4|en train d=4|est en train=4|sont en train=4|en cours=3|essaie*=3|essaye*=3"
-        "|essayent=3|tente*=2|tentent=3|forcent=3|force la=3|escalade*=2|!rode=2|rodent=2|trainent=2"
+        "|essayent=3|tente*=2|tentent=3|forcent=3|escalade*=2|!rode=2|rodent=2|trainent=2"
         "|regarde* dans=2|sont dans=2|est dans le jardin=3|dans mon jardin=2|dans le jardin=1|sur le toit=1"
         "|sonne a=1|sonnent=2|frappe*=1|se battent=3|crie*=2|hurle*=2|appelle a l aide=4|brule=3"
         "|brulent=3|fume=2|tournent=2|tourne=1|deale*=1|dealent=2|menace=2|menacent=3|cassent=3"
@@ -330,7 +330,7 @@ URGENT: Lexicon = {
         "|rijden weg=3|net weggereden=4|net weggelopen=4|net vertrokken=3|net gevlucht=4|zijn net=2"
         "|is net=2|zonet=2|zojuist=2|daarnet=2|zopas=2|richting=1|in de richting van=2|spurt=2",
         "fr": "s enfuit=3|s enfuient=3|s est enfui=3|se sont enfuis=3|prend la fuite=3|prennent la fuite=3"
-        "|ont pris la fuite=2|a pris la fuite=2|en fuite=3|fuient=3|fuit=3|filent=2|partent en courant=3"
+        "|ont pris la fuite=2|a pris la fuite=2|en fuite=3|fuient=3|fuit=3|vient de sortir=3|filent=2|partent en courant=3"
         "|part en courant=3|viennent de partir=4|vient de partir=4|vient de s=3|viennent de=2|vient de=2"
         "|a l instant=3|direction=1|en direction de=2|se sauvent=3|se sauve=3",
         "en": "running away=3|ran away=1|running off=3|ran off=2|fleeing=3|fled=2|got away=2|getting away=3"
@@ -442,7 +442,7 @@ NOT_URGENT: Lexicon = {
         "en": "no longer=4|not there anymore=4|not there any more=4|gone now=4|has left=3|have left=3"
         "|had left=3|left already=4|already gone=4|already left=4|they left=3|he left=3|she left=3"
         "|were gone=3.5|was gone=3|is gone=2|are gone=3|anymore=2.5|any more=2|no sign of=3|nobody there=3",
-        "de": "nicht mehr=3.5|schon weg=4|weg=1.5|verschwunden=1",
+        "de": "nicht mehr=3.5|schon weg=4|!weg=1.5|verschwunden=1",
     },
     "non:resolved": {
         "nl": "teruggevonden=4|terug gevonden=4|is terecht=4|terecht gekomen=4|is terug=3|weer thuis=4"
@@ -826,7 +826,7 @@ TUNING: Lexicon = {
         "nl": "is er iets mee gebeurd=2",
     },
     "non:past": {
-        "en": "while on holiday=3|on holiday=2|monday=1|tuesday=1|wednesday=1|thursday=1|friday=1|saturday=1"
+        "en": "while on holiday=3|monday=1|tuesday=1|wednesday=1|thursday=1|friday=1|saturday=1"
         "|sunday=1",
     },
     "non:aftermath": {
@@ -914,16 +914,147 @@ MORE: Lexicon = {
     },
 }
 
+# Third pass: a broad sweep of everyday wording per category (ladders, sparks, tyres let down,
+# tech-support scams, "I can see", future dates), written from the domain, not from the corpus.
+SWEEP: Lexicon = {
+    "cat:burglary": {
+        "nl": "ladder=1.5|bewegen binnen=2|iemand bewegen=1.5|niet thuis=1|kelderraam=1.5|schuifraam=1.5"
+        "|schuifdeur=1|raam .. open=1|kluis=1|bewoners zijn=1|beveilig*=1",
+        "fr": "echelle=1.5|bouger dedans=2|bouger a l interieur=2|soupirail=1.5|baie vitree=1|coffre fort=1"
+        "|fenetre .. ouverte=1|absents=1|securiser=1|cambrioleurs=3",
+        "en": "ladder=1.5|moving about inside=2|moving around inside=2|moving inside=2|basement window=1.5"
+        "|patio door=1|sliding door=1|window is open=1|owners are away=1.5|not home=1|secure a=1|safe=0.5",
+        "de": "leiter=1.5|niemand zu hause=1",
+    },
+    "cat:theft": {
+        "nl": "zonder sleutel=2|niet de zijne=2.5|niet van hem=2|slot .. doorgeknipt=3|doorgeknipt=2|koperdiefstal=3"
+        "|koper=1|brandstof .. afgetapt=3|probeert .. mee te nemen=2|probeert .. te starten=2",
+        "fr": "sans cle=2|pas le sien=2.5|pas a lui=2|cadenas .. coupe=3|cadenas coupe=3|vol de cuivre=3|cuivre=1"
+        "|essaie de prendre=2|essaie de demarrer=2",
+        "en": "without a key=2|isn t his=2.5|isnt his=2.5|not his=2|lock had been cut=3|lock was cut=3|lock cut=3"
+        "|copper=1|siphon*=2|trying to take=2|trying to start=2|hotwir*=3",
+        "de": "ohne schlussel=2|schloss .. durchtrennt=3",
+    },
+    "cat:vandalism": {
+        "nl": "kapot=1|kapot trappen=3|kapotgetrapt=3|kapot te trappen=3|platgestoken=3|plat gestoken=3|lek=1"
+        "|bloembakken=1|uitgetrokken=1.5|vernielen=3|ingetrapt=2|bushokje=1|brievenbus=1",
+        "fr": "defonc*=2|bacs a fleurs=1|arrache* les plantes=2|pneus .. crev*=3|creve les pneus=3|abribus=1"
+        "|boite aux lettres=1|casser=2",
+        "en": "smashing up=3|smash up=3|smashed up=3|let down the tyres=3|let the tyres down=3|let down .. tyres=3"
+        "|tyres let down=3|deflated=2|flower boxes=1|planters=1|ripped out=1.5|bus shelter=1|letterbox=1"
+        "|mailbox=1|kicked in=2|trashed=2",
+        "de": "zerstort=2|kaputt=1.5|reifen .. zerstochen=3",
+    },
+    "cat:fraud": {
+        "nl": "microsoft=2|helpdesk=1.5|toegang tot .. pc=3|toegang tot .. computer=3|teamviewer=3|anydesk=3"
+        "|in veiligheid brengen=3|van de politie is=3|zegt dat hij van de politie=3|loterij=2|gewonnen=1"
+        "|erfenis=1|investering*=1.5|crypto=2|qr code=1|betaalverzoek=2|payconiq=1|2dehands=1|telefoon van een=1",
+        "fr": "microsoft=2|support technique=2|acces a .. ordinateur=3|teamviewer=3|anydesk=3|en securite=2.5"
+        "|mettre .. en securite=3|etre de la police=3|se dit policier=3|loterie=2|gagne=1|heritage=1"
+        "|investissement*=1.5|crypto=2|appel d un=1|demande de paiement=2",
+        "en": "microsoft=2|tech support=2|access to .. computer=3|remote access=3|teamviewer=3|anydesk=3"
+        "|somewhere safe=3|safekeeping=3|saying he s police=3|says he s police=3|says he is police=3"
+        "|claims to be police=3|lottery=2|you ve won=2|inheritance=1|investment*=1.5|crypto=2|call from a=1"
+        "|payment request=2",
+        "de": "microsoft=2|zugang zum computer=3|lotterie=2|gewonnen=1",
+    },
+    "cat:fire_or_hazard": {
+        "nl": "vonk*=3|kortsluiting=3|elektriciteitskast=1.5|brandkranen=2|brandkraan=2|ijzel=2|gladheid=2"
+        "|dakpannen=2|loszittend*=1.5|lekkende=1.5",
+        "fr": "etincelle*=3|court circuit=3|boitier electrique=1.5|bouches d incendie=2|bouche d incendie=2"
+        "|verglas=2|tuiles=2|fuite=1.5",
+        "en": "sparking=3|sparks=3|short circuit=3|electrical box=1.5|fire hydrant*=2|black ice=2|icy=1"
+        "|roof tiles=2|loose tiles=2|leaking=1.5|leak=1",
+        "de": "funken=3|kurzschluss=3|glatteis=2",
+    },
+    "cat:missing_person": {
+        "nl": "afgedwaald=3|weggewandeld=3|overal gezocht=3|zoeken .. al=2|kleintje=1|kleine van=1",
+        "fr": "s est eloigne*=3|cherche* depuis=3|partout=1|mon petit=1|ma petite=1",
+        "en": "wandered away=4|been looking for=3|looking everywhere=3|little one=1",
+        "de": "weggelaufen=2|suchen seit=3",
+    },
+    "cat:suspicious_vehicle": {
+        "nl": "camper=1|zitten in=1|zit in de auto=2|zitten in de auto=2|met lichten uit=2|staat .. met .. mannen=1",
+        "fr": "camping car=1|stationne depuis=2|assis dans=2|stationne devant=2",
+        "en": "camper van=1|sitting outside=2|sitting in=1.5|lights off for=2",
+        "de": "wohnmobil=1",
+    },
+    "cat:suspicious_activity": {
+        "nl": "schijnt met=3|schijnt .. in=2|bijlichten=2|klembord=1.5|clipboard=1.5|langs alle deuren=2",
+        "fr": "eclaire l interieur=3|eclaire .. voitures=3|porte documents=1.5|a toutes les portes=2",
+        "en": "shining a light=3|shining a torch=3|clipboard=1.5|door to door=1",
+        "de": "leuchtet in=3",
+    },
+    "cat:drugs": {
+        "nl": "overdracht=1.5",
+        "fr": "echange=1",
+        "en": "handover=1.5",
+    },
+    "cat:other": {
+        "nl": "buurtschoonmaak=2|opruimactie=2|helpen met=1|mee helpen=1|stroomuitval=1|wegenwerken=2|mag dat=1",
+        "fr": "nettoyage du quartier=2|aider au=1|coupure de courant=1|travaux=1.5|est ce permis=1|c est permis=1",
+        "en": "clean up=2|help with=1|power cut=1|roadworks=2|is that allowed=1",
+    },
+    "urg:presence": {
+        "nl": "ik zie=2|zie ik=2|ik zie nu=3|aan haar deur=2|aan zijn deur=2|voor haar deur=2|voor zijn deur=2"
+        "|belt .. aan bij=2",
+        "fr": "je vois=2|je les vois=2|je le vois=2|devant sa porte=2|devant la porte=1.5|sonne chez=1.5",
+        "en": "i can see=2|i see=2|i m watching=2|at her door=2|at his door=2|at the door=1.5|ringing .. bell=2",
+        "de": "ich sehe=2",
+    },
+    "non:past": {
+        "nl": "ik zag=1.5|kregen=1",
+        "fr": "j ai vu=1.5|passait=1|c etait=1",
+        "en": "i saw=1.5|we saw=1.5|got a call=1",
+        "de": "ich sah=1.5",
+    },
+    "non:future": {
+        "nl": "morgen=3|overmorgen=3|volgende week=3|volgende maand=3|volgende zaterdag=3|volgende zondag=3"
+        "|binnenkort=3|straks=1|later vandaag=2",
+        "fr": "demain=3|apres demain=3|semaine prochaine=3|mois prochain=3|samedi prochain=3|dimanche prochain=3"
+        "|bientot=3|prochainement=3",
+        "en": "tomorrow=3|next week=3|next month=3|next saturday=3|next sunday=3|soon=2|upcoming=3|later today=2",
+        "de": "morgen=3|nachste woche=3|demnachst=3",
+    },
+    "urg:flee": {
+        "nl": "kwam net naar buiten=3|komt .. naar buiten=2|net naar buiten=3",
+        "fr": "vient de sortir=3|sortir avec=1",
+        "en": "just walked out=3|just came out=3|walking off with=3",
+    },
+    "non:prevention": {
+        "nl": "adviseert=3|raadt .. aan=3",
+        "fr": "conseille=3|conseillent=3",
+        "en": "advise=3|advises=3|advised to=3",
+    },
+    "non:meta": {
+        "nl": "helpen met=2|mee helpen=2|wie wil=2",
+        "fr": "aider au=2|aider a=1.5|qui veut=2",
+        "en": "help with=2|who wants=2",
+    },
+    "ctx:person": {
+        "nl": "kleintje=2|kleine van=2",
+        "fr": "mon petit=2|ma petite=2",
+        "en": "little one=2",
+    },
+    "ctx:vehicle": {
+        "nl": "camper=2|scooter=1",
+        "fr": "camping car=2",
+        "en": "camper=2",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
     (r"\b(?:was|were|had|has been|have been|got)\s+(?:\w+\s+)?\w{3,}ed\b", "simple_past", "non:past", 1.0, "en"),
-    (r"\b(?:is|zijn|zit|zitten|staat|staan|ligt|liggen|loopt|lopen)\s+(?:\w+\s+){0,5}aan het\s+\w+en\b",
+    (r"\b(?:is|zijn|zit|zitten|staat|staan|ligt|liggen|loopt|lopen)\s+(?:\w+\s+){0,9}aan het\s+\w+en\b",
      "aan_het", "urg:progress", 2.0, "nl"),
     (r"\b(?:werd|werden|heeft|hebben|had|hadden)\s+(?:\w+\s+){0,5}ge\w{3,}(?:d|t|en)\b", "perfect", "non:past", 1.0, "nl"),
-    (r"\b(?:a|ont|ai|avons|avez)\s+(?:ete\s+|pas\s+|deja\s+)?\w{3,}(?:e|es|ee|ees|is|it)\b", "passe_compose",
+    (r"\b(?:a|ont|ai|avons|avez)\s+(?:ete\s+|deja\s+|bien\s+|tout\s+)?"
+     r"(?!(?:pas|plus|encore|toujours|rien|jamais|une|des|deux|trois|peur|faim|besoin|envie|mal)\b)"
+     r"\w{3,}(?:e|es|ee|ees|is|it|u|us)\b", "passe_compose",
      "non:past", 1.0, "fr"),
     (r"\b(?:wurde|wurden|hat|haben)\s+(?:\w+\s+){0,5}ge\w{3,}(?:t|en)\b", "perfekt", "non:past", 1.0, "de"),
 )
 
-GROUPS: tuple[Lexicon, ...] = (CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE)
+GROUPS: tuple[Lexicon, ...] = (CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP)
