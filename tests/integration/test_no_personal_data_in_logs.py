@@ -1,0 +1,171 @@
+"""No personal data in logs or metrics: reports full of it travel the whole running pipeline.
+
+The values below are fictitious (IBANs and national numbers generated with valid check digits).
+After the reports have been dispatched and the malformed messages dead-lettered, every log line of
+every service and every metrics page is searched for every value, as written and in compact form.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+import uuid
+
+import httpx
+import orjson
+from PIL import Image
+
+from binrelay_shared import topics
+from binrelay_shared.attachments import AttachmentStore
+from tests.integration.conftest import Pipeline
+from tests.kafka_helpers import TopicReader, produce
+from tests.privacy.labelled_set import be_bban, grouped, iban, national_number
+
+ZONE = "5339"
+IBAN = grouped(iban("BE", be_bban(63, 4176502)))
+NN = national_number("880412", 271)
+REPORTER_REF = "+32 478 12 99 00"
+REPORTER_NAME = "Annelies Wouters"
+REPORTER_CONTACT = "annelies.wouters@example.org"
+PHOTO_NAME = "foto_karel_verstraeten_auto.jpg"
+
+REPORTS = [
+    (
+        "nl",
+        "Verdachte witte bestelwagen 1-KRV-482 aan de Bodenbroekstraat. De bestuurder heet Karel "
+        f"Verstraeten en gaf nummer 0470 55 66 77. Hij vroeg geld op {IBAN} en mijn rijksregisternummer "
+        f"{NN[:2]}.{NN[2:4]}.{NN[4:6]}-{NN[6:9]}.{NN[9:]}. Mail: karel.verstraeten@example.be. "
+        "Groeten, Annelies Wouters",
+    ),
+    (
+        "fr",
+        "Voiture française AB-392-KX rue Lebeau, un faux agent a appelé du +32 2 555 98 76. "
+        "Madame Claessens a tout vu. Écrivez à sophie.lejeune@voorbeeld.org.",
+    ),
+    (
+        "en",
+        "Scam call from +33 6 12 98 76 54 asking for my national number "
+        f"{NN}. German car B-KX 4821 parked on Place du Grand Sablon. My name is Peter Hallworth.",
+    ),
+]
+VALUES = [
+    "1-KRV-482",
+    "Karel Verstraeten",
+    "0470 55 66 77",
+    IBAN,
+    NN,
+    "karel.verstraeten@example.be",
+    "AB-392-KX",
+    "+32 2 555 98 76",
+    "Claessens",
+    "sophie.lejeune@voorbeeld.org",
+    "+33 6 12 98 76 54",
+    "B-KX 4821",
+    "Peter Hallworth",
+    REPORTER_REF,
+    REPORTER_NAME,
+    REPORTER_CONTACT,
+    PHOTO_NAME,
+]
+_SEPARATORS = re.compile(r"[\s./-]")
+
+
+def _forms(value: str) -> set[str]:
+    """The value as written, and compact (no separators), lower-cased."""
+    lowered = value.lower()
+    return {lowered, _SEPARATORS.sub("", lowered)}
+
+
+def _leaks(haystack: str) -> list[str]:
+    """Which values occur in ``haystack`` (by position in VALUES, never the value itself)."""
+    text = haystack.lower()
+    compact = _SEPARATORS.sub("", text)
+    found = []
+    for i, value in enumerate(VALUES):
+        forms = _forms(value)
+        if any(f in text for f in forms) or any(f in compact for f in forms if len(f) >= 8):
+            found.append(f"VALUES[{i}]")
+    return found
+
+
+def _photo_with_gps() -> bytes:
+    exif = Image.Exif()
+    exif.get_ifd(0x8825)[2] = (50.0, 50.0, 0.0)
+    buf = io.BytesIO()
+    Image.new("RGB", (32, 32), (90, 90, 90)).save(buf, format="JPEG", exif=exif)
+    return buf.getvalue()
+
+
+async def _adapter_key(pipeline: Pipeline) -> dict[str, str]:
+    """Credentials for an adapter (ingest authenticates every request)."""
+    from redis.asyncio import Redis
+
+    from binrelay_ingest.keys import create_key
+
+    redis = Redis.from_url(pipeline.settings.redis_url)
+    try:
+        key, _ = await create_key(redis, role="adapter", zone=ZONE, networks=None, adapter="webhook", label="log test")
+    finally:
+        await redis.aclose()
+    return {"Authorization": f"Bearer {key}"}
+
+
+async def test_no_personal_data_in_any_log_or_metric(pipeline: Pipeline) -> None:
+    """Given the running pipeline,
+    When reports full of personal data (plates, phones, e-mail, IBAN, national number, names,
+    the reporter's identity, a photo with GPS and a telling file name) are posted, and malformed
+    messages carrying personal data land on a stage's input topic,
+    Then after they have been dispatched and dead-lettered, no log line of any service and no
+    metrics page contains any of the values."""
+    bootstrap = pipeline.settings.kafka
+    dispatch = await TopicReader(bootstrap, topics.dispatch(ZONE)).start()
+    dlq = await TopicReader(bootstrap, topics.DLQ).start()
+    marker = uuid.uuid4().hex
+    photo = AttachmentStore(pipeline.settings.attachments_dir).put(_photo_with_gps(), "image/jpeg", PHOTO_NAME)
+    try:
+        headers = await _adapter_key(pipeline)
+        report_ids = []
+        async with httpx.AsyncClient(base_url=pipeline.ingest_url, headers=headers) as client:
+            for n, (lang, text) in enumerate(REPORTS):
+                body = {
+                    "text": text,
+                    "language": lang,
+                    "network": "zavel",
+                    "reporter": {"ref": REPORTER_REF, "name": REPORTER_NAME, "contact": REPORTER_CONTACT},
+                    "attachments": [photo.model_dump()] if n == 0 else [],
+                }
+                resp = await client.post("/v1/reports", json=body)
+                assert resp.status_code == 202, resp.text
+                report_ids.append(resp.json()["report_id"])
+            # invalid requests: the 4xx answers must not echo the values either
+            bad = await client.post("/v1/reports", json={"text": REPORTS[0][1], "reporter": {"ref": ""}, "x": 1})
+            assert bad.status_code in (400, 422)
+            assert _leaks(bad.text) == []
+        await produce(
+            bootstrap,
+            topics.REPORTS_CLASSIFIED,
+            [
+                f"not json {marker} {REPORTS[0][1]}".encode(),
+                orjson.dumps({"report_id": marker, "report": {"text": REPORTS[1][1], "reporter": REPORTER_REF}}),
+            ],
+            key=b"zavel",
+        )
+        await dispatch.wait_for(lambda m: m.get("report_id") in report_ids, timeout=60, count=len(report_ids))
+        await dlq.wait_for(lambda m: m.get("report_id") == marker or marker in str(m.get("raw", "")), timeout=60)
+        await asyncio.sleep(1.0)  # let every service write its last lines
+    finally:
+        await dispatch.stop()
+        await dlq.stop()
+
+    logs = pipeline.log_text()
+    assert report_ids[0] in logs, "the services should log report ids (else this test proves nothing)"
+    assert _leaks(logs) == []
+
+    async with httpx.AsyncClient() as client:
+        for name, port in pipeline.metrics_ports.items():
+            try:
+                page = (await client.get(f"http://127.0.0.1:{port}/metrics", timeout=5)).text
+            except httpx.HTTPError:
+                continue  # a service without a metrics endpoint has nothing to leak there
+            assert _leaks(page) == [], name
