@@ -42,6 +42,7 @@ up() {
     set -- $entry
     running "$1" || { echo "$1 failed to start; last lines of $LOGS/$1.log:" >&2; tail -20 "$LOGS/$1.log" >&2; exit 1; }
   done
+  "$here/channels.sh" up  # channel I/O: SMTP sink, SMS gateway, Synapse, senders, inbound adapters
   local prom="not started (install Debian's prometheus to get it)"
   if "$here/prometheus.sh" start 2>/dev/null; then prom="http://127.0.0.1:${PROM_PORT:-9090}  (alerts: /alerts)"; fi
   cat <<MSG
@@ -66,6 +67,7 @@ MSG
 }
 
 down() {
+  "$here/channels.sh" down || true
   for entry in "${SERVICES[@]}"; do
     set -- $entry
     if running "$1"; then kill "$(cat "$PIDS/$1.pid")"; fi
@@ -82,6 +84,7 @@ down() {
 }
 
 status() {
+  "$here/channels.sh" status || true
   "$here/kafka.sh" status || true
   "$here/redis.sh" status || true
   "$here/prometheus.sh" status || true
