@@ -68,6 +68,7 @@ E = "email"
 I = "iban"  # noqa: E741
 N = "national_number"
 M = "name"
+A = "address"
 
 POSITIVES: list[tuple[str, str, dict[str, tuple[str, str]]]] = [
     # --- plates: Belgian (current) ---
@@ -194,6 +195,13 @@ POSITIVES: list[tuple[str, str, dict[str, tuple[str, str]]]] = [
     ("en", "Mrs {a} next door saw them too.", {"a": (M, "Thompson")}),
     ("en", "Kind regards,\n{a}", {"a": (M, "Olivia Brooks")}),
     ("nl", "De dader heet {a} volgens de buren.", {"a": (M, "Kevin")}),
+    # --- house numbers where someone lives ---
+    ("nl", "De verdachte woont in de Meudonstraat {a}, volgens de buren.", {"a": (A, "14 bus 3")}),
+    ("nl", "Ik woon op nummer {a} en zag alles vanuit het raam.", {"a": (A, "27")}),
+    ("fr", "Le suspect habite rue Lebeau {a}, au deuxième.", {"a": (A, "8")}),
+    ("fr", "J'habite au {a} rue des Minimes.", {"a": (A, "12")}),
+    ("en", "He lives at {a} Rue Bodenbroek with two dogs.", {"a": (A, "12")}),
+    ("en", "Their address is Baljuwstraat {a}.", {"a": (A, "21A")}),
     # --- mixed reports ---
     (
         "nl",
@@ -305,6 +313,10 @@ NEGATIVES: list[tuple[str, str]] = [
     ("en", "Thanks, the BIN team"),
     ("nl", "Meneer de agent kwam kijken."),
     ("nl", "Mijn buurman zag het ook."),
+    ("nl", "Hij woont hier al 12 jaar en kent iedereen."),
+    ("fr", "Elle habite à Bruxelles depuis 2019."),
+    ("nl", "Aan de Meudonstraat 12 stond een auto met draaiende motor."),
+    ("en", "She has lived in Ixelles for 20 years."),
     # mixed look-alikes
     ("nl", "Op 12-03-2024 om 22u30 twee mannen (ca. 30 jaar) aan Ransbeekstraat 120, 1120 Brussel. Bel 101."),
     ("fr", "Le 05/06 à 21h15, 3 individus, rue des Faînes 7, 1120 Bruxelles. PV BR.55.L1.654321/2024."),

@@ -20,7 +20,7 @@ def test_labelled_set_size_and_languages() -> None:
     assert len(cases) >= 150
     assert {c["lang"] for c in cases} >= {"nl", "fr", "en"}
     kinds = {label["kind"] for c in cases for label in c["labels"]}  # type: ignore[attr-defined]
-    assert kinds == {"plate", "phone", "email", "iban", "national_number", "name"}
+    assert kinds == {"plate", "phone", "email", "iban", "national_number", "name", "address"}
     assert sum(1 for c in cases if not c["labels"]) >= 50
 
 

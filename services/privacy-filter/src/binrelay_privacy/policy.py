@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from binrelay_privacy.detectors import KINDS
 
-ALL_KINDS = frozenset((*KINDS, "address"))
+ALL_KINDS = frozenset(KINDS)
 GroupPhotoMode = Literal["withhold", "blur"]
 CoordinatorPhotoMode = Literal["strip", "blur", "withhold"]
 

@@ -14,7 +14,7 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "iban": "[rekeningnummer]",
         "national_number": "[rijksregisternummer]",
         "name": "[naam]",
-        "address": "[adres]",
+        "address": "[huisnummer]",
     },
     "fr": {
         "plate": "[plaque]",
@@ -23,7 +23,7 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "iban": "[IBAN]",
         "national_number": "[numéro national]",
         "name": "[nom]",
-        "address": "[adresse]",
+        "address": "[numéro]",
     },
     "en": {
         "plate": "[plate]",
@@ -32,7 +32,7 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "iban": "[IBAN]",
         "national_number": "[national number]",
         "name": "[name]",
-        "address": "[address]",
+        "address": "[house number]",
     },
     "de": {
         "plate": "[Kennzeichen]",
@@ -41,7 +41,7 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "iban": "[IBAN]",
         "national_number": "[Nationalregisternummer]",
         "name": "[Name]",
-        "address": "[Adresse]",
+        "address": "[Hausnummer]",
     },
 }
 _FALLBACK = "[…]"

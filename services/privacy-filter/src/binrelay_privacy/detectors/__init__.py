@@ -2,18 +2,18 @@
 
 When two detectors claim overlapping text, the more certain one wins: checksum-validated kinds
 (IBAN, national number) and e-mail first, then phone numbers (validated against numbering plans),
-plates, names. Between equals, the longer span wins.
+plates, names, house numbers. Between equals, the longer span wins.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from binrelay_privacy.detectors import emails, iban, names, national_number, phones, plates
+from binrelay_privacy.detectors import addresses, emails, iban, names, national_number, phones, plates
 from binrelay_privacy.detectors.base import Hit
 
-KINDS = ("plate", "phone", "email", "iban", "national_number", "name")
-_PRIORITY = {"email": 0, "iban": 1, "national_number": 2, "phone": 3, "plate": 4, "name": 5}
+KINDS = ("plate", "phone", "email", "iban", "national_number", "name", "address")
+_PRIORITY = {"email": 0, "iban": 1, "national_number": 2, "phone": 3, "plate": 4, "name": 5, "address": 6}
 
 __all__ = ["KINDS", "Hit", "find"]
 
@@ -37,6 +37,7 @@ def find(text: str, known_names: Iterable[str] = ()) -> list[Hit]:
     hits += phones.detect(text)
     hits += plates.detect(text)
     hits += names.detect(text)
+    hits += addresses.detect(text)
     known = [n for n in known_names if n]
     if known:
         hits += names.detect_known(text, known)

@@ -1,0 +1,41 @@
+"""Third parties' house numbers, only where the text says someone *lives* there.
+
+Street names stay readable (the group needs to know where something happened) and so do the
+numbers of places where something happened ("aan de Meudonstraat 12 stond een auto"). A house
+number is personal data when it tells where a person (a third party, or the reporter, whom the
+group must not be able to identify) lives: after ``woont op/in/aan``, ``ik woon``,
+``habite (au) …``, ``domicilié …``, ``lives at …``, ``wohnt in …``, ``adres is`` / ``adresse
+est`` / ``address is``. The number (with its ``bus``/``boîte`` suffix) is the finding; the street
+name stays.
+"""
+
+from __future__ import annotations
+
+import re
+
+from binrelay_privacy.detectors.base import Hit
+
+KIND = "address"
+
+_RESIDES = (
+    r"(?:woon|woont|wonen|woonde|verblijft)\s(?:op|in|aan|te|bij)(?:\s(?:de|het|nummer|nr\.?))?"
+    r"|(?:zijn|haar|hun)\sadres\sis"
+    r"|(?:habite|habitent|habitait|réside|résident|domicilié(?:e|s)?)(?:\s(?:au|à|a|dans|rue|en))?(?:\s(?:la|le|l'|du|de))?"
+    r"|(?:son|leur)\sadresse\s(?:est|:)"
+    r"|(?:live|lives|lived|living|stays)\s(?:at|in|on)(?:\s(?:the|number|no\.?))?"
+    r"|(?:his|her|their)\saddress\sis"
+    r"|wohnt\s(?:in|an|auf)(?:\s(?:der|dem|die))?"
+)
+_TIME_WORDS = r"(?:sinds|al|nog|pas|hier|daar|depuis|ici|encore|since|here|there|for|already|seit|schon|met|avec|with|mit)"
+_STREET = rf"(?:(?!{_TIME_WORDS}\s)[\w'’.-]+\s){{0,5}}?"
+_NUMBER = r"(?P<nr>\d{1,3}(?:\s?[a-zA-Z](?![\w]))?(?:\s?(?:bus|boîte|bte|b\.|/)\s?\d{1,4}[a-zA-Z]?)?)"
+_ADDRESS = re.compile(
+    rf"(?i:\b(?:{_RESIDES}))\s{_STREET}(?:nummer\s|nr\.?\s?|n°\s?|no\.?\s?|number\s)?{_NUMBER}(?![\d,.:/-]\d|\d|\s?(?:jaar|ans|years|uur|h\b|u\b|km|m\b|euro|€))"
+)
+
+
+def detect(text: str) -> list[Hit]:
+    """House numbers of places where someone lives."""
+    if not any(c.isdigit() for c in text):
+        return []
+    return [Hit(KIND, m.start("nr"), m.end("nr")) for m in _ADDRESS.finditer(text)]
