@@ -26,7 +26,10 @@ _RESIDES = (
     r"|(?:his|her|their)\saddress\sis"
     r"|wohnt\s(?:in|an|auf)(?:\s(?:der|dem|die))?"
 )
-_TIME_WORDS = r"(?:sinds|al|nog|pas|hier|daar|depuis|ici|encore|since|here|there|for|already|seit|schon|met|avec|with|mit)"
+_TIME_WORDS = (
+    r"(?:sinds|al|nog|pas|hier|daar|depuis|ici|encore|since|here|there|for|already|seit|schon"
+    r"|met|avec|with|mit)"
+)
 _STREET = rf"(?:(?!{_TIME_WORDS}\s)[\w'’.-]+\s){{0,5}}?"
 _NUMBER = r"(?P<nr>\d{1,3}(?:\s?[a-zA-Z](?![\w]))?(?:\s?(?:bus|boîte|bte|b\.|/)\s?\d{1,4}[a-zA-Z]?)?)"
 _ADDRESS = re.compile(
