@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from binrelay_privacy.detectors import emails, find, iban, names, national_number
+from binrelay_privacy.detectors import addresses, emails, find, iban, names, national_number
 
 from .labelled_set import IBAN_BE1, IBAN_DE, IBAN_FR, IBAN_LU, IBAN_NL, NN1, NN3, grouped
 from .labelled_set import iban as make_iban
@@ -136,3 +136,37 @@ def test_known_reporter_name() -> None:
     text = "Ik, jan peeters, zag het. Peeters"
     found = [text[h.start : h.end] for h in find(text, known_names=["Jan Peeters"])]
     assert found == ["jan peeters", "Peeters"]
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("De dader woont in de Meudonstraat 14 bus 3.", "14 bus 3"),
+        ("Ik woon op nummer 27.", "27"),
+        ("Elle habite rue Lebeau 8, au 2e.", "8"),
+        ("She lives at 12 Rue Bodenbroek.", "12"),
+        ("Zijn adres is Baljuwstraat 21A.", "21A"),
+    ],
+)
+def test_house_number_where_someone_lives(text: str, number: str) -> None:
+    """Given a sentence that says where someone lives,
+    When the address detector runs,
+    Then the house number (not the street) is found."""
+    assert [text[h.start : h.end] for h in addresses.detect(text)] == [number]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Aan de Meudonstraat 12 stond een auto.",
+        "Hij woont hier al 12 jaar.",
+        "Il habite à Bruxelles depuis 2019.",
+        "Ze woont in 1120 Neder-over-Heembeek.",
+        "Huisnummer 34 en 36, 2de verdieping.",
+    ],
+)
+def test_no_house_number_without_residence(text: str) -> None:
+    """Given numbers of places, durations, years and postcodes,
+    When the address detector runs,
+    Then nothing is found."""
+    assert addresses.detect(text) == []
