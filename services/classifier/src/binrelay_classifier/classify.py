@@ -221,10 +221,10 @@ def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[
             scores[Category.suspicious_vehicle] += generic
             notes.append("rule:suspicious_vehicle")
     # A vehicle and nothing else worth a category: a report about a vehicle.
-    if vehicle >= 2 and all(v < 1.0 for c, v in scores.items() if c is not Category.other):
-        if scores[Category.other] < 2:
-            scores[Category.suspicious_vehicle] += 1.0
-            notes.append("rule:vehicle_only")
+    nothing_else = all(v < 1.0 for c, v in scores.items() if c is not Category.other)
+    if vehicle >= 2 and nothing_else and scores[Category.other] < 2:
+        scores[Category.suspicious_vehicle] += 1.0
+        notes.append("rule:vehicle_only")
 
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], _RANK[kv[0]]))
     best, best_score = ranked[0]

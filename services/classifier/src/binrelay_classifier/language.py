@@ -9,7 +9,7 @@ least sure, and decides when lingua declines to answer.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal, cast
+from typing import Literal
 
 from lingua import Language as LinguaLanguage
 from lingua import LanguageDetector, LanguageDetectorBuilder
@@ -72,8 +72,12 @@ def stopword_vote(folded: str) -> tuple[Lang | None, int]:
 
 def detect(text: str, folded: str) -> tuple[Lang, float]:
     """The language of ``text`` and how sure we are (0..1)."""
-    values = _detector().compute_language_confidence_values(text)
     vote, lead = stopword_vote(folded)
+    if vote is not None and lead >= 3:
+        # Three more stop words of one language than of any other: clear enough, and ~10x
+        # cheaper than the n-gram models.
+        return vote, 0.97
+    values = _detector().compute_language_confidence_values(text)
     if not values:
         return (vote or "nl"), 0.3
     top = values[0]
@@ -81,4 +85,4 @@ def detect(text: str, folded: str) -> tuple[Lang, float]:
     confidence = float(top.value)
     if vote is not None and vote != lang and lead >= 2 and confidence < 0.9:
         return vote, 0.6
-    return cast(Lang, lang), confidence
+    return lang, confidence

@@ -63,11 +63,11 @@ CATEGORIES: Lexicon = {
         "|uit de auto=1|uit mijn auto=1|uit mijn wagen=1|autodiefstal=3|pakketdie*=3|pakje weg=2"
         "|pakket weg=2|pakketje weg=2|fiets weg=2|gejat=2|jatten=2|gerold=2|leeggehaald=2|leeggeroofd=2"
         "|ingepikt=2|geleegd=1|weggenomen=2",
-        "fr": "!vol=2|!vols=2|vole=3|voles=3|volee=3|volees=3|volé=3|voler=3|volent=3|volait=2|voleur*=3"
+        "fr": "!vol=2|!vols=2|vole=3|voles=3|volee=3|volees=3|voler=3|volent=3|volait=2|voleur*=3"
         "|voleuse*=3|piqu* mon=2|piqu* ma=2|piqu* mes=2|piqu* le=1|derob*=3|subtilis*=3|chapard*=2"
         "|pickpocket*=3|tire laine=2|embarque* le=1|disparu du jardin=1|catalyseur*=2|vol de voiture=3"
         "|vol a l etalage=3|vol dans la voiture=3|vol de velo=3|vol de colis=3|colis disparu*=2"
-        "|plus de velo=1|fauche=2|fauché=2|barbot*=2|vider la voiture=2|vide la voiture=2",
+        "|plus de velo=1|fauche=2|barbot*=2|vider la voiture=2|vide la voiture=2",
         "en": "stole=3|stolen=3|steal*=3|theft*=3|thief=3|thieves=3|nicked=2|pinched=2|swiped=2"
         "|shoplift*=3|pickpocket*=3|pick pocket*=3|taken from=2|took my=2|took our=2|catalytic=2"
         "|porch pirate*=3|parcel gone=2|package gone=2|bike gone=2|went missing from=2|snatched=1"
@@ -106,11 +106,12 @@ CATEGORIES: Lexicon = {
         "|spiegel* afgebroken=3|afgebroken=2|kapotgemaakt=3|kapot gemaakt=3|kapot gegooid=3"
         "|stukgeslagen=3|stuk geslagen=3|omvergeduwd=2|omver gegooid=2|vuilbakken in brand=1"
         "|bushokje=1|gesloopt=2|slopen=2|brievenbus opgeblazen=3|vernieling*=3|besmeurd=3"
-        "|gooien .. stenen=3|stenen gooien=3|eieren=2|sluikstort*=2|verf gegooid=3|bespoten=2|spuiten .. op=2",
+        "|gooien .. stenen=3|stenen gooien=3|eieren=2|sluikstort*=2|verf gegooid=3|bespoten=2"
+        "|spuiten .. op=2",
         "fr": "vandal*=3|degrad*=3|degats=2|dega*=2|tag=2|tags=2|tague*=3|graffiti*=3|ray*=2"
         "|pneus creves=3|creve*=2|vitre brisee=3|vitres brisees=3|vitre cassee=3|brise*=2|casse*=2"
         "|saccag*=3|retroviseur*=2|abim*=3|detruit*=2|pein* sur=2|renvers*=1|lancent des pierres=3"
-        "|jet* des pierres=3|jettent des oeufs=3|oeufs=1|bris de vitre=3|depot* clandestin*=2|sprayé=2",
+        "|jet* des pierres=3|jettent des oeufs=3|oeufs=1|bris de vitre=3|depot* clandestin*=2|spraye=2",
         "en": "vandal*=3|graffiti=3|tagged=2|spray paint*=3|spraypaint*=3|smashed=2|smashing=2"
         "|keyed=3|scratched=2|slashed=3|tyres slashed=3|tires slashed=3|damaged=2|damaging=2"
         "|broke the window=2|broken window*=2|throwing stones=3|throwing rocks=3|throwing eggs=3"
@@ -182,14 +183,16 @@ CATEGORIES: Lexicon = {
         "|onvindbaar=3|verdwaald=3|wie heeft .. gezien=2|laatst gezien=3|laatste keer gezien=3",
         "fr": "disparu*=3|disparition*=4|fugue=4|fugu*=3|introuvable*=3|egare*=3|perdu*=1|pas rentre*=4"
         "|n est pas rentre*=4|jamais rentre*=4|errant*=2|erre=2|desoriente*=3|confus*=1|alzheimer=3"
-        "|dementi*=4|perdu son enfant=4|enfant perdu=4|recherche*=1|avis de recherche=4|vu pour la derniere=3"
+        "|dementi*=4|perdu son enfant=4|enfant perdu=4|recherche*=1|avis de recherche=4"
+        "|vu pour la derniere=3"
         "|derniere fois=2|personne n a vu=2|quelqu un a vu=1|nulle part=2",
         "en": "missing=3|disappeared=3|has gone missing=4|went missing=3|run away=2|ran away=2"
         "|runaway=2|lost child=4|lost kid=4|lost boy=4|lost girl=4|wandered off=4|wandering=2"
         "|hasn t come home=4|hasnt come home=4|hasn t returned=3|not come home=4|didn t come home=4"
         "|didnt come home=4|never came home=4|not returned home=4|dementia=4|alzheimer*=4|confused=2"
         "|disoriented=3|last seen=3|nowhere to be found=3|can t find my=2|cant find my=2|cannot find my=2",
-        "de": "vermisst*=4|verschwunden=3|nicht nach hause=4|demenz=4|verwirrt=2|zuletzt gesehen=3|vermisstenanzeige=4",
+        "de": "vermisst*=4|verschwunden=3|nicht nach hause=4|demenz=4|verwirrt=2|zuletzt gesehen=3"
+        "|vermisstenanzeige=4",
     },
     "cat:drugs": {
         "nl": "drug*=3|dealen=3|dealt=3|dealer*=3|deal=1|dealers=3|cannabis=3|wiet=3|weed=3|joint*=2"
@@ -215,8 +218,10 @@ CATEGORIES: Lexicon = {
         "|buitenlandse nummerplaat=2|buitenlandse plaat=2|staat al .. geparkeerd=2|geparkeerd=1"
         "|lichten uit=2|zonder lichten=2|ronddraaien=2|stopt bij elk huis=3|volgt .. auto=1",
         "fr": "vehicule suspect=4|voiture suspecte=4|camionnette suspecte=4|vehicule louche=4"
-        "|voiture louche=4|tourne* dans le quartier=3|tourne* en rond=3|fait des tours=3|tours du quartier=3"
-        "|roule* lentement=3|roule* au pas=3|au ralenti=2|moteur allume=3|moteur tourne=3|moteur en marche=3"
+        "|voiture louche=4|tourne* dans le quartier=3|tourne* en rond=3|fait des tours=3"
+        "|tours du quartier=3"
+        "|roule* lentement=3|roule* au pas=3|au ralenti=2|moteur allume=3|moteur tourne=3"
+        "|moteur en marche=3"
         "|sans plaque*=3|plaque etrangere=2|plaque* etrangere*=2|stationne* depuis=2|garee depuis=2"
         "|gare depuis=2|feux eteints=2|phares eteints=2|passe* plusieurs fois=3|repasse*=2",
         "en": "suspicious vehicle=4|suspicious car=4|suspicious van=4|suspicious truck=4"
@@ -228,8 +233,10 @@ CATEGORIES: Lexicon = {
         "|kreist=3|im kreis=2|motor lauft=3|ohne kennzeichen=3",
     },
     "cat:suspicious_activity": {
-        "nl": "verdacht*=3|louche=3|loensen=2|gluurt=3|gluren=3|loert=3|loeren=3|rondhang*=2|hangt .. rond=2"
-        "|hangen .. rond=2|loopt .. rond=2|lopen .. rond=2|sluipt=3|sluipen=3|rondsluipen=3|kijkt .. binnen=3"
+        "nl": "verdacht*=3|louche=3|loensen=2|gluurt=3|gluren=3|loert=3|loeren=3|rondhang*=2"
+        "|hangt .. rond=2"
+        "|hangen .. rond=2|loopt .. rond=2|lopen .. rond=2|sluipt=3|sluipen=3|rondsluipen=3"
+        "|kijkt .. binnen=3"
         "|kijken .. binnen=3|kijkt in=2|kijken in=2|binnen te kijken=3|binnenkijken=3|deurklink*=3"
         "|klinken=2|aan de deuren=2|voelt aan=2|voelen aan=2|aanbellen=2|belt aan=2|bellen aan=2"
         "|belde aan=2|foto s van huizen=3|fotograferen=2|fotografeert=2|noteren=1|noteert=1|tekens=2"
@@ -240,8 +247,9 @@ CATEGORIES: Lexicon = {
         "fr": "suspect*=3|louche*=3|bizarre*=2|etrange*=2|!rod*=3|rodeur*=3|traine*=2|trainent=2"
         "|regard* dans les=3|regard* a l interieur=3|regard* par la fenetre=3|scrute*=3|epie*=3"
         "|observe* les maisons=3|poignee*=3|essai* les portes=3|essai* d ouvrir=3|tente* d ouvrir=3"
-        "|sonne* aux portes=3|sonne chez=1|photographi*=2|prend des photos=2|marquage*=2|signe* a la craie=3"
-        "|cagoule*=3|capuche*=2|lampe de poche=2|lampe torche=2|cache* dans=2|caché=2|inconnu*=2"
+        "|sonne* aux portes=3|sonne chez=1|photographi*=2|prend des photos=2|marquage*=2"
+        "|signe* a la craie=3"
+        "|cagoule*=3|capuche*=2|lampe de poche=2|lampe torche=2|cache* dans=2|inconnu*=2"
         "|individu*=2|escalade*=2|enjamb*=2|fait le guet=3|guette=2|repera*=2|reperage=3|pas net*=3",
         "en": "suspicious*=3|suspect*=2|dodgy=3|shady=3|sketchy=3|strange=2|weird=2|odd=1|loiter*=3"
         "|lurking=3|prowl*=3|hanging around=2|hanging about=2|snooping=3|peering into=3|peering in=3"
@@ -304,7 +312,8 @@ URGENT: Lexicon = {
         "|checking=1|is stealing=4|are stealing=4|stealing=2|is fighting=4|are fighting=4|fighting=2"
         "|is hitting=4|hitting=2|is burning=4|burning=2|is on fire=4|screaming=2|shouting=1|is following=3"
         "|keeps circling=3|is circling=3|circling=2|is parked outside=2|is dealing=3|are dealing=3"
-        "|being attacked=4|being robbed=4|being mugged=4|is threatening=4|are threatening=4|calling for help=4"
+        "|being attacked=4|being robbed=4|being mugged=4|is threatening=4|are threatening=4"
+        "|calling for help=4"
         "|is lurking=3|are lurking=3|lurking=2|is loitering=3|are loitering=3|is ringing=2|are ringing=2"
         "|is smashing=4|are smashing=4|smashing=2|is kicking=3|are kicking=3",
         "de": "versucht=3|versuchen=3|brechen gerade=4|ist im garten=3|sind im haus=4|schleicht=2|brennt=3"
@@ -312,8 +321,10 @@ URGENT: Lexicon = {
     },
     "urg:presence": {
         "nl": "nog steeds=3|nog altijd=3|nog daar=3|nog hier=3|staat nog=3|staan nog=3|is nog=2|zijn nog=2"
-        "|zit nog=3|zitten nog=3|loopt nog=3|lopen nog=3|nog in de buurt=3|nog in de straat=3|nog ter plaatse=3"
-        "|nog aanwezig=3|nog buiten=3|nog aan de gang=4|aan de deur=1.5|staat er=1|staan er=1|er staat=1|er staan=1"
+        "|zit nog=3|zitten nog=3|loopt nog=3|lopen nog=3|nog in de buurt=3|nog in de straat=3"
+        "|nog ter plaatse=3"
+        "|nog aanwezig=3|nog buiten=3|nog aan de gang=4|aan de deur=1.5|staat er=1|staan er=1|er staat=1"
+        "|er staan=1"
         "|er loopt=2|er lopen=2|er zit=2|er zitten=2|hier voor de deur=2|voor mijn deur=2|aan mijn deur=2",
         "fr": "toujours la=3|encore la=3|toujours sur place=3|encore sur place=3|toujours dans=3"
         "|encore dans=3|toujours devant=3|est toujours=2|sont toujours=2|est encore=2|sont encore=2"
@@ -321,7 +332,8 @@ URGENT: Lexicon = {
         "|devant ma porte=2|a ma porte=2|devant la maison=1|dans la rue=1",
         "en": "still there=3|still here=3|still outside=3|still in=3|still at=2|still going=3|still on=2"
         "|still hanging=3|still around=3|still parked=2|is still=2|are still=2|there is a=1|there are=1"
-        "|there s a=1|outside my house=2|outside my door=2|at my door=2|outside our house=2|in front of my=2",
+        "|there s a=1|outside my house=2|outside my door=2|at my door=2|outside our house=2"
+        "|in front of my=2",
         "de": "noch da=3|immer noch=3|noch dort=3|steht noch=3|ist noch=2|vor meiner tur=2|vor dem haus=1",
     },
     "urg:flee": {
@@ -330,7 +342,8 @@ URGENT: Lexicon = {
         "|rijden weg=3|net weggereden=4|net weggelopen=4|net vertrokken=3|net gevlucht=4|zijn net=2"
         "|is net=2|zonet=2|zojuist=2|daarnet=2|zopas=2|richting=1|in de richting van=2|spurt=2",
         "fr": "s enfuit=3|s enfuient=3|s est enfui=3|se sont enfuis=3|prend la fuite=3|prennent la fuite=3"
-        "|ont pris la fuite=2|a pris la fuite=2|en fuite=3|fuient=3|fuit=3|vient de sortir=3|filent=2|partent en courant=3"
+        "|ont pris la fuite=2|a pris la fuite=2|en fuite=3|fuient=3|fuit=3|vient de sortir=3|filent=2"
+        "|partent en courant=3"
         "|part en courant=3|viennent de partir=4|vient de partir=4|vient de s=3|viennent de=2|vient de=2"
         "|a l instant=3|direction=1|en direction de=2|se sauvent=3|se sauve=3",
         "en": "running away=3|ran away=1|running off=3|ran off=2|fleeing=3|fled=2|got away=2|getting away=3"
@@ -364,7 +377,8 @@ URGENT: Lexicon = {
         "nl": "help=3|helpen=1|hulp=3|dringend=3|spoed*=3|snel=1|kom snel=4|kom vlug=4|bel 112=4|bel 101=4"
         "|bel de politie=4|bellen de politie=3|112 gebeld=4|101 gebeld=4|112 bellen=4|101 bellen=4"
         "|politie gebeld=3|politie is onderweg=3|politie onderweg=3|noodgeval=4|alarm=2|sos=4|opgepast nu=3",
-        "fr": "aide*=2|aidez=4|au secours=4|secours=3|urgent*=3|vite=2|venez vite=4|appelez=3|appelez le 112=4"
+        "fr": "aide*=2|aidez=4|au secours=4|secours=3|urgent*=3|vite=2|venez vite=4|appelez=3"
+        "|appelez le 112=4"
         "|appelez le 101=4|appelez la police=4|j ai appele le 101=4|j ai appele le 112=4|appele le 101=4"
         "|appele le 112=4|police en route=3|police arrive=3|police arrive=3|alerte=2|sos=4",
         "en": "help=3|helps=1|urgent*=3|emergency=4|asap=3|hurry=4|quick=1|quickly=2|call 112=4|call 101=4"
@@ -395,8 +409,10 @@ NOT_URGENT: Lexicon = {
         "|gistermiddag=3|gisterenmiddag=3|gistermorgen=3|gisterenmorgen=3|gisterochtend=3|eergisteren=3"
         "|vannacht=2.5|afgelopen nacht=3|afgelopen week=3|afgelopen weekend=3|afgelopen maand=3"
         "|afgelopen dagen=3|afgelopen weken=3|vorige week=3|vorig weekend=3|vorige maand=3|vorig jaar=3"
-        "|vorige nacht=3|vorige keer=2|vorige maandag=3|vorige dinsdag=3|vorige woensdag=3|vorige donderdag=3"
-        "|vorige vrijdag=3|vorige zaterdag=3|vorige zondag=3|dagen geleden=3|weken geleden=3|maanden geleden=3"
+        "|vorige nacht=3|vorige keer=2|vorige maandag=3|vorige dinsdag=3|vorige woensdag=3"
+        "|vorige donderdag=3"
+        "|vorige vrijdag=3|vorige zaterdag=3|vorige zondag=3|dagen geleden=3|weken geleden=3"
+        "|maanden geleden=3"
         "|dag geleden=3|week geleden=3|uur geleden=1.5|uren geleden=2.5|enkele dagen=2|paar dagen=2"
         "|vanmorgen=1.5|vanochtend=1.5|deze ochtend=1.5|vanmiddag=1|tijdens het weekend=3|in het weekend=2"
         "|dit weekend=2|tijdens de nacht=2|tijdens de vakantie=3|toen we op vakantie=3|toen ik thuiskwam=3"
@@ -404,7 +420,8 @@ NOT_URGENT: Lexicon = {
         "|maandag=1.5|dinsdag=1.5|woensdag=1.5|donderdag=1.5|vrijdag=1.5|zaterdag=1.5|zondag=1.5"
         "|maandagavond=2|dinsdagavond=2|woensdagavond=2|donderdagavond=2|vrijdagavond=2|zaterdagavond=2"
         "|zondagavond=2|maandagnacht=2|dinsdagnacht=2|woensdagnacht=2|donderdagnacht=2|vrijdagnacht=2"
-        "|zaterdagnacht=2|zondagnacht=2|ontdekt=2|vastgesteld=2|gemerkt=1.5|zagen we=1.5|was er=1|waren er=1|geweest=1.5|verlof=2.5|kwamen thuis=3|kwam thuis=3"
+        "|zaterdagnacht=2|zondagnacht=2|ontdekt=2|vastgesteld=2|gemerkt=1.5|zagen we=1.5|was er=1"
+        "|waren er=1|geweest=1.5|verlof=2.5|kwamen thuis=3|kwam thuis=3"
         "|heeft .. gestolen=1|hebben .. gestolen=1|werd=1|werden=1|gebeurde=2|is gebeurd=2|toen=1",
         "fr": "!hier=3|hier soir=3|hier matin=3|hier apres midi=3|avant hier=3|avant hiers=3|la veille=2"
         "|cette nuit=2.5|la nuit derniere=3|nuit derniere=3|la semaine passee=3|la semaine derniere=3"
@@ -415,7 +432,8 @@ NOT_URGENT: Lexicon = {
         "|ce matin=1.5|cet apres midi=1|pendant la nuit=2|pendant le week end=3|pendant les vacances=3"
         "|en rentrant=3|a mon retour=3|de retour=2|en me levant=3|au reveil=3|lundi dernier=3"
         "|mardi dernier=3|mercredi dernier=3|jeudi dernier=3|vendredi dernier=3|samedi dernier=3"
-        "|dimanche dernier=3|lundi=1.5|mardi=1.5|mercredi=1.5|jeudi=1.5|vendredi=1.5|samedi=1.5|dimanche=1.5"
+        "|dimanche dernier=3|lundi=1.5|mardi=1.5|mercredi=1.5|jeudi=1.5|vendredi=1.5|samedi=1.5"
+        "|dimanche=1.5"
         "|dans la nuit de=3|constate*=2|decouvert=2|j ai remarque=1.5|s est passe=2|s est produit=2"
         "|etait=1|etaient=1|a ete=1|ont ete=1|avaient=1",
         "en": "yesterday=3|last night=3|last week=3|last weekend=3|last month=3|last year=3|last time=2"
@@ -450,9 +468,11 @@ NOT_URGENT: Lexicon = {
         "|opgelost=4|loos alarm=4|vals alarm=4|alles is in orde=4|alles ok=3|alles oke=3|geen zorgen=3"
         "|vergissing=3|bleek=2|afgesloten=2|bedankt voor=2|iedereen bedankt=3",
         "fr": "retrouve*=4|est rentre*=4|de retour a la maison=4|sain et sauf=4|saine et sauve=4"
-        "|interpell*=3|a ete arrete*=3|ont ete arrete*=3|fausse alerte=4|fausse alarme=4|tout est rentre dans l ordre=4"
+        "|interpell*=3|a ete arrete*=3|ont ete arrete*=3|fausse alerte=4|fausse alarme=4"
+        "|tout est rentre dans l ordre=4"
         "|tout va bien=3|rien de grave=4|plus de peur que de mal=4|c etait=1.5|resolu=4|merci a tous=3",
-        "en": "been found=4|was found=4|has been found=4|found safe=4|safe and well=4|is back home=4|back home=3"
+        "en": "been found=4|was found=4|has been found=4|found safe=4|safe and well=4|is back home=4"
+        "|back home=3"
         "|came home=2|has returned=3|arrested=3|caught=2|false alarm=4|all clear=4|all good=3|resolved=4"
         "|sorted=2|turned out=2|thanks everyone=3|thanks all=3|nothing serious=4",
         "de": "gefunden=3|wieder da=4|wieder zu hause=4|festgenommen=3|falscher alarm=4|entwarnung=4",
@@ -471,25 +491,30 @@ NOT_URGENT: Lexicon = {
         "de": "weiss jemand=2|hat jemand=2|jemand gesehen=1.5|ist das normal=2|frage=1",
     },
     "non:prevention": {
-        "nl": "tip=3|tips=3|advies=2.5|raad=1.5|vergeet niet=3|denk eraan=3|denk er aan=3|sluit uw=3|sluit je=3"
+        "nl": "tip=3|tips=3|advies=2.5|raad=1.5|vergeet niet=3|denk eraan=3|denk er aan=3|sluit uw=3"
+        "|sluit je=3"
         "|sluit altijd=3|laat geen=3|laat nooit=3|wees alert=2.5|blijf alert=2.5|wees waakzaam=2.5"
         "|blijf waakzaam=2.5|preventie*=3|preventief=3|ter info=2.5|ter informatie=2.5|infoflash=3"
-        "|herinnering=2.5|opgelet=1.5|pas op=1.5|let op=1|oproep=1|in het algemeen=2|altijd goed=2|best om=2"
+        "|herinnering=2.5|opgelet=1.5|pas op=1.5|let op=1|oproep=1|in het algemeen=2|altijd goed=2"
+        "|best om=2"
         "|raden aan=3|raadt aan=3|wordt aangeraden=3|gratis advies=3|technopreventi*=3|inbraakpreventie=3"
         "|informatieavond=3|infosessie=3|nieuwsbrief=3|campagne=2|periode van=1|donkere maanden=3"
-        "|wintertijd=2|zomervakantie=2|vakantietoezicht=3|afwezigheidstoezicht=3|waarschuwen=1.5|waarschuwing=1.5",
+        "|wintertijd=2|zomervakantie=2|vakantietoezicht=3|afwezigheidstoezicht=3|waarschuwen=1.5"
+        "|waarschuwing=1.5",
         "fr": "conseil*=3|astuce*=3|pensez a=3|n oubliez pas=3|noubliez pas=3|fermez=2|verrouillez=3"
         "|ne laissez=3|ne laissez jamais=3|soyez vigilant*=2.5|restez vigilant*=2.5|vigilance=2"
         "|prevention=3|preventif=3|pour info=2.5|pour information=2.5|a titre d information=3|rappel=2.5"
         "|attention aux=1.5|mefiez vous=2.5|il est conseille=3|nous conseillons=3|recommand*=2.5"
         "|seance d information=3|soiree d information=3|techno prevention=3|technoprevention=3"
-        "|newsletter=3|campagne=2|periode des fetes=2|mois d hiver=2|surveillance vacances=3|avertissement=1.5",
+        "|newsletter=3|campagne=2|periode des fetes=2|mois d hiver=2|surveillance vacances=3"
+        "|avertissement=1.5",
         "en": "tip=3|tips=3|advice=2.5|reminder=3|remember to=3|don t forget=3|dont forget=3|make sure=2.5"
         "|always lock=3|lock your=3|never leave=3|don t leave=3|dont leave=3|be alert=2.5|stay alert=2.5"
         "|be vigilant=2.5|stay vigilant=2.5|prevention=3|preventive=3|fyi=2.5|for your information=3"
         "|heads up=1|beware of=1.5|watch out for=1.5|we recommend=3|recommended=2.5|information evening=3"
         "|info session=3|newsletter=3|campaign=2|dark evenings=2|holiday watch=3|warning=1.5|psa=3",
-        "de": "tipp*=3|hinweis=2.5|denken sie daran=3|vergessen sie nicht=3|vorbeugung=3|pravention=3|warnung=1.5",
+        "de": "tipp*=3|hinweis=2.5|denken sie daran=3|vergessen sie nicht=3|vorbeugung=3|pravention=3"
+        "|warnung=1.5",
     },
     "non:aftermath": {
         "nl": "aangifte=2.5|pv=2|proces verbaal=2.5|klacht ingediend=2.5|klacht neergelegd=2.5"
@@ -505,7 +530,8 @@ NOT_URGENT: Lexicon = {
         "de": "anzeige erstattet=3|anzeige=2.5|versicherung=2.5|polizei war da=3",
     },
     "non:duration": {
-        "nl": "al dagen=3|al weken=3|al maanden=3|al een week=3|al twee dagen=3|al enkele dagen=3|sinds dagen=3"
+        "nl": "al dagen=3|al weken=3|al maanden=3|al een week=3|al twee dagen=3|al enkele dagen=3"
+        "|sinds dagen=3"
         "|sinds weken=3|regelmatig=3|vaak=2.5|steeds vaker=3|steeds weer=2.5|elke avond=3|elke nacht=3"
         "|elke dag=3|iedere avond=3|iedere nacht=3|iedere dag=3|elk weekend=3|elke week=3|telkens=2"
         "|geregeld=2.5|meermaals=2.5|herhaaldelijk=2.5|de laatste tijd=3|laatste tijd=3|sinds een tijdje=3"
@@ -513,27 +539,33 @@ NOT_URGENT: Lexicon = {
         "fr": "depuis des jours=3|depuis des semaines=3|depuis des mois=3|depuis plusieurs jours=3"
         "|depuis une semaine=3|depuis quelques jours=3|depuis deux jours=3|regulierement=3|souvent=2.5"
         "|de plus en plus=2.5|chaque soir=3|chaque nuit=3|chaque jour=3|tous les soirs=3|tous les jours=3"
-        "|toutes les nuits=3|tous les week ends=3|chaque semaine=3|a plusieurs reprises=2.5|ces derniers temps=3"
+        "|toutes les nuits=3|tous les week ends=3|chaque semaine=3|a plusieurs reprises=2.5"
+        "|ces derniers temps=3"
         "|derniers temps=3|depuis un moment=2.5|depuis un certain temps=3|parfois=2|de temps en temps=2.5",
         "en": "for days=3|for weeks=3|for months=3|for a week=3|for several days=3|for a few days=3"
         "|regularly=3|often=2.5|more and more=2.5|every evening=3|every night=3|every day=3|every weekend=3"
         "|every week=3|repeatedly=2.5|lately=3|recently=2|for a while=2.5|sometimes=2|from time to time=2.5"
         "|keeps happening=3|again and again=2",
-        "de": "seit tagen=3|seit wochen=3|regelmassig=3|oft=2.5|jeden abend=3|jede nacht=3|in letzter zeit=3",
+        "de": "seit tagen=3|seit wochen=3|regelmassig=3|oft=2.5|jeden abend=3|jede nacht=3"
+        "|in letzter zeit=3",
     },
     "non:calm": {
         "nl": "niet dringend=4|geen spoed=4|geen haast=4|geen gevaar=4|niets ernstigs=4|niks ernstigs=4"
-        "|geen noodgeval=4|gewoon melden=2|ter melding=2|ik meld het=2|voor de volledigheid=3|wilde even melden=2.5"
+        "|geen noodgeval=4|gewoon melden=2|ter melding=2|ik meld het=2|voor de volledigheid=3"
+        "|wilde even melden=2.5"
         "|wil even melden=2.5|even melden=2",
         "fr": "pas urgent=4|non urgent=4|rien d urgent=4|pas de danger=4|sans danger=3|rien de grave=4"
-        "|pas grave=3|juste pour signaler=3|simplement signaler=3|je signale=1.5|pour signaler=1.5|je voulais signaler=2.5",
+        "|pas grave=3|juste pour signaler=3|simplement signaler=3|je signale=1.5|pour signaler=1.5"
+        "|je voulais signaler=2.5",
         "en": "not urgent=4|non urgent=4|no rush=4|no danger=4|not dangerous=3|nothing serious=4"
-        "|just letting you know=3|just to let you know=3|just so you know=3|for the record=3|just reporting=2",
+        "|just letting you know=3|just to let you know=3|just so you know=3|for the record=3"
+        "|just reporting=2",
         "de": "nicht dringend=4|keine gefahr=4|nur zur info=3",
     },
     "non:meta": {
         "nl": "vergadering=2|bijeenkomst=2|nieuwjaarsreceptie=3|barbecue=2|welkom=2|nieuwe leden=2"
-        "|bedankt=1.5|dank u=1.5|dank je=1.5|testbericht=4|dit is een test=4|lidmaatschap=2|huishoudelijk reglement=3"
+        "|bedankt=1.5|dank u=1.5|dank je=1.5|testbericht=4|dit is een test=4|lidmaatschap=2"
+        "|huishoudelijk reglement=3"
         "|coordinator=1|enquete=2|bevraging=2",
         "fr": "reunion=2|assemblee=2|drink=2|barbecue=2|bienvenue=2|nouveaux membres=2|merci=1.5"
         "|message test=4|ceci est un test=4|charte=2|adhesion=2|coordinateur=1|sondage=2",
@@ -563,7 +595,8 @@ CONTEXT: Lexicon = {
     },
     "ctx:house": {
         "nl": "huis=1|woning=1|appartement=1|flat=1|deur=1|voordeur=1|achterdeur=1|raam=1|ramen=1"
-        "|garage=1|tuinhuis=1|kelder=1|zolder=1|slaapkamer=1|winkel=1|zaak=1|handelszaak=1|kantoor=1|school=1",
+        "|garage=1|tuinhuis=1|kelder=1|zolder=1|slaapkamer=1|winkel=1|zaak=1|handelszaak=1|kantoor=1"
+        "|school=1",
         "fr": "maison=1|logement=1|appartement=1|porte=1|fenetre*=1|garage=1|cave=1|grenier=1|chambre=1"
         "|magasin=1|commerce=1|boutique=1|bureau=1|ecole=1|abri de jardin=1",
         "en": "house=1|home=1|flat=1|apartment=1|!door=1|front door=1|back door=1|window*=1|garage=1"
@@ -612,7 +645,8 @@ CONTEXT: Lexicon = {
     },
     "ctx:general": {
         "nl": "al die|die mensen|dat soort|zulke mensen|altijd zij|typisch|die lui|dat volk|ze moeten terug",
-        "fr": "ces gens|ce genre de|toujours eux|typique|ces individus la|ils n ont rien a faire|rentrez chez vous",
+        "fr": "ces gens|ce genre de|toujours eux|typique|ces individus la|ils n ont rien a faire"
+        "|rentrez chez vous",
         "en": "those people|these people|their kind|always them|typical|go back to|don t belong|dont belong",
         "de": "diese leute|solche leute|typisch",
     },
@@ -622,8 +656,10 @@ CONTEXT: Lexicon = {
         "|nummerplaat=2|nummerplaten=1|kenteken*=2|plaat=1|hij heet=2|ze heet=2|zij heet=2|zijn naam is=2"
         "|haar naam is=2|naam van=1|woont op=2|woont in de=1|adres is=2|gsm nummer=2|telefoonnummer=2"
         "|facebook=1|profiel=1|herken*=1",
-        "fr": "photo*=1|video*=1|image*=1|capture d ecran=1|ci joint=1|ci jointe=1|en piece jointe=1|voici=1"
-        "|partager=1|partage=1|je partage=2|diffuser=1|faites tourner=2|plaque*=1|plaque d immatriculation=2"
+        "fr": "photo*=1|video*=1|image*=1|capture d ecran=1|ci joint=1|ci jointe=1|en piece jointe=1"
+        "|voici=1"
+        "|partager=1|partage=1|je partage=2|diffuser=1|faites tourner=2|plaque*=1"
+        "|plaque d immatriculation=2"
         "|immatricul*=2|il s appelle=2|elle s appelle=2|son nom est=2|s appelle=1|habite au=2"
         "|habite rue=2|son adresse=2|numero de telephone=2|son numero=2|facebook=1|profil=1|reconnai*=1",
         "en": "photo*=1|pic=1|pics=1|picture*=1|video=1|footage=1|screenshot=1|attached=1|see below=1"
@@ -633,7 +669,8 @@ CONTEXT: Lexicon = {
         "de": "foto*=1|bild*=1|video=1|anbei=1|kennzeichen=2|er heisst=2|sie heisst=2|wohnt in=1|teilen=1",
     },
     "ctx:we": {
-        "nl": "we=1|wij=1|laten we=2|gaan we=2|zullen we=2|wie gaat mee=2|wie doet mee=2|allemaal=1|samen=1|zelf=1",
+        "nl": "we=1|wij=1|laten we=2|gaan we=2|zullen we=2|wie gaat mee=2|wie doet mee=2|allemaal=1"
+        "|samen=1|zelf=1",
         "fr": "on=1|nous=1|allons=1|on va=2|on y va=2|qui vient=2|tous ensemble=2|nous memes=2|ensemble=1",
         "en": "we=1|let s=2|lets=2|we should=2|we will=1|who s in=2|ourselves=2|together=1|everyone=1",
         "de": "wir=1|lass uns=2|gemeinsam=1|selbst=1",
@@ -656,15 +693,18 @@ FLAGS: Lexicon = {
         "|niet laten gebeuren=1|recht in eigen hand=3|recht in eigen handen=3",
         "fr": "on va le choper=3|on va les choper=3|choper=2|le choper=3|les choper=3|regler son compte=3"
         "|regler leur compte=3|faire justice=3|justice nous memes=3|justice soi meme=3|justice nous meme=3"
-        "|milice*=3|rondes de nuit=2|ronde de nuit=2|patrouill*=1.5|donner une lecon=3|lui donner une lecon=3"
+        "|milice*=3|rondes de nuit=2|ronde de nuit=2|patrouill*=1.5|donner une lecon=3"
+        "|lui donner une lecon=3"
         "|leur donner une lecon=3|casser la gueule=3|peter la gueule=3|defoncer=2|tabasser=2|on le coince=3"
         "|on les coince=3|coincer=1.5|le coincer=2|poursuivre=1.5|poursuivi*=1|courir apres=1.5"
         "|battes de baseball=3|batte*=1.5|lyncher=3|lynch*=3|on s en occupe=2|s en occuper nous=3"
         "|on va s en occuper=3|chasser=1.5|virer du quartier=2|qu ils viennent=1",
-        "en": "let s get him=3|lets get him=3|get him=2|get them=1.5|teach him a lesson=3|teach them a lesson=3"
+        "en": "let s get him=3|lets get him=3|get him=2|get them=1.5|teach him a lesson=3"
+        "|teach them a lesson=3"
         "|teach him=2|teach them=2|beat him up=3|beat them up=3|beat the=1.5|sort him out=3|sort them out=3"
         "|deal with him ourselves=3|deal with them ourselves=3|take matters into=3|own hands=2|vigilante*=3"
-        "|citizen patrol*=3|neighbourhood patrol*=2|neighborhood patrol*=2|patrol*=1.5|chase him=2|chase them=2"
+        "|citizen patrol*=3|neighbourhood patrol*=2|neighborhood patrol*=2|patrol*=1.5|chase him=2"
+        "|chase them=2"
         "|chase*=1|go after=2|hunt him down=3|hunt them down=3|hunt down=2|baseball bat*=3|lynch*=3"
         "|corner him=2|give him a beating=3|give them a beating=3|kick his=3|kick their=3|run them out=2"
         "|smash his=2|make him pay=3|make them pay=3|wait for him=2|wait for them=2|catch him ourselves=3",
@@ -672,11 +712,13 @@ FLAGS: Lexicon = {
         "|selbst justiz=3|jagen=1.5|patrouill*=1.5|baseballschlager=3",
     },
     "flag:political": {
-        "nl": "vlaams belang=2|n va=2|nva=2|open vld=2|vld=2|pvda=2|cd v=2|cdv=2|groen=0.5|vooruit=0.5|sp a=2"
+        "nl": "vlaams belang=2|n va=2|nva=2|open vld=2|vld=2|pvda=2|cd v=2|cdv=2|groen=0.5|vooruit=0.5"
+        "|sp a=2"
         "|stem op=1.5|stemmen op=1.5|stem voor=1|verkiezing*=1|partij*=1|kiescampagne=1.5|lijsttrekker=1.5"
         "|kandidaat=0.5|schepen=0.5|burgemeester=0.3|politiek*=1|politici=1|regering=1|links=0.3|rechts=0.3"
         "|kiezers=1|stembus=1.5|partijpolitiek=2|schild en vrienden=2|volksvreemd*=2|dankzij de partij=2",
-        "fr": "ps=0.5|mr=0.5|ecolo=2|ptb=2|defi=1.5|les engages=2|vlaams belang=2|n va=2|votez=1.5|voter pour=1.5"
+        "fr": "ps=0.5|mr=0.5|ecolo=2|ptb=2|defi=1.5|les engages=2|vlaams belang=2|n va=2|votez=1.5"
+        "|voter pour=1.5"
         "|vote pour=1|election*=1|electeurs=1|parti=1|partis=1|campagne electorale=1.5|tete de liste=1.5"
         "|candidat*=0.5|bourgmestre=0.3|echevin*=0.5|politique*=1|politicien*=1|gouvernement=1|urnes=1.5",
         "en": "vote for=1.5|vote=1|voting=1|election*=1|party=0.3|political=1|politician*=1|government=1"
@@ -687,9 +729,11 @@ FLAGS: Lexicon = {
         "nl": "makak*=3|bruine rat*=3|kakkerlak*=1|geitenneuker*=3|zandneger*=3|neger=3|negers=3|negerin=3"
         "|kutmarokkan*=3"
         "|tuig van=2|gespuis=2|ongedierte=2|uitschot=2|zigeunertuig=3|vuile buitenlander*=3",
-        "fr": "bougnoul*=3|bicot*=3|negre*=3|negro*=3|raton*=3|youpin*=3|chintok*=3|sale arabe=3|sale noir=3"
+        "fr": "bougnoul*=3|bicot*=3|negre*=3|negro*=3|raton*=3|youpin*=3|chintok*=3|sale arabe=3"
+        "|sale noir=3"
         "|sale etranger=3|vermine=2|racaille=2|bamboula*=3|romanichel*=3",
-        "en": "nigger*=3|nigga*=3|paki*=3|wog*=3|gyppo*=3|pikey*=3|kike*=3|chink*=3|sand n*=3|vermin=2|scum=2"
+        "en": "nigger*=3|nigga*=3|paki*=3|wog*=3|gyppo*=3|pikey*=3|kike*=3|chink*=3|sand n*=3|vermin=2"
+        "|scum=2"
         "|dirty foreigner*=3|animals like them=3",
         "de": "kanake*=3|neger=3|zigeunerpack=3|gesindel=2",
     },
@@ -702,19 +746,24 @@ FLAGS: Lexicon = {
 
 TUNING: Lexicon = {
     "cat:burglary": {
-        "nl": "iemand in hun=2|iemand binnen=3|is iemand binnen=3|glasgerinkel=2|binnen via=2|via het raam=2"
-        "|bij ons binnen=3|binnen gekomen=2|binnengekomen=2|in het huis van=1|open te wrikken=2|openbreken=3"
+        "nl": "iemand in hun=2|iemand binnen=3|is iemand binnen=3|glasgerinkel=2|binnen via=2"
+        "|via het raam=2"
+        "|bij ons binnen=3|binnen gekomen=2|binnengekomen=2|in het huis van=1|open te wrikken=2"
+        "|openbreken=3"
         "|opentrekken=1|inbraakpoging*=3|op heterdaad=1",
-        "fr": "quelqu un dedans=3|y a quelqu un dedans=3|entre par=2|entrent par=2|par le balcon=2|par la fenetre=2"
+        "fr": "quelqu un dedans=3|y a quelqu un dedans=3|entre par=2|entrent par=2|par le balcon=2"
+        "|par la fenetre=2"
         "|rentrer chez=2|entres chez=3|sont entres=2|dans la maison des=2|forcer notre=2|paillasson=1",
-        "en": "burgl*=3|someone is inside=3|someone inside=2|got into our house=3|into our house=2|through the window=2"
+        "en": "burgl*=3|someone is inside=3|someone inside=2|got into our house=3|into our house=2"
+        "|through the window=2"
         "|thru the window=2|inside the house=2|door forced=3|forced=1.5|forcing open=3|get in through=2",
         "de": "ins haus=2|durchs fenster=2",
     },
     "cat:theft": {
         "nl": "gegrist=3|weggegrist=3|grist=2|gritst=2|wegzagen=2|weg te zagen=3|uit de fietsenstalling=2",
         "fr": "piqu* les=2|on m a pique=3|on m a vole=3|glisse* dans son sac=2|scient=1",
-        "en": "grabbed=2|grabs=2|sawing=1|slipped .. into her bag=2|slipped .. into his bag=2|taking the bikes=2",
+        "en": "grabbed=2|grabs=2|sawing=1|slipped .. into her bag=2|slipped .. into his bag=2"
+        "|taking the bikes=2",
         "de": "klaut=3",
     },
     "cat:robbery_or_violence": {
@@ -723,18 +772,22 @@ TUNING: Lexicon = {
         "en": "snatch*=2|handbag snatch*=3|going at each other=3|whacking=1|punching=3",
     },
     "cat:vandalism": {
-        "nl": "ruiten=1.5|ruit=1|stenen=1.5|spiegel*=1.5|aftrappen=2|af te trappen=2|trapt .. af=2|omver=1.5"
+        "nl": "ruiten=1.5|ruit=1|stenen=1.5|spiegel*=1.5|aftrappen=2|af te trappen=2|trapt .. af=2"
+        "|omver=1.5"
         "|bekladden=3|spuitbus=2|omvergegooid=3|kapotgemaakt=3",
         "fr": "vitres=1.5|pierres=1.5|tague*=3|bombe de peinture=2|renverse*=1.5|casse la=2|cassent=2",
         "en": "wing mirror*=2|mirrors=1.5|kicking .. off=2|spray painting=3|knocking over=2|tipped over=2",
         "de": "werfen .. steine=3|steine=1.5|scheiben=1.5|gesprueht=2|gespruht=2",
     },
     "cat:fraud": {
-        "nl": "zeggen dat ze=2|zegt dat hij=2|beweren=2|beweert=2|beweerde=2|waterleiding=1|sibelga=1|fluvius=1"
+        "nl": "zeggen dat ze=2|zegt dat hij=2|beweren=2|beweert=2|beweerde=2|waterleiding=1|sibelga=1"
+        "|fluvius=1"
         "|proximus=1|engie=1|pakjesdienst*=1|betaallink=3|bankmedewerker=2|van de gemeente=1",
-        "fr": "se presentant=3|pretendant=1.5|pretend=1.5|vivaqua=1|sibelga=1|proximus=1|engie=1|conseiller bancaire=2"
+        "fr": "se presentant=3|pretendant=1.5|pretend=1.5|vivaqua=1|sibelga=1|proximus=1|engie=1"
+        "|conseiller bancaire=2"
         "|lien de paiement=3|escroquerie=3|de la commune=1|sent l arnaque=3",
-        "en": "say they re from=3|say they are from=3|saying they re from=3|claiming to be from=3|payment link=3"
+        "en": "say they re from=3|say they are from=3|saying they re from=3|claiming to be from=3"
+        "|payment link=3"
         "|water company=1|gas company=1|from the council=1|so called=2|scammers=3|bank employee=2",
         "de": "falsch*=1.5|sms der bank=3|link=1",
     },
@@ -746,8 +799,10 @@ TUNING: Lexicon = {
     },
     "cat:missing_person": {
         "nl": "geen nieuws=2|nergens=2|is weg=1|zwerft=2|vindt zijn mama niet=4|vindt zijn papa niet=4",
-        "fr": "aucune nouvelle=2|n est toujours pas revenu*=3|pas revenu*=2|erre seul=3|ne le trouve=3|ne la trouve=3",
-        "en": "vanished=3|can t find him=4|can t find her=4|cant find him=4|cant find her=4|still isn t back=3"
+        "fr": "aucune nouvelle=2|n est toujours pas revenu*=3|pas revenu*=2|erre seul=3|ne le trouve=3"
+        "|ne la trouve=3",
+        "en": "vanished=3|can t find him=4|can t find her=4|cant find him=4|cant find her=4"
+        "|still isn t back=3"
         "|still not back=3|no news=2|wandering alone=3|she s gone=2|he s gone=2",
         "de": "nirgends=2|ist jetzt weg=3",
     },
@@ -755,17 +810,21 @@ TUNING: Lexicon = {
         "nl": "rondrijdt=2|rondrijden=2|rondreed=2|vertraagt bij=2|zitten erin=2|zit erin=2",
         "fr": "roul* au pas=3|roul* lentement=3|arrete devant chaque=3|tourne dans le coin=2|fait le tour=2"
         "|ralentit devant=2",
-        "en": "drives around=2|driving around=2|drove around=2|stopping at every=3|slows down at=2|going round the block=3"
+        "en": "drives around=2|driving around=2|drove around=2|stopping at every=3|slows down at=2"
+        "|going round the block=3"
         "|round the block=2",
         "de": "auslandisch* kennzeichen=2|steht seit=2",
     },
     "cat:suspicious_activity": {
-        "nl": "autodeuren=3|portieren=3|liep .. rond=2|rondliep*=2|rondlopen=2|hing .. rond=2|foto s nemen=2|fotos nemen=2|trekt aan=2"
+        "nl": "autodeuren=3|portieren=3|liep .. rond=2|rondliep*=2|rondlopen=2|hing .. rond=2"
+        "|foto s nemen=2|fotos nemen=2|trekt aan=2"
         "|in onze tuin=1|in de tuinen=2|in de tuin=1|loert=3|capuchon=2|bivakmutsen=3|iemand in onze=1"
         "|tuinpoort*=1|aan de deuren=2|collectant=1|belde aan=2",
-        "fr": "portieres=3|sonn* aux portes=3|sonnait=2|se faufile=3|grimpe*=2|dans notre jardin=1|dans les jardins=2|cagoules=3"
+        "fr": "portieres=3|sonn* aux portes=3|sonnait=2|se faufile=3|grimpe*=2|dans notre jardin=1"
+        "|dans les jardins=2|cagoules=3"
         "|epie=3|regarde dans toutes=2|prend des notes=2",
-        "en": "car doors=2|rang doorbells=2|ringing doorbells=3|knocking on doors=2|hang around=2|climbing on=2|in the garden=1"
+        "en": "car doors=2|rang doorbells=2|ringing doorbells=3|knocking on doors=2|hang around=2"
+        "|climbing on=2|in the garden=1"
         "|in the back gardens=2|masked=2|peeking=3|taking notes=2|prowling=3|prying at=2",
         "de": "klingelte=2|geklingelt=2|sturmhauben=3",
     },
@@ -778,7 +837,8 @@ TUNING: Lexicon = {
     "urg:presence": {
         "nl": "nog bezig=3|er nog=1|ie is er nog=3|staan .. bij=1|nog altijd niet terug=3",
         "fr": "tjrs la=3|tjs la=3|tjrs=2|tjs=2|a l interieur=2|est la bas=2|la bas=1|y sont toujours=3",
-        "en": "still at it=3|still going=3|there now=3|s there now=3|is inside=3|are inside=3|still isn t back=3",
+        "en": "still at it=3|still going=3|there now=3|s there now=3|is inside=3|are inside=3"
+        "|still isn t back=3",
         "de": "noch am=2|stehen noch=3",
     },
     "urg:progress": {
@@ -800,7 +860,8 @@ TUNING: Lexicon = {
     },
     "non:idiom": {
         "nl": "nu de=0|nu het=0|nu dat=0|nu eenmaal=0|tot nu toe=0|nu en dan=0",
-        "fr": "maintenant que=0|jusqu a maintenant=0|en ce moment beaucoup=0|beaucoup de vols en ce moment=0",
+        "fr": "maintenant que=0|jusqu a maintenant=0|en ce moment beaucoup=0"
+        "|beaucoup de vols en ce moment=0",
         "en": "now that=0|now and then=0|until now=0|so far=0|by now=0",
         "de": "jetzt wo=0|bis jetzt=0",
     },
@@ -849,20 +910,26 @@ TUNING: Lexicon = {
 MORE: Lexicon = {
     "cat:burglary": {
         "nl": "wagenwijd open=2|staat .. open=1.5|stond .. open=1.5|zijn op reis=1.5|zijn op vakantie=1.5"
-        "|in het huis=1.5|in huis=1.5|bij .. binnen=1.5|rommelen=2|gerommel=2|op heterdaad=2|bij afwezigheid=1"
+        "|in het huis=1.5|in huis=1.5|bij .. binnen=1.5|rommelen=2|gerommel=2|op heterdaad=2"
+        "|bij afwezigheid=1"
         "|tijdschakelaar*=1.5|inbraakbeveiliging=2|alarmsysteem=1|open te krijgen=2|opengebroken=2",
         "fr": "grande ouverte=2|grand ouvert*=2|sont en voyage=1.5|sont en vacances=1.5|dans la maison=1.5"
-        "|chez les voisins=1|fouiller=2|pris sur le fait=2|en flagrant delit=2|minuterie*=1.5|a ete force*=3"
+        "|chez les voisins=1|fouiller=2|pris sur le fait=2|en flagrant delit=2|minuterie*=1.5"
+        "|a ete force*=3"
         "|forcee=2|forces=1.5|quand vous partez=1|en votre absence=1",
-        "en": "wide open=2|away on holiday=1.5|are away=1.5|r away=1.5|on hols=1.5|inside the=1.5|in the house=1.5"
+        "en": "wide open=2|away on holiday=1.5|are away=1.5|r away=1.5|on hols=1.5|inside the=1.5"
+        "|in the house=1.5"
         "|rummaging=2|caught in the act=2|timers=1.5|go away=1|while you re away=1|forced open=3",
         "de": "offen=1.5|sperrangelweit=2|verreist=1.5|auf frischer tat=2",
     },
     "cat:theft": {
-        "nl": "in haar tas=1.5|in zijn tas=1.5|in haar jas=1.5|in zijn zak=1.5|zonder te betalen=3|winkeldiefstal=3"
+        "nl": "in haar tas=1.5|in zijn tas=1.5|in haar jas=1.5|in zijn zak=1.5|zonder te betalen=3"
+        "|winkeldiefstal=3"
         "|haalt .. weg=1.5|neemt .. mee=1.5|fietsen uit=2|uit de stalling=2|autoinbraak=4|auto inbraak=4",
-        "fr": "dans son sac=1.5|dans sa poche=1.5|sans payer=3|sortir les velos=2|emport*=1.5|prend .. et part=2",
-        "en": "into her bag=1.5|into his bag=1.5|in his pocket=1.5|without paying=3|was taken=3|were taken=3"
+        "fr": "dans son sac=1.5|dans sa poche=1.5|sans payer=3|sortir les velos=2|emport*=1.5"
+        "|prend .. et part=2",
+        "en": "into her bag=1.5|into his bag=1.5|in his pocket=1.5|without paying=3|was taken=3"
+        "|were taken=3"
         "|been taken=3|got taken=3|making off with=3|made off with=3|car break in=4|car was broken into=4",
         "de": "ohne zu bezahlen=3|in die tasche=1.5",
     },
@@ -872,7 +939,8 @@ MORE: Lexicon = {
         "en": "parked cars=1.5|knocking over bins=3|on the cars=1.5",
     },
     "cat:fraud": {
-        "nl": "kwam nooit terug=2|betaalde=1|meters kwam opnemen=3|meteropnemer*=3|geen badge=2|zonder badge=2",
+        "nl": "kwam nooit terug=2|betaalde=1|meters kwam opnemen=3|meteropnemer*=3|geen badge=2"
+        "|zonder badge=2",
         "fr": "jamais revenu=2|a paye=1|relever les compteurs=3|sans badge=2|pas de badge=2",
         "en": "never came back=2|paid=1|read the meters=3|meter reader*=3|no badge=2|no id=2",
     },
@@ -889,20 +957,25 @@ MORE: Lexicon = {
         "de": "feuerwerk=1",
     },
     "cat:suspicious_activity": {
-        "nl": "staat te kijken=2|met een lamp=2|met een zaklamp=2|a sonne=2|probeert .. open te=3|rond te kijken=2",
+        "nl": "staat te kijken=2|met een lamp=2|met een zaklamp=2|a sonne=2|probeert .. open te=3"
+        "|rond te kijken=2",
         "fr": "a sonne=2|avec une lampe=2|reste plante=2|observe=1.5|surveille=1.5",
-        "en": "stands watching=2|watching the=1.5|with a torch=2|trying to get=2|trying to open=3|rang claiming=2",
+        "en": "stands watching=2|watching the=1.5|with a torch=2|trying to get=2|trying to open=3"
+        "|rang claiming=2",
         "de": "mit einer taschenlampe=2",
     },
     "urg:progress": {
         "nl": "op heterdaad=4|tillen=2|ik hoor ze=3|hoor ze=3",
-        "fr": "pris sur le fait=4|en flagrant delit=4|je les entends=3|il y a quelqu un qui=2|y a quelqu un qui=2",
+        "fr": "pris sur le fait=4|en flagrant delit=4|je les entends=3|il y a quelqu un qui=2"
+        "|y a quelqu un qui=2",
         "en": "caught in the act=4|i can hear them=3|there s someone=2|there is someone=2",
         "de": "auf frischer tat=4",
     },
     "non:resolved": {
-        "nl": "geen paniek=4|alles is rustig=4|alles rustig=4|geen inbrekers=3|bleek .. te zijn=3|is de nieuwe=2",
-        "fr": "pas de panique=4|tout est calme=4|calme maintenant=4|pas des voleurs=3|est le nouveau=2|c etait en fait=3",
+        "nl": "geen paniek=4|alles is rustig=4|alles rustig=4|geen inbrekers=3|bleek .. te zijn=3"
+        "|is de nieuwe=2",
+        "fr": "pas de panique=4|tout est calme=4|calme maintenant=4|pas des voleurs=3|est le nouveau=2"
+        "|c etait en fait=3",
         "en": "no panic=4|don t panic=3|all quiet=4|not burglars=3|is the new=2|turned out to be=3",
         "de": "keine panik=4|alles ruhig=4",
     },
@@ -927,29 +1000,38 @@ SWEEP: Lexicon = {
         "de": "leiter=1.5|niemand zu hause=1",
     },
     "cat:theft": {
-        "nl": "zonder sleutel=2|niet de zijne=2.5|niet van hem=2|slot .. doorgeknipt=3|doorgeknipt=2|koperdiefstal=3"
+        "nl": "zonder sleutel=2|niet de zijne=2.5|niet van hem=2|slot .. doorgeknipt=3|doorgeknipt=2"
+        "|koperdiefstal=3"
         "|koper=1|brandstof .. afgetapt=3|probeert .. mee te nemen=2|probeert .. te starten=2",
-        "fr": "sans cle=2|pas le sien=2.5|pas a lui=2|cadenas .. coupe=3|cadenas coupe=3|vol de cuivre=3|cuivre=1"
+        "fr": "sans cle=2|pas le sien=2.5|pas a lui=2|cadenas .. coupe=3|cadenas coupe=3|vol de cuivre=3"
+        "|cuivre=1"
         "|essaie de prendre=2|essaie de demarrer=2",
-        "en": "without a key=2|isn t his=2.5|isnt his=2.5|not his=2|lock had been cut=3|lock was cut=3|lock cut=3"
+        "en": "without a key=2|isn t his=2.5|isnt his=2.5|not his=2|lock had been cut=3|lock was cut=3"
+        "|lock cut=3"
         "|copper=1|siphon*=2|trying to take=2|trying to start=2|hotwir*=3",
         "de": "ohne schlussel=2|schloss .. durchtrennt=3",
     },
     "cat:vandalism": {
-        "nl": "kapot=1|kapot trappen=3|kapotgetrapt=3|kapot te trappen=3|platgestoken=3|plat gestoken=3|lek=1"
+        "nl": "kapot=1|kapot trappen=3|kapotgetrapt=3|kapot te trappen=3|platgestoken=3|plat gestoken=3"
+        "|lek=1"
         "|bloembakken=1|uitgetrokken=1.5|vernielen=3|ingetrapt=2|bushokje=1|brievenbus=1",
-        "fr": "defonc*=2|bacs a fleurs=1|arrache* les plantes=2|pneus .. crev*=3|creve les pneus=3|abribus=1"
+        "fr": "defonc*=2|bacs a fleurs=1|arrache* les plantes=2|pneus .. crev*=3|creve les pneus=3"
+        "|abribus=1"
         "|boite aux lettres=1|casser=2",
-        "en": "smashing up=3|smash up=3|smashed up=3|let down the tyres=3|let the tyres down=3|let down .. tyres=3"
+        "en": "smashing up=3|smash up=3|smashed up=3|let down the tyres=3|let the tyres down=3"
+        "|let down .. tyres=3"
         "|tyres let down=3|deflated=2|flower boxes=1|planters=1|ripped out=1.5|bus shelter=1|letterbox=1"
         "|mailbox=1|kicked in=2|trashed=2",
         "de": "zerstort=2|kaputt=1.5|reifen .. zerstochen=3",
     },
     "cat:fraud": {
-        "nl": "microsoft=2|helpdesk=1.5|toegang tot .. pc=3|toegang tot .. computer=3|teamviewer=3|anydesk=3"
+        "nl": "microsoft=2|helpdesk=1.5|toegang tot .. pc=3|toegang tot .. computer=3|teamviewer=3"
+        "|anydesk=3"
         "|in veiligheid brengen=3|van de politie is=3|zegt dat hij van de politie=3|loterij=2|gewonnen=1"
-        "|erfenis=1|investering*=1.5|crypto=2|qr code=1|betaalverzoek=2|payconiq=1|2dehands=1|telefoon van een=1",
-        "fr": "microsoft=2|support technique=2|acces a .. ordinateur=3|teamviewer=3|anydesk=3|en securite=2.5"
+        "|erfenis=1|investering*=1.5|crypto=2|qr code=1|betaalverzoek=2|payconiq=1|2dehands=1"
+        "|telefoon van een=1",
+        "fr": "microsoft=2|support technique=2|acces a .. ordinateur=3|teamviewer=3|anydesk=3"
+        "|en securite=2.5"
         "|mettre .. en securite=3|etre de la police=3|se dit policier=3|loterie=2|gagne=1|heritage=1"
         "|investissement*=1.5|crypto=2|appel d un=1|demande de paiement=2",
         "en": "microsoft=2|tech support=2|access to .. computer=3|remote access=3|teamviewer=3|anydesk=3"
@@ -974,7 +1056,8 @@ SWEEP: Lexicon = {
         "de": "weggelaufen=2|suchen seit=3",
     },
     "cat:suspicious_vehicle": {
-        "nl": "camper=1|zitten in=1|zit in de auto=2|zitten in de auto=2|met lichten uit=2|staat .. met .. mannen=1",
+        "nl": "camper=1|zitten in=1|zit in de auto=2|zitten in de auto=2|met lichten uit=2"
+        "|staat .. met .. mannen=1",
         "fr": "camping car=1|stationne depuis=2|assis dans=2|stationne devant=2",
         "en": "camper van=1|sitting outside=2|sitting in=1.5|lights off for=2",
         "de": "wohnmobil=1",
@@ -991,15 +1074,19 @@ SWEEP: Lexicon = {
         "en": "handover=1.5",
     },
     "cat:other": {
-        "nl": "buurtschoonmaak=2|opruimactie=2|helpen met=1|mee helpen=1|stroomuitval=1|wegenwerken=2|mag dat=1",
-        "fr": "nettoyage du quartier=2|aider au=1|coupure de courant=1|travaux=1.5|est ce permis=1|c est permis=1",
+        "nl": "buurtschoonmaak=2|opruimactie=2|helpen met=1|mee helpen=1|stroomuitval=1|wegenwerken=2"
+        "|mag dat=1",
+        "fr": "nettoyage du quartier=2|aider au=1|coupure de courant=1|travaux=1.5|est ce permis=1"
+        "|c est permis=1",
         "en": "clean up=2|help with=1|power cut=1|roadworks=2|is that allowed=1",
     },
     "urg:presence": {
-        "nl": "ik zie=2|zie ik=2|ik zie nu=3|aan haar deur=2|aan zijn deur=2|voor haar deur=2|voor zijn deur=2"
+        "nl": "ik zie=2|zie ik=2|ik zie nu=3|aan haar deur=2|aan zijn deur=2|voor haar deur=2"
+        "|voor zijn deur=2"
         "|belt .. aan bij=2",
         "fr": "je vois=2|je les vois=2|je le vois=2|devant sa porte=2|devant la porte=1.5|sonne chez=1.5",
-        "en": "i can see=2|i see=2|i m watching=2|at her door=2|at his door=2|at the door=1.5|ringing .. bell=2",
+        "en": "i can see=2|i see=2|i m watching=2|at her door=2|at his door=2|at the door=1.5"
+        "|ringing .. bell=2",
         "de": "ich sehe=2",
     },
     "non:past": {
@@ -1011,9 +1098,11 @@ SWEEP: Lexicon = {
     "non:future": {
         "nl": "morgen=3|overmorgen=3|volgende week=3|volgende maand=3|volgende zaterdag=3|volgende zondag=3"
         "|binnenkort=3|straks=1|later vandaag=2",
-        "fr": "demain=3|apres demain=3|semaine prochaine=3|mois prochain=3|samedi prochain=3|dimanche prochain=3"
+        "fr": "demain=3|apres demain=3|semaine prochaine=3|mois prochain=3|samedi prochain=3"
+        "|dimanche prochain=3"
         "|bientot=3|prochainement=3",
-        "en": "tomorrow=3|next week=3|next month=3|next saturday=3|next sunday=3|soon=2|upcoming=3|later today=2",
+        "en": "tomorrow=3|next week=3|next month=3|next saturday=3|next sunday=3|soon=2|upcoming=3"
+        "|later today=2",
         "de": "morgen=3|nachste woche=3|demnachst=3",
     },
     "urg:flee": {
@@ -1049,7 +1138,8 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:was|were|had|has been|have been|got)\s+(?:\w+\s+)?\w{3,}ed\b", "simple_past", "non:past", 1.0, "en"),
     (r"\b(?:is|zijn|zit|zitten|staat|staan|ligt|liggen|loopt|lopen)\s+(?:\w+\s+){0,9}aan het\s+\w+en\b",
      "aan_het", "urg:progress", 2.0, "nl"),
-    (r"\b(?:werd|werden|heeft|hebben|had|hadden)\s+(?:\w+\s+){0,5}ge\w{3,}(?:d|t|en)\b", "perfect", "non:past", 1.0, "nl"),
+    (r"\b(?:werd|werden|heeft|hebben|had|hadden)\s+(?:\w+\s+){0,5}ge\w{3,}(?:d|t|en)\b",
+     "perfect", "non:past", 1.0, "nl"),
     (r"\b(?:a|ont|ai|avons|avez)\s+(?:ete\s+|deja\s+|bien\s+|tout\s+)?"
      r"(?!(?:pas|plus|encore|toujours|rien|jamais|une|des|deux|trois|peur|faim|besoin|envie|mal)\b)"
      r"\w{3,}(?:e|es|ee|ees|is|it|u|us)\b", "passe_compose",
