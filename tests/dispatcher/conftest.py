@@ -58,6 +58,12 @@ def _write_plans(directory: Path) -> tuple[Path, Path]:
     return plans, members_file
 
 
+def _start(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen([str(REPO / ".venv" / "bin" / "binrelay-dispatcher")], env=env, stdout=out,
+                                stderr=out, cwd=REPO)
+
+
 @pytest.fixture(scope="module")
 async def e2e(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[E2E]:
     """The dispatcher (real process) with the e2e copies of the seed plans; ready when yielded."""
@@ -77,9 +83,7 @@ async def e2e(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> A
         "BINRELAY_LOG_LEVEL": "DEBUG",
     }
     log = work / "dispatcher.log"
-    out = log.open("ab")
-    proc = subprocess.Popen([str(REPO / ".venv" / "bin" / "binrelay-dispatcher")], env=env, stdout=out,
-                            stderr=out, cwd=REPO)
+    proc = _start(env, log)
     harness = E2E(settings.kafka, redis_url, env, log)
     try:
         # ready = it has dispatched a probe with a plan (the pipeline's dispatcher says "no-plan")

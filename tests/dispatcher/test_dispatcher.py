@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 from redis.asyncio import Redis
 
+from binrelay_dispatcher.load import Network
 from binrelay_dispatcher.service import Dispatcher
 from binrelay_shared import topics
 from binrelay_shared.events import DeliveryJob, Dispatch, Response, ResponseKind
@@ -18,6 +19,7 @@ from binrelay_shared.stage import Out
 
 from .helpers import cleared, seed_networks
 
+Nets = dict[str, Network]
 NIGHT = datetime.fromisoformat("2026-03-03T23:30:00+01:00")
 DAY = datetime.fromisoformat("2026-03-03T14:00:00+01:00")
 
@@ -39,7 +41,7 @@ async def redis(redis_url: str) -> AsyncIterator[Redis]:
 
 
 @pytest.fixture(scope="module")
-def networks():  # type: ignore[no-untyped-def]
+def networks() -> dict[str, Network]:
     return seed_networks()
 
 
@@ -55,7 +57,7 @@ def flat(results: list[list[Out]]) -> list[Out]:
     return [o for r in results for o in r]
 
 
-async def test_same_report_twice_is_dispatched_once(redis: Redis, networks) -> None:  # type: ignore[no-untyped-def]
+async def test_same_report_twice_is_dispatched_once(redis: Redis, networks: Nets) -> None:
     """Given a police alarm for Zavel,
     when the same ReportCleared arrives twice in one batch and once more in a later batch,
     and another copy arrives under a new report id but with the same adapter message id,
@@ -74,7 +76,7 @@ async def test_same_report_twice_is_dispatched_once(redis: Redis, networks) -> N
     assert await d.process_reports([copy]) == [[]]
 
 
-async def test_release_claims_after_a_failed_publish_lets_the_retry_through(redis: Redis, networks) -> None:  # type: ignore[no-untyped-def]
+async def test_release_claims_after_a_failed_publish_lets_the_retry_through(redis: Redis, networks: Nets) -> None:
     """Given a batch whose publishing failed,
     when its claims are released and the batch is processed again,
     then the retry produces the same jobs (nothing is lost), with the same delivery ids."""
@@ -86,7 +88,7 @@ async def test_release_claims_after_a_failed_publish_lets_the_retry_through(redi
     assert sorted(j.delivery_id for j in again) == sorted(j.delivery_id for j in first)
 
 
-async def test_unacknowledged_urgent_report_escalates_to_the_officer(redis: Redis, networks) -> None:  # type: ignore[no-untyped-def]
+async def test_unacknowledged_urgent_report_escalates_to_the_officer(redis: Redis, networks: Nets) -> None:
     """Given an urgent member report in Meudon at 03:00 (acknowledgement timeout 10 min),
     when nobody acknowledges, and the scheduler looks at 03:09 and then at 03:10,
     then nothing happens at 03:09 and the officer gets an escalation SMS at 03:10, once."""
@@ -107,7 +109,7 @@ async def test_unacknowledged_urgent_report_escalates_to_the_officer(redis: Redi
     assert await d.due() == []
 
 
-async def test_acknowledgement_stops_the_escalation(redis: Redis, networks) -> None:  # type: ignore[no-untyped-def]
+async def test_acknowledgement_stops_the_escalation(redis: Redis, networks: Nets) -> None:
     """Given an urgent member report in Meudon,
     when a coordinator replies OK (Response acknowledge) within the timeout — after a stranger did,
     then the stranger's reply is ignored, and the officer gets nothing when the timeout passes."""
@@ -125,7 +127,7 @@ async def test_acknowledgement_stops_the_escalation(redis: Redis, networks) -> N
     assert await d.due() == []
 
 
-async def test_police_prevention_waits_for_approval_then_waits_for_morning(redis: Redis, networks) -> None:  # type: ignore[no-untyped-def]
+async def test_police_prevention_waits_for_approval_then_waits_for_morning(redis: Redis, networks: Nets) -> None:
     """Given a police prevention message for Zavel at 23:30,
     when it is dispatched, then only the approval requests go out (held until morning: 07:00);
     when a coordinator approves it at 23:45,
@@ -154,7 +156,7 @@ async def test_police_prevention_waits_for_approval_then_waits_for_morning(redis
     assert await d.process_responses([approve]) == [[]]  # approving twice changes nothing
 
 
-async def test_rejected_message_never_reaches_the_group(redis: Redis, networks) -> None:  # type: ignore[no-untyped-def]
+async def test_rejected_message_never_reaches_the_group(redis: Redis, networks: Nets) -> None:
     """Given a police feedback message for Meudon held for approval,
     when a coordinator rejects it (e.g. `binrelay approve --reject`),
     then no group delivery is ever produced, and a later approval changes nothing."""
@@ -167,7 +169,7 @@ async def test_rejected_message_never_reaches_the_group(redis: Redis, networks) 
     assert await d.process_responses([reject, approve]) == [[], []]
 
 
-async def test_daily_digest_collects_non_urgent_reports(redis: Redis, networks) -> None:  # type: ignore[no-untyped-def]
+async def test_daily_digest_collects_non_urgent_reports(redis: Redis, networks: Nets) -> None:
     """Given two non-urgent member reports in Meudon during the day,
     when the digest time (08:00 next day) comes,
     then each coordinator gets ONE digest with both reports, in their language."""
