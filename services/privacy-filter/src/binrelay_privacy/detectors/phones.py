@@ -36,7 +36,7 @@ _MAX_DIGITS = 15
 
 _SEP = r"(?:\s?[./-]\s?|\s)"
 _PIECE = r"(?:\+\s?\d+|\(0\d{0,4}\)\s?\d+|\d+(?:\s?\(0\)\s?\d+)?)"
-_RUN = re.compile(rf"(?<![\w.,/+-]){_PIECE}(?:{_SEP}{_PIECE})*")
+_RUN = re.compile(rf"(?<![\w,/+-])(?<![\d.]\.){_PIECE}(?:{_SEP}{_PIECE})*")
 _PIECE_RE = re.compile(_PIECE)
 _DATE = re.compile(
     r"(?<![\d./-])(?:(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?:\d{4}|\d{2})"
