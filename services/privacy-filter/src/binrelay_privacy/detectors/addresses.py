@@ -30,10 +30,10 @@ _TIME_WORDS = (
     r"(?:sinds|al|nog|pas|hier|daar|depuis|ici|encore|since|here|there|for|already|seit|schon"
     r"|met|avec|with|mit)"
 )
-_STREET = rf"(?:(?!{_TIME_WORDS}\s)[\w'’.-]+\s){{0,5}}?"
-_NUMBER = r"(?P<nr>\d{1,3}(?:\s?[a-zA-Z](?![\w]))?(?:\s?(?:bus|boîte|bte|b\.|/)\s?\d{1,4}[a-zA-Z]?)?)"
+_STREET = rf"(?:(?!(?i:{_TIME_WORDS})\s)[\w'’.-]+\s){{0,5}}?"
+_NUMBER = r"(?P<nr>\d{1,3}(?:\s?[a-zA-Z](?![\w]))?(?:\s?(?i:bus|boîte|bte|b\.|/)\s?\d{1,4}[a-zA-Z]?)?)"
 _ADDRESS = re.compile(
-    rf"(?i:\b(?:{_RESIDES}))\s{_STREET}(?:nummer\s|nr\.?\s?|n°\s?|no\.?\s?|number\s)?{_NUMBER}(?![\d,.:/-]\d|\d|\s?(?:jaar|ans|years|uur|h\b|u\b|km|m\b|euro|€))"
+    rf"(?i:\b(?:{_RESIDES}))\s{_STREET}(?:nummer\s|nr\.?\s?|n°\s?|no\.?\s?|number\s)?{_NUMBER}(?![\d,.:/-]\d|\d|\s?(?i:jaar|ans|years|uur|h\b|u\b|km|m\b|euro|€))"
 )
 
 

@@ -85,7 +85,13 @@ def _valid(candidate: str, pieces: list[str], regions: tuple[str, ...] = _NATION
             intl = "+" + candidate.lstrip("+ ")[2:] if not stripped.startswith("+") else candidate
             if len(digits) < 8:
                 return False
-            return phonenumbers.is_valid_number(phonenumbers.parse(intl, None))
+            # "+" or "00" is signal enough: a number of a plausible length for its country counts,
+            # even in a range the numbering plan does not (yet) allocate
+            number = phonenumbers.parse(intl, None)
+            return phonenumbers.is_valid_number(number) or (
+                phonenumbers.region_code_for_country_code(number.country_code) != "ZZ"
+                and phonenumbers.is_possible_number(number)
+            )
         if stripped.startswith("0"):
             if len(digits) < _MIN_NATIONAL_DIGITS:
                 return False
