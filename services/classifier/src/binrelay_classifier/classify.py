@@ -41,7 +41,7 @@ def _grammar_hits(folded: str, lang: str) -> list[Hit]:
     """Tense cues (progressive, perfect, passé composé) of the report's language."""
     hits: list[Hit] = []
     for pattern, cue in _GRAMMAR:
-        if cue.lang == lang:
+        if cue.lang in (lang, "*"):
             m = pattern.search(folded)
             if m is not None:
                 hits.append(Hit(cue, m.start(), m.end()))
@@ -182,6 +182,19 @@ def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[
         scores[Category.theft] += scores[Category.burglary]
         scores[Category.burglary] = 0.0
         notes.append("rule:vehicle_break_in")
+    def max_weight(tag: str) -> float:
+        return max((h.cue.weight for h in hits if h.cue.tag == tag), default=0.0)
+
+    # Hitting things (windows, cars) with no person around is damage, not violence.
+    if scores[Category.vandalism] >= 1.5 and scores[Category.robbery_or_violence] and person < 1:
+        hits_only = sum(
+            h.cue.weight for h in hits
+            if h.cue.tag == "cat:robbery_or_violence" and h.cue.label in _HIT_VERBS
+        )
+        if hits_only:
+            scores[Category.robbery_or_violence] -= hits_only
+            scores[Category.vandalism] += hits_only / 2
+            notes.append("rule:hitting_things")
     # A lost pet is not a missing person; a lost object is a theft (or nothing); "ran away" or
     # "gone" with nobody named is not a disappearance either.
     if scores[Category.missing_person] and person < 2:
@@ -194,7 +207,7 @@ def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[
             scores[Category.theft] += scores[Category.missing_person]
             scores[Category.missing_person] = 0.0
             notes.append("rule:missing_item")
-        elif not strong and person < 1:
+        elif not strong and (person < 1 or max_weight("cat:missing_person") < 3):
             scores[Category.missing_person] = 0.0
             notes.append("rule:missing_without_person")
     # A person named with "gone" / "is weg" / "a disparu" and nothing else: a disappearance.
@@ -328,6 +341,10 @@ def _flags(hits: list[Hit], lang: str, text: str, category: Category) -> tuple[l
             signals.append("flag:personal_data:written_identifier")
     return flags, signals
 
+
+_HIT_VERBS = frozenset(
+    {"slaan", "slaat", "sloeg", "frapp", "frappe", "hitting", "punch", "kicking", "schlagt", "coups", "tape sur"}
+)
 
 _GENERIC_SUSPICION = frozenset(
     {"verdacht", "louche", "raar", "vreemd", "onbekende", "suspect", "bizarre", "etrange", "inconnu",

