@@ -62,6 +62,8 @@ NOT_PHONES = [
     "Tussen 02:30-03:15 's nachts.",
     "Code 1207 tot 31/12.",
     "Notitienummer 2024/000456",
+    "Nummer 90.02.01-123.45 (geen geldig rijksregisternummer, ook geen telefoon)",
+    "BTW BE 0403.199.702",
 ]
 
 

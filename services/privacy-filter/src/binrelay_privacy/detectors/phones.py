@@ -138,7 +138,9 @@ def _best_subruns(text: str, pieces: list[tuple[int, int]]) -> list[Hit]:
     while i < n:
         first = text[pieces[i][0] : pieces[i][1]].lstrip("(")
         match = None
-        if first[:1] in ("+", "0", "6"):
+        # a number starts a run, or follows a space: never the middle of "90.02.01-123.45"
+        starts_clean = i == 0 or text[pieces[i][0] - 1].isspace()
+        if starts_clean and first[:1] in ("+", "0", "6"):
             # national numbers: the longest sub-run valid in BE wins over one valid only further
             # down the list (DE accepts many lengths)
             for regions in ((region,) for region in _NATIONAL_REGIONS):
