@@ -25,7 +25,11 @@ class ReportIn(BaseModel):
         None, description="Street and number (Dutch or French name), or free text; resolves the network"
     )
     network: NetworkId | None = Field(
-        None, description="Network id hint, when the adapter knows it (must be in the credential's scope)"
+        None,
+        description=(
+            "Network id hint, when the adapter knows it: must be in the credential's scope (else 403); "
+            "an id this deployment does not know is ignored and the location decides"
+        ),
     )
     language: Language | None = Field(None, description="Language hint (nl, fr, en, de)")
     attachments: list[Attachment] = Field(default_factory=list, max_length=10, description="Attachment metadata")

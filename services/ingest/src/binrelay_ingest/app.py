@@ -132,6 +132,13 @@ class FrontDoor:
 # Credentials, as FastAPI sees them (for the OpenAPI document and the GET route)
 # ---------------------------------------------------------------------------------------------
 
+IDEMPOTENCY_HEADER = Header(
+    alias="Idempotency-Key",
+    description="Makes a retry return the first answer (scoped to the credential; kept 24 h)",
+    min_length=1,
+    max_length=200,
+    pattern=r"^[A-Za-z0-9_.:/+=@-]+$",
+)
 _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer binr_<id>_<secret>`")
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="The same key in `X-API-Key`")
 
@@ -236,9 +243,7 @@ def create_app(
         request: Request,
         body: ReportIn,
         cred: Annotated[Credential, Depends(credential)],
-        idempotency_key: Annotated[
-            str | None, Header(alias="Idempotency-Key", description="Makes a retry return the first answer")
-        ] = None,
+        idempotency_key: Annotated[str | None, IDEMPOTENCY_HEADER] = None,
     ) -> Response:
         """Accept a member's report: 202 with the report id and, when the report may be urgent,
         the advice to call 101 or 112 in the reporter's language. The network is the hint (if in
@@ -259,9 +264,7 @@ def create_app(
         request: Request,
         body: MessageIn,
         cred: Annotated[Credential, Depends(credential)],
-        idempotency_key: Annotated[
-            str | None, Header(alias="Idempotency-Key", description="Makes a retry return the first answer")
-        ] = None,
+        idempotency_key: Annotated[str | None, IDEMPOTENCY_HEADER] = None,
     ) -> Response:
         """Accept a message for a network. Police keys post for the networks of their zone,
         coordinator keys for their own networks; a closing must refer to an earlier alarm of the

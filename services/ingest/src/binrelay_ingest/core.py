@@ -161,6 +161,42 @@ def fingerprint(body: BaseModel) -> str:
     return hashlib.sha256(canonical).hexdigest()[:32]
 
 
+def report_from(body: ReportIn) -> Report:
+    """A member's report as the event carries it (``adapter`` is set from the credential later)."""
+    return Report(
+        origin=Origin.member,
+        kind=Kind.report,
+        text=body.text,
+        channel=body.channel,
+        adapter_message_id=body.adapter_message_id,
+        reporter=body.reporter,
+        location=body.location,
+        attachments=tuple(body.attachments),
+        language_hint=body.language,
+    )
+
+
+def message_from(body: MessageIn, key_id: str) -> Report:
+    """A police or coordinator message as the event carries it (``origin`` and ``adapter`` are
+    set from the credential later). The author defaults to the credential's id: no personal data."""
+    author = body.author
+    return Report(
+        origin=Origin.police,
+        kind=Kind(body.kind.value),
+        text=body.text,
+        channel=Channel.http,
+        reporter=Reporter(
+            ref=(author.ref if author and author.ref else f"key:{key_id}"),
+            name=author.name if author else None,
+            language=(author.language if author else None) or body.language,
+        ),
+        location=body.location,
+        attachments=tuple(body.attachments),
+        language_hint=body.language,
+        refers_to=body.refers_to,
+    )
+
+
 class Finisher:
     """Writes the post-publish records (answer for retries, trace) of many requests in one pipeline."""
 
@@ -265,28 +301,18 @@ class Ingest:
             except ValidationError as exc:
                 raise invalid(exc.errors(include_input=False, include_url=False)) from None
             idem = idempotency(headers.get(b"idempotency-key"), body.adapter_message_id)
-            if body.network:
-                if body.network not in self.nets:
-                    raise ApiError(422, "invalid request: network", [("network", "unknown network")])
+            if body.network and body.network in self.nets:
                 network: str | None = body.network
                 mode, how = "hard", "hint"
             else:
+                # No hint, or one this deployment does not know: a member's report is never
+                # refused for the adapter's hint — resolve from the location instead.
                 loc = body.location
                 res = self.resolver.resolve(
                     street=loc.street if loc else None, text=(loc.text if loc else None, body.text)
                 )
                 network, mode, how = res.network_id, "soft", res.how
-            report = Report(
-                origin=Origin.member,
-                kind=Kind.report,
-                text=body.text,
-                channel=body.channel,
-                adapter_message_id=body.adapter_message_id,
-                reporter=body.reporter,
-                location=body.location,
-                attachments=tuple(body.attachments),
-                language_hint=body.language,
-            )
+            report = report_from(body)
             return await self._accept(
                 cred=cred,
                 roles=_REPORT_ROLES,
@@ -316,22 +342,7 @@ class Ingest:
             idem = idempotency(headers.get(b"idempotency-key"), None)
             if body.network not in self.nets:
                 raise ApiError(422, "invalid request: network", [("network", "unknown network")])
-            author = body.author
-            report = Report(
-                origin=Origin.police,  # set from the credential's role once the gate has answered
-                kind=Kind(body.kind.value),
-                text=body.text,
-                channel=Channel.http,
-                reporter=Reporter(
-                    ref=(author.ref if author and author.ref else f"key:{cred.id}"),
-                    name=author.name if author else None,
-                    language=(author.language if author else None) or body.language,
-                ),
-                location=body.location,
-                attachments=tuple(body.attachments),
-                language_hint=body.language,
-                refers_to=body.refers_to,
-            )
+            report = message_from(body, cred.id)
             return await self._accept(
                 cred=cred,
                 roles=_MESSAGE_ROLES,
