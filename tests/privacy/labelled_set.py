@@ -195,6 +195,12 @@ POSITIVES: list[tuple[str, str, dict[str, tuple[str, str]]]] = [
     ("en", "Mrs {a} next door saw them too.", {"a": (M, "Thompson")}),
     ("en", "Kind regards,\n{a}", {"a": (M, "Olivia Brooks")}),
     ("nl", "De dader heet {a} volgens de buren.", {"a": (M, "Kevin")}),
+    ("nl", "Mijn buurman, {a}, heeft de politie gebeld.", {"a": (M, "Jan Peeters")}),
+    ("nl", "Contactpersoon: {a}", {"a": (M, "Els Maes")}),
+    ("nl", "Bij familie {a} werd ingebroken tijdens de vakantie.", {"a": (M, "Goossens")}),
+    ("en", "The {a} family was away when it happened.", {"a": (M, "Harrison")}),
+    ("fr", "Le docteur {a} a soigné la victime.", {"a": (M, "Leclercq")}),
+    ("nl", "MEVROUW {a} ZAG TWEE MANNEN WEGLOPEN.", {"a": (M, "CLAESSENS")}),
     # --- house numbers where someone lives ---
     ("nl", "De verdachte woont in de Meudonstraat {a}, volgens de buren.", {"a": (A, "14 bus 3")}),
     ("nl", "Ik woon op nummer {a} en zag alles vanuit het raam.", {"a": (A, "27")}),

@@ -36,10 +36,12 @@ _NAME = (
 _TITLES = (
     r"meneer|mijnheer|mevrouw|juffrouw|dhr\.?|mevr\.?|mw\.?|de\sheer|de\sdame"
     r"|monsieur|madame|mademoiselle|mme\.?|mlle\.?"
-    r"|mr\.?|mrs\.?|ms\.?|miss|mister|herr|frau"
+    r"|mr\.?|mrs\.?|ms\.?|miss|mister|herr|frau|dr\.?|prof\.?|dokter|docteur|doctor"
+    r"|familie|fam\.|famille|family"
 )
 _INTRO = (
     r"mijn\snaam\sis|ik\sheet|ik\sben|heet|heette|genaamd|genoemd|met\sde\snaam|naam:?"
+    r"|contactpersoon:?|contact\s?:|afzender:?|exp[ée]diteur\s?:|sender:|signed:?|get\.|signé"
     r"|je\sm['’]appelle|il\ss['’]appelle|elle\ss['’]appelle|s['’]appelle|nomm[ée]e?|d[ée]nomm[ée]e?|appel[ée]e?|nom\s?:|je\ssuis"
     r"|my\sname\sis|his\sname\sis|her\sname\sis|named|called|name\s?:|i\sam|i['’]m"
     r"|mein\sname\sist|ich\sheiße|heißt|namens"
@@ -58,7 +60,7 @@ _CLOSINGS = (
 )
 
 _SIGNAL = re.compile(
-    rf"(?<![\w])(?:(?P<title>(?i:{_TITLES})\s|M\.\s?)|(?i:{_INTRO})\s|(?:[Mm]ijn|[Oo]nze|[Dd]e|[Mm]on|[Mm]a|[Nn]otre|[Ll]e|[Ll]a|[Mm]y|[Oo]ur|[Tt]he|[Mm]ein|[Mm]eine)\s(?i:{_RELATIONS})\s)"
+    rf"(?<![\w])(?:(?P<title>(?i:{_TITLES})\s|M\.\s?)|(?i:{_INTRO})\s|(?:[Mm]ijn|[Oo]nze|[Dd]e|[Mm]on|[Mm]a|[Nn]otre|[Ll]e|[Ll]a|[Mm]y|[Oo]ur|[Tt]he|[Mm]ein|[Mm]eine)\s(?i:{_RELATIONS}),?\s)"
     rf"(?P<name>{_NAME})"
 )
 _CLOSING = re.compile(rf"(?:^|[\n.!])\s*(?i:{_CLOSINGS})\s*[,!.:]?\s+(?P<name>{_NAME})\s*[.!]?\s*$")
@@ -66,6 +68,7 @@ _PLACE = re.compile(
     r"(?:straat|laan|plein|weg|dreef|lei|kaai|park|markt|hof|wijk|square|avenue|place|chauss[ée]e|street|road|strasse|straße)$",
     re.IGNORECASE,
 )
+_FAMILY_AFTER = re.compile(rf"(?<![\w])[Tt]he\s(?P<name>{_WORD})\sfamily\b")
 _PARTICLES = frozenset("van de der den von zu du le la d' d’ van't ter ten 't".split())
 
 # Capitalised words that follow a signal without being a name.
@@ -156,6 +159,10 @@ def detect(text: str) -> list[Hit]:
     """Names that follow an explicit signal in ``text``."""
     hits: list[Hit] = _lower_intro_hits(text)
     for m in _SIGNAL.finditer(text):
+        hit = _name_hits(m)
+        if hit is not None:
+            hits.append(hit)
+    for m in _FAMILY_AFTER.finditer(text):
         hit = _name_hits(m)
         if hit is not None:
             hits.append(hit)
