@@ -89,7 +89,7 @@ def _valid(candidate: str, pieces: list[str], regions: tuple[str, ...] = _NATION
             # even in a range the numbering plan does not (yet) allocate
             number = phonenumbers.parse(intl, None)
             return phonenumbers.is_valid_number(number) or (
-                phonenumbers.region_code_for_country_code(number.country_code) != "ZZ"
+                phonenumbers.region_code_for_country_code(number.country_code or 0) != "ZZ"
                 and phonenumbers.is_possible_number(number)
             )
         if stripped.startswith("0"):
