@@ -1,0 +1,107 @@
+"""The inbound adapters against the real ingest service (a process, with its credential check):
+what they post is accepted, published on bin.reports.received.v1, and answered with advice."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from pathlib import Path
+
+import aiosmtplib
+import httpx
+import pytest
+from redis.asyncio import Redis
+
+from binrelay_dispatcher.devservers.smtp_sink import SinkHandler
+from binrelay_ingest.adapters.config import AdapterSettings
+from binrelay_ingest.adapters.sms_webhook import create_app
+from binrelay_ingest.adapters.smtp import start_listener
+from binrelay_ingest.keys import create_key
+from binrelay_shared import topics
+from binrelay_shared.settings import Settings
+from tests.channels.servers import parse_mail, serve, start_gateway, wait_until
+from tests.conftest import REPO, TEST_ZONE, free_port
+from tests.kafka_helpers import TopicReader
+from tests.pipeline import Pipeline
+
+pytestmark = pytest.mark.integration
+
+
+async def adapter_key(redis_url: str, adapter: str) -> str:
+    redis = Redis.from_url(redis_url)
+    try:
+        key, _ = await create_key(redis, role="adapter", zone=TEST_ZONE, adapter=adapter, label="channels test")
+        return key
+    finally:
+        await redis.aclose()
+
+
+async def test_a_mail_reaches_kafka_through_the_real_ingest_and_the_advice_comes_back(
+    pipeline: Pipeline, settings: Settings, smtp_sink: tuple[int, SinkHandler], tmp_path: Path
+) -> None:
+    """Given the SMTP adapter with its own adapter key, posting to the running ingest service,
+    when a member mails an urgent report to zavel's report address,
+    then the mail is accepted (250), a ReportReceived with channel email and adapter id is on
+    bin.reports.received.v1, and the advice (101 / 112) comes back by mail."""
+    sink_port, sink = smtp_sink
+    adapter = AdapterSettings(
+        ingest_url=pipeline.ingest_url,
+        adapter_api_key=await adapter_key(settings.redis_url, "email"),
+        smtp_listen_port=free_port(),
+        smtp_port=sink_port,
+        networks_dir=REPO / "deploy" / "networks",
+        attachments_dir=tmp_path / "attachments",
+    )
+    controller, _ = start_listener(adapter)
+    reader = await TopicReader(settings.kafka, topics.REPORTS_RECEIVED).start()
+    try:
+        msg = EmailMessage()
+        msg["From"] = "lid-e2e@example.org"
+        msg["To"] = "zavel@reports.binrelay.test"
+        msg["Subject"] = "Inbraak"
+        msg["Message-ID"] = "<e2e-inbraak-1@example.org>"
+        msg.set_content("Er wordt nu ingebroken in de winkel op de Grote Zavel, ze zijn nog binnen!")
+        await aiosmtplib.send(msg, hostname="127.0.0.1", port=adapter.smtp_listen_port, timeout=60)
+        [event] = await reader.wait_for(
+            lambda m: m.get("report", {}).get("adapter_message_id") == "<e2e-inbraak-1@example.org>", timeout=60
+        )
+        assert event["report"]["channel"] == "email" and event["network_id"] == "zavel"
+        wait_until(lambda: sink.messages, timeout=60)
+        answer = parse_mail(sink.messages[0].data)
+        assert answer["To"] == "lid-e2e@example.org" and "112" in answer.get_content()
+    finally:
+        await reader.stop()
+        controller.stop()
+
+
+async def test_an_sms_reaches_kafka_through_the_real_ingest(pipeline: Pipeline, settings: Settings) -> None:
+    """Given the SMS webhook with its own adapter key, posting to the running ingest service,
+    when the gateway delivers a signed inbound SMS,
+    then a ReportReceived with channel sms is on bin.reports.received.v1."""
+    port = free_port()
+    gw = start_gateway(webhook_url=f"http://127.0.0.1:{port}/v1/sms/inbound", secret="e2e")
+    adapter = AdapterSettings(
+        kafka=settings.kafka,
+        redis_url=settings.redis_url,
+        ingest_url=pipeline.ingest_url,
+        adapter_api_key=await adapter_key(settings.redis_url, "sms-gateway"),
+        sms_webhook_secret="e2e",
+        sms_gateway_url=gw.url,
+        sms_gateway_token=gw.token,
+    )
+    served = serve(create_app(adapter), port)
+    reader = await TopicReader(settings.kafka, topics.REPORTS_RECEIVED).start()
+    try:
+        async with httpx.AsyncClient(timeout=60) as client:
+            r = await client.post(
+                f"{gw.url}/_control/inbound",
+                json={"id": "e2e-sms-1", "from": "+447700900123", "text": "Verdachte wagen in de Meudonstraat"},
+            )
+        assert r.json()["status"] == 200, r.json()
+        [event] = await reader.wait_for(
+            lambda m: m.get("report", {}).get("adapter_message_id") == "e2e-sms-1", timeout=60
+        )
+        assert event["report"]["channel"] == "sms"
+    finally:
+        await reader.stop()
+        served.stop()
+        gw.stop()
