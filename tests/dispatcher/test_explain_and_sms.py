@@ -1,0 +1,106 @@
+"""`binrelay plan explain` (dry run through the real classify/clear/route code) and SMS segments."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from binrelay.cli import app
+from binrelay_dispatcher.sms import fit_sms, sms_size
+
+from .helpers import MEMBERS_FILE, NETWORKS_DIR
+
+runner = CliRunner()
+BASE = ["plan", "explain", "--networks-dir", str(NETWORKS_DIR), "--members", str(MEMBERS_FILE)]
+
+
+def _explain(network: str, body: dict[str, object], at: str) -> list[dict[str, object]]:
+    result = runner.invoke(app, [*BASE, "--network", network, "--report", "-", "--at", at, "--json"],
+                           input=json.dumps(body))
+    assert result.exit_code == 0, result.output
+    rows: list[dict[str, object]] = json.loads(result.stdout)
+    return rows
+
+
+def test_explain_police_alarm_at_night() -> None:
+    """Given Zavel's plan, when a police alarm (the body of POST /v1/messages) is explained at 03:00,
+    then the JSON lists the group deliveries at once, not held, with recipients counted, and the zone,
+    each with the report's classification; nothing is sent."""
+    rows = _explain("zavel", {"text": "Gestolen witte bestelwagen", "origin": "police", "kind": "alarm"},
+                    "2026-03-04T03:00")
+    for row in rows:
+        assert {"audience", "channel", "language", "send_at", "held", "recipients", "classification"} <= set(row)
+    group = [r for r in rows if r["audience"] == "group"]
+    assert sum(int(r["recipients"]) for r in group) == 7  # type: ignore[call-overload]
+    assert all(r["held"] is None and r["send_at"] is None for r in group)
+    assert any(r["audience"] == "zone" for r in rows)
+    assert rows[0]["routes"] == ["police-alarm"]
+
+
+def test_explain_prevention_shows_approval_and_morning() -> None:
+    """Given Meudon's plan, when a police prevention message is explained at 23:00,
+    then the approval requests wait for the morning and the group waits for the approval."""
+    rows = _explain("meudon", {"text": "Sluit uw ramen en deuren", "role": "police", "kind": "prevention"},
+                    "2026-03-03T23:00")
+    held = {(r["audience"], r["purpose"], r["held"]) for r in rows if r["condition"] is None}
+    assert ("coordinators", "approval_request", "quiet_hours") in held
+    assert ("group", "message", "approval") in held
+    assert any(r["condition"] and r["audience"] == "group" for r in rows)
+
+
+def test_explain_member_report_as_posted_to_ingest() -> None:
+    """Given Kastelein's plan (no coordinator), when a member's report body is explained,
+    then it reaches the officer and the zone, whatever the classifier decides."""
+    body = {"text": "Iemand rammelt aan de deur van de winkel", "reporter": {"ref": "kastelein-member-1"},
+            "location": {"street": "Baljuwstraat"}, "channel": "sms", "network": "kastelein"}
+    rows = _explain("kastelein", body, "2026-03-03T15:00:00+01:00")
+    assert {"officer", "zone"} <= {str(r["audience"]) for r in rows}
+    assert "coordinators" not in {r["audience"] for r in rows}
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["--network", "nowhere", "--report", "-"], "{}", "no plan for network 'nowhere'"),
+        (["--network", "zavel", "--report", "-"], "not json", "is not JSON"),
+        (["--network", "zavel", "--report", "-"], '{"txt": "x"}', "unknown field(s): txt"),
+        (["--network", "zavel", "--report", "-", "--at", "yesterday"], '{"text": "x"}', "not an ISO 8601 time"),
+    ],
+)
+def test_explain_refuses_bad_input_with_a_fix(args: list[str], stdin: str, message: str) -> None:
+    """Given bad input, when explain runs, then it exits 2 with the problem and the fix, no traceback."""
+    result = runner.invoke(app, [*BASE, *args], input=stdin)
+    assert result.exit_code == 2
+    assert message in result.output and "fix:" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "segments"),
+    [
+        ("a" * 160, "gsm7", 1),
+        ("a" * 161, "gsm7", 2),
+        ("a" * 306, "gsm7", 2),
+        ("a" * 307, "gsm7", 3),
+        ("€" * 80, "gsm7", 1),  # extension characters take two septets
+        ("€" * 81, "gsm7", 2),
+        ("é" * 160, "gsm7", 1),  # é is in the GSM-7 basic table
+        ("ç" * 70, "ucs2", 1),  # ç (lower case) is not: UCS-2
+        ("ç" * 71, "ucs2", 2),
+        ("ç" * 134, "ucs2", 2),
+        ("ç" * 135, "ucs2", 3),
+        ("", "gsm7", 0),
+    ],
+)
+def test_sms_segments(text: str, encoding: str, segments: int) -> None:
+    size = sms_size(text)
+    assert (size.encoding, size.segments) == (encoding, segments)
+
+
+def test_fit_sms_shortens_to_the_limit() -> None:
+    short, segs = fit_sms("Verdacht voertuig " * 40, 2)
+    assert segs == 2 and short.endswith("...") and sms_size(short).units <= 306
+    short, segs = fit_sms("Véhicule suspect, ça " * 20, 1)
+    assert segs == 1 and short.endswith("…")
