@@ -69,9 +69,11 @@ class Arrivals:
                     if rid is not None and rid not in self.at:
                         self.at[rid] = now
 
-    async def wait(self, ids: set[str], timeout: float) -> None:
+    async def wait(self, ids: set[str], timeout: float, stack: Stack | None = None) -> None:
         deadline = time.monotonic() + timeout
         while not ids <= self.at.keys():
+            if stack is not None:
+                stack.check_alive()
             if time.monotonic() > deadline:
                 missing = len(ids - self.at.keys())
                 raise TimeoutError(f"{missing} of {len(ids)} report(s) did not arrive in {timeout}s")
@@ -154,12 +156,12 @@ async def pipeline_max(stack: Stack, n: int) -> dict[str, Any]:
     try:
         warm = fresh_items(300, 3)
         await produce_all(producer, topics.REPORTS_RECEIVED, warm, {})
-        await arrivals.wait({r for r, _, _ in warm}, 120)
+        await arrivals.wait({r for r, _, _ in warm}, 120, stack)
         items = fresh_items(n, 4)
         sent: dict[str, float] = {}
         t0 = time.perf_counter()
         await produce_all(producer, topics.REPORTS_RECEIVED, items, sent)
-        await arrivals.wait({r for r, _, _ in items}, 600)
+        await arrivals.wait({r for r, _, _ in items}, 600, stack)
         elapsed = max(arrivals.at[r] for r, _, _ in items) - t0
         return {"reports": n, "seconds": round(elapsed, 3), "per_second": round(n / elapsed, 1)}
     finally:
@@ -181,7 +183,7 @@ async def latency_at(stack: Stack, rate: float, seconds: float, seed: int) -> di
     try:
         sent: dict[str, float] = {}
         await produce_all(producer, topics.REPORTS_RECEIVED, items, sent, rate=rate)
-        await arrivals.wait({r for r, _, _ in items}, 300)
+        await arrivals.wait({r for r, _, _ in items}, 300, stack)
     finally:
         await producer.stop()
         await arrivals.stop()

@@ -1,18 +1,17 @@
-"""Encoding events to Kafka bytes and back: orjson, one place."""
+"""Encoding events to Kafka bytes and back, in one place (pydantic-core's Rust JSON both ways)."""
 
 from __future__ import annotations
 
 from typing import TypeVar
 
-import orjson
 from pydantic import BaseModel
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def encode(event: BaseModel) -> bytes:
-    """An event as compact JSON bytes."""
-    return orjson.dumps(event.model_dump(mode="json", exclude_none=False))
+    """An event as compact JSON bytes (pydantic-core's serializer, straight to bytes)."""
+    return event.__pydantic_serializer__.to_json(event)
 
 
 def decode(model: type[M], raw: bytes) -> M:

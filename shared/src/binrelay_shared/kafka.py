@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 from faststream.kafka import KafkaBroker
@@ -30,6 +30,18 @@ def make_broker(bootstrap: str, client_id: str) -> KafkaBroker:
         enable_idempotence=False,
         logger=None,
         graceful_timeout=10.0,
+    )
+
+
+def make_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
+    """The stages' producer: same tuning as the broker's (see :func:`make_broker`)."""
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap.split(","),
+        client_id=client_id,
+        linger_ms=2,
+        acks=1,
+        max_batch_size=1024 * 1024,
+        enable_idempotence=False,
     )
 
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from aiokafka import AIOKafkaProducer
 from faststream import FastStream
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
-from .kafka import make_broker
+from .kafka import make_broker, make_producer
 from .logging import configure_logging, get_logger
 from .metrics import StageMetrics, serve_metrics
 from .settings import Settings
-from .stage import Stage
+from .stage import JSON_HEADERS, Stage
 
 
 @dataclass
@@ -47,15 +49,30 @@ def make_runtime(name: str, settings: Settings | None = None) -> Runtime:
 def build_app(runtime: Runtime, build: Callable[[Runtime], Stage]) -> FastStream:
     """The faststream app of a stage service (subscribers attached, not started)."""
     stage = build(runtime)
+    # aiokafka binds a producer to the running loop: create it at start-up, publish through a holder.
+    producers: list[AIOKafkaProducer] = []
+
+    async def publish(topic: str, value: bytes, key: bytes | None) -> Any:
+        return await producers[0].send(topic, value, key=key, headers=JSON_HEADERS)
+
     stage.attach(
         runtime.broker,
         max_records=runtime.settings.batch_max_records,
         batch_timeout_ms=runtime.settings.batch_timeout_ms,
+        publisher=publish,
     )
     app = FastStream(runtime.broker)
 
+    @app.on_startup
+    async def _start_producer() -> None:
+        producer = make_producer(runtime.settings.kafka, f"binrelay-{runtime.name}")
+        await producer.start()
+        producers.append(producer)
+
     @app.after_shutdown
-    async def _close_redis() -> None:
+    async def _close() -> None:
+        for producer in producers:
+            await producer.stop()  # flushes what is still buffered
         await runtime.redis.aclose()
 
     return app
