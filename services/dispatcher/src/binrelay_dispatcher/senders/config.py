@@ -18,6 +18,7 @@ class SenderSettings(Settings):
     smtp_password: str | None = Field(None, description="SMTP AUTH password (optional)")
     smtp_starttls: bool = Field(False, description="Use STARTTLS")
     smtp_timeout: float = Field(30.0, description="SMTP timeout per command (s)")
+    smtp_connections: int = Field(4, description="SMTP connections kept open (mails sent in parallel)")
 
     # chat (Matrix)
     matrix_homeserver: str = Field("http://127.0.0.1:8008", description="Matrix homeserver URL")

@@ -43,14 +43,20 @@ def build_message(job: DeliveryJob, sender: str) -> EmailMessage:
 
 
 class EmailReceiver:
-    """Delivers jobs as plain-text mails through the configured SMTP relay."""
+    """Delivers jobs as plain-text mails through the configured SMTP relay.
+
+    Keeps up to ``smtp_connections`` connections open (one SMTP transaction at a time on each),
+    so a batch goes out in parallel without a connection set-up per mail.
+    """
 
     channel = Channel.email
 
     def __init__(self, settings: SenderSettings) -> None:
         self.settings = settings
-        self._client: aiosmtplib.SMTP | None = None
-        self._lock = asyncio.Lock()  # one SMTP transaction at a time on the shared connection
+        self._idle: asyncio.Queue[aiosmtplib.SMTP | None] = asyncio.Queue()
+        for _ in range(max(1, settings.smtp_connections)):
+            self._idle.put_nowait(None)  # a slot; connected on first use
+        self._open: set[aiosmtplib.SMTP] = set()
 
     async def _connect(self) -> aiosmtplib.SMTP:
         s = self.settings
@@ -64,41 +70,50 @@ class EmailReceiver:
 
     async def send(self, job: DeliveryJob) -> str | None:
         msg = build_message(job, self.settings.smtp_from)
-        async with self._lock:
-            try:
-                if self._client is None or not self._client.is_connected:
-                    self._client = await self._connect()
-                await self._client.send_message(msg)
-            except aiosmtplib.SMTPRecipientsRefused as exc:
-                codes = [r.code for r in exc.recipients]
-                await self._drop()
-                if any(400 <= c < 500 for c in codes):
-                    raise Retryable(f"smtp_rcpt_{codes[0]}") from None
-                raise Permanent(f"smtp_rcpt_{codes[0] if codes else 'refused'}") from None
-            except aiosmtplib.SMTPResponseException as exc:
-                await self._drop()
-                if 400 <= exc.code < 500:
-                    raise Retryable(f"smtp_{exc.code}") from None
-                if exc.code in (535, 530):  # credentials: a configuration problem, not the member's
-                    raise Retryable(f"smtp_auth_{exc.code}") from None
-                raise Permanent(f"smtp_{exc.code}") from None
-            except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-                await self._drop()
-                raise Retryable(f"smtp_{type(exc).__name__}") from None
+        client = await self._idle.get()
+        try:
+            if client is None or not client.is_connected:
+                self._drop(client)
+                client = None
+                client = await self._connect()
+                self._open.add(client)
+            await client.send_message(msg)
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            codes = [r.code for r in exc.recipients]
+            self._drop(client)
+            client = None
+            if any(400 <= c < 500 for c in codes):
+                raise Retryable(f"smtp_rcpt_{codes[0]}") from None
+            raise Permanent(f"smtp_rcpt_{codes[0] if codes else 'refused'}") from None
+        except aiosmtplib.SMTPResponseException as exc:
+            self._drop(client)
+            client = None
+            if 400 <= exc.code < 500:
+                raise Retryable(f"smtp_{exc.code}") from None
+            if exc.code in (535, 530):  # credentials: a configuration problem, not the member's
+                raise Retryable(f"smtp_auth_{exc.code}") from None
+            raise Permanent(f"smtp_{exc.code}") from None
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            self._drop(client)
+            client = None
+            raise Retryable(f"smtp_{type(exc).__name__}") from None
+        finally:
+            self._idle.put_nowait(client)
         return str(msg["Message-ID"])
 
-    async def _drop(self) -> None:
-        client, self._client = self._client, None
+    def _drop(self, client: aiosmtplib.SMTP | None) -> None:
         if client is not None:
+            self._open.discard(client)
             try:
                 client.close()
             except Exception:
                 pass
 
     async def close(self) -> None:
-        client, self._client = self._client, None
-        if client is not None and client.is_connected:
-            try:
-                await client.quit()
-            except Exception:
-                client.close()
+        for client in list(self._open):
+            self._open.discard(client)
+            if client.is_connected:
+                try:
+                    await client.quit()
+                except Exception:
+                    client.close()
