@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from binrelay_classifier import fallback
 from binrelay_classifier.language import detect, warm_up
 from binrelay_classifier.lexicon import GRAMMAR
 from binrelay_classifier.matcher import Cue, Hit, Matcher
@@ -35,6 +36,7 @@ _GRAMMAR = tuple(
     for pattern, label, tag, weight, lang in GRAMMAR
 )
 warm_up()
+fallback.load()
 
 
 def _grammar_hits(folded: str, lang: str) -> list[Hit]:
@@ -46,6 +48,9 @@ def _grammar_hits(folded: str, lang: str) -> list[Hit]:
             if m is not None:
                 hits.append(Hit(cue, m.start(), m.end()))
     return hits
+
+FALLBACK_THRESHOLD = 0.9
+"""Posterior from which the naive-Bayes fallback's category is used (only when no cue matched)."""
 
 URGENT_THRESHOLD = 1.0
 """Score from which a report is urgent (tuned on the train split for urgent recall first)."""
@@ -136,8 +141,20 @@ def _signal_lang(hit: Hit, lang: str) -> str:
 
 
 def _usable(hits: Iterable[Hit], lang: str) -> list[Hit]:
-    """Drop language-restricted cues that belong to another language than the report's."""
-    return [h for h in hits if not h.cue.lang_only or h.cue.lang == lang]
+    """Drop language-restricted cues of another language than the report's, and halve single
+    words of another language (false friends: Dutch "gas", French "car"); phrases of another
+    language count fully, they are what a mixed-language report looks like."""
+    out: list[Hit] = []
+    for h in hits:
+        cue = h.cue
+        if cue.lang == lang or cue.lang == "*":
+            out.append(h)
+        elif not cue.lang_only:
+            if " " in cue.label:
+                out.append(h)
+            else:
+                out.append(Hit(replace(cue, weight=cue.weight * 0.5), h.start, h.end))
+    return out
 
 
 def _dedupe(hits: list[Hit], lang: str) -> list[Hit]:
@@ -238,6 +255,12 @@ def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[
     if vehicle >= 2 and nothing_else and scores[Category.other] < 2:
         scores[Category.suspicious_vehicle] += 1.0
         notes.append("rule:vehicle_only")
+
+    # A "suspicious vehicle" with no vehicle named is someone sitting or waiting: activity.
+    if scores[Category.suspicious_vehicle] and vehicle == 0:
+        scores[Category.suspicious_activity] += scores[Category.suspicious_vehicle]
+        scores[Category.suspicious_vehicle] = 0.0
+        notes.append("rule:no_vehicle_named")
 
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], _RANK[kv[0]]))
     best, best_score = ranked[0]
@@ -378,7 +401,15 @@ def analyse(
 
     hits = _dedupe(_usable(_MATCHER.find(folded), language), language) + _grammar_hits(folded, language)
     category, best, second, cat_signals = _category(hits, language)
-    score, urg_signals = _urgency(hits, language, category, folded)
+    if category is Category.other and best == 0.0:
+        # No lexicon cue at all: ask the naive-Bayes fallback, trusted only when it is sure.
+        guess, probability = fallback.predict(fallback.load(), folded)
+        if guess != Category.other.value and probability >= FALLBACK_THRESHOLD:
+            category = Category(guess)
+            best, second = 1.0, 1.0 - probability
+            cat_signals.append(f"cat:{guess}:fallback_nb:{probability:.2f}")
+    guessed = any(sig.startswith(f"cat:{category.value}:fallback_nb") for sig in cat_signals)
+    score, urg_signals = _urgency(hits, language, Category.other if guessed else category, folded)
     flags, flag_signals = _flags(hits, language, text, category)
     if has_images and Flag.personal_data not in flags:
         flags.append(Flag.personal_data)

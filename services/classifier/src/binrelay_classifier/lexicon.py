@@ -534,17 +534,17 @@ NOT_URGENT: Lexicon = {
         "|sinds dagen=3"
         "|sinds weken=3|regelmatig=3|vaak=2.5|steeds vaker=3|steeds weer=2.5|elke avond=3|elke nacht=3"
         "|elke dag=3|iedere avond=3|iedere nacht=3|iedere dag=3|elk weekend=3|elke week=3|telkens=2"
-        "|geregeld=2.5|meermaals=2.5|herhaaldelijk=2.5|de laatste tijd=3|laatste tijd=3|sinds een tijdje=3"
-        "|al een tijdje=3|altijd=1|soms=2|af en toe=2.5|opnieuw=1|weer eens=1.5",
+        "|geregeld=2.5|meermaals=2.5|herhaaldelijk=2.5|de laatste tijd=3|laatste tijd=3|sinds een tijdje=1.5"
+        "|al een tijdje=1.5|altijd=1|soms=2|af en toe=2.5|opnieuw=1|weer eens=1.5",
         "fr": "depuis des jours=3|depuis des semaines=3|depuis des mois=3|depuis plusieurs jours=3"
         "|depuis une semaine=3|depuis quelques jours=3|depuis deux jours=3|regulierement=3|souvent=2.5"
         "|de plus en plus=2.5|chaque soir=3|chaque nuit=3|chaque jour=3|tous les soirs=3|tous les jours=3"
         "|toutes les nuits=3|tous les week ends=3|chaque semaine=3|a plusieurs reprises=2.5"
         "|ces derniers temps=3"
-        "|derniers temps=3|depuis un moment=2.5|depuis un certain temps=3|parfois=2|de temps en temps=2.5",
+        "|derniers temps=3|depuis un moment=1.5|depuis un certain temps=3|parfois=2|de temps en temps=2.5",
         "en": "for days=3|for weeks=3|for months=3|for a week=3|for several days=3|for a few days=3"
         "|regularly=3|often=2.5|more and more=2.5|every evening=3|every night=3|every day=3|every weekend=3"
-        "|every week=3|repeatedly=2.5|lately=3|recently=2|for a while=2.5|sometimes=2|from time to time=2.5"
+        "|every week=3|repeatedly=2.5|lately=3|recently=2|for a while=1.5|sometimes=2|from time to time=2.5"
         "|keeps happening=3|again and again=2",
         "de": "seit tagen=3|seit wochen=3|regelmassig=3|oft=2.5|jeden abend=3|jede nacht=3"
         "|in letzter zeit=3",
@@ -1194,6 +1194,103 @@ FOURTH: Lexicon = {
     },
 }
 
+# Fifth pass: from a third fresh holdout (hauling bikes, passive "is being kicked", vulnerable
+# runaways, bank-withdrawal scams, "did you know" tips) and neutralisers for false friends
+# ("er brandt licht" is a lamp, not a fire).
+FIFTH: Lexicon = {
+    "cat:fire_or_hazard": {
+        "nl": "brandt licht=0|er brandt licht=0|licht brandt=0|brandt er licht=0",
+        "fr": "feu rouge=0|feux de signalisation=0|feu vert=0|pas de feu=0",
+        "en": "fired from=0|got fired=0",
+    },
+    "cat:theft": {
+        "nl": "sleuren=1.5|sleept=1.5|slepen=1.5|zijn verdwenen uit=2|weggenomen uit=2|uit onze brievenbus=2",
+        "fr": "font passer=1.5|ont disparu de=2|disparu de notre=2|par dessus la grille=1",
+        "en": "hauling=1.5|dragging=1.5|have gone from=2|gone from our=2|over the school fence=1",
+    },
+    "cat:robbery_or_violence": {
+        "nl": "vastgehouden=2|geschopt=3|schoppen=2|afgerukt=0.5",
+        "fr": "coups de pied=3|tenue par=1.5",
+        "en": "kicked=3|being held=2",
+    },
+    "cat:vandalism": {
+        "nl": "zijspiegel*=2|afgerukt=1.5|brievenbus=0",
+        "fr": "boite aux lettres=0",
+        "en": "letterbox=0|mailbox=0|ripped .. off=2",
+    },
+    "cat:missing_person": {
+        "nl": "autistisch*=2|weggelopen uit=3|reageert niet op zijn naam=3|reageert niet op haar naam=3",
+        "fr": "autiste=2|s est echappe*=3|ne reagit pas a son prenom=3",
+        "en": "autistic=2|run out of=3|ran out of=3|run off=2|won t respond to=2|doesn t respond to=2",
+    },
+    "cat:fraud": {
+        "nl": "geld af te halen=2|geld afhalen=2|belastingschuld=3|schuld=1|belastingen=1",
+        "fr": "retirer de l argent=2|dette d impots=3|dette=1|impots=1",
+        "en": "withdraw cash=2|withdraw money=2|tax debt=3|debt=1|taxes=1",
+    },
+    "cat:suspicious_activity": {
+        "nl": "verrekijker=3|in een struik=2|binnen te mogen=2|mocht binnen=1",
+        "fr": "jumelles=3|dans un buisson=2|voulait entrer=2",
+        "en": "binoculars=3|in a bush=2|to come in=1.5",
+    },
+    "urg:flee": {
+        "nl": "rennen .. richting=3|rent .. richting=3|lopen .. richting=2",
+        "fr": "courent vers=3|court vers=3",
+        "en": "running towards=3|running toward=3|running down=2",
+    },
+    "non:prevention": {
+        "nl": "wist je dat=3|wist u dat=3|gratis=1",
+        "fr": "saviez vous=3|savez vous que=3|gratuitement=1",
+        "en": "did you know=3|for free=1",
+    },
+    "non:aftermath": {
+        "nl": "verhoord=3|ondervraagd=3",
+        "fr": "a entendu=2|interroge*=2",
+        "en": "questioned=3|interviewed=2",
+    },
+    "ctx:item": {
+        "nl": "bankkaarten=2|brieven=2",
+        "fr": "cartes bancaires=2|lettres=2",
+        "en": "bank cards=2|letters=2",
+    },
+}
+
+# Sixth pass: endings of missing-person alerts, official warnings, gas cartridges, trailers.
+SIXTH: Lexicon = {
+    "non:resolved": {
+        "nl": "goed nieuws=3|fijn nieuws=3|is terug bij=4|stelt het goed=3|in het ziekenhuis=1.5|update=1.5",
+        "fr": "bonne nouvelle=3|est de retour=4|il va bien=3|elle va bien=3|a l hopital=1.5|mise a jour=1.5",
+        "en": "good news=3|is back with=4|doing fine=3|is safe=3|in hospital=1.5|update=1.5",
+        "de": "gute nachricht=3",
+    },
+    "non:prevention": {
+        "nl": "waarschuwt=2.5|waarschuwen voor=2.5",
+        "fr": "met en garde=2.5|mettent en garde=2.5|avertit=2.5",
+        "en": "warns=2.5|warn=2|warning of=2.5",
+    },
+    "non:meta": {
+        "nl": "de gemeente=1|de stad=0.5",
+        "fr": "la commune=1|la ville=0.5",
+        "en": "the council=1|the city=0.5",
+    },
+    "cat:drugs": {
+        "nl": "gascartouches=2|patroontjes=2|plastic zakjes=2",
+        "fr": "cartouches de gaz=2|sachets plastiques=2",
+        "en": "gas canisters=2|plastic bags=1.5",
+    },
+    "cat:fire_or_hazard": {
+        "nl": "gascartouches=0",
+        "fr": "cartouches de gaz=0",
+        "en": "gas canisters=0",
+    },
+    "ctx:vehicle": {
+        "nl": "aanhangwagen=2|aanhanger=2|caravan=2|motorhome=2|oldtimer=2",
+        "fr": "remorque=2|caravane=2|mobilhome=2|camping car=2",
+        "en": "trailer=2|caravan=2|motorhome=2|camper van=2",
+        "de": "anhanger=2|wohnwagen=2",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -1206,6 +1303,8 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:was|were|had|has been|have been|got)\s+(?:\w+\s+)?\w{3,}ed\b", "simple_past", "non:past", 1.0, "en"),
     (r"\b(?:is|zijn|zit|zitten|staat|staan|ligt|liggen|loopt|lopen)\s+(?:\w+\s+){0,9}aan het\s+\w+en\b",
      "aan_het", "urg:progress", 2.0, "nl"),
+    (r"\b(?:wordt|worden)\s+(?:\w+\s+){0,6}(?:ge\w{3,}(?:d|t|en)|\w+geslagen|\w+gebroken)\b", "passive_now",
+     "urg:progress", 2.0, "nl"),
     (r"\b(?:werd|werden|heeft|hebben|had|hadden)\s+(?:\w+\s+){0,5}ge\w{3,}(?:d|t|en)\b",
      "perfect", "non:past", 1.0, "nl"),
     (r"\b(?:a|ont|ai|avons|avez)\s+(?:ete\s+|deja\s+|bien\s+|tout\s+)?"
@@ -1215,4 +1314,6 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:wurde|wurden|hat|haben)\s+(?:\w+\s+){0,5}ge\w{3,}(?:t|en)\b", "perfekt", "non:past", 1.0, "de"),
 )
 
-GROUPS: tuple[Lexicon, ...] = (CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH)
+GROUPS: tuple[Lexicon, ...] = (
+    CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH, FIFTH, SIXTH,
+)
