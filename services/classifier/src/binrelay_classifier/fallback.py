@@ -14,8 +14,8 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import pairwise
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 _STOP = frozenset(
