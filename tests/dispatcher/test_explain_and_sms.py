@@ -28,7 +28,7 @@ def test_explain_police_alarm_at_night() -> None:
     """Given Zavel's plan, when a police alarm (the body of POST /v1/messages) is explained at 03:00,
     then the JSON lists the group deliveries at once, not held, with recipients counted, and the zone,
     each with the report's classification; nothing is sent."""
-    rows = _explain("zavel", {"text": "Gestolen witte bestelwagen", "origin": "police", "kind": "alarm"},
+    rows = _explain("zavel", {"text": "Gestolen witte bestelwagen", "kind": "alarm", "network": "zavel"},
                     "2026-03-04T03:00")
     for row in rows:
         assert {"audience", "channel", "language", "send_at", "held", "recipients", "classification"} <= set(row)
@@ -40,9 +40,9 @@ def test_explain_police_alarm_at_night() -> None:
 
 
 def test_explain_prevention_shows_approval_and_morning() -> None:
-    """Given Meudon's plan, when a police prevention message is explained at 23:00,
+    """Given Meudon's plan, when a police prevention message (POST /v1/messages) is explained at 23:00,
     then the approval requests wait for the morning and the group waits for the approval."""
-    rows = _explain("meudon", {"text": "Sluit uw ramen en deuren", "role": "police", "kind": "prevention"},
+    rows = _explain("meudon", {"text": "Sluit uw ramen en deuren", "kind": "prevention", "network": "meudon"},
                     "2026-03-03T23:00")
     held = {(r["audience"], r["purpose"], r["held"]) for r in rows if r["condition"] is None}
     assert ("coordinators", "approval_request", "quiet_hours") in held
@@ -60,13 +60,25 @@ def test_explain_member_report_as_posted_to_ingest() -> None:
     assert "coordinators" not in {r["audience"] for r in rows}
 
 
+def test_explain_coordinator_message() -> None:
+    """Given Meudon's plan, when a coordinator's message is explained (--as coordinator),
+    then it goes to the group within quiet hours, without approval."""
+    result = runner.invoke(app, [*BASE, "--network", "meudon", "--report", "-", "--at", "2026-03-03T12:00",
+                                 "--as", "coordinator", "--json"],
+                           input=json.dumps({"kind": "feedback", "text": "Bedankt!", "network": "meudon"}))
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows[0]["routes"] == ["coordinator-message"]
+    assert {r["held"] for r in rows} == {None}
+
+
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
         (["--network", "nowhere", "--report", "-"], "{}", "no plan for network 'nowhere'"),
         (["--network", "zavel", "--report", "-"], "not json", "is not JSON"),
-        (["--network", "zavel", "--report", "-"], '{"txt": "x"}', "unknown field(s): txt"),
-        (["--network", "zavel", "--report", "-", "--at", "yesterday"], '{"text": "x"}', "not an ISO 8601 time"),
+        (["--network", "zavel", "--report", "-"], '{"txt": "x"}', "field text: Field required"),
+        (["--network", "zavel", "--report", "-", "--at", "yesterday"], '{"text": "x", "reporter": {"ref": "a"}}', "not an ISO 8601 time"),
     ],
 )
 def test_explain_refuses_bad_input_with_a_fix(args: list[str], stdin: str, message: str) -> None:

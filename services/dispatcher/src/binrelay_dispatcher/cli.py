@@ -77,6 +77,8 @@ def register(app: typer.Typer) -> None:
         at: Annotated[str | None, typer.Option(
             "--at", help="When it is received (ISO 8601; without offset: Brussels time). Default: now")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the deliveries as a JSON list")] = False,
+        author: Annotated[str, typer.Option(
+            "--as", help="Who posts a message (POST /v1/messages): police or coordinator")] = "police",
         networks_dir: Annotated[Path | None, typer.Option(help="Default: BINRELAY_NETWORKS_DIR")] = None,
         members: Annotated[Path | None, typer.Option(help="Default: BINRELAY_MEMBERS_FILE")] = None,
     ) -> None:
@@ -109,7 +111,9 @@ def register(app: typer.Typer) -> None:
             _fail(f"{report} is not JSON (line {exc.lineno}: {exc.msg})",
                   "pass the JSON body of POST /v1/reports or POST /v1/messages")
         try:
-            rep, _hint = report_from_body(body)
+            if author not in ("police", "coordinator"):
+                _fail(f"--as {author!r}", "use --as police or --as coordinator")
+            rep, _hint = report_from_body(body, author)
         except BodyError as exc:
             _fail(f"{report}: {exc}", "pass the JSON body exactly as posted to ingest")
         when = utcnow()

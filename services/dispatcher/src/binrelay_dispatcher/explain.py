@@ -14,61 +14,39 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from binrelay_shared.events import (
-    Kind,
-    Location,
-    Origin,
-    Report,
-    ReportCleared,
-    Reporter,
-    Stamps,
-    new_id,
-)
+from binrelay_shared.events import Origin, Report, ReportCleared, Stamps, new_id
 
 from .load import Network
 from .routing import Decision, Delivery, local, plan_deliveries
-
-BODY_KEYS = {
-    "text", "channel", "reporter", "location", "network", "language", "attachments", "adapter_message_id",
-    "origin", "role", "kind", "refers_to",
-}
 
 
 class BodyError(ValueError):
     """The posted body is not a report or message ingest would accept."""
 
 
-def report_from_body(body: Any) -> tuple[Report, str | None]:
-    """The :class:`Report` ingest would build from a posted body, and the body's network hint."""
+def report_from_body(body: Any, author_role: str = "police") -> tuple[Report, str | None]:
+    """The :class:`Report` ingest builds from a posted body, and the body's network.
+
+    A body with ``kind`` is a message (``POST /v1/messages``; its origin comes from the poster's
+    credential, here ``author_role``); any other body is a member's report (``POST /v1/reports``).
+    Ingest's own models and conversion functions are used, so explain sees what the pipeline sees.
+    """
+    from binrelay_ingest.api_models import MessageIn, ReportIn
+    from binrelay_ingest.core import message_from, report_from
+
     if not isinstance(body, dict):
         raise BodyError("the body must be a JSON object (the body of POST /v1/reports or /v1/messages)")
-    unknown = sorted(set(body) - BODY_KEYS)
-    if unknown:
-        raise BodyError(f"unknown field(s): {', '.join(unknown)}; known: {', '.join(sorted(BODY_KEYS))}")
-    origin = body.get("origin") or body.get("role") or "member"
-    kind = body.get("kind") or ("report" if origin == "member" else "prevention")
-    reporter = body.get("reporter") or {"ref": origin}
     try:
-        report = Report(
-            origin=Origin(origin),
-            kind=Kind(kind),
-            text=body.get("text", ""),
-            channel=body.get("channel", "http"),
-            adapter=body.get("channel", "http"),
-            adapter_message_id=body.get("adapter_message_id"),
-            reporter=Reporter.model_validate(reporter),
-            location=Location.model_validate(body["location"]) if body.get("location") else None,
-            attachments=tuple(body.get("attachments") or ()),
-            language_hint=body.get("language"),
-            refers_to=body.get("refers_to"),
-        )
-    except (ValidationError, ValueError) as exc:
-        if isinstance(exc, ValidationError):
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err["loc"]) or "(body)"
-            raise BodyError(f"field {where}: {err['msg']}") from None
-        raise BodyError(str(exc)) from None
-    return report, body.get("network")
+        if "kind" in body:
+            message = MessageIn.model_validate(body)
+            report = message_from(message, "explain").model_copy(update={"origin": Origin(author_role)})
+            return report, message.network
+        member_report = ReportIn.model_validate(body)
+        return report_from(member_report), member_report.network
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "(body)"
+        raise BodyError(f"field {where}: {err['msg']}") from None
 
 
 def clear(report: Report, network: Network, at: datetime) -> ReportCleared:
