@@ -90,3 +90,26 @@ async def test_a_room_the_bot_cannot_join_is_a_permanent_failure(synapse: Synaps
     finally:
         await worker.receiver.close()
         await redis.aclose()
+
+
+async def test_a_resend_after_a_crash_is_dropped_by_the_homeserver(synapse: Synapse, redis_url: str) -> None:
+    """Given a chat sender that sent a job and died before marking it sent (the at-least-once window),
+    when a new sender process with the same bot session sends the same job again,
+    then Synapse recognises the transaction id and the room shows the message once."""
+    bot = synapse.register("relay-bot-4")
+    reader = synapse.register("coordinator-4")
+    room = synapse.create_room(reader, invite=[bot.user_id])
+    settings = sender_settings(
+        redis_url, matrix_homeserver=synapse.url, matrix_user_id=bot.user_id, matrix_access_token=bot.access_token
+    )
+    j = job(Channel.chat, room, text="Eenmalig testbericht.")
+    first, second = ChatReceiver(settings), ChatReceiver(settings)
+    try:
+        event_1 = await first.send(j)
+        await first.close()
+        event_2 = await second.send(j)
+        assert event_1 == event_2
+        bodies = [m["content"]["body"] for m in synapse.messages(reader, room)]
+        assert bodies.count("Eenmalig testbericht.") == 1
+    finally:
+        await second.close()
