@@ -13,6 +13,7 @@ from binrelay_dispatcher.sms import fit_sms, sms_size
 from .helpers import MEMBERS_FILE, NETWORKS_DIR
 
 runner = CliRunner()
+VALID = '{"text": "x", "reporter": {"ref": "a"}}'
 BASE = ["plan", "explain", "--networks-dir", str(NETWORKS_DIR), "--members", str(MEMBERS_FILE)]
 
 
@@ -78,7 +79,7 @@ def test_explain_coordinator_message() -> None:
         (["--network", "nowhere", "--report", "-"], "{}", "no plan for network 'nowhere'"),
         (["--network", "zavel", "--report", "-"], "not json", "is not JSON"),
         (["--network", "zavel", "--report", "-"], '{"txt": "x"}', "field text: Field required"),
-        (["--network", "zavel", "--report", "-", "--at", "yesterday"], '{"text": "x", "reporter": {"ref": "a"}}', "not an ISO 8601 time"),
+        (["--network", "zavel", "--report", "-", "--at", "yesterday"], VALID, "not an ISO 8601 time"),
     ],
 )
 def test_explain_refuses_bad_input_with_a_fix(args: list[str], stdin: str, message: str) -> None:
