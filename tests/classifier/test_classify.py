@@ -120,6 +120,8 @@ def test_policy_flags(text: str, flag: Flag) -> None:
         "Someone is trying car doors on Marlylaan right now",
         "De politie achtervolgt een auto in de straat",
         "Mijn auto is gisteren opengebroken, aangifte gedaan",
+        "Witte bestelwagen zonder nummerplaat rijdt stapvoets rond",
+        "White van with no plates circling the block",
     ],
 )
 def test_no_flag_on_plain_reports(text: str) -> None:

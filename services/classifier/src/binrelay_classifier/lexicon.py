@@ -1283,6 +1283,15 @@ SIXTH: Lexicon = {
         "fr": "cartouches de gaz=0",
         "en": "gas canisters=0",
     },
+    "ctx:share": {
+        "nl": "zonder nummerplaat=0|zonder nummerplaten=0|zonder kenteken=0|buitenlandse nummerplaat=0"
+        "|buitenlandse platen=0|buitenlandse plaat=0|nederlandse plaat=0|franse plaat=0",
+        "fr": "sans plaque=0|sans plaques=0|plaque etrangere=0|plaques etrangeres=0|plaque francaise=0"
+        "|plaque neerlandaise=0|sans plaque d immatriculation=0",
+        "en": "no plates=0|no number plate=0|no number plates=0|without plates=0|foreign plates=0|foreign plate=0"
+        "|dutch plates=0|french plates=0|no license plate=0|no licence plate=0",
+        "de": "ohne kennzeichen=0|auslandisches kennzeichen=0",
+    },
     "ctx:vehicle": {
         "nl": "aanhangwagen=2|aanhanger=2|caravan=2|motorhome=2|oldtimer=2",
         "fr": "remorque=2|caravane=2|mobilhome=2|camping car=2",
