@@ -14,12 +14,18 @@ attachment (fail closed). Error messages never contain image content or metadata
 from __future__ import annotations
 
 import io
+import logging
 from functools import lru_cache
 from pathlib import Path
 
 import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Pillow logs every EXIF tag with its value at DEBUG (GPS position, the camera owner's name): keep
+# its loggers above DEBUG whatever the service's log level, so no metadata reaches a log.
+for _name in ("PIL", "PIL.TiffImagePlugin", "PIL.Image", "PIL.PngImagePlugin", "PIL.JpegImagePlugin"):
+    logging.getLogger(_name).setLevel(logging.INFO)
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/jpg", "image/png", "image/webp", "image/gif", "image/bmp", "image/tiff"})
 MAX_PIXELS = 40_000_000
