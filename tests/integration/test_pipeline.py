@@ -18,6 +18,20 @@ def _report(text: str = "Verdachte man kijkt in geparkeerde auto's op de Grote Z
     return {"text": text, "reporter": {"ref": f"test-{uuid.uuid4().hex[:8]}"}, "network": "zavel"}
 
 
+async def _adapter(pipeline: Pipeline) -> dict[str, str]:
+    """An adapter credential in the pipeline's Redis (ingest authenticates every request)."""
+    from redis.asyncio import Redis
+
+    from binrelay_ingest.keys import create_key
+
+    redis = Redis.from_url(pipeline.settings.redis_url)
+    try:
+        key, _ = await create_key(redis, role="adapter", zone="5339", adapter="webhook", label="pipeline test")
+    finally:
+        await redis.aclose()
+    return {"Authorization": f"Bearer {key}"}
+
+
 async def test_posted_report_reaches_the_zone_dispatch_topic(pipeline: Pipeline) -> None:
     """Given the four services on a real broker,
     when an adapter POSTs a report to ingest,
@@ -25,7 +39,7 @@ async def test_posted_report_reaches_the_zone_dispatch_topic(pipeline: Pipeline)
     and `binrelay trace` knows every topic it reached."""
     reader = await TopicReader(pipeline.settings.kafka, DISPATCH).start()
     try:
-        async with httpx.AsyncClient(base_url=pipeline.ingest_url) as client:
+        async with httpx.AsyncClient(base_url=pipeline.ingest_url, headers=await _adapter(pipeline)) as client:
             resp = await client.post("/v1/reports", json=_report())
         assert resp.status_code == 202, resp.text
         report_id = resp.json()["report_id"]
@@ -47,12 +61,9 @@ async def test_posted_report_reaches_the_zone_dispatch_topic(pipeline: Pipeline)
         reached = await trace.read(redis, report_id)
     finally:
         await redis.aclose()
-    assert list(reached) == [
-        topics.REPORTS_RECEIVED,
-        topics.REPORTS_CLASSIFIED,
-        topics.REPORTS_CLEARED,
-        DISPATCH,
-    ]
+    stages = [topics.REPORTS_RECEIVED, topics.REPORTS_CLASSIFIED, topics.REPORTS_CLEARED, DISPATCH]
+    # The four stages in order; later steps (outbox, deliveries) may follow once the plan sends.
+    assert [t for t in reached if t in stages] == stages
 
 
 async def test_malformed_messages_are_dead_lettered_and_the_next_one_still_flows(pipeline: Pipeline) -> None:
@@ -72,7 +83,7 @@ async def test_malformed_messages_are_dead_lettered_and_the_next_one_still_flows
                 [f"not json {marker}".encode(), orjson.dumps({"report_id": marker, "hello": "world"})],
                 key=b"zavel",
             )
-        async with httpx.AsyncClient(base_url=pipeline.ingest_url) as client:
+        async with httpx.AsyncClient(base_url=pipeline.ingest_url, headers=await _adapter(pipeline)) as client:
             resp = await client.post("/v1/reports", json=_report("Fietsdiefstal gisteren aan de Zavelstraat"))
         assert resp.status_code == 202
         report_id = resp.json()["report_id"]
