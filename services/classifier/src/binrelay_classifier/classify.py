@@ -366,7 +366,8 @@ def _flags(hits: list[Hit], lang: str, text: str, category: Category) -> tuple[l
 
 
 _HIT_VERBS = frozenset(
-    {"slaan", "slaat", "sloeg", "frapp", "frappe", "hitting", "punch", "kicking", "schlagt", "coups", "tape sur"}
+    {"slaan", "slaat", "sloeg", "frapp", "frappe", "hitting", "punch", "kicking", "schlagt", "coups", "tape sur",
+     "arrach", "afgerukt", "kicked", "geschopt"}
 )
 
 _GENERIC_SUSPICION = frozenset(

