@@ -36,9 +36,9 @@ PROCS=(
   "sender-email 9111 binrelay-sender --channel email"
   "sender-sms 9112 binrelay-sender --channel sms"
   "sender-chat 9113 binrelay-sender --channel chat"
-  "adapter-smtp - binrelay-adapter-smtp"
-  "adapter-sms - binrelay-adapter-sms"
-  "adapter-matrix - binrelay-adapter-matrix"
+  "adapter-smtp 9114 binrelay-adapter-smtp"
+  "adapter-sms 9115 binrelay-adapter-sms"
+  "adapter-matrix 9116 binrelay-adapter-matrix"
 )
 
 running() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }

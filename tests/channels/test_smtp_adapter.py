@@ -72,7 +72,7 @@ async def test_a_plain_mail_from_a_member_becomes_a_report(
     when the member mails zavel@reports.binrelay.test,
     then ingest gets a report for network zavel, channel email, with the member id as reporter,
     the subject and body as text, the adapter's credential and the Message-ID as adapter id."""
-    port, _, _ = listener
+    port, handler, _ = listener
     msg = mail("Lid Een <lid-1@example.org>", "zavel@reports.binrelay.test", "Verdachte wagen",
                "Een witte bestelwagen rijdt al een uur rond op de Grote Zavel.")
     await aiosmtplib.send(msg, hostname="127.0.0.1", port=port, timeout=30)
@@ -82,6 +82,10 @@ async def test_a_plain_mail_from_a_member_becomes_a_report(
     assert body["text"].startswith("Verdachte wagen\n\nEen witte bestelwagen")
     assert body["adapter_message_id"] == msg["Message-ID"]
     assert stub_ingest.headers[0]["authorization"] == "Bearer binr_test_secret"
+    sample = handler.metrics.registry.get_sample_value(
+        "binrelay_adapter_messages_total", {"adapter": "smtp", "result": "report"}
+    )
+    assert sample == 1
 
 
 async def test_an_html_mail_with_an_attachment_from_an_unknown_sender(

@@ -34,11 +34,13 @@ from redis.asyncio import Redis
 
 from binrelay_shared.events import Channel
 from binrelay_shared.logging import configure_logging, get_logger
+from binrelay_shared.metrics import serve_metrics
 
 from .acks import ResponsePublisher, address_hash, chat_record, is_ack
 from .client import IngestClient, IngestRefused, IngestUnavailable, idempotency_key
 from .config import AdapterSettings
 from .members import Directory, opaque_ref
+from .metrics import AdapterMetrics
 
 log = get_logger(__name__)
 
@@ -57,7 +59,9 @@ class MatrixBot:
         redis: Redis | None = None,
         responses: ResponsePublisher | None = None,
         directory: Directory | None = None,
+        metrics: AdapterMetrics | None = None,
     ) -> None:
+        self.metrics = metrics or AdapterMetrics("matrix")
         self.settings = settings
         self.ingest = client or IngestClient(settings)
         self.redis = redis or Redis.from_url(settings.redis_url)
@@ -160,10 +164,12 @@ class MatrixBot:
         elif record.get("address") == address_hash(self.settings.ack_key_secret, event.sender):
             responder = str(record["recipient_id"])
         else:
+            self.metrics.count("ignored")
             log.info("acknowledgement from someone the alert was not for: ignored")
             return
         response = await self.responses.acknowledge(record, responder, Channel.chat)
         self.handled += 1
+        self.metrics.count("acknowledged")
         log.info("acknowledged", report_id=response.report_id)
         await self.nio.room_send(
             room_id,
@@ -189,10 +195,12 @@ class MatrixBot:
         try:
             accepted = await self.ingest.post_report(body, idempotency_key("chat", event.event_id))
         except (IngestUnavailable, IngestRefused) as exc:
+            self.metrics.count("refused" if isinstance(exc, IngestRefused) else "failed")
             log.warning("chat message not taken", error=type(exc).__name__)
             await self.answer(room_id, event.event_id, NOT_TAKEN, None)
             return
         self.handled += 1
+        self.metrics.count("report")
         log.info("chat message taken as report", report_id=accepted.get("report_id"))
         await self.answer(room_id, event.event_id, str(accepted.get("advice") or RECEIPT), accepted.get("report_id"))
 
@@ -229,7 +237,9 @@ def main() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await MatrixBot(settings).run(stop)
+        metrics = AdapterMetrics("matrix")
+        serve_metrics(metrics.registry, settings.metrics_port)
+        await MatrixBot(settings, metrics=metrics).run(stop)
 
     asyncio.run(run())
 

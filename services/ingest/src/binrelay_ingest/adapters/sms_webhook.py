@@ -34,11 +34,13 @@ from starlette.routing import Route
 
 from binrelay_shared.events import Channel
 from binrelay_shared.logging import configure_logging, get_logger
+from binrelay_shared.metrics import serve_metrics
 
 from .acks import ResponsePublisher, is_ack, sms_record
 from .client import IngestClient, IngestRefused, IngestUnavailable, idempotency_key
 from .config import AdapterSettings
 from .members import Directory, normalize_phone, opaque_ref
+from .metrics import AdapterMetrics
 
 log = get_logger(__name__)
 
@@ -66,7 +68,9 @@ def create_app(
     client: IngestClient | None = None,
     redis: Redis | None = None,
     responses: ResponsePublisher | None = None,
+    metrics: AdapterMetrics | None = None,
 ) -> Starlette:
+    counts = metrics or AdapterMetrics("sms")
     ingest = client or IngestClient(settings)
     store = redis or Redis.from_url(settings.redis_url)
     publisher = responses or ResponsePublisher(settings.kafka)
@@ -98,6 +102,7 @@ def create_app(
             raw,
             settings.sms_webhook_max_skew,
         ):
+            counts.count("bad_signature")
             log.warning("webhook call refused: bad signature or timestamp")
             return _json({"error": "bad signature"}, 401)
         try:
@@ -116,13 +121,16 @@ def create_app(
                 if record is None:
                     record = await sms_record(store, settings.ack_key_secret, number)
                 if record is None:
+                    counts.count("ignored")
                     log.info("acknowledgement without an alert to acknowledge")
                     return _json({"status": "ignored", "reason": "nothing to acknowledge"})
                 responder = member.id if member else str(record["recipient_id"])
                 response = await publisher.acknowledge(record, responder, Channel.sms)
             except Exception as exc:
+                counts.count("deferred")
                 log.warning("acknowledgement not recorded", error=type(exc).__name__)
                 return _json({"error": "try again"}, 503)
+            counts.count("acknowledged")
             log.info("acknowledged", report_id=response.report_id)
             return _json({"status": "acknowledged", "report_id": response.report_id})
 
@@ -144,10 +152,13 @@ def create_app(
         try:
             accepted = await ingest.post_report(body, idempotency_key("sms", message_id))
         except IngestUnavailable:
+            counts.count("deferred")
             return _json({"error": "try again"}, 503)
         except IngestRefused as exc:
+            counts.count("refused")
             log.warning("ingest refused the SMS", status=exc.status, error=exc.error)
             return _json({"status": "refused", "error": exc.error})
+        counts.count("report")
         log.info("SMS taken as report", report_id=accepted.get("report_id"))
         if accepted.get("advice"):
             await answer(number, str(accepted["advice"]), message_id)
@@ -178,9 +189,14 @@ def main() -> None:
 
     settings = AdapterSettings()
     configure_logging("adapter-sms", settings.log_level, settings.log_json)
+    metrics = AdapterMetrics("sms")
+    serve_metrics(metrics.registry, settings.metrics_port)
     log.info("listening", port=settings.sms_webhook_port)
     uvicorn.run(
-        create_app(settings), host=settings.sms_webhook_host, port=settings.sms_webhook_port, log_level="warning"
+        create_app(settings, metrics=metrics),
+        host=settings.sms_webhook_host,
+        port=settings.sms_webhook_port,
+        log_level="warning",
     )
 
 

@@ -30,10 +30,12 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from binrelay_shared.attachments import AttachmentStore
 from binrelay_shared.logging import configure_logging, get_logger
+from binrelay_shared.metrics import serve_metrics
 
 from .client import IngestClient, IngestRefused, IngestUnavailable, idempotency_key
 from .config import AdapterSettings
 from .members import Directory, opaque_ref
+from .metrics import AdapterMetrics
 
 log = get_logger(__name__)
 
@@ -126,7 +128,9 @@ class ReportHandler:
         directory: Directory,
         networks: set[str],
         store: AttachmentStore,
+        metrics: AdapterMetrics | None = None,
     ) -> None:
+        self.metrics = metrics or AdapterMetrics("smtp")
         self.settings = settings
         self.client = client
         self.directory = directory
@@ -152,14 +156,18 @@ class ReportHandler:
         try:
             results = await self.take(msg, envelope)
         except IngestUnavailable:
+            self.metrics.count("deferred")
             log.warning("ingest unavailable: mail deferred")
             return "451 4.3.0 cannot take the report now, try again later"
         except IngestRefused as exc:
+            self.metrics.count("refused")
             log.warning("ingest refused the mail", status=exc.status, error=exc.error)
             return f"550 5.6.0 report refused: {exc.error}"[:200]
         except ValueError as exc:
+            self.metrics.count("ignored")
             return f"550 5.6.0 {exc}"
         for answer in results:
+            self.metrics.count("report")
             log.info("mail taken as report", report_id=answer.get("report_id"))
         return "250 OK report received"
 
@@ -230,7 +238,9 @@ class ReportHandler:
             log.warning("advice not mailed", error=type(exc).__name__)
 
 
-def start_listener(settings: AdapterSettings, client: IngestClient | None = None) -> tuple[Controller, ReportHandler]:
+def start_listener(
+    settings: AdapterSettings, client: IngestClient | None = None, metrics: AdapterMetrics | None = None
+) -> tuple[Controller, ReportHandler]:
     """Start the SMTP listener in a background thread (``controller.stop()`` ends it)."""
     handler = ReportHandler(
         settings,
@@ -238,6 +248,7 @@ def start_listener(settings: AdapterSettings, client: IngestClient | None = None
         Directory.load(settings.members_file),
         known_networks(settings),
         AttachmentStore(settings.attachments_dir),
+        metrics,
     )
     controller = Controller(
         handler,
@@ -253,7 +264,9 @@ def main() -> None:
     """``binrelay-adapter-smtp``: the inbound e-mail adapter, until SIGTERM."""
     settings = AdapterSettings()
     configure_logging("adapter-smtp", settings.log_level, settings.log_json)
-    controller, handler = start_listener(settings)
+    metrics = AdapterMetrics("smtp")
+    serve_metrics(metrics.registry, settings.metrics_port)
+    controller, handler = start_listener(settings, metrics=metrics)
     log.info("listening", port=settings.smtp_listen_port, networks=sorted(handler.networks))
 
     async def wait() -> None:
