@@ -42,6 +42,7 @@ up() {
     set -- $entry
     running "$1" || { echo "$1 failed to start; last lines of $LOGS/$1.log:" >&2; tail -20 "$LOGS/$1.log" >&2; exit 1; }
   done
+  demo_key  # an adapter credential for the example below (ingest authenticates every request)
   "$here/channels.sh" up  # channel I/O: SMTP sink, SMS gateway, Synapse, senders, inbound adapters
   local prom="not started (install Debian's prometheus to get it)"
   if "$here/prometheus.sh" start 2>/dev/null; then prom="http://127.0.0.1:${PROM_PORT:-9090}  (alerts: /alerts)"; fi
@@ -52,11 +53,14 @@ BIN Relay is up ($((SECONDS - t0)) s).
   metrics        http://127.0.0.1:9101/metrics (ingest)  :9102 (classifier)  :9103 (privacy-filter)  :9104 (dispatcher)  :9105 (observer)
   Prometheus     $prom
   Kafka          $BINRELAY_KAFKA        Redis  $BINRELAY_REDIS_URL
+  demo key       $(cat "$RUN/demo.key")   (adapter, every network; in .run/demo.key)
   logs           $LOGS/
 
 Post a first report, then see where it went:
 
+  key=\$(cat .run/demo.key)   # a demo adapter key; make your own: .venv/bin/binrelay keys create --help
   id=\$(curl -s -X POST http://127.0.0.1:$BINRELAY_HTTP_PORT/v1/reports -H 'content-type: application/json' \\
+    -H "Authorization: Bearer \$key" \\
     -d '{"text":"Verdachte man kijkt in autos, Grote Zavel","reporter":{"ref":"demo-1"},"network":"zavel"}' \\
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["report_id"])'); echo \$id
   sleep 1; .venv/bin/binrelay trace \$id
@@ -64,6 +68,17 @@ Post a first report, then see where it went:
 The police zone's feed: kcat -b $BINRELAY_KAFKA -t bin.dispatch.5339.v1 -C -o beginning -e
 Stop everything: make down
 MSG
+}
+
+# The demo adapter key in .run/demo.key: reused while Redis still knows it, created otherwise.
+demo_key() {
+  local file="$RUN/demo.key" id
+  if [ -s "$file" ]; then
+    id=$(sed -n 's/^binr_\([0-9a-f]*\)_.*/\1/p' "$file")
+    if "$BIN/binrelay" keys list --json 2>/dev/null | grep -q "\"id\": \"$id\".*\"revoked\": null"; then return; fi
+  fi
+  "$BIN/binrelay" keys create --role adapter --adapter demo --label "make up demo" -q >"$file"
+  chmod 600 "$file"
 }
 
 down() {
