@@ -186,3 +186,27 @@ def test_fallback_skips_channels_without_an_address() -> None:
     nxt = fallback_job(j)
     assert nxt is not None and nxt.channel is Channel.sms and nxt.attempt == 2 and nxt.delivery_id != j.delivery_id
     assert fallback_job(job(Channel.email, fallback=(Channel.chat,))) is None
+
+
+async def test_a_job_whose_key_another_live_sender_holds_is_requeued_not_sent(
+    gateway: Gateway, redis_url: str
+) -> None:
+    """Given another sender holding (and renewing) the claim on a job's key,
+    when this sender gets the job and the claim stays held beyond its wait,
+    then the job goes back on the outbox and nothing is sent."""
+    from binrelay_dispatcher.senders.idempotency import Claims
+
+    settings = sender_settings(redis_url, sms_gateway_url=gateway.url, sms_gateway_token=gateway.token,
+                               sender_lease_seconds=1)
+    redis = Redis.from_url(redis_url)
+    worker = SenderWorker(SmsReceiver(settings), settings, redis)
+    j = job(Channel.sms, "+32470000008")
+    other = Claims(redis, "other-sender", 120, 60)
+    try:
+        assert (await other.claim(j.idempotency_key, j.delivery_id)).acquired
+        [outs] = await worker.process([j])
+        assert [(o.topic, o.event) for o in outs] == [(topics.outbox(Channel.sms), j)]
+        assert gateway.state.sent == []
+    finally:
+        await worker.receiver.close()
+        await redis.aclose()

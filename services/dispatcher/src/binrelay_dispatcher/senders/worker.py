@@ -163,9 +163,13 @@ class SenderWorker:
             early = await self._hold_if_early(job)
             if early is not None:
                 return early
-            claim = await self._redis_retry(
-                lambda: self.claims.claim(job.idempotency_key, job.delivery_id)
-            )
+            try:
+                claim = await self._redis_retry(lambda: self.claims.claim(job.idempotency_key, job.delivery_id))
+            except TimeoutError:
+                # Another live sender is still on this key (e.g. during a rebalance): let it finish,
+                # and look again later — the job goes back to the end of the outbox.
+                log.info("job requeued: key busy elsewhere", delivery_id=job.delivery_id)
+                return [Out(topics.outbox(job.channel), job)]
             if not claim.acquired:
                 if claim.done_outcome == "in_flight":
                     return []
