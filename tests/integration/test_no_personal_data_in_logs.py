@@ -69,6 +69,9 @@ VALUES = [
     REPORTER_CONTACT,
     PHOTO_NAME,
 ]
+# The dispatcher's audiences, by the rendering they get (the reporter gets the group's).
+POLICE_SIDE = {"police", "officer", "zone"}
+COORDINATOR_SIDE = {"coordinator", "coordinators", "steering_group"}
 _SEPARATORS = re.compile(r"[\s./-]")
 
 
@@ -124,10 +127,13 @@ async def test_no_personal_data_in_any_log_or_metric(pipeline: Pipeline) -> None
     the reporter's identity, a photo with GPS and a telling file name) are posted, and malformed
     messages carrying personal data land on a stage's input topic,
     Then after they have been dispatched and dead-lettered, no log line of any service and no
-    metrics page contains any of the values."""
+    metrics page contains any of the values, and no rendering or outgoing job for anyone but the
+    police does (the coordinator may get the reporter's own contact)."""
     bootstrap = pipeline.settings.kafka
     dispatch = await TopicReader(bootstrap, topics.dispatch(ZONE)).start()
     dlq = await TopicReader(bootstrap, topics.DLQ).start()
+    cleared = await TopicReader(bootstrap, topics.REPORTS_CLEARED).start()
+    outboxes = [await TopicReader(bootstrap, topics.outbox(ch)).start() for ch in ("sms", "email", "chat")]
     marker = uuid.uuid4().hex
     photo = AttachmentStore(pipeline.settings.attachments_dir).put(_photo_with_gps(), "image/jpeg", PHOTO_NAME)
     try:
@@ -160,10 +166,36 @@ async def test_no_personal_data_in_any_log_or_metric(pipeline: Pipeline) -> None
         )
         await dispatch.wait_for(lambda m: m.get("report_id") in report_ids, timeout=60, count=len(report_ids))
         await dlq.wait_for(lambda m: marker in _raw_text(m), timeout=60, count=2)
+        renderings = await cleared.wait_for(lambda m: m.get("report_id") in report_ids, count=len(report_ids))
         await asyncio.sleep(1.0)  # let every service write its last lines
+        jobs = []
+        for reader in outboxes:  # whatever jobs the plans send now (others wait for the morning)
+            try:
+                await reader.wait_for(lambda m: m.get("report_id") in report_ids, timeout=3, count=1000)
+            except AssertionError:
+                pass
+            jobs += [m for m in reader.seen if m.get("report_id") in report_ids]
     finally:
-        await dispatch.stop()
-        await dlq.stop()
+        for reader in (dispatch, dlq, cleared, *outboxes):
+            await reader.stop()
+
+    # Only the police see the report as written: the other renderings and every job sent to a
+    # member or coordinator hold no third party's data (the coordinator may see the reporter's).
+    reporter_values = {f"VALUES[{VALUES.index(v)}]" for v in (REPORTER_REF, REPORTER_NAME, REPORTER_CONTACT)}
+    for event in renderings:
+        for audience, rendering in event["renderings"].items():
+            if audience == "group":
+                assert _leaks(orjson.dumps(rendering).decode()) == [], audience
+            elif audience == "coordinator":
+                assert set(_leaks(rendering["text"])) <= reporter_values, audience
+        assert not event["renderings"]["group"]["attachments"]  # photos withheld from the group
+    for job in jobs:
+        content = f"{job.get('subject') or ''} {job.get('text') or ''}"
+        if job.get("audience") in POLICE_SIDE:
+            continue
+        allowed = reporter_values if job.get("audience") in COORDINATOR_SIDE else set()
+        assert set(_leaks(content)) <= allowed, job.get("audience")
+    print(f"checked {len(renderings)} cleared reports and {len(jobs)} outgoing jobs")
 
     logs = pipeline.log_text()
     assert report_ids[0] in logs, "the services should log report ids (else this test proves nothing)"
