@@ -185,6 +185,8 @@ class Network:
     path: str
     templates: dict[str, dict[str, TemplateText]]
     members: dict[str, Member] = field(default_factory=dict)
+    _group: list[Member] | None = field(default=None, repr=False)
+    _addresses: dict[str, Member] | None = field(default=None, repr=False)
 
     @property
     def id(self) -> str:
@@ -199,7 +201,21 @@ class Network:
         }.get(audience, [])
 
     def group(self) -> list[Member]:
-        return [m for m in self.members.values() if self.id in m.networks]
+        """Every member of the network's group (computed once)."""
+        if self._group is None:
+            self._group = [m for m in self.members.values() if self.id in m.networks]
+        return self._group
+
+    def by_address(self, address: str | None) -> Member | None:
+        """The member with this channel address (an adapter's reporter ref may be one)."""
+        if address is None:
+            return None
+        if self._addresses is None:
+            self._addresses = {}
+            for m in self.members.values():
+                for a in m.channels:
+                    self._addresses.setdefault(a.address, m)
+        return self._addresses.get(address)
 
 
 def iter_routes(route: Route, path: Path_ = ("plan", "route")) -> Iterator[tuple[Route, Path_]]:

@@ -157,7 +157,7 @@ class Delivery:
     fallback: tuple[str, ...] = ()
     fallback_addresses: tuple[tuple[str, str], ...] = ()
     address: str | None = None
-    language: str | None = None
+    language: Language | None = None
     template: str | None = None
     subject: str | None = None
     text: str = ""
@@ -218,11 +218,7 @@ def _reporter_member(network: Network, cleared: ReportCleared) -> Member | None:
     rep = cleared.report.reporter
     if rep.ref in network.members:
         return network.members[rep.ref]
-    refs = {rep.ref, rep.contact}
-    for m in network.members.values():
-        if any(a.address in refs for a in m.channels):
-            return m
-    return None
+    return network.by_address(rep.ref) or network.by_address(rep.contact)
 
 
 def recipients(network: Network, audience: AudienceName, cleared: ReportCleared) -> list[Member | str]:
@@ -313,6 +309,7 @@ def _deliver(
     extra: dict[str, Any] | None = None,
     already: frozenset[str] = frozenset(),
 ) -> None:
+    memo: dict[tuple[Any, ...], tuple[str, str | None, int | None]] = {}
     if target_audience is AudienceName.zone:
         decision.deliveries.append(Delivery(route, "zone", "dispatch", None, "dispatch",
                                             why=f"police rendering to zone {cleared.zone_id}"))
@@ -337,15 +334,20 @@ def _deliver(
             continue
         channel, address = order[0]
         language = _member_language(who, network)
-        body = network.templates[template][language]
-        out = render(body, context(network, cleared, target_audience, language, extra))
-        segments: int | None
-        if channel == "sms":
-            text, segments = fit_sms(out.sms, plan.sms_max_segments)
-            subject = None
-        else:
-            text, subject = out.text, out.subject
-            segments = sms_size(out.sms).segments if any(c == "sms" for c, _ in order) else None
+        has_sms = any(c == "sms" for c, _ in order)
+        memo_key = (template, language, target_audience, channel == "sms", has_sms)
+        if memo_key not in memo:  # one rendering per template, language and channel kind
+            body = network.templates[template][language]
+            out = render(body, context(network, cleared, target_audience, language, extra))
+            segments: int | None
+            if channel == "sms":
+                text, segments = fit_sms(out.sms, plan.sms_max_segments)
+                subject = None
+            else:
+                text, subject = out.text, out.subject
+                segments = sms_size(out.sms).segments if has_sms else None
+            memo[memo_key] = (text, subject, segments)
+        text, subject, segments = memo[memo_key]
         send_at, quiet = _when(who, network, opts.quiet_hours, now)
         decision.deliveries.append(Delivery(
             route=route,
