@@ -365,6 +365,8 @@ def _flags(hits: list[Hit], lang: str, text: str, category: Category) -> tuple[l
     return flags, signals
 
 
+_ACTING_NOW = frozenset({"urg:now", "urg:progress", "urg:presence", "urg:flee", "urg:alarm"})
+
 _HIT_VERBS = frozenset(
     {"slaan", "slaat", "sloeg", "frapp", "frappe", "hitting", "punch", "kicking", "schlagt", "coups", "tape sur",
      "arrach", "afgerukt", "kicked", "geschopt"}
@@ -409,6 +411,14 @@ def analyse(
             category = Category(guess)
             best, second = 1.0, 1.0 - probability
             cat_signals.append(f"cat:{guess}:fallback_nb:{probability:.2f}")
+        elif any(h.cue.tag == "ctx:actor" for h in hits) and any(
+            h.cue.tag in _ACTING_NOW and h.cue.weight >= 2 for h in hits
+        ):
+            # People doing something right now that no lexicon names: in a BIN, that is
+            # suspicious activity until someone says otherwise.
+            category = Category.suspicious_activity
+            best, second = 1.0, 0.0
+            cat_signals.append("rule:actor_now")
     guessed = any(sig.startswith(f"cat:{category.value}:fallback_nb") for sig in cat_signals)
     score, urg_signals = _urgency(hits, language, Category.other if guessed else category, folded)
     flags, flag_signals = _flags(hits, language, text, category)

@@ -1356,9 +1356,9 @@ EIGHTH: Lexicon = {
         "en": "selling pills=3",
     },
     "cat:suspicious_activity": {
-        "nl": "schroeven .. los=2|schroeft .. los=2|losschroeven=2|camera=1|foto s van=2|fotos van=2",
-        "fr": "devisse*=2|camera=1",
-        "en": "unscrew*=2|camera=1",
+        "nl": "schroeven .. los=2|schroeft .. los=2|losschroeven=2|foto s van=2|fotos van=2",
+        "fr": "devisse*=2",
+        "en": "unscrew*=2",
     },
     "cat:burglary": {
         "nl": "rolluik=1.5|terwijl de zaak dicht is=2|zaak dicht=1.5|boren=1.5",
@@ -1392,6 +1392,28 @@ EIGHTH: Lexicon = {
     },
 }
 
+# Who is doing something: with a "now" cue and no category cue, a report about people acting is
+# suspicious activity (rule:actor_now).
+ACTORS: Lexicon = {
+    "ctx:actor": {
+        "nl": "iemand|een man|twee mannen|drie mannen|mannen|jongeren|jongens|een vrouw|een persoon|personen|kerel"
+        "|gast|gasten|types|individu|onbekende|een groep|bende",
+        "fr": "quelqu un|qqn|un homme|deux hommes|trois hommes|des hommes|des jeunes|une femme|un individu"
+        "|des individus|un type|des types|un mec|des mecs|une personne|des personnes|une bande|un groupe",
+        "en": "someone|somebody|some1|a man|two men|three men|men|a woman|youths|kids|teenagers|a guy|guys"
+        "|a person|people|a group|a gang|a bloke|lads",
+        "de": "jemand|ein mann|zwei manner|manner|jugendliche|eine frau|eine gruppe",
+    },
+    "non:gone": {
+        "nl": "is ze weg=3|is hij weg=3|ze is weg=3|hij is weg=3",
+    },
+    "cat:other": {
+        "nl": "groepsaankoop=2",
+        "fr": "achat groupe=2",
+        "en": "group purchase=2|group buy=2",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -1417,5 +1439,5 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
 
 GROUPS: tuple[Lexicon, ...] = (
     CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH, FIFTH, SIXTH, SEVENTH,
-    EIGHTH,
+    EIGHTH, ACTORS,
 )
