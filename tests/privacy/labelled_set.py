@@ -333,6 +333,8 @@ NEGATIVES: list[tuple[str, str]] = [
     ("nl", "Temperatuur 21,5 graden, wind 30 km/u, 80% kans op regen."),
     ("nl", "De nieuwe code van de poort is 1207, tot 31/12."),
     ("fr", "Tél. de la police : 101. Urgence : 112."),
+    ("nl", "Kaart kwijt? Blokkeer ze meteen via Card Stop op 078 170 170."),
+    ("fr", "Numéro gratuit d'information : 0800 12 345."),
 ]
 
 

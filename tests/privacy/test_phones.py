@@ -64,6 +64,7 @@ NOT_PHONES = [
     "Notitienummer 2024/000456",
     "Nummer 90.02.01-123.45 (geen geldig rijksregisternummer, ook geen telefoon)",
     "BTW BE 0403.199.702",
+    "Card Stop: 078 170 170, gratis 0800 12 345",
 ]
 
 

@@ -13,7 +13,8 @@ yields the number); a sub-run must start like a phone number (``+``, ``00`` or t
 
 Dates (``05/06/2024``, ``5.6.24``) and times are masked out first, and a run introduced by a
 case-reference word ("PV 012345/2024", "dossier") is not a phone number. The emergency numbers
-101 and 112 and other short numbers are never candidates (too few digits).
+101 and 112 and other short numbers are never candidates (too few digits); free, shared-cost and
+universal-access numbers (``0800 …``, ``078 …``) are organisations', not persons', and stay.
 
 The ``phonenumbers`` package's own ``PhoneNumberMatcher`` is deliberately not used to *find*
 candidates: with national regions it accepts bare digit runs (``12032024`` is a valid Belgian
@@ -63,6 +64,15 @@ def _mask_dates(text: str) -> str:
     return _DATE.sub(lambda m: "#" * len(m.group(0)) if _plausible(m) else m.group(0), text)
 
 
+# Free, shared-cost and universal-access numbers belong to organisations (Card Stop 078 170 170,
+# helplines), not to persons: the group may read them.
+_SERVICE_TYPES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.TOLL_FREE,
+        phonenumbers.PhoneNumberType.SHARED_COST,
+        phonenumbers.PhoneNumberType.UAN,
+    }
+)
 _STRIP = str.maketrans("", "", " ./-()+\t\n\r\u00a0")
 # digits (with the trunk 0) of a national number, per region; outside these, no parse is tried
 _NATIONAL_LENGTHS = {"BE": (9, 10), "NL": (10, 10), "FR": (10, 10), "DE": (9, 13)}
@@ -88,6 +98,8 @@ def _valid(candidate: str, pieces: list[str], regions: tuple[str, ...] = _NATION
             # "+" or "00" is signal enough: a number of a plausible length for its country counts,
             # even in a range the numbering plan does not (yet) allocate
             number = phonenumbers.parse(intl, None)
+            if phonenumbers.number_type(number) in _SERVICE_TYPES:
+                return False
             return phonenumbers.is_valid_number(number) or (
                 phonenumbers.region_code_for_country_code(number.country_code or 0) != "ZZ"
                 and phonenumbers.is_possible_number(number)
@@ -102,11 +114,18 @@ def _valid(candidate: str, pieces: list[str], regions: tuple[str, ...] = _NATION
                 phonenumbers.parse(candidate, "BE")
             ):
                 return False  # 0403.199.702: a Belgian enterprise (KBO/BCE) number, not a phone
-            return any(
-                _NATIONAL_LENGTHS[region][0] <= len(digits) <= _NATIONAL_LENGTHS[region][1]
-                and phonenumbers.is_valid_number(phonenumbers.parse(candidate, region))
-                for region in regions
-            )
+            if regions != ("BE",):
+                # a Belgian service number is not a person's number in another country's plan
+                be = phonenumbers.parse(candidate, "BE")
+                if phonenumbers.is_valid_number(be) and phonenumbers.number_type(be) in _SERVICE_TYPES:
+                    return False
+            for region in regions:
+                low, high = _NATIONAL_LENGTHS[region]
+                if low <= len(digits) <= high:
+                    number = phonenumbers.parse(candidate, region)
+                    if phonenumbers.is_valid_number(number):
+                        return phonenumbers.number_type(number) not in _SERVICE_TYPES
+            return False
         if stripped.startswith("6") and len(digits) == 9:
             if len(pieces) not in (1, 3):
                 return False
