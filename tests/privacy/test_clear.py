@@ -10,6 +10,7 @@ from PIL import Image
 
 from binrelay_privacy.clear import clear_report, render_text
 from binrelay_privacy.detectors import find
+from binrelay_privacy.language import guess_language
 from binrelay_privacy.policy import PrivacyPolicy
 from binrelay_privacy.redact import PLACEHOLDERS
 from binrelay_shared.attachments import AttachmentStore
@@ -171,3 +172,20 @@ def test_group_blur_option_and_missing_bytes(tmp_path: Path) -> None:
     group = renderings[Audience.group]
     assert len(group.attachments) == 1 and group.withheld_attachments == 1
     assert not Image.open(io.BytesIO(store.get(group.attachments[0].ref))).getexif()
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Verdachte auto met plaat 1-ABC-123 gezien in de straat", "nl"),
+        ("Voiture suspecte vue à 22h30 dans la rue", "fr"),
+        ("A suspicious car was seen in the street", "en"),
+        ("Verdächtiges Auto in der Straße gesehen", "de"),
+        ("1-ABC-123", "nl"),
+    ],
+)
+def test_language_guess(text: str, language: str) -> None:
+    """Given a short report without a language field,
+    When the CLI guesses its language,
+    Then it picks the right one, and Dutch when nothing tells."""
+    assert guess_language(text) == language

@@ -33,5 +33,9 @@ def guess_language(text: str, default: str = "nl") -> str:
         for lang, words in _WORDS.items():
             if word in words:
                 scores[lang] += 1
+        if any(c in word for c in "äöüß"):
+            scores["de"] += 1  # letters only German writes
+        elif any(c in word for c in "éèêàçù"):
+            scores["fr"] += 1
     best = max(LANGUAGES, key=lambda lang: (scores[lang], lang == default))
     return best if scores[best] > 0 else default
