@@ -353,6 +353,14 @@ def _check(network: Network, lines: _Lines, members: MembersFile | None) -> Iter
                     yield _p(network, lines, (*rpath, "ack", "escalate_to", j), "audience_without_contacts",
                              f"escalation to {who.value!r}, but the network has none in its contacts",
                              "escalate to the officer")
+            at_once = {t.audience for t in route.deliver}
+            for j, who in enumerate(route.ack.escalate_to):
+                if who in at_once:
+                    yield _p(network, lines, (*rpath, "ack", "escalate_to", j), "escalation_already_notified",
+                             f"escalation to {who.value!r}, who already gets the report at once: a recipient "
+                             "gets one message per report and channel, so the escalation would never arrive",
+                             "escalate to someone not notified at once (the officer, the steering group), "
+                             f"or remove {who.value!r} from this route's deliver list")
             used_templates.append((route.ack.template, (*rpath, "ack", "template")))
         if route.hold == "policy" and route.approval:
             yield _p(network, lines, (*rpath, "hold"), "policy_with_approval",
