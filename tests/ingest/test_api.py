@@ -236,6 +236,8 @@ async def test_invalid_requests_get_422_naming_the_field_without_echoing_values(
         ("/v1/reports", {"text": "x", "reporter": {"ref": "m", "language": phone}}, "reporter.language"),
         ("/v1/reports", {"text": "x", "reporter": {"ref": phone}, "network": "No Where"}, "network"),
         ("/v1/messages", {"kind": "alarm", "text": phone, "network": "nowhere"}, "network"),
+        ("/v1/reports", {"text": "x", "reporter": {"ref": phone},
+                         "attachments": [{"ref": "a", "content_type": "image/jpeg", "size": 2**64}]}, "attachments"),
         ("/v1/messages", {"kind": "closing", "text": phone, "network": "zavel"}, "refers_to"),
         ("/v1/messages", {"kind": "alarm", "text": phone, "network": "zavel", "refers_to": "x" * 65}, "refers_to"),
     ]

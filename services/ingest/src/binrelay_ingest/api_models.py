@@ -5,9 +5,23 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from binrelay_shared.events import Attachment, Channel, Language, Location, Reporter
+
+MAX_ATTACHMENT_BYTES = 2**40
+
+
+def _sizes(attachments: list[Attachment]) -> list[Attachment]:
+    for a in attachments:
+        if a.size > MAX_ATTACHMENT_BYTES:
+            raise ValueError(f"an attachment's size is over {MAX_ATTACHMENT_BYTES} bytes")
+    return attachments
+
+
+Attachments = Annotated[
+    list[Attachment], AfterValidator(_sizes), Field(max_length=10, description="Attachment metadata (at most 10)")
+]
 
 NetworkId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 ReportId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -32,7 +46,7 @@ class ReportIn(BaseModel):
         ),
     )
     language: Language | None = Field(None, description="Language hint (nl, fr, en, de)")
-    attachments: list[Attachment] = Field(default_factory=list, max_length=10, description="Attachment metadata")
+    attachments: Attachments = Field(default_factory=list)
     adapter_message_id: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
         None, description="The adapter's own message id: a retry with the same id returns the first answer"
     )
@@ -73,7 +87,7 @@ class MessageIn(BaseModel):
     )
     language: Language | None = Field(None, description="Language of the text")
     location: Location | None = None
-    attachments: list[Attachment] = Field(default_factory=list, max_length=10)
+    attachments: Attachments = Field(default_factory=list)
     author: Author | None = None
 
     @field_validator("refers_to")

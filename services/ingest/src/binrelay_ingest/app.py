@@ -171,8 +171,13 @@ def create_app(
     redis: Redis | None = None,
     registry: CollectorRegistry | None = None,
     networks: dict[str, Network] | None = None,
+    front_door: bool = True,
 ) -> FastAPI:
-    """Build the ingest API. The Kafka producer is started and stopped with the app."""
+    """Build the ingest API. The Kafka producer is started and stopped with the app.
+
+    ``front_door=False`` leaves :class:`FrontDoor` out of the middleware stack, for a server that
+    puts it *outside* FastAPI (``FrontDoor(app, app.state.core)``, as the service does: faster).
+    """
     limits = limits or IngestLimits()
     publisher = publisher or KafkaPublisher(settings.kafka, limits.linger_ms)
     redis = redis or Redis(
@@ -209,7 +214,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.core = core
-    app.add_middleware(FrontDoor, core=core)
+    if front_door:
+        app.add_middleware(FrontDoor, core=core)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> Response:

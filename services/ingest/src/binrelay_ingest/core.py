@@ -9,6 +9,7 @@ retries and the trace are written afterwards, batched across concurrent requests
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import time
 from collections.abc import Callable, Mapping
@@ -123,6 +124,12 @@ class Credential:
     hash: str
 
 
+@functools.lru_cache(maxsize=4096)
+def _credential(key: str) -> Credential | None:
+    key_id = parse_key(key)
+    return Credential(key_id, hash_key(key)) if key_id else None
+
+
 def presented(headers: Mapping[bytes, bytes]) -> Credential:
     """The credential in ``Authorization: Bearer`` or ``X-API-Key``; 401 when absent or malformed."""
     raw = headers.get(b"authorization")
@@ -133,12 +140,12 @@ def presented(headers: Mapping[bytes, bytes]) -> Credential:
             key = value.strip()
     if key is None and (api := headers.get(b"x-api-key")) is not None:
         key = api.decode("latin-1").strip()
-    key_id = parse_key(key) if key else None
-    if key is None or key_id is None:
+    cred = _credential(key) if key and len(key) <= 200 else None
+    if cred is None:
         exc = unauthenticated("send 'Authorization: Bearer <key>' (or X-API-Key) from `binrelay keys create`")
         exc.body.error = "missing or malformed credential"
         raise exc
-    return Credential(key_id, hash_key(key))
+    return cred
 
 
 def idempotency(header: bytes | None, fallback: str | None) -> str | None:
@@ -157,7 +164,7 @@ def idempotency(header: bytes | None, fallback: str | None) -> str | None:
 
 def fingerprint(body: BaseModel) -> str:
     """A digest of the request's content, so an Idempotency-Key reused for another body is caught."""
-    canonical = orjson.dumps(body.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+    canonical = body.__pydantic_serializer__.to_json(body)  # field order is fixed by the model
     return hashlib.sha256(canonical).hexdigest()[:32]
 
 
@@ -254,6 +261,7 @@ class Ingest:
         self.accepted = Counter(
             "binrelay_ingest_reports", "Reports and messages accepted by ingest", ["channel", "kind"], registry=registry
         )
+        self._accepted: dict[tuple[Channel, Kind], Any] = {}
         self.rejected = Counter(
             "binrelay_ingest_rejected", "Requests refused by ingest, by status", ["status"], registry=registry
         )
@@ -277,8 +285,7 @@ class Ingest:
             self.rejected.labels(status)
         for how in ("hint", "street", "street_fuzzy", "text", "none", "out_of_scope"):
             self.resolved.labels(how)
-        for route in ("report", "message"):
-            self.latency.labels(route)
+        self._latency = {True: self.latency.labels("report"), False: self.latency.labels("message")}
 
     async def start(self) -> None:
         await self.publisher.start()
@@ -385,8 +392,8 @@ class Ingest:
         net = self.nets.get(network) if network else None
         digest = fp() if idem else ""
         try:
-            result = await asyncio.wait_for(
-                self.gate.check(
+            async with asyncio.timeout(limits.redis_timeout_seconds):
+                result = await self.gate.check(
                     GateRequest(
                         key_id=cred.id,
                         key_hash=cred.hash,
@@ -409,9 +416,7 @@ class Ingest:
                         refers_to=report.refers_to if kind is Kind.closing else None,
                         record_ttl_s=self.settings.trace_ttl_seconds,
                     )
-                ),
-                limits.redis_timeout_seconds,
-            )
+                )
         except (RedisError, RespError, OSError, TimeoutError) as exc:
             log.warning("gate unavailable", error=type(exc).__name__)
             raise ApiError(
@@ -462,14 +467,12 @@ class Ingest:
         )
         idem_redis = idem_key(cred.id, idem) if idem else None
         try:
-            await asyncio.wait_for(
-                self.publisher.publish(
+            async with asyncio.timeout(limits.publish_timeout_seconds):
+                await self.publisher.publish(
                     topics.REPORTS_RECEIVED,
                     event.__pydantic_serializer__.to_json(event),
                     network_id.encode() if network_id else None,
-                ),
-                limits.publish_timeout_seconds,
-            )
+                )
         except Exception as exc:
             with bind_report(report_id):
                 log.warning("publish failed", error=type(exc).__name__)
@@ -482,10 +485,13 @@ class Ingest:
                 [("(kafka)", "unavailable")], {"Retry-After": "2"},
             ) from None  # fmt: skip
         self.finisher.add(report_id, idem_redis, digest, answer, received.isoformat())
-        self.accepted.labels(report.channel.value, kind.value).inc()
+        child = self._accepted.get((report.channel, kind))
+        if child is None:
+            child = self._accepted[(report.channel, kind)] = self.accepted.labels(report.channel.value, kind.value)
+        child.inc()
         if possibly_urgent:
             self.urgent.inc()
-        self.latency.labels("report" if kind is Kind.report else "message").observe(time.perf_counter() - started)
+        self._latency[kind is Kind.report].observe(time.perf_counter() - started)
         return Reply(202, answer)
 
     def refused(self, exc: ApiError) -> Reply:

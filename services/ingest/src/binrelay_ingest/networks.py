@@ -189,6 +189,7 @@ class Resolver:
     networks: dict[str, Network]
     _exact: dict[str, str] = field(init=False, default_factory=dict)
     _by_length: list[tuple[str, str]] = field(init=False, default_factory=list)
+    _cache: dict[str, Resolution | None] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         for net in self.networks.values():
@@ -198,6 +199,24 @@ class Resolver:
                         self._exact.setdefault(variant, net.id)
         # Longest names first, so "Zavelstraat" is not mistaken for a part of a longer name.
         self._by_length = sorted(self._exact.items(), key=lambda kv: -len(kv[0]))
+
+    def _street(self, street: str) -> Resolution | None:
+        """The network of a structured street field (cached: streets repeat)."""
+        cached = self._cache.get(street)
+        if cached is not None or street in self._cache:
+            return cached
+        key = _compact(normalize_street(street))
+        found: Resolution | None = None
+        if key in self._exact:
+            found = Resolution(self._exact[key], "street")
+        elif len(key) >= 6:
+            close = difflib.get_close_matches(key, self._exact.keys(), n=1, cutoff=0.86)
+            if close:
+                found = Resolution(self._exact[close[0]], "street_fuzzy")
+        if len(self._cache) >= 10_000:
+            self._cache.clear()
+        self._cache[street] = found
+        return found
 
     def resolve(
         self,
@@ -216,14 +235,9 @@ class Resolver:
             return net_id is not None and (allowed is None or net_id in allowed)
 
         if street:
-            key = _compact(normalize_street(street))
-            net = self._exact.get(key)
-            if ok(net):
-                return Resolution(net, "street")
-            if len(key) >= 6:
-                close = difflib.get_close_matches(key, self._exact.keys(), n=1, cutoff=0.86)
-                if close and ok(self._exact[close[0]]):
-                    return Resolution(self._exact[close[0]], "street_fuzzy")
+            found = self._street(street)
+            if found is not None and ok(found.network_id):
+                return found
             # A street field that holds a sentence ("on the corner of rue Lebeau"): search it.
             texts: list[str | None] = [street, *text]
         else:

@@ -9,7 +9,7 @@ from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
 from binrelay_shared.settings import Settings
 
-from .app import create_app
+from .app import FrontDoor, create_app
 
 
 def main() -> None:
@@ -17,16 +17,19 @@ def main() -> None:
     configure_logging("ingest", settings.log_level, settings.log_json)
     registry = CollectorRegistry()
     serve_metrics(registry, settings.metrics_port)
-    app = create_app(settings, registry=registry)
+    app = create_app(settings, registry=registry, front_door=False)
+    asgi = FrontDoor(app, app.state.core)  # outermost: the hot POSTs skip FastAPI's middleware
     get_logger(__name__).info("starting", http=f"{settings.http_host}:{settings.http_port}")
     uvicorn.run(
-        app,
+        asgi,
         host=settings.http_host,
         port=settings.http_port,
         log_config=None,
         access_log=False,
         loop="uvloop",
         http="httptools",
+        proxy_headers=False,
+        server_header=False,
     )
 
 
