@@ -61,6 +61,21 @@ def test_explain_member_report_as_posted_to_ingest() -> None:
     assert "coordinators" not in {r["audience"] for r in rows}
 
 
+def test_explain_policy_flagged_report_shows_what_is_withheld() -> None:
+    """Given Zavel's plan, when a member report calling to take the law into one's own hands is
+    explained, then — if the classifier flags it — the group row says held: policy and no group
+    delivery is planned; the coordinators are told."""
+    body = {"text": "We gaan die dief zelf een lesje leren, wie doet mee? Neem knuppels mee.",
+            "reporter": {"ref": "zavel-member-1"}, "network": "zavel"}
+    rows = _explain("zavel", body, "2026-03-03T15:00")
+    if "vigilante" not in rows[0]["classification"]["flags"]:  # type: ignore[index]
+        pytest.skip("the classifier in this tree does not flag this text")
+    group = [r for r in rows if r["audience"] == "group"]
+    assert [(r["held"], r["channel"]) for r in group] == [("policy", None)]
+    assert group[0]["recipients"] == 7
+    assert any(r["audience"] == "coordinators" and r["template"] == "policy_hold" for r in rows)
+
+
 def test_explain_coordinator_message() -> None:
     """Given Meudon's plan, when a coordinator's message is explained (--as coordinator),
     then it goes to the group within quiet hours, without approval."""

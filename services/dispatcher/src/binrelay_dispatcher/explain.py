@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from binrelay_shared.events import Origin, Report, ReportCleared, Stamps, new_id
 
 from .load import Network
-from .routing import Decision, Delivery, local, plan_deliveries
+from .routing import Decision, Delivery, gate, local, plan_deliveries
 
 
 class BodyError(ValueError):
@@ -76,6 +76,8 @@ class Explanation:
     decision: Decision
     escalation: Decision | None
     approved: Decision | None
+    withheld_from_group: int = 0
+    """Policy holds: how many group members would have been reached, and are not."""
 
 
 def explain(network: Network, report: Report, at: datetime) -> Explanation:
@@ -86,7 +88,10 @@ def explain(network: Network, report: Report, at: datetime) -> Explanation:
         escalation = plan_deliveries(network, cleared, at, phase="escalation", now=decision.escalation.due)
     if decision.approval:
         approved = plan_deliveries(network, cleared, at, phase="approved", now=at)
-    return Explanation(cleared, decision, escalation, approved)
+    withheld = 0
+    if decision.held == "policy":
+        withheld = sum(1 for m in network.group() if gate(m) is None)
+    return Explanation(cleared, decision, escalation, approved, withheld)
 
 
 def _rows(deliveries: list[Delivery], condition: str | None) -> list[dict[str, Any]]:
@@ -126,6 +131,13 @@ def as_rows(ex: Explanation) -> list[dict[str, Any]]:
         rows += _rows(ex.escalation.deliveries, f"not acknowledged by {due:%Y-%m-%d %H:%M} Brussels")
     if ex.approved:
         rows += _rows(ex.approved.deliveries, "after approval (if approved now)")
+    if ex.withheld_from_group:
+        rows.append({
+            "audience": "group", "channel": None, "language": None, "send_at": None, "held": "policy",
+            "recipients": ex.withheld_from_group, "route": ex.decision.routes[0], "purpose": "message",
+            "template": None, "sms_segments": None, "condition": None,
+            "why": "policy flag: held for the coordinator, never broadcast",
+        })
     for r in rows:
         r["classification"] = cls
         r["routes"] = list(ex.decision.routes)

@@ -234,7 +234,7 @@ def recipients(network: Network, audience: AudienceName, cleared: ReportCleared)
     return out
 
 
-def _gate(member: Member) -> str | None:
+def gate(member: Member) -> str | None:
     """Why a member may receive nothing (consent gates every message), or None."""
     if member.excluded:
         return "excluded"
@@ -324,9 +324,9 @@ def _deliver(
         if who.id in already:
             decision.skipped.append(Skipped(route, target_audience.value, "had_approval_request"))
             continue
-        gate = _gate(who)
-        if gate:
-            decision.skipped.append(Skipped(route, target_audience.value, gate))
+        why_not = gate(who)
+        if why_not:
+            decision.skipped.append(Skipped(route, target_audience.value, why_not))
             continue
         order = _channel_order(who, opts)
         if not order:
