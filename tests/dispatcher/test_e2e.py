@@ -113,7 +113,7 @@ async def test_urgent_member_report_reaches_officer_and_coordinators_at_once_the
     dispatch = await feeds.dispatch(r.report_id)
     assert dispatch["routes"] == ["urgent-member-report"] and dispatch["held"] is None
     assert dispatch["rendering"]["audience"] == "police"
-    first = await feeds.jobs(r.report_id, 3)
+    first = [j for j in await feeds.jobs(r.report_id, 3) if j["audience"] != "steering_group"]
     assert _summary(first) == [
         ("coordinators", "zavel-coord-1", "sms"),
         ("coordinators", "zavel-coord-2", "sms"),
