@@ -201,6 +201,9 @@ POSITIVES: list[tuple[str, str, dict[str, tuple[str, str]]]] = [
     ("en", "The {a} family was away when it happened.", {"a": (M, "Harrison")}),
     ("fr", "Le docteur {a} a soigné la victime.", {"a": (M, "Leclercq")}),
     ("nl", "MEVROUW {a} ZAG TWEE MANNEN WEGLOPEN.", {"a": (M, "CLAESSENS")}),
+    ("nl", "De verdachte, {a}, is bij de politie gekend.", {"a": (M, "Jens Vermeulen")}),
+    ("fr", "La victime, {a}, a porté plainte.", {"a": (M, "Nadia Benali")}),
+    ("en", "The witness {a} called us afterwards.", {"a": (M, "Oliver Grant")}),
     # --- house numbers where someone lives ---
     ("nl", "De verdachte woont in de Meudonstraat {a}, volgens de buren.", {"a": (A, "14 bus 3")}),
     ("nl", "Ik woon op nummer {a} en zag alles vanuit het raam.", {"a": (A, "27")}),
@@ -319,6 +322,8 @@ NEGATIVES: list[tuple[str, str]] = [
     ("en", "Thanks, the BIN team"),
     ("nl", "Meneer de agent kwam kijken."),
     ("nl", "Mijn buurman zag het ook."),
+    ("nl", "De verdachte Audi reed weg richting Vilvoordsesteenweg."),
+    ("fr", "Le suspect portait une veste noire et une casquette."),
     ("nl", "Hij woont hier al 12 jaar en kent iedereen."),
     ("fr", "Elle habite à Bruxelles depuis 2019."),
     ("nl", "Aan de Meudonstraat 12 stond een auto met draaiende motor."),

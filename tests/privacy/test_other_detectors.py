@@ -97,6 +97,11 @@ NAMES = [
     ("My name is Peter Hall.", "Peter Hall"),
     ("Mr. J. Smith was there", "J. Smith"),
     ("dhr. de Smet belde", "de Smet"),
+    ("De verdachte, Jan Peeters, is gekend.", "Jan Peeters"),
+    ("The witness John Smith called us.", "John Smith"),
+    ("Bij familie Peeters werd ingebroken.", "Peeters"),
+    ("MEVROUW CLAESSENS ZAG HET OOK", "CLAESSENS"),
+    ("mijn naam is jan peeters en ik woon hier", "jan peeters"),
 ]
 
 
@@ -120,6 +125,8 @@ def test_name_after_signal(text: str, name: str) -> None:
         "Meneer de agent kwam kijken.",
         "1,80 m. Groot postuur",
         "Rue Bodenbroek 8 en Grote Zavel 40.",
+        "De verdachte Audi reed weg.",
+        "mijn naam is niet belangrijk",
     ],
 )
 def test_no_name_without_signal(text: str) -> None:

@@ -59,8 +59,14 @@ _CLOSINGS = (
     r"|mit\sfreundlichen\sgr[üu](?:ß|ss)en|gr[üu](?:ß|ss)e|viele\sgr[üu](?:ß|ss)e"
 )
 
+_ROLES = (
+    r"slachtoffer|verdachte|dader|getuige|eigenaar|eigenares|bewoner|bewoonster|huurder|melder"
+    r"|victime|suspect|auteur|témoin|propriétaire|habitant|habitante|locataire"
+    r"|victim|witness|owner|tenant|resident|culprit|perpetrator"
+)
 _SIGNAL = re.compile(
-    rf"(?<![\w])(?:(?P<title>(?i:{_TITLES})\s|M\.\s?)|(?i:{_INTRO})\s|(?:[Mm]ijn|[Oo]nze|[Dd]e|[Mm]on|[Mm]a|[Nn]otre|[Ll]e|[Ll]a|[Mm]y|[Oo]ur|[Tt]he|[Mm]ein|[Mm]eine)\s(?i:{_RELATIONS}),?\s)"
+    rf"(?<![\w])(?:(?P<title>(?i:{_TITLES})\s|M\.\s?)|(?i:{_INTRO})\s|(?:[Mm]ijn|[Oo]nze|[Dd]e|[Mm]on|[Mm]a|[Nn]otre|[Ll]e|[Ll]a|[Mm]y|[Oo]ur|[Tt]he|[Mm]ein|[Mm]eine)\s(?i:{_RELATIONS}),?\s"
+    rf"|(?:[Dd]e|[Hh]et|[Ll]a|[Ll]e|[Ll]['’]|[Tt]he|[Dd]er|[Dd]ie)\s?(?i:{_ROLES}),?\s)"
     rf"(?P<name>{_NAME})"
 )
 _CLOSING = re.compile(rf"(?:^|[\n.!])\s*(?i:{_CLOSINGS})\s*[,!.:]?\s+(?P<name>{_NAME})\s*[.!]?\s*$")
@@ -86,6 +92,9 @@ _NOT_NAMES = frozenset(
     bin plp info informatie information buren bewoners voisins habitants neighbours neighbors residents
     belg belgen nederlander fransman française franse française marokkaan turk duitser allemand
     german dutch english anglais engelsman europeaan européen european vlaming waal wallon flamand
+    audi bmw volkswagen vw mercedes opel peugeot renault citroën citroen ford toyota fiat skoda seat
+    volvo kia hyundai nissan tesla dacia mini porsche honda mazda suzuki jeep lexus smart cupra
+    golf polo clio transit sprinter vito kangoo berlingo
     comité committee stuurgroep wijkteam uw votre your onbekend inconnu unknown
     """.split()
 )

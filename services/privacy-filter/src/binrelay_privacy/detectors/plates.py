@@ -230,8 +230,8 @@ def _accept(
         nxt = text[end]
         if nxt in "-/@&_" or (nxt in ".," and end + 1 < len(text) and text[end + 1].isalnum()):
             return False
-        if nxt == "'" or nxt == "’":
-            return False
+        if nxt in "'’" and end + 1 < len(text) and text[end + 1].isalpha():
+            return False  # "ABC-123's"
     if name == _GERMAN and candidate[-1].isalpha() and candidate[-1] not in "EHeh":
         return False
     groups = _letter_groups(candidate)
