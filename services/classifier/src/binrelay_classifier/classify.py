@@ -195,7 +195,10 @@ def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[
 
     # A car broken into is a theft from a vehicle, not a burglary of a home (unless the words
     # say burglar / cambrioleur outright: burglars loading a van are still burglars).
-    if 0 < scores[Category.burglary] < 3 and vehicle >= 2 and house == 0:
+    burglary_named = any(
+        h.cue.tag == "cat:burglary" and h.cue.label.startswith(_BURGLARY_NOUNS) for h in hits
+    )
+    if scores[Category.burglary] and vehicle >= 2 and vehicle > house and not burglary_named:
         scores[Category.theft] += scores[Category.burglary]
         scores[Category.burglary] = 0.0
         notes.append("rule:vehicle_break_in")
@@ -364,6 +367,8 @@ def _flags(hits: list[Hit], lang: str, text: str, category: Category) -> tuple[l
             signals.append("flag:personal_data:written_identifier")
     return flags, signals
 
+
+_BURGLARY_NOUNS = ("inbrak", "inbrek", "inbraak", "ingebroken", "cambrio", "burgl", "einbr", "eingebrochen")
 
 _ACTING_NOW = frozenset({"urg:now", "urg:progress", "urg:presence", "urg:flee", "urg:alarm"})
 

