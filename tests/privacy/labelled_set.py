@@ -324,6 +324,7 @@ NEGATIVES: list[tuple[str, str]] = [
     ("nl", "Mijn buurman zag het ook."),
     ("nl", "De verdachte Audi reed weg richting Vilvoordsesteenweg."),
     ("fr", "Le suspect portait une veste noire et une casquette."),
+    ("en", "My mother got a call from a so-called Microsoft technician."),
     ("nl", "Hij woont hier al 12 jaar en kent iedereen."),
     ("fr", "Elle habite à Bruxelles depuis 2019."),
     ("nl", "Aan de Meudonstraat 12 stond een auto met draaiende motor."),

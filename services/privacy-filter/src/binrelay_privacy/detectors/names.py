@@ -43,7 +43,7 @@ _INTRO = (
     r"mijn\snaam\sis|ik\sheet|ik\sben|heet|heette|genaamd|genoemd|met\sde\snaam|naam:?"
     r"|contactpersoon:?|contact\s?:|afzender:?|exp[ée]diteur\s?:|sender:|signed:?|get\.|signé"
     r"|je\sm['’]appelle|il\ss['’]appelle|elle\ss['’]appelle|s['’]appelle|nomm[ée]e?|d[ée]nomm[ée]e?|appel[ée]e?|nom\s?:|je\ssuis"
-    r"|my\sname\sis|his\sname\sis|her\sname\sis|named|called|name\s?:|i\sam|i['’]m"
+    r"|my\sname\sis|his\sname\sis|her\sname\sis|named|(?<!so-)(?<!so\s)called|name\s?:|i\sam|i['’]m"
     r"|mein\sname\sist|ich\sheiße|heißt|namens"
 )
 _RELATIONS = (
