@@ -137,8 +137,8 @@ DATE_WORDS = frozenset(
 # Units, currencies, reference abbreviations: "250EUR", "PV-2024", "REF-123".
 STOP_ALWAYS = DATE_WORDS | frozenset(
     """
-    eur usd gbp chf kmh kph mph km cm mm kg ml cl uur min sec sek std hr hrs am pm cet cest utc gmt
-    pv nr ref
+    eur usd gbp chf bef fb frs kmh kph mph km cm mm kg ml cl uur min sec sek std hr hrs am pm cet cest
+    utc gmt kwh kva rpm bpm dpi mah ltr lit pv nr ref sos
     """.split()
 )
 # Letter groups that are also words, abbreviations or country codes: not a plate unless the shape
