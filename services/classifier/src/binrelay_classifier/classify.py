@@ -424,8 +424,7 @@ def analyse(
             category = Category.suspicious_activity
             best, second = 1.0, 0.0
             cat_signals.append("rule:actor_now")
-    guessed = any(sig.startswith(f"cat:{category.value}:fallback_nb") for sig in cat_signals)
-    score, urg_signals = _urgency(hits, language, Category.other if guessed else category, folded)
+    score, urg_signals = _urgency(hits, language, category, folded)
     flags, flag_signals = _flags(hits, language, text, category)
     if has_images and Flag.personal_data not in flags:
         flags.append(Flag.personal_data)

@@ -859,7 +859,9 @@ TUNING: Lexicon = {
         "en": "walking out now=3",
     },
     "non:idiom": {
-        "nl": "nu de=0|nu het=0|nu dat=0|nu eenmaal=0|tot nu toe=0|nu en dan=0",
+        "nl": "nu de winter=0|nu de zomer=0|nu de herfst=0|nu de dagen=0|nu de avonden=0|nu de vakantie=0"
+        "|nu de feestdagen=0|nu het donker=0|nu het koud=0|nu het warm=0|nu dat=0|nu eenmaal=0|tot nu toe=0"
+        "|nu en dan=0",
         "fr": "maintenant que=0|jusqu a maintenant=0|en ce moment beaucoup=0"
         "|beaucoup de vols en ce moment=0",
         "en": "now that=0|now and then=0|until now=0|so far=0|by now=0",
@@ -1465,6 +1467,67 @@ NINTH: Lexicon = {
     },
 }
 
+# Tenth pass: from a seventh fresh holdout (van models, filming houses, parcels taken from
+# doorsteps, garden furniture, paint thrown, boilers and CO, German basics).
+TENTH: Lexicon = {
+    "ctx:vehicle": {
+        "nl": "transit=2|sprinter=2|vito=2|kangoo=2|berlingo=2|caddy=2|ducato=2|jumper=1|master=1",
+        "fr": "transit=2|sprinter=2|vito=2|kangoo=2|berlingo=2|caddy=2|ducato=2|trafic=1",
+        "en": "transit=2|sprinter=2|vito=2|kangoo=2|berlingo=2|caddy=2|ducato=2",
+        "de": "transit=2|sprinter=2",
+    },
+    "cat:suspicious_vehicle": {
+        "nl": "rijdt .. traag=3|rijdt .. langzaam=3|rijden .. traag=3|bijrijder filmt=3",
+        "fr": "roul* .. lentement=3|roul* .. au pas=3|passager filme=3",
+        "en": "crawling through=3|driving .. slowly=3|passenger is filming=3",
+        "de": "fahrt .. langsam=3",
+    },
+    "cat:suspicious_activity": {
+        "nl": "filmt=2|filmen=2|fotografeert=2|gluurt door=3",
+        "fr": "filme=2|filment=2|regarde par la fente=3|photographie les=2",
+        "en": "filming=2|peering through=3|peering=2|photographing cars=2",
+        "de": "machen sich .. zu schaffen=2|filmt=2",
+    },
+    "cat:theft": {
+        "nl": "pakjes weg=3|halen .. weg=1.5|pakketten weg=3",
+        "fr": "emporter les colis=3|emportent les colis=3|prennent les colis=3",
+        "en": "taking the parcels=3|taking parcels=3|took the parcels=3|taking the packages=3",
+        "de": "pakete weg=3",
+    },
+    "ctx:item": {
+        "nl": "tuinmeubel*=2|terrasmeubel*=2|pakjes=2",
+        "fr": "meubles de jardin=2|mobilier de jardin=2",
+        "en": "garden furniture=2|patio furniture=2",
+        "de": "gartenmobel=2",
+    },
+    "cat:vandalism": {
+        "nl": "verf .. gegooid=3|letterbox=0",
+        "fr": "peinture .. jetee=3|jetee sur la facade=3",
+        "en": "paint was thrown=3|thrown at the front=2|paint thrown=3",
+        "de": "farbe .. geworfen=3",
+    },
+    "cat:fire_or_hazard": {
+        "nl": "verwarmingsketel=2|cv ketel=2|co vergiftiging=3|koolmonoxidevergiftiging=3",
+        "fr": "chaudiere=2|intoxication au co=3",
+        "en": "boiler=2|co poisoning=3",
+        "de": "heizkessel=2|kohlenmonoxid=3",
+    },
+    "cat:burglary": {
+        "de": "brecheisen=2|am fenster=1|einsteigen=2",
+    },
+    "cat:fraud": {
+        "nl": "nepfactuur=3|valse factuur=3|factuur=1",
+        "fr": "fausse facture=3|facture=1",
+        "en": "fake invoice=3|invoice=1",
+        "de": "gefalschte rechnung=3|rechnung=1|gefalscht*=2",
+    },
+    "cat:robbery_or_violence": {
+        "fr": "importune*=2|l empeche de partir=3",
+        "en": "won t let her leave=3|won t let him leave=3",
+        "nl": "laat haar niet gaan=3|laat hem niet gaan=3",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -1490,5 +1553,5 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
 
 GROUPS: tuple[Lexicon, ...] = (
     CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH, FIFTH, SIXTH, SEVENTH,
-    EIGHTH, ACTORS, NINTH,
+    EIGHTH, ACTORS, NINTH, TENTH,
 )

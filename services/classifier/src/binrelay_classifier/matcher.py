@@ -69,8 +69,9 @@ def _parse(lexicons: tuple[Lexicon, ...]) -> dict[str, list[Cue]]:
                     entry = raw.lstrip("!")
                     label = entry.replace("*", "").replace(" .. ", " ")
                     cue = Cue(tag, lang, weight, label, lang_only)
-                    if cue not in table[entry]:
-                        table[entry].append(cue)
+                    # A later table may re-weigh an entry (e.g. to 0): the later one wins.
+                    table[entry] = [c for c in table[entry] if (c.tag, c.lang) != (tag, lang)]
+                    table[entry].append(cue)
     return dict(table)
 
 
