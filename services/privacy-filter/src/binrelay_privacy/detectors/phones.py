@@ -34,6 +34,7 @@ KIND = "phone"
 _NATIONAL_REGIONS = ("BE", "NL", "FR", "DE")
 _MIN_NATIONAL_DIGITS = 9
 _MAX_DIGITS = 15
+_MAX_PIECES = 9  # "+32 (0)470 12 34 56" has 6; bounds the work on long digit runs
 
 _SEP = r"(?:\s?[./-]\s?|\s)"
 _PIECE = r"(?:\+\s?\d+|\(0\d{0,4}\)\s?\d+|\d+(?:\s?\(0\)\s?\d+)?)"
@@ -163,7 +164,7 @@ def _best_subruns(text: str, pieces: list[tuple[int, int]]) -> list[Hit]:
             # national numbers: the longest sub-run valid in BE wins over one valid only further
             # down the list (DE accepts many lengths)
             for regions in ((region,) for region in _NATIONAL_REGIONS):
-                for j in range(n - 1, i - 1, -1):
+                for j in range(min(n - 1, i + _MAX_PIECES - 1), i - 1, -1):
                     start, end = pieces[i][0], pieces[j][1]
                     candidate = text[start:end]
                     if _valid(candidate, [text[a:b] for a, b in pieces[i : j + 1]], regions):
