@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import uvicorn
 from prometheus_client import CollectorRegistry
 
@@ -19,6 +21,8 @@ def main() -> None:
     serve_metrics(registry, settings.metrics_port)
     app = create_app(settings, registry=registry, front_door=False)
     asgi = FrontDoor(app, app.state.core)  # outermost: the hot POSTs skip FastAPI's middleware
+    gc.collect()
+    gc.freeze()  # what start-up built lives forever: keep it out of every later collection
     get_logger(__name__).info("starting", http=f"{settings.http_host}:{settings.http_port}")
     uvicorn.run(
         asgi,
