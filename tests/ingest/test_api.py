@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -493,3 +494,48 @@ async def test_health_and_readiness(api: httpx.AsyncClient) -> None:
     ready = await api.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["networks"] == ["kastelein", "meudon", "zavel"]
+
+
+class _SlowKafka:
+    """Holds every publish until released (to catch a retry while the first is in flight)."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+        self.entered = asyncio.Event()
+        self.published: list[bytes] = []
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+
+    async def publish(self, topic: str, value: bytes, key: bytes | None) -> None:
+        self.entered.set()  # the gate has reserved the idempotency key by now
+        await self.release.wait()
+        self.published.append(value)
+
+
+async def test_a_retry_while_the_first_request_is_in_flight_gets_409_then_the_first_answer(
+    settings: Settings, keys: Keys
+) -> None:
+    """Given a first POST whose publish has not been acknowledged yet,
+    when the adapter retries with the same Idempotency-Key,
+    then the retry gets 409 with Retry-After (no second report), and once the first is
+    acknowledged a further retry gets the first answer."""
+    slow = _SlowKafka()
+    headers = {**H(keys.adapter), "Idempotency-Key": uuid.uuid4().hex}
+    body = report("Verdachte wagen met draaiende motor")
+    async with running_app(settings, publisher=slow) as api:
+        first = asyncio.create_task(api.post("/v1/reports", json=body, headers=headers))
+        await asyncio.wait_for(slow.entered.wait(), 10)
+        retry = await api.post("/v1/reports", json=body, headers=headers)
+        assert retry.status_code == 409 and retry.headers["retry-after"] == "1"
+        slow.release.set()
+        answer = await first
+        assert answer.status_code == 202
+        for _ in range(100):  # the answer is stored just after the 202
+            again = await api.post("/v1/reports", json=body, headers=headers)
+            if again.status_code == 202:
+                break
+            await asyncio.sleep(0.02)
+        assert again.json() == answer.json() and again.headers["idempotent-replayed"] == "true"
+    assert len(slow.published) == 1
+
