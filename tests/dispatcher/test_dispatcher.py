@@ -82,6 +82,7 @@ async def test_release_claims_after_a_failed_publish_lets_the_retry_through(redi
     then the retry produces the same jobs (nothing is lost), with the same delivery ids."""
     d = Dispatcher(networks, redis, Clock(NIGHT))
     alarm = cleared("zavel", NIGHT, origin="police", kind="alarm", urgency="urgent")
+    d.begin_batch()
     first = jobs(flat(await d.process_reports([alarm])))
     await d.release_claims()
     again = jobs(flat(await d.process_reports([alarm])))
@@ -186,3 +187,44 @@ async def test_daily_digest_collects_non_urgent_reports(redis: Redis, networks: 
         assert "Graffiti" in j.text and "straatlamp" in j.text
         assert j.report_id == "digest-meudon-20260304"
     assert {j.language for j in digest} == {"nl", "fr"}
+
+
+async def test_a_batch_whose_publishing_fails_is_dispatched_on_the_retry(redis: Redis, networks: Nets) -> None:
+    """Given the dispatcher's stage with a broker that fails to publish,
+    when a batch with a police alarm is handled, the handler raises (faststream will redeliver);
+    when the same records are handled again with a working broker,
+    then the Dispatch and every job are published: the first attempt's claims did not swallow them."""
+    from aiokafka.structs import ConsumerRecord
+    from prometheus_client import CollectorRegistry
+
+    from binrelay_dispatcher.service import CompensatingStage
+    from binrelay_shared.codec import encode
+    from binrelay_shared.metrics import StageMetrics
+
+    d = Dispatcher(networks, redis, Clock(NIGHT))
+    stage = CompensatingStage(
+        name="dispatcher-test", input_topic=topics.REPORTS_CLEARED, model=type(cleared("zavel", NIGHT)),
+        process=d.process_reports, metrics=StageMetrics(CollectorRegistry(), "dispatcher-test"),
+        on_start=d.begin_batch, on_failure=d.release_claims,
+    )
+    alarm = cleared("zavel", NIGHT, origin="police", kind="alarm", urgency="urgent")
+    record = ConsumerRecord(topics.REPORTS_CLEARED, 0, 7, 0, 0, b"zavel", encode(alarm), None, 5, 100, ())
+
+    async def broken(topic: str, value: bytes, key: bytes | None) -> None:
+        raise ConnectionError("broker gone")
+
+    sent: list[str] = []
+
+    async def working(topic: str, value: bytes, key: bytes | None) -> None:
+        sent.append(topic)
+
+    stage.publish = broken
+    with pytest.raises(ConnectionError):
+        await stage.handle_records([record])
+    stage.publish = working
+    await stage.handle_records([record])
+    assert sent.count(topics.dispatch("5339")) == 1
+    assert len([t for t in sent if t.startswith("bin.outbox.")]) == 7
+    sent.clear()
+    await stage.handle_records([record])  # a true duplicate now
+    assert sent == []

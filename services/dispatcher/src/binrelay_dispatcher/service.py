@@ -219,7 +219,6 @@ class Dispatcher:
         replies = await pipe.execute()
 
         results: list[list[Out]] = []
-        self.claimed = []
         for p, (start, _njobs) in zip(planned, layout, strict=True):
             c = p.cleared
             fresh = bool(replies[start]) and bool(replies[start + 1])
@@ -238,6 +237,10 @@ class Dispatcher:
                          held=p.dispatch.held, jobs=len(outs) - 1, later=len(p.later))
                 results.append(outs)
         return results
+
+    def begin_batch(self) -> None:
+        """A new batch: the claims to release if its publishing fails start empty."""
+        self.claimed = []
 
     async def release_claims(self) -> None:
         """Publishing failed: forget this batch's claims so its retry is not taken for a duplicate."""
@@ -402,11 +405,13 @@ def _msg_key_of(c: ReportCleared) -> str:
 class CompensatingStage(Stage[Any]):
     """A Stage whose failed publish releases the Redis claims its processing made."""
 
-    def __init__(self, *, on_failure: Callable[[], Any], **kw: Any) -> None:
+    def __init__(self, *, on_start: Callable[[], None], on_failure: Callable[[], Any], **kw: Any) -> None:
         super().__init__(**kw)
+        self.on_start = on_start
         self.on_failure = on_failure
 
     async def handle_records(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
+        self.on_start()
         try:
             await super().handle_records(records)
         except Exception:
@@ -432,6 +437,7 @@ def build(runtime: Runtime, networks: dict[str, Network], name: str = NAME,
         metrics=metrics,
         redis=runtime.redis,
         trace_ttl_seconds=runtime.settings.trace_ttl_seconds,
+        on_start=dispatcher.begin_batch,
         on_failure=dispatcher.release_claims,
     )
     responses: Stage[Any] = Stage(
