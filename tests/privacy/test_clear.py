@@ -14,7 +14,17 @@ from binrelay_privacy.language import guess_language
 from binrelay_privacy.policy import PrivacyPolicy
 from binrelay_privacy.redact import PLACEHOLDERS
 from binrelay_shared.attachments import AttachmentStore
-from binrelay_shared.events import Attachment, Audience, Category, Classification, Report, Reporter, Urgency
+from binrelay_shared.events import (
+    Attachment,
+    Audience,
+    Category,
+    Classification,
+    Kind,
+    Origin,
+    Report,
+    Reporter,
+    Urgency,
+)
 
 from .labelled_set import IBAN_BE1, NN1, grouped
 
@@ -189,3 +199,20 @@ def test_language_guess(text: str, language: str) -> None:
     When the CLI guesses its language,
     Then it picks the right one, and Dutch when nothing tells."""
     assert guess_language(text) == language
+
+
+def test_police_alarm_verbatim_only_when_the_plan_says_so() -> None:
+    """Given a police alarm naming a wanted vehicle's plate,
+    When it is cleared with the default policy, then with police_text_verbatim,
+    Then the group gets the plate redacted by default and as written with the option;
+    a member's report is redacted either way."""
+    alarm = Report(
+        origin=Origin.police, kind=Kind.alarm, text="Gezocht: grijze Audi 1-ABC-123.", reporter=Reporter(ref="zone")
+    )
+    _, renderings, _ = clear_report(alarm, _classification())
+    assert "1-ABC-123" not in renderings[Audience.group].text
+    verbatim = PrivacyPolicy.from_mapping({"police_text_verbatim": True})
+    _, renderings, _ = clear_report(alarm, _classification(), policy=verbatim)
+    assert renderings[Audience.group].text == alarm.text
+    _, renderings, _ = clear_report(_report(), _classification(), policy=verbatim)
+    assert "1-ABC-123" not in renderings[Audience.group].text

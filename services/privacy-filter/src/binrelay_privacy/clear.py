@@ -24,7 +24,7 @@ from binrelay_privacy.detectors import Hit, find
 from binrelay_privacy.policy import DEFAULT_POLICY, PrivacyPolicy
 from binrelay_privacy.redact import redact_text
 from binrelay_shared.attachments import AttachmentNotFound, AttachmentStore
-from binrelay_shared.events import Attachment, Audience, Classification, Finding, Rendering, Report
+from binrelay_shared.events import Attachment, Audience, Classification, Finding, Origin, Rendering, Report
 
 PhotoMode = Literal["original", "strip", "blur", "withhold"]
 
@@ -103,8 +103,14 @@ def clear_report(
     hits = find(report.text, known_names=known_names)
     findings = tuple(Finding(kind=h.kind, start=h.start, end=h.end) for h in hits)
 
-    coordinator_text, coordinator_redacted = render_text(report.text, Audience.coordinator, language, hits, policy)
-    group_text, group_redacted = render_text(report.text, Audience.group, language, hits, policy)
+    coordinator_redacted: tuple[str, ...]
+    group_redacted: tuple[str, ...]
+    if policy.police_text_verbatim and report.origin is Origin.police:
+        coordinator_text, coordinator_redacted = report.text, ()
+        group_text, group_redacted = report.text, ()
+    else:
+        coordinator_text, coordinator_redacted = render_text(report.text, Audience.coordinator, language, hits, policy)
+        group_text, group_redacted = render_text(report.text, Audience.group, language, hits, policy)
     coordinator_atts, coordinator_withheld = _derive(report.attachments, policy.coordinator_photos, store)
     group_atts, group_withheld = _derive(report.attachments, policy.group_photos, store)
 

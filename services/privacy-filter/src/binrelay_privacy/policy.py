@@ -30,13 +30,23 @@ class PrivacyPolicy:
     coordinator_gets_reporter: bool = True
     group_photos: GroupPhotoMode = "withhold"
     coordinator_photos: CoordinatorPhotoMode = "strip"
+    police_text_verbatim: bool = False
+    """Pass the text of messages the police post (a wanted vehicle's plate in an alarm) to every
+    audience as written: the police answer for what they publish. Photos are still cleaned."""
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any] | None) -> PrivacyPolicy:
         """Build from a plan's ``privacy:`` mapping; ``ValueError`` names the bad key and the fix."""
         if not data:
             return cls()
-        known = {"coordinator_sees", "group_sees", "coordinator_gets_reporter", "group_photos", "coordinator_photos"}
+        known = {
+            "coordinator_sees",
+            "group_sees",
+            "coordinator_gets_reporter",
+            "group_photos",
+            "coordinator_photos",
+            "police_text_verbatim",
+        }
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"privacy: unknown key(s) {unknown}; allowed: {sorted(known)}")
@@ -59,12 +69,16 @@ class PrivacyPolicy:
         gets_reporter = data.get("coordinator_gets_reporter", True)
         if not isinstance(gets_reporter, bool):
             raise ValueError("privacy.coordinator_gets_reporter: expected true or false")
+        verbatim = data.get("police_text_verbatim", False)
+        if not isinstance(verbatim, bool):
+            raise ValueError("privacy.police_text_verbatim: expected true or false")
         return cls(
             coordinator_sees=kinds("coordinator_sees"),
             group_sees=kinds("group_sees"),
             coordinator_gets_reporter=gets_reporter,
             group_photos=group_photos,
             coordinator_photos=coordinator_photos,
+            police_text_verbatim=verbatim,
         )
 
 
