@@ -249,7 +249,9 @@ def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[
             h.cue.weight for h in hits
             if h.cue.tag == "cat:suspicious_activity" and h.cue.label in _GENERIC_SUSPICION
         )
-        if generic:
+        specific = scores[Category.suspicious_activity] - generic
+        actor = any(h.cue.tag == "ctx:actor" for h in hits)
+        if generic and specific < 2 and not actor:
             scores[Category.suspicious_activity] -= generic
             scores[Category.suspicious_vehicle] += generic
             notes.append("rule:suspicious_vehicle")

