@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -86,6 +87,7 @@ async def test_a_plain_mail_from_a_member_becomes_a_report(
         "binrelay_adapter_messages_total", {"adapter": "smtp", "result": "report"}
     )
     assert sample == 1
+    assert logging.getLogger("mail.log").getEffectiveLevel() >= logging.WARNING  # aiosmtpd logs addresses
 
 
 async def test_an_html_mail_with_an_attachment_from_an_unknown_sender(

@@ -9,6 +9,7 @@ and one starting with ``busy-`` with 451 (so tests can provoke permanent and tra
 from __future__ import annotations
 
 import itertools
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,7 @@ class SinkHandler:
 
 def start_sink(port: int, maildir: Path | None = None, host: str = "127.0.0.1") -> tuple[Controller, SinkHandler]:
     """Start the sink in a background thread; ``controller.stop()`` ends it."""
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs addresses at INFO
     handler = SinkHandler(maildir)
     kwargs: dict[str, Any] = {"hostname": host, "port": port}
     controller = Controller(handler, **kwargs)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import re
 import signal
 from email import message_from_bytes, policy
@@ -242,6 +243,8 @@ def start_listener(
     settings: AdapterSettings, client: IngestClient | None = None, metrics: AdapterMetrics | None = None
 ) -> tuple[Controller, ReportHandler]:
     """Start the SMTP listener in a background thread (``controller.stop()`` ends it)."""
+    # aiosmtpd logs every command line, sender and recipient at INFO: addresses are personal data.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     handler = ReportHandler(
         settings,
         client or IngestClient(settings),
