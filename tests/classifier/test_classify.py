@@ -103,6 +103,10 @@ def test_language_hint_wins_for_short_texts() -> None:
         ("Here's a photo of the thief and his licence plate, please share", Flag.personal_data),
         ("Zijn nummerplaat is 1-ABC-234, ik deel de foto hieronder", Flag.personal_data),
         ("Il s'appelle comme le fils du boulanger, voici sa photo", Flag.personal_data),
+        ("Ik heb een foto van zijn nummerplaat, wie wil hem?", Flag.personal_data),
+        ("We moeten 's nachts zelf patrouilleren met een paar buren", Flag.vigilante),
+        ("On devrait organiser des rondes de nuit entre voisins", Flag.vigilante),
+        ("If I see him again I'll beat him up", Flag.vigilante),
     ],
 )
 def test_policy_flags(text: str, flag: Flag) -> None:
@@ -122,6 +126,10 @@ def test_policy_flags(text: str, flag: Flag) -> None:
         "Mijn auto is gisteren opengebroken, aangifte gedaan",
         "Witte bestelwagen zonder nummerplaat rijdt stapvoets rond",
         "White van with no plates circling the block",
+        "Man met honkbalknuppel bedreigt de uitbater, ik sta aan de overkant",
+        "Noticed this morning my number plate is gone, probably stolen overnight",
+        "The girl has been found safe, thanks everyone for sharing",
+        "BEL 101!!! er zijn mannen bij nr 23 binnen",
     ],
 )
 def test_no_flag_on_plain_reports(text: str) -> None:

@@ -102,7 +102,7 @@ _KIND_URGENCY: dict[Kind, Urgency] = {
 # here they only raise the personal_data flag).
 _PERSONAL_PATTERNS = re.compile(
     r"\b[1-9][- ]?[A-Z]{3}[- ]?\d{3}\b"  # Belgian plate 1-ABC-234
-    r"|\b[A-Z]{3}[- ]\d{3}\b"  # older Belgian plate ABC-123
+    r"|\b[A-Z]{3}-\d{3}\b"  # older Belgian plate ABC-123 (with its hyphen: "BEL 101" is not one)
     r"|\b[A-Z0-9]{2}-[A-Z0-9]{2,3}-[A-Z0-9]{1,2}\b"  # Dutch plates
     r"|(?:\+32|\b0)4\d{2}[ ./]?\d{2}[ ./]?\d{2}[ ./]?\d{2}\b"  # Belgian mobile numbers
     r"|\b[\w.+-]+@[\w-]+\.[\w.]+\b"  # e-mail addresses

@@ -653,20 +653,20 @@ CONTEXT: Lexicon = {
     "ctx:share": {
         "nl": "foto=1|fotos=1|foto s=1|fotootje=1|filmpje=1|video=1|beelden=1|screenshot=1|in bijlage=1"
         "|bijlage=1|zie foto=2|hierbij=1|hieronder=1|delen=1|deel ik=2|verspreid*=1|doorsturen=1"
-        "|nummerplaat=2|nummerplaten=1|kenteken*=2|plaat=1|hij heet=2|ze heet=2|zij heet=2|zijn naam is=2"
+        "|nummerplaat=1|nummerplaten=1|kenteken*=1|plaat=1|hij heet=2|ze heet=2|zij heet=2|zijn naam is=2"
         "|haar naam is=2|naam van=1|woont op=2|woont in de=1|adres is=2|gsm nummer=2|telefoonnummer=2"
         "|facebook=1|profiel=1|herken*=1",
         "fr": "photo*=1|video*=1|image*=1|capture d ecran=1|ci joint=1|ci jointe=1|en piece jointe=1"
         "|voici=1"
         "|partager=1|partage=1|je partage=2|diffuser=1|faites tourner=2|plaque*=1"
-        "|plaque d immatriculation=2"
-        "|immatricul*=2|il s appelle=2|elle s appelle=2|son nom est=2|s appelle=1|habite au=2"
+        "|plaque d immatriculation=1"
+        "|immatricul*=1|il s appelle=2|elle s appelle=2|son nom est=2|s appelle=1|habite au=2"
         "|habite rue=2|son adresse=2|numero de telephone=2|son numero=2|facebook=1|profil=1|reconnai*=1",
         "en": "photo*=1|pic=1|pics=1|picture*=1|video=1|footage=1|screenshot=1|attached=1|see below=1"
-        "|here is=1|here s=1|share=1|sharing=2|spread=1|pass it on=2|license plate=2|licence plate=2"
-        "|number plate*=2|reg plate=2|registration=2|plate number=2|plate=1|his name is=2|her name is=2"
+        "|here is=1|here s=1|share=1|sharing=1|spread=1|pass it on=2|license plate=1|licence plate=1"
+        "|number plate*=1|reg plate=1|registration=1|plate number=1.5|plate=1|his name is=2|her name is=2"
         "|called=0.5|lives at=2|lives on=1|address is=2|phone number=2|facebook=1|profile=1|recogni*=1",
-        "de": "foto*=1|bild*=1|video=1|anbei=1|kennzeichen=2|er heisst=2|sie heisst=2|wohnt in=1|teilen=1",
+        "de": "foto*=1|bild*=1|video=1|anbei=1|kennzeichen=1|er heisst=2|sie heisst=2|wohnt in=1|teilen=1",
     },
     "ctx:we": {
         "nl": "we=1|wij=1|laten we=2|gaan we=2|zullen we=2|wie gaat mee=2|wie doet mee=2|allemaal=1"
@@ -685,7 +685,7 @@ FLAGS: Lexicon = {
     "flag:vigilante": {
         "nl": "pakken we=3|we pakken=3|pak hem=3|pakken hem=2|grijp hem=3|grijpen hem=2|in elkaar slaan=3"
         "|in elkaar timmeren=3|in mekaar slaan=3|afrossen=3|aframmeling=3|afranselen=3|een lesje=3"
-        "|lesje leren=3|eigen rechter=3|eigenrichting=3|burgerwacht*=3|knuppel*=2|honkbalknuppel*=3"
+        "|lesje leren=3|eigen rechter=3|eigenrichting=3|burgerwacht*=3|knuppel*=1|honkbalknuppel*=1.5"
         "|zelf patrouill*=3|patrouill*=1.5|nachtrondes=2|achtervolg*=1.5|achterna=1.5|klemzetten=2"
         "|klem rijden=2|klemrijden=2|opwachten=2|opwacht=2|te grazen=3|lynch*=3|zelf aanpakken=3"
         "|zelf oplossen=2|zelf opknappen=2|zelf achter=2|verjagen=1.5|wegjagen=1.5|vastbinden=2"
@@ -697,7 +697,7 @@ FLAGS: Lexicon = {
         "|lui donner une lecon=3"
         "|leur donner une lecon=3|casser la gueule=3|peter la gueule=3|defoncer=2|tabasser=2|on le coince=3"
         "|on les coince=3|coincer=1.5|le coincer=2|poursuivre=1.5|poursuivi*=1|courir apres=1.5"
-        "|battes de baseball=3|batte*=1.5|lyncher=3|lynch*=3|on s en occupe=2|s en occuper nous=3"
+        "|battes de baseball=1.5|batte*=1|lyncher=3|lynch*=3|on s en occupe=2|s en occuper nous=3"
         "|on va s en occuper=3|chasser=1.5|virer du quartier=2|qu ils viennent=1",
         "en": "let s get him=3|lets get him=3|get him=2|get them=1.5|teach him a lesson=3"
         "|teach them a lesson=3"
@@ -705,11 +705,11 @@ FLAGS: Lexicon = {
         "|deal with him ourselves=3|deal with them ourselves=3|take matters into=3|own hands=2|vigilante*=3"
         "|citizen patrol*=3|neighbourhood patrol*=2|neighborhood patrol*=2|patrol*=1.5|chase him=2"
         "|chase them=2"
-        "|chase*=1|go after=2|hunt him down=3|hunt them down=3|hunt down=2|baseball bat*=3|lynch*=3"
+        "|chase*=1|go after=2|hunt him down=3|hunt them down=3|hunt down=2|baseball bat*=1.5|lynch*=3"
         "|corner him=2|give him a beating=3|give them a beating=3|kick his=3|kick their=3|run them out=2"
         "|smash his=2|make him pay=3|make them pay=3|wait for him=2|wait for them=2|catch him ourselves=3",
         "de": "schnappen wir=3|wir schnappen=3|verprugeln=3|burgerwehr=3|eine lektion=3|selbstjustiz=3"
-        "|selbst justiz=3|jagen=1.5|patrouill*=1.5|baseballschlager=3",
+        "|selbst justiz=3|jagen=1.5|patrouill*=1.5|baseballschlager=1.5",
     },
     "flag:political": {
         "nl": "vlaams belang=2|n va=2|nva=2|open vld=2|vld=2|pvda=2|cd v=2|cdv=2|groen=0.5|vooruit=0.5"
