@@ -13,6 +13,7 @@ FOUND = [
     ("plaat 1abc123 gezien", "1abc123"),
     ("I saw 1-xyz-789 yesterday", "1-xyz-789"),
     ("Plaque 2–KLM–316.", "2–KLM–316"),
+    ("Plate: 1.ABC.123.", "1.ABC.123"),
     ("Oude plaat ABC-123.", "ABC-123"),
     ("Old plate GRV 554 seen", "GRV 554"),
     ("plaat kdx-472 op de aanhangwagen", "kdx-472"),

@@ -37,7 +37,7 @@ _MAX_DIGITS = 15
 _MAX_PIECES = 9  # "+32 (0)470 12 34 56" has 6; bounds the work on long digit runs
 
 _SEP = r"(?:\s?[./-]\s?|\s)"
-_PIECE = r"(?:\+\s?\d+|\(0\d{0,4}\)\s?\d+|\d+(?:\s?\(0\)\s?\d+)?)"
+_PIECE = r"(?:(?:\+\s?\d+|\(\+\d{1,3}\)\s?\d+|\d+)(?:\s?\(0\)\s?\d+)?|\(0\d{0,4}\)\s?\d+)"
 _RUN = re.compile(rf"(?<![\w,/+-])(?<![\d.]\.){_PIECE}(?:{_SEP}{_PIECE})*")
 _PIECE_RE = re.compile(_PIECE)
 _DATE = re.compile(

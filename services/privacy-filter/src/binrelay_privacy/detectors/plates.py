@@ -79,6 +79,7 @@ def _shapes() -> dict[str, tuple[str, bool]]:
                     continue  # 1234AB is a Dutch postcode; AB12 34 is nothing
                 shape = parts[0] + "".join(s + p for s, p in zip(seps, parts[1:], strict=True))
                 add(shape, name, strong)
+    add("9.AAA.999", "be", True)  # 1.ABC.123: Belgian plates are also written with dots
     # German: district (1-3 letters) DASH|SPACE letters (1-2) [sep] digits (1-4) [E|H]
     for d, letters, digits in itertools.product(range(1, 4), range(1, 3), range(1, 5)):
         for first, sep in itertools.product(("-", " "), ("-", " ", "")):
@@ -165,7 +166,7 @@ def _letter_groups(candidate: str) -> list[str]:
 def _joinable(text: str, end: int, nxt: int) -> str | None:
     """The separator between two neighbouring tokens if they may belong to one plate, else None."""
     gap = text[end:nxt]
-    if gap in ("-", " ", "–", "\u00a0"):
+    if gap in ("-", " ", "–", "\u00a0", "."):
         return gap
     return None
 
