@@ -81,7 +81,6 @@ def test_installed_command() -> None:
         input=b'{"text": "mail jan@example.be"}\nbroken\n',
         capture_output=True,
         check=False,
-        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr.decode()
     lines = [json.loads(line) for line in proc.stdout.splitlines()]

@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from binrelay_privacy import photos
 from binrelay_privacy.detectors import Hit, find
 from binrelay_privacy.policy import DEFAULT_POLICY, PrivacyPolicy
 from binrelay_privacy.redact import redact_text
@@ -65,6 +64,8 @@ def _derive(
         return items, 0
     if mode == "withhold" or not items:
         return (), len(items)
+    from binrelay_privacy import photos  # OpenCV and Pillow only when there is something to clean
+
     store = store if store is not None else AttachmentStore.from_env()
     kept: list[Attachment] = []
     withheld = 0
