@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import logging
 import uuid
 from typing import Any
 
@@ -60,6 +61,7 @@ class ChatReceiver:
     def __init__(self, settings: SenderSettings, redis: Redis | None = None) -> None:
         self.settings = settings
         self.redis = redis
+        logging.getLogger("nio").setLevel(logging.WARNING)  # nio logs Matrix user ids at INFO
         self.client = AsyncClient(
             settings.matrix_homeserver,
             settings.matrix_user_id,

@@ -17,6 +17,7 @@ Run: ``binrelay-adapter-matrix`` (settings: :class:`.config.AdapterSettings`).
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 from typing import Any
 
@@ -62,6 +63,7 @@ class MatrixBot:
         metrics: AdapterMetrics | None = None,
     ) -> None:
         self.metrics = metrics or AdapterMetrics("matrix")
+        logging.getLogger("nio").setLevel(logging.WARNING)  # nio logs Matrix user ids at INFO
         self.settings = settings
         self.ingest = client or IngestClient(settings)
         self.redis = redis or Redis.from_url(settings.redis_url)
