@@ -265,6 +265,9 @@ def main() -> int:
     except ImportError:
         pass
 
+    from binrelay_shared.logging import configure_logging
+
+    configure_logging("bench", "WARNING", json=False)  # logs to stderr: stdout is the JSON result
     tmp = Path(tempfile.mkdtemp(prefix="binrelay-bench-"))
     started: list[tuple[Path, dict[str, str]]] = []
     ingest: subprocess.Popen[bytes] | None = None
