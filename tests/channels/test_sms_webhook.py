@@ -119,7 +119,7 @@ async def test_a_coordinators_ok_by_sms_acknowledges_the_alert(
         sender_settings(settings.redis_url, sms_gateway_url=gw.url, sms_gateway_token=gw.token),
         redis,
     )
-    alert = job(Channel.sms, "+32470002222", audience="coordinator", recipient_id="meudon-coord-1",
+    alert = job(Channel.sms, "+32 470 00 22 22", audience="coordinator", recipient_id="meudon-coord-1",
                 text="Alarm: inbraak bezig (test).")
     reader = await TopicReader(settings.kafka, topics.RESPONSES).start()
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import httpx
 
@@ -10,6 +11,12 @@ from binrelay_shared.events import Channel, DeliveryJob
 
 from .base import Permanent, Retryable
 from .config import SenderSettings
+
+
+def normalize_phone(number: str) -> str:
+    """``+32 470 00 00 00`` / ``0032470000000`` → ``+32470000000`` (as the SMS webhook does)."""
+    digits = re.sub(r"[^0-9+]", "", number)
+    return "+" + digits[2:] if digits.startswith("00") else digits
 
 
 class SmsReceiver:
@@ -30,7 +37,7 @@ class SmsReceiver:
         try:
             r = await self.client.post(
                 "/messages",
-                json={"to": job.address, "text": job.text, "from": self.settings.sms_from},
+                json={"to": normalize_phone(job.address), "text": job.text, "from": self.settings.sms_from},
                 headers={"idempotency-key": key},
             )
         except httpx.TimeoutException:

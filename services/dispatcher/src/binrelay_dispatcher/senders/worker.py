@@ -40,6 +40,7 @@ from binrelay_shared.stage import Out, Stage
 from .base import Permanent, Receiver, is_retryable, reason_of
 from .config import SenderSettings
 from .idempotency import Claims
+from .sms import normalize_phone
 
 log = get_logger(__name__)
 T = TypeVar("T")
@@ -276,7 +277,7 @@ class SenderWorker:
         )
         try:
             if job.channel is Channel.sms:
-                key = ACK_SMS_KEY.format(address_hash(self.settings.ack_key_secret, job.address))
+                key = ACK_SMS_KEY.format(address_hash(self.settings.ack_key_secret, normalize_phone(job.address)))
                 await self.redis.set(key, record, ex=ACK_TTL_SECONDS)
             elif job.channel is Channel.chat and provider_id:
                 await self.redis.set(ACK_CHAT_KEY.format(provider_id), record, ex=ACK_TTL_SECONDS)
