@@ -205,7 +205,8 @@ class ReportHandler:
             }
             answer = await self.client.post_report(body, idempotency_key(f"email-{network}", message_id))
             answers.append(answer)
-            if answer.get("advice") and sender:
+            automatic = str(msg.get("Auto-Submitted", "no")).strip().lower() != "no"  # never answer a robot
+            if answer.get("advice") and sender and not automatic:
                 await self.reply(sender, subject, message_id, str(answer["advice"]))
         return answers
 
