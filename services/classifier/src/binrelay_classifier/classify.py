@@ -63,10 +63,10 @@ _PRIOR: dict[Category, float] = {
     Category.burglary: 1.0,
     Category.suspicious_activity: 1.0,
     Category.suspicious_vehicle: 1.0,
-    Category.fraud: 0.3,
-    Category.drugs: 0.0,
-    Category.theft: 0.0,
-    Category.vandalism: 0.0,
+    Category.fraud: 0.5,
+    Category.drugs: 0.5,
+    Category.theft: 0.5,
+    Category.vandalism: 0.5,
     Category.other: -1.0,
 }
 

@@ -1626,6 +1626,14 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
      "aan_het", "urg:progress", 2.0, "nl"),
     (r"\b(?:wordt|worden)\s+(?:\w+\s+){0,6}(?:ge\w{3,}(?:d|t|en)|\w+geslagen|\w+gebroken)\b", "passive_now",
      "urg:progress", 2.0, "nl"),
+    (r"\b(?:is|zijn)\s+(?:\w+\s+){0,3}"
+     r"(?!(?:gezicht|gebouw|gevel|geld|gezin|geluid|gebied|gesprek|geval|gedrag|gewicht|gereedschap|gevaar|gedacht"
+     r"|gesloten|gelegen|geleden|geparkeerd|gekleed)\b)"
+     r"(?:ge\w{3,}(?:d|t|en)|\w+gebroken|\w+gestolen|\w+geslagen|verdwenen|vernield|beschadigd)\b",
+     "perfect_is", "non:past", 1.0, "nl"),
+    (r"\b(?:was|were|has been|have been|got|had been)\s+(?:\w+\s+)?"
+     r"(?:stolen|broken|taken|smashed|damaged|burgled|robbed|hit|left|seen|found|done|thrown|torn|cut|set)\b",
+     "passive_past", "non:past", 1.0, "en"),
     (r"\b(?:werd|werden|heeft|hebben|had|hadden)\s+(?:\w+\s+){0,5}ge\w{3,}(?:d|t|en)\b",
      "perfect", "non:past", 1.0, "nl"),
     (r"\b(?:a|ont|ai|avons|avez)\s+(?:ete\s+|deja\s+|bien\s+|tout\s+)?"
