@@ -141,7 +141,7 @@ def detect(text: str) -> list[Hit]:
     masked = _mask_dates(text)
     hits: list[Hit] = []
     for run in _RUN.finditer(masked):
-        if sum(c.isdigit() for c in run.group(0)) < 6:
+        if run.end() - run.start() < 6 or len(_digits(run.group(0))) < 6:
             continue
         pieces = [(m.start() + run.start(), m.end() + run.start()) for m in _PIECE_RE.finditer(run.group(0))]
         if preceding_word(text, run.start()) in _REFERENCE_WORDS:

@@ -95,6 +95,10 @@ _MAX_TOKENS = 4
 _MAX_LEN = 12
 
 _TOKEN = re.compile(r"[^\W_]+")
+_DIGIT = re.compile(r"\d")
+_DIGIT_TOKEN = re.compile(r"(?<![^\W_])[^\W_]*\d")
+_LETTER = re.compile(r"[^\W\d_]")
+_UPPER_LETTER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _SHAPE = str.maketrans(
     {
         **dict.fromkeys(map(ord, "0123456789"), "9"),
@@ -173,18 +177,29 @@ def _joinable(text: str, end: int, nxt: int) -> str | None:
 
 def detect(text: str) -> list[Hit]:
     """Every licence plate in ``text``."""
+    if not _DIGIT.search(text):
+        return []  # every plate has digits
     matches = list(_TOKEN.finditer(text))
     tokens = [(m.start(), m.end()) for m in matches]
     possible = [_may_be_part(m.group(0)) for m in matches]
-    letters = [c for c in text if c.isalpha()]
+    # a window starts at most three tokens before a token with a digit in it
+    index = {start: i for i, (start, _) in enumerate(tokens)}
+    starts = sorted(
+        {
+            s
+            for m in _DIGIT_TOKEN.finditer(text)
+            if m.start() in index
+            for s in range(max(0, index[m.start()] - _MAX_TOKENS + 1), index[m.start()] + 1)
+        }
+    )
+    n_letters = len(_LETTER.findall(text))
     # In a message written in capitals, upper case says nothing about a token.
-    shouting = len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
+    shouting = n_letters >= 20 and len(_UPPER_LETTER.findall(text)) > 0.7 * n_letters
     hits: list[Hit] = []
     n = len(tokens)
-    i = 0
-    while i < n:
-        if not possible[i]:
-            i += 1
+    covered = 0
+    for i in starts:
+        if not possible[i] or tokens[i][0] < covered:
             continue
         best: tuple[int, int] | None = None
         for k in range(min(_MAX_TOKENS, n - i)):
@@ -204,10 +219,7 @@ def detect(text: str) -> list[Hit]:
             best = (start, end)
         if best is not None:
             hits.append(Hit(KIND, best[0], best[1]))
-            while i < n and tokens[i][0] < best[1]:
-                i += 1
-        else:
-            i += 1
+            covered = best[1]
     return hits
 
 
