@@ -428,22 +428,69 @@ class Ingest:
             return Reply(202, result.answer, [*JSON, (b"idempotent-replayed", b"true")])
         if result.outcome != "ok":
             raise refusal(result)
+        idem_redis = idem_key(cred.id, idem) if idem else None
+        stage = "building"
+        try:
+            event, answer = self._event(report_id, report, result, possibly_urgent, advise, language)
+            stage = "publishing"
+            async with asyncio.timeout(limits.publish_timeout_seconds):
+                await self.publisher.publish(
+                    topics.REPORTS_RECEIVED,
+                    event.__pydantic_serializer__.to_json(event),
+                    result.network_id.encode() if result.network_id else None,
+                )
+        except Exception as exc:
+            # Nothing may stay half-done: forget the reservation, so a retry starts afresh.
+            with bind_report(report_id):
+                log.warning("not accepted", stage=stage, error=type(exc).__name__)
+            try:
+                await self.gate.release(report_id=report_id, idem=idem_redis)
+            except Exception as rexc:
+                log.warning("reservation not released", error=type(rexc).__name__)
+            if stage == "building":
+                raise
+            raise ApiError(
+                503, "the report could not be stored; nothing was published, retry later",
+                [("(kafka)", "unavailable")], {"Retry-After": "2"},
+            ) from None  # fmt: skip
         if network and result.network_id is None:
             how = "out_of_scope"
         self.resolved.labels(how).inc()
-        network_id = result.network_id
+        report = event.report
+        received = event.stamps.received
+        self.finisher.add(report_id, idem_redis, digest, answer, received.isoformat())
+        child = self._accepted.get((report.channel, kind))
+        if child is None:
+            child = self._accepted[(report.channel, kind)] = self.accepted.labels(report.channel.value, kind.value)
+        child.inc()
+        if possibly_urgent:
+            self.urgent.inc()
+        self._latency[kind is Kind.report].observe(time.perf_counter() - started)
+        return Reply(202, answer)
+
+    def _event(
+        self,
+        report_id: str,
+        report: Report,
+        result: GateResult,
+        possibly_urgent: bool,
+        advise: bool,
+        language: str | None,
+    ) -> tuple[ReportReceived, bytes]:
+        """The event to publish and the answer to give, once the gate has said who posted."""
+        kind = report.kind
         # Who posted comes from the credential, not from the body.
         update: dict[str, Any] = {"adapter": result.adapter or report.adapter}
         if kind is not Kind.report:
             update["origin"] = _ORIGIN.get(result.role, Origin.police)
         report = report.model_copy(update=update)
-        received = utcnow()
+        network_id = result.network_id
         event = ReportReceived(
             report_id=report_id,
             network_id=network_id,
             zone_id=result.zone_id,
             trace_id=new_id(),
-            stamps=Stamps(received=received),
+            stamps=Stamps(received=utcnow()),
             report=report,
             possibly_urgent=possibly_urgent,
         )
@@ -465,34 +512,7 @@ class Ingest:
                 advice_language=advice_lang,
             ).model_dump(mode="json")
         )
-        idem_redis = idem_key(cred.id, idem) if idem else None
-        try:
-            async with asyncio.timeout(limits.publish_timeout_seconds):
-                await self.publisher.publish(
-                    topics.REPORTS_RECEIVED,
-                    event.__pydantic_serializer__.to_json(event),
-                    network_id.encode() if network_id else None,
-                )
-        except Exception as exc:
-            with bind_report(report_id):
-                log.warning("publish failed", error=type(exc).__name__)
-            try:
-                await self.gate.release(report_id=report_id, idem=idem_redis)
-            except Exception as rexc:
-                log.warning("reservation not released", error=type(rexc).__name__)
-            raise ApiError(
-                503, "the report could not be stored; nothing was published, retry later",
-                [("(kafka)", "unavailable")], {"Retry-After": "2"},
-            ) from None  # fmt: skip
-        self.finisher.add(report_id, idem_redis, digest, answer, received.isoformat())
-        child = self._accepted.get((report.channel, kind))
-        if child is None:
-            child = self._accepted[(report.channel, kind)] = self.accepted.labels(report.channel.value, kind.value)
-        child.inc()
-        if possibly_urgent:
-            self.urgent.inc()
-        self._latency[kind is Kind.report].observe(time.perf_counter() - started)
-        return Reply(202, answer)
+        return event, answer
 
     def refused(self, exc: ApiError) -> Reply:
         self.rejected.labels(str(exc.status)).inc()
