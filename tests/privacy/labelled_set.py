@@ -204,6 +204,8 @@ POSITIVES: list[tuple[str, str, dict[str, tuple[str, str]]]] = [
     ("nl", "De verdachte, {a}, is bij de politie gekend.", {"a": (M, "Jens Vermeulen")}),
     ("fr", "La victime, {a}, a porté plainte.", {"a": (M, "Nadia Benali")}),
     ("en", "The witness {a} called us afterwards.", {"a": (M, "Oliver Grant")}),
+    ("nl", "Graag een patrouille vanavond.\nMet vriendelijke groeten,\n{a}\nMarjoleinstraat", {"a": (M, "Wim Aerts")}),
+    ("en", "Forwarded message\nFrom: {a}\nSubject: scam call", {"a": (M, "Grace Miller")}),
     # --- house numbers where someone lives ---
     ("nl", "De verdachte woont in de Meudonstraat {a}, volgens de buren.", {"a": (A, "14 bus 3")}),
     ("nl", "Ik woon op nummer {a} en zag alles vanuit het raam.", {"a": (A, "27")}),
@@ -325,6 +327,7 @@ NEGATIVES: list[tuple[str, str]] = [
     ("nl", "De verdachte Audi reed weg richting Vilvoordsesteenweg."),
     ("fr", "Le suspect portait une veste noire et une casquette."),
     ("en", "My mother got a call from a so-called Microsoft technician."),
+    ("nl", "Open van: maandag tot vrijdag, 9u tot 17u."),
     ("nl", "Hij woont hier al 12 jaar en kent iedereen."),
     ("fr", "Elle habite à Bruxelles depuis 2019."),
     ("nl", "Aan de Meudonstraat 12 stond een auto met draaiende motor."),

@@ -102,6 +102,8 @@ NAMES = [
     ("Bij familie Peeters werd ingebroken.", "Peeters"),
     ("MEVROUW CLAESSENS ZAG HET OOK", "CLAESSENS"),
     ("mijn naam is jan peeters en ik woon hier", "jan peeters"),
+    ("Met vriendelijke groeten,\nJan Peeters\nMeudonstraat 12", "Jan Peeters"),
+    ("Doorgestuurd bericht\nFrom: John Smith\nSubject: car", "John Smith"),
 ]
 
 

@@ -29,8 +29,8 @@ _WORD = (
 _INITIAL = rf"[{_UPPER}]\."
 _PARTICLE = r"(?:van|de|der|den|von|zu|du|le|la|d'|d’|van't|ter|ten|'t|Van|De|Le|La|Du|Von)"
 _NAME = (
-    rf"(?:(?:{_INITIAL}\s?)*(?:{_PARTICLE}\s)*{_WORD}(?:\s(?:{_PARTICLE}\s)*{_WORD}){{0,2}}"
-    rf"|{_INITIAL}(?:\s?{_INITIAL})*\s(?:{_PARTICLE}\s)*{_WORD})"
+    rf"(?:(?:{_INITIAL}[ \t]?)*(?:{_PARTICLE}[ \t])*{_WORD}(?:[ \t](?:{_PARTICLE}[ \t])*{_WORD}){{0,2}}"
+    rf"|{_INITIAL}(?:[ \t]?{_INITIAL})*[ \t](?:{_PARTICLE}[ \t])*{_WORD})"
 )
 
 _TITLES = (
@@ -42,6 +42,7 @@ _TITLES = (
 _INTRO = (
     r"mijn\snaam\sis|ik\sheet|ik\sben|heet|heette|genaamd|genoemd|met\sde\snaam|naam:?"
     r"|contactpersoon:?|contact\s?:|afzender:?|exp[ée]diteur\s?:|sender:|signed:?|get\.|signé"
+    r"|(?<![^\n])(?:from|van|de|von)\s?:"
     r"|je\sm['’]appelle|il\ss['’]appelle|elle\ss['’]appelle|s['’]appelle|nomm[ée]e?|d[ée]nomm[ée]e?|appel[ée]e?|nom\s?:|je\ssuis"
     r"|my\sname\sis|his\sname\sis|her\sname\sis|named|(?<!so-)(?<!so\s)called|name\s?:|i\sam|i['’]m"
     r"|mein\sname\sist|ich\sheiße|heißt|namens"
@@ -69,7 +70,7 @@ _SIGNAL = re.compile(
     rf"|(?:[Dd]e|[Hh]et|[Ll]a|[Ll]e|[Ll]['’]|[Tt]he|[Dd]er|[Dd]ie)\s?(?i:{_ROLES}),?\s)"
     rf"(?P<name>{_NAME})"
 )
-_CLOSING = re.compile(rf"(?:^|[\n.!])\s*(?i:{_CLOSINGS})\s*[,!.:]?\s+(?P<name>{_NAME})\s*[.!]?\s*$")
+_CLOSING = re.compile(rf"(?:^|[\n.!])\s*(?i:{_CLOSINGS})\s*[,!.:]?\s+(?P<name>{_NAME})[ \t]*[.!]?[ \t]*(?:\n|$)")
 _PLACE = re.compile(
     r"(?:straat|laan|plein|weg|dreef|lei|kaai|park|markt|hof|wijk|square|avenue|place|chauss[ée]e|street|road|strasse|straße)$",
     re.IGNORECASE,
