@@ -1612,9 +1612,65 @@ TWELFTH: Lexicon = {
     },
 }
 
+# Thirteenth pass: from a tenth fresh holdout (witnesses working from home, "is back and waiting",
+# copper drainpipes sawn off, an elderly neighbour not home, e-bikes catching fire, scribbles).
+THIRTEENTH: Lexicon = {
+    "urg:flee": {
+        "nl": "zie net=3|zag net=3|net gezien=2.5",
+        "fr": "je viens de voir=3|viens de voir=3",
+        "en": "just saw=3|just seen=2.5",
+    },
+    "urg:presence": {
+        "nl": "is terug en=3|weer terug en=3|sta er nu voor=3|ik sta er=2|sta ervoor=2",
+        "fr": "est revenue et=3|est revenu et=3|je suis juste devant=3|suis devant=2",
+        "en": "is back and=3|back again and=2.5|standing right in front=3|i m standing=2",
+    },
+    "urg:help": {
+        "nl": "maken ons ongerust=2.5|ongerust=1.5|zijn bezorgd=2",
+        "fr": "on s inquiete=2.5|inquiets=1.5|inquiete=1.5",
+        "en": "we re worried=2.5|worried=1.5",
+    },
+    "non:resolved": {
+        "en": "caught=0|caught fire=0|got caught=2|were caught=3|was caught=3",
+    },
+    "cat:fire_or_hazard": {
+        "nl": "vatte vuur=4|in brand gevlogen=4|fietsenberging=0.5",
+        "fr": "a pris feu=4|pris feu=4",
+        "en": "caught fire=4|catching fire=4",
+    },
+    "cat:burglary": {
+        "nl": "springen over=2|springt over=2|over de achtermuur=2|achtermuur=1.5",
+        "fr": "sauter le mur=2|sautent le mur=2|mur arriere=1.5",
+        "en": "jump the=1.5|jumped the=1.5|back wall=1.5|over the wall=1.5",
+    },
+    "cat:theft": {
+        "nl": "afzagen=2.5|aan het afzagen=3|regenpijp=1.5|dakgoot=1.5|leeggemaakt=2|ontbreekt=1.5",
+        "fr": "scier=2|gouttiere=1.5|videe=1.5|il manque=1.5",
+        "en": "sawing off=3|drainpipe=1.5|gutter=1|emptied=2",
+    },
+    "cat:missing_person": {
+        "nl": "niet thuis en=1.5|gaat nooit buiten=2.5|nooit buiten=2",
+        "fr": "n est pas chez elle=2|n est pas chez lui=2|ne sort jamais=2.5",
+        "en": "isn t home=1.5|never goes out=2.5",
+    },
+    "cat:drugs": {
+        "nl": "geblowd=3|blowen=3|jointjes=3",
+        "fr": "fume des joints=3|fument des joints=3|fume=0",
+        "en": "smoking weed=3",
+    },
+    "cat:vandalism": {
+        "nl": "beklad met=3|stift=1|gekrabbel=2",
+        "fr": "gribouill*=2|marqueur=1.5|tague au=2",
+        "en": "scribbled=2|scrawled=2|marker pen=1.5",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
+    # An age ("van 91", "de 6 ans", "aged 12", "91-year-old") names a person.
+    (r"\b(?:van|de|aged|age)\s+\d{1,2}\s*(?:jaar|j|ans|years?)?\b|\b\d{1,2}\s*(?:jaar|ans|years?|yo|jr)\b",
+     "age", "ctx:person", 2.0, "*"),
     # Minutes-scale durations and "since <hour>": it started a moment ago and is still going on.
     (r"\b(?:al|sinds|since|for|depuis|seit|voor)\s+(?:een\s+|a\s+|une\s+|ein\s+)?(?:\d+|twee|drie|vijf|tien|twintig"
      r"|dertig|half|halfuur|kwartier|paar|two|three|five|ten|twenty|thirty|half|quarter|few|deux|trois|cinq|dix"
@@ -1645,5 +1701,5 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
 
 GROUPS: tuple[Lexicon, ...] = (
     CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH, FIFTH, SIXTH, SEVENTH,
-    EIGHTH, ACTORS, NINTH, TENTH, ELEVENTH, TWELFTH,
+    EIGHTH, ACTORS, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH,
 )
