@@ -101,6 +101,7 @@ POSITIVES: list[tuple[str, str, dict[str, tuple[str, str]]]] = [
     ("nl", "kenteken {a} (NL)", {"a": (P, "s-98-gbn")}),
     ("fr", "Camionnette hollandaise {a} stationnée rue Lebeau.", {"a": (P, "7-KGD-518")}),
     ("nl", "Scooter met gele plaat {a}.", {"a": (P, "DPR-13-X")}),
+    ("nl", "Nummerplaat nummer {a}, een grijze Skoda.", {"a": (P, "1-VTR-380")}),
     # --- plates: French ---
     ("fr", "Voiture française {a} avec trois individus à bord.", {"a": (P, "AB-123-CD")}),
     ("fr", "Plaque française {a} vue deux fois ce matin.", {"a": (P, "FG 456 HJ")}),

@@ -46,6 +46,8 @@ FOUND = [
     ("plate GH4711 on a SUV", "GH4711"),
     ("(1-XYZ-789)", "1-XYZ-789"),
     ("plaat: 1ABC123!", "1ABC123"),
+    ("plaat nummer 1-ABC-123", "1-ABC-123"),
+    ("plate number AB-123-CD", "AB-123-CD"),
 ]
 
 
@@ -75,6 +77,7 @@ NOT_PLATES = [
     "Bel 101 of 112.",
     "1m80, 35-jarige, 25-30 ans",
     "ABC-123-45 is een artikelcode",
+    "nummer 12-AB-34 in de lijst",
 ]
 
 

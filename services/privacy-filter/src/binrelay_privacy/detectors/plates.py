@@ -128,9 +128,10 @@ _CONTEXT = re.compile(
 )
 _REFERENCE_WORDS = frozenset(
     "pv p.v pv-nummer pv-nr proces-verbaal procès-verbal dossier dossiernummer ref réf référence"
-    " referentie reference notitie notitienummer nr n° no num numéro nummer ticket case zaak"
-    " zaaknummer id code postcode code-postal".split()
+    " referentie reference notitie notitienummer ticket case zaak zaaknummer".split()
 )
+# "nummer 12-AB-34" is a reference, "plaat nummer 1-ABC-123" a plate: these need no vehicle word
+_NUMBER_WORDS = frozenset("nr n° no num numéro nummer number id code postcode code-postal".split())
 
 # Months and days: "3-mei-24", "12-mar-4" are dates even in a plate's shape.
 DATE_WORDS = frozenset(
@@ -260,10 +261,13 @@ def _accept(
         return False
     if name == "lu" and 1950 <= int(candidate[-4:]) <= 2039 and not has_context(text, start, _CONTEXT):
         return False  # "VW 2019", "EU 2024": a year after an abbreviation
-    if preceding_word(text, start) in _REFERENCE_WORDS:
+    before = preceding_word(text, start)
+    if before in _REFERENCE_WORDS:
         return False
     letters = "".join(groups)
     context = has_context(text, start, _CONTEXT)
+    if before in _NUMBER_WORDS and not context:
+        return False
     upper = candidate.upper() == candidate and not shouting
     if not strong and any(g in ("101", "112") for g in re.findall(r"\d+", candidate)) and not context:
         return False  # "BEL 112": the emergency numbers
