@@ -1688,7 +1688,8 @@ FOURTEENTH: Lexicon = {
         "en": "slogans=1.5|sprayed=2|racist=1",
     },
     "cat:fraud": {
-        "nl": "valse technici=4|nep technici=4|valse monteur*=4|onbekend nummer=1.5|douane=1.5|pakket vastzat=2|pakket zit vast=2",
+        "nl": "valse technici=4|nep technici=4|valse monteur*=4|onbekend nummer=1.5|douane=1.5"
+        "|pakket vastzat=2|pakket zit vast=2",
         "fr": "numero inconnu=1.5|douane=1.5|colis etait bloque=2|colis bloque=2",
         "en": "unknown number=1.5|customs=1.5|parcel was stuck=2|parcel is stuck=2",
     },
