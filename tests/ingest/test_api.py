@@ -280,7 +280,8 @@ async def test_rate_limits_per_reporter_and_per_adapter_answer_429_with_retry_af
 ) -> None:
     """Given limits of 2 reports per reporter per minute and 5 requests per key per window,
     when one reporter posts a third report, and then the adapter exceeds its own limit,
-    then each excess gets 429 with Retry-After, and another reporter is not affected by the first."""
+    then each excess gets 429 with Retry-After (following a report counts too), and another
+    reporter is not affected by the first."""
     redis = Redis.from_url(redis_url)
     try:
         key, _ = await create_key(redis, role="adapter", zone="5339", adapter="rate-test")
@@ -303,6 +304,8 @@ async def test_rate_limits_per_reporter_and_per_adapter_answer_429_with_retry_af
         last = await api.post("/v1/reports", json=report(), headers=H(key))
         assert last.status_code == 429 and "credential" in last.json()["error"]
         assert int(last.headers["retry-after"]) >= 1
+        follow = await api.get(f"/v1/reports/{uuid.uuid4().hex}", headers=H(key))
+        assert follow.status_code == 429 and int(follow.headers["retry-after"]) >= 1
 
 
 # -- the reporter's advice --------------------------------------------------------------------------

@@ -281,7 +281,7 @@ def create_app(
     @app.get(
         "/v1/reports/{report_id}",
         response_model=ReportStatus,
-        responses={s: {"model": ErrorBody} for s in (401, 404, 422)},
+        responses={s: {"model": ErrorBody} for s in (401, 404, 422, 429, 503)},
         summary="Follow a report: accepted, classified, cleared, dispatched, held, delivered",
         tags=["reports"],
     )

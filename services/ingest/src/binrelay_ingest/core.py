@@ -522,10 +522,20 @@ class Ingest:
     # -- GET /v1/reports/{id} ----------------------------------------------------------------------
 
     async def report_status(self, cred: Credential, report_id: str) -> ReportStatus:
-        key_raw, rec, steps = await self.gate.read_report(cred.id, report_id)
+        try:
+            async with asyncio.timeout(self.limits.redis_timeout_seconds):
+                key_raw, rec, steps, count, ttl = await self.gate.read_report(
+                    cred.id, report_id, self.limits.key_window_seconds * 1000
+                )
+        except (RedisError, OSError, TimeoutError):
+            raise ApiError(503, "report status unavailable right now", [("(redis)", "unavailable")],
+                           {"Retry-After": "2"}) from None  # fmt: skip
         if key_raw.get("hash") != cred.hash or key_raw.get("revoked"):
             raise unauthenticated()
         key = record_from_hash(cred.id, key_raw)
+        limit = key.rate or self.limits.key_limit
+        if limit > 0 and count > limit:
+            raise refusal(GateResult("429", reason="key", retry_after_ms=max(ttl, 1)))
         if not rec or not may_read(key.role.value, key.zone, key.networks, key.adapter, rec):
             raise ApiError(404, "no such report (or not yours to see)", [("report_id", "unknown")])
         return ReportStatus(

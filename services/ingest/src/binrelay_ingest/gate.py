@@ -240,14 +240,21 @@ class Gate:
             keys.append(idem)
         await self.redis.delete(*keys)
 
-    async def read_report(self, key_id: str, report_id: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-        """The caller's key record, the report's record and its trace, in one round trip."""
+    async def read_report(
+        self, key_id: str, report_id: str, window_ms: int
+    ) -> tuple[dict[str, str], dict[str, str], dict[str, str], int, int]:
+        """The caller's key record, the report's record, its trace, and the key's request count
+        and window left (ms) after counting this request — in one round trip."""
+        rate = f"{RATE_PREFIX}k:{key_id}"
         pipe = self.redis.pipeline(transaction=False)
         pipe.hgetall(KEY_PREFIX + key_id)
         pipe.hgetall(REPORT_PREFIX + report_id)
         pipe.hgetall(f"bin:trace:{report_id}")
-        rows = await pipe.execute()
-        return tuple(_str_dict(r) for r in rows)  # type: ignore[return-value]
+        pipe.incr(rate)
+        pipe.pexpire(rate, window_ms, nx=True)
+        pipe.pttl(rate)
+        key, rec, steps, count, _, ttl = await pipe.execute()
+        return _str_dict(key), _str_dict(rec), _str_dict(steps), int(count), int(ttl)
 
 
 def _str_dict(raw: dict[Any, Any]) -> dict[str, str]:
