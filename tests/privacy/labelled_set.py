@@ -259,6 +259,8 @@ NEGATIVES: list[tuple[str, str]] = [
     ("en", "Call 112 if lives are at risk, otherwise call 101."),
     ("nl", "Ik heb 101 gebeld om 22u30, de politie kwam om 22u50."),
     ("fr", "J'ai appelé le 112 à 3h du matin."),
+    ("nl", "Verdachte auto gezien in de straat, bel 101 als hij terugkomt."),
+    ("en", "Car alarm went off, I called 112 and then 101."),
     # times
     ("nl", "Tussen 22:00 en 08:00 alleen posten na het bellen van de politie."),
     ("nl", "Gezien om 14u15 en opnieuw om 16.45 uur."),

@@ -179,3 +179,11 @@ def test_no_house_number_without_residence(text: str) -> None:
     When the address detector runs,
     Then nothing is found."""
     assert addresses.detect(text) == []
+
+
+def test_two_ibans_in_a_row() -> None:
+    """Given two grouped IBANs one after the other,
+    When the IBAN detector runs,
+    Then both are found (the greedy first match does not swallow the second)."""
+    text = f"{grouped(IBAN_BE1)} {grouped(IBAN_NL)}"
+    assert [text[h.start : h.end] for h in iban.detect(text)] == [grouped(IBAN_BE1), grouped(IBAN_NL)]

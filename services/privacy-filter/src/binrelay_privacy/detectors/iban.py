@@ -48,15 +48,20 @@ def _valid(candidate: str) -> bool:
 def detect(text: str) -> list[Hit]:
     """Every valid IBAN in ``text``."""
     hits: list[Hit] = []
-    for m in _CANDIDATE.finditer(text):
+    pos = 0
+    while (m := _CANDIDATE.search(text, pos)) is not None:
         candidate = m.group(0)
         end = len(candidate)
+        found = False
         while True:
             if _valid(candidate[:end]):
                 hits.append(Hit(KIND, m.start(), m.start() + end))
+                found = True
                 break
             cut = max(candidate.rfind(" ", 0, end), candidate.rfind("-", 0, end))
             if cut < 8:
                 break
             end = cut
+        # the greedy match may have swallowed the start of the next IBAN: look again after this one
+        pos = m.start() + end if found else m.start() + 1
     return hits

@@ -126,6 +126,9 @@ _CONTEXT = re.compile(
     r"|v[ée]hicule|vehicle|\bcar\b|camion|moto|scooter|busje|\bvan\b|bestel|truck|lorry|fourgon",
     re.IGNORECASE,
 )
+_PLATE_WORD = re.compile(
+    r"pla(?:at|ten|que|te|tes)|kenteken|immatricul\w*|registration|kennzeichen|reg\.?", re.IGNORECASE
+)
 _REFERENCE_WORDS = frozenset(
     "pv p.v pv-nummer pv-nr proces-verbaal procès-verbal dossier dossiernummer ref réf référence"
     " referentie reference notitie notitienummer ticket case zaak zaaknummer".split()
@@ -269,8 +272,8 @@ def _accept(
     if before in _NUMBER_WORDS and not context:
         return False
     upper = candidate.upper() == candidate and not shouting
-    if not strong and any(g in ("101", "112") for g in re.findall(r"\d+", candidate)) and not context:
-        return False  # "BEL 112": the emergency numbers
+    if not strong and any(g in ("101", "112") for g in re.findall(r"\d+", candidate)):
+        return False  # "BEL 112", "bel 101": the emergency numbers
     if strong:
         # "1 abc 123" is convincing even in lower case; "ab 123 cd" is not ("en 100 km")
         return not spaced or upper or context or name == "be"
@@ -279,5 +282,8 @@ def _accept(
     if not letters:
         return False
     if spaced:
-        return context
+        # "plaat abc 123", "auto kt 4821", "auto b-ab 1234": a vehicle word right before, or
+        # a dash (German) with one nearby
+        near = has_context(text, start, _CONTEXT, window=16) or has_context(text, start, _PLATE_WORD, 16)
+        return near or ("-" in candidate and context)
     return "-" in candidate or context
