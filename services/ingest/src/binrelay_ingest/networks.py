@@ -209,7 +209,7 @@ class Resolver:
         found: Resolution | None = None
         if key in self._exact:
             found = Resolution(self._exact[key], "street")
-        elif len(key) >= 6:
+        elif 6 <= len(key) <= 48:  # street-sized only: difflib is quadratic
             close = difflib.get_close_matches(key, self._exact.keys(), n=1, cutoff=0.86)
             if close:
                 found = Resolution(self._exact[close[0]], "street_fuzzy")
