@@ -9,10 +9,11 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 import pytest
+from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
 from binrelay_dispatcher.load import Network
-from binrelay_dispatcher.service import Dispatcher
+from binrelay_dispatcher.service import Dispatcher, DispatcherMetrics
 from binrelay_shared import topics
 from binrelay_shared.events import DeliveryJob, Dispatch, Response, ResponseKind
 from binrelay_shared.stage import Out
@@ -95,7 +96,8 @@ async def test_unacknowledged_urgent_report_escalates_to_the_officer(redis: Redi
     then nothing happens at 03:09 and the officer gets an escalation SMS at 03:10, once."""
     at = datetime.fromisoformat("2026-03-03T03:00:00+01:00")
     clock = Clock(at)
-    d = Dispatcher(networks, redis, clock)
+    registry = CollectorRegistry()
+    d = Dispatcher(networks, redis, clock, DispatcherMetrics(registry))
     report = cleared("meudon", at, urgency="urgent", category="burglary")
     initial = jobs(flat(await d.process_reports([report])))
     assert {j.audience for j in initial} == {"coordinators"} and {j.channel.value for j in initial} == {"sms"}
@@ -106,6 +108,7 @@ async def test_unacknowledged_urgent_report_escalates_to_the_officer(redis: Redi
     assert [(j.audience, j.recipient_id, j.channel.value) for j in escalated] == [
         ("officer", "officer-5339-meudon", "sms")]
     assert "ESCALATIE" in escalated[0].text
+    assert registry.get_sample_value("binrelay_dispatcher_escalations_total") == 1
     clock.now = at + timedelta(minutes=30)
     assert await d.due() == []
 
@@ -195,7 +198,6 @@ async def test_a_batch_whose_publishing_fails_is_dispatched_on_the_retry(redis: 
     when the same records are handled again with a working broker,
     then the Dispatch and every job are published: the first attempt's claims did not swallow them."""
     from aiokafka.structs import ConsumerRecord
-    from prometheus_client import CollectorRegistry
 
     from binrelay_dispatcher.service import CompensatingStage
     from binrelay_shared.codec import encode

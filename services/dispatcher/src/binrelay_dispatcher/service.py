@@ -33,6 +33,7 @@ from typing import Any
 import orjson
 from aiokafka import ConsumerRecord
 from faststream import FastStream
+from prometheus_client import CollectorRegistry, Counter, Gauge
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from redis.asyncio import Redis
@@ -74,6 +75,31 @@ class DispatcherSettings(BaseSettings):
 
     tick_seconds: float = Field(1.0, description="How often the scheduler looks for due timers")
     name: str = Field(NAME, description="Stage name = consumer group suffix (tests run a second one)")
+
+
+class DispatcherMetrics:
+    """The dispatcher's own series (bounded labels only; created at zero)."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        registry = registry or CollectorRegistry()
+        self.held = Counter("binrelay_dispatcher_held", "Reports held for a human, by reason", ["reason"],
+                            registry=registry)
+        self.deferred = Counter("binrelay_dispatcher_deferred_jobs",
+                                "Jobs deferred to a later time, by reason", ["reason"], registry=registry)
+        self.duplicates = Counter("binrelay_dispatcher_duplicates", "Reports not dispatched again",
+                                  registry=registry)
+        self.escalations = Counter("binrelay_dispatcher_escalations", "Urgent reports escalated", registry=registry)
+        self.responses = Counter("binrelay_dispatcher_responses", "Responses, by kind and what they did",
+                                 ["kind", "result"], registry=registry)
+        self.timers = Gauge("binrelay_dispatcher_timers", "Timers waiting (escalations, held jobs, digests)",
+                            registry=registry)
+        for reason in ("policy", "approval"):
+            self.held.labels(reason)
+        for reason in ("quiet_hours", "digest"):
+            self.deferred.labels(reason)
+        for kind in ("acknowledge", "approve", "reject"):
+            for result in ("applied", "nothing_pending", "settled", "not_entitled"):
+                self.responses.labels(kind, result)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,6 +165,7 @@ class Planned:
     dispatch: Dispatch
     now_jobs: list[DeliveryJob] = field(default_factory=list)
     later: list[tuple[bytes, float]] = field(default_factory=list)  # timers (member, score)
+    deferred: list[str] = field(default_factory=list)  # why each deferred job waits (metrics)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -149,10 +176,12 @@ class Planned:
 class Dispatcher:
     """The dispatcher's work, with its plans, Redis and clock; no Kafka in here."""
 
-    def __init__(self, networks: dict[str, Network], redis: Redis, clock: Clock = utcnow) -> None:
+    def __init__(self, networks: dict[str, Network], redis: Redis, clock: Clock = utcnow,
+                 metrics: DispatcherMetrics | None = None) -> None:
         self.networks = networks
         self.redis = redis
         self.clock = clock
+        self.metrics = metrics or DispatcherMetrics()
         self.claimed: list[str] = []  # keys claimed by the batch being processed
 
     # -- reports ------------------------------------------------------------------------------
@@ -172,6 +201,7 @@ class Dispatcher:
             if d.held in ("quiet_hours", "digest") and d.send_at is not None:
                 kind = "digest" if d.held == "digest" else "send"
                 planned.later.append((state.timer(kind, job=job.model_dump(mode="json")), state.score(d.send_at)))
+                planned.deferred.append(d.held)
             else:
                 planned.now_jobs.append(job)
         if decision.escalation:
@@ -225,6 +255,7 @@ class Dispatcher:
             with bind_report(c.report_id):
                 if not fresh:
                     log.info("duplicate report: not dispatched again", network_id=c.network_id)
+                    self.metrics.duplicates.inc()
                     results.append([])
                     continue
                 self.claimed += [state.seen_key(c.report_id), _msg_key_of(c)]
@@ -233,6 +264,10 @@ class Dispatcher:
                     if replies[start + 2 + i]:
                         self.claimed.append(state.job_key(job.idempotency_key))
                         outs.append(Out(topics.outbox(job.channel), job))
+                if p.dispatch.held:
+                    self.metrics.held.labels(p.dispatch.held).inc()
+                for reason in p.deferred:
+                    self.metrics.deferred.labels(reason).inc()
                 log.info("dispatched", network_id=c.network_id, routes=list(p.dispatch.routes),
                          held=p.dispatch.held, jobs=len(outs) - 1, later=len(p.later))
                 results.append(outs)
@@ -262,16 +297,20 @@ class Dispatcher:
         raw = await self.redis.get(key)
         if raw is None:
             log.info("response to nothing pending", kind=r.kind.value)
+            self.metrics.responses.labels(r.kind.value, "nothing_pending").inc()
             return []
         pending = orjson.loads(raw)
         if pending["s"] != "pending":
             log.info("response to a settled report", kind=r.kind.value, state=pending["s"])
+            self.metrics.responses.labels(r.kind.value, "settled").inc()
             return []
         if r.via != "cli" and r.responder_id not in pending["by"]:
             log.warning("response from someone not entitled to it: ignored", kind=r.kind.value)
+            self.metrics.responses.labels(r.kind.value, "not_entitled").inc()
             return []
         new_state = {"acknowledge": "acknowledged", "approve": "approved", "reject": "rejected"}[r.kind.value]
         await self.redis.set(key, orjson.dumps({**pending, "s": new_state}), keepttl=True)
+        self.metrics.responses.labels(r.kind.value, "applied").inc()
         if r.kind is ResponseKind.acknowledge:
             await self.redis.zrem(state.TIMERS, state.timer("escalate", r=r.report_id, n=pending["n"]))
             log.info("acknowledged: escalation stopped")
@@ -323,6 +362,7 @@ class Dispatcher:
     async def due(self, limit: int = 200) -> list[Out]:
         """Take the due timers (each claimed by ZREM) and return what to publish."""
         now = self.clock()
+        self.metrics.timers.set(await self.redis.zcard(state.TIMERS))
         found: Any = await self.redis.zrangebyscore(state.TIMERS, "-inf", state.score(now), start=0, num=limit)
         members: list[bytes] = list(found)
         if not members:
@@ -365,6 +405,7 @@ class Dispatcher:
             await self.redis.set(state.ack_key(report_id),
                                  orjson.dumps({**orjson.loads(raw), "s": "escalated"}), keepttl=True)
             log.info("not acknowledged in time: escalating", deliveries=len(decision.deliveries))
+            self.metrics.escalations.inc()
             return await self._emit(cleared, decision)
 
     def _digest(self, items: list[DeliveryJob], now: datetime) -> DeliveryJob:
@@ -427,7 +468,7 @@ def load_plans(settings: Settings) -> dict[str, Network]:
 
 def build(runtime: Runtime, networks: dict[str, Network], name: str = NAME,
           clock: Clock = utcnow) -> tuple[Dispatcher, list[Stage[Any]]]:
-    dispatcher = Dispatcher(networks, runtime.redis, clock)
+    dispatcher = Dispatcher(networks, runtime.redis, clock, DispatcherMetrics(runtime.registry))
     metrics = runtime.stage_metrics()
     reports = CompensatingStage(
         name=name,
