@@ -131,11 +131,14 @@ def register(app: typer.Typer) -> None:
             return
         table = Table(title="ingest credentials")
         for col in ("id", "role", "zone", "networks", "adapter", "label", "created", "revoked"):
-            table.add_column(col)
+            table.add_column(col, no_wrap=col in ("id", "role", "created"), overflow="fold")
         for r in records:
             table.add_row(r.id, r.role.value, r.zone, ",".join(r.networks or ["*"]), r.adapter, r.label, r.created,
                           r.revoked or "")  # fmt: skip
-        Console().print(table)
+        console = Console()
+        if not console.is_terminal:
+            console = Console(width=160)
+        console.print(table)
 
     @keys_app.command("revoke")
     def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (see `binrelay keys list`)")]) -> None:
