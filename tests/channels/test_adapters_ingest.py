@@ -16,9 +16,10 @@ from binrelay_ingest.adapters.config import AdapterSettings
 from binrelay_ingest.adapters.sms_webhook import create_app
 from binrelay_ingest.adapters.smtp import start_listener
 from binrelay_ingest.keys import create_key
-from binrelay_shared import topics
+from binrelay_shared import topics, trace
 from binrelay_shared.settings import Settings
 from tests.channels.servers import parse_mail, serve, start_gateway, wait_until
+from tests.channels.test_sender_process import sender
 from tests.conftest import REPO, TEST_ZONE, free_port
 from tests.kafka_helpers import TopicReader
 from tests.pipeline import Pipeline
@@ -104,4 +105,77 @@ async def test_an_sms_reaches_kafka_through_the_real_ingest(pipeline: Pipeline, 
     finally:
         await reader.stop()
         served.stop()
+        gw.stop()
+
+
+async def test_full_loop_mail_in_sms_out_and_the_coordinators_ok_comes_back(
+    pipeline: Pipeline, settings: Settings, smtp_sink: tuple[int, SinkHandler], tmp_path: Path
+) -> None:
+    """Given the whole pipeline, the SMTP adapter, the SMS webhook and the SMS sender, on the seed
+    plans and the example members file (urgent member report: officer and coordinators, SMS first),
+    when a member mails an urgent report to zavel's report address,
+    then the officer's SMS reaches the gateway, 'delivered' outcomes and the trace's
+    delivery:sms:delivered are recorded for the report, and the coordinator's "JA" by SMS becomes
+    an acknowledgement of that report on bin.responses.v1."""
+    sink_port, _ = smtp_sink
+    hook_port = free_port()
+    gw = start_gateway(webhook_url=f"http://127.0.0.1:{hook_port}/v1/sms/inbound", secret="loop")
+    adapter = AdapterSettings(
+        kafka=settings.kafka,
+        redis_url=settings.redis_url,
+        ingest_url=pipeline.ingest_url,
+        adapter_api_key=await adapter_key(settings.redis_url, "loop"),
+        smtp_listen_port=free_port(),
+        smtp_port=sink_port,
+        networks_dir=REPO / "deploy" / "networks",
+        attachments_dir=tmp_path / "attachments",
+        sms_webhook_secret="loop",
+        sms_gateway_url=gw.url,
+        sms_gateway_token=gw.token,
+    )
+    controller, _ = start_listener(adapter)
+    hook = serve(create_app(adapter), hook_port)
+    received = await TopicReader(settings.kafka, topics.REPORTS_RECEIVED).start()
+    outcomes = await TopicReader(settings.kafka, topics.DELIVERIES).start()
+    responses = await TopicReader(settings.kafka, topics.RESPONSES).start()
+    env = {"BINRELAY_SMS_GATEWAY_URL": gw.url, "BINRELAY_SMS_GATEWAY_TOKEN": gw.token}
+    try:
+        with sender("sms", settings, tmp_path / "sender-sms.log", **env):
+            msg = EmailMessage()
+            msg["From"] = "lid-loop@example.org"
+            msg["To"] = "zavel@reports.binrelay.test"
+            msg["Subject"] = "Inbraak bezig"
+            msg["Message-ID"] = "<loop-1@example.org>"
+            msg.set_content("Inbraak bezig in de juwelier op de Grote Zavel, de daders zijn nog binnen!")
+            await aiosmtplib.send(msg, hostname="127.0.0.1", port=adapter.smtp_listen_port, timeout=60)
+            [event] = await received.wait_for(
+                lambda m: m.get("report", {}).get("adapter_message_id") == "<loop-1@example.org>", timeout=60
+            )
+            rid = event["report_id"]
+            await outcomes.wait_for(
+                lambda m: m.get("report_id") == rid and m.get("recipient_id") == "officer-5339-zavel"
+                and m.get("outcome") == "delivered",
+                timeout=120,
+            )
+            assert any(m["to"] == "+447700900001" for m in gw.state.sent)
+            redis = Redis.from_url(settings.redis_url)
+            try:
+                assert "delivery:sms:delivered" in await trace.read(redis, rid)
+            finally:
+                await redis.aclose()
+            await outcomes.wait_for(
+                lambda m: m.get("report_id") == rid and m.get("recipient_id") == "zavel-coord-1", timeout=120
+            )
+            async with httpx.AsyncClient(timeout=60) as client:
+                r = await client.post(
+                    f"{gw.url}/_control/inbound", json={"id": "loop-ja", "from": "+447700900004", "text": "JA"}
+                )
+            assert r.json()["status"] == 200, r.json()
+            [ack] = await responses.wait_for(lambda m: m.get("report_id") == rid, timeout=60)
+            assert (ack["kind"], ack["via"], ack["responder_id"]) == ("acknowledge", "sms", "zavel-coord-1")
+    finally:
+        for reader in (received, outcomes, responses):
+            await reader.stop()
+        hook.stop()
+        controller.stop()
         gw.stop()
