@@ -32,6 +32,13 @@ log() { echo "synapse: $*" >&2; }
 
 install() {
   if [ -f "$VENV/.binrelay-complete" ]; then return; fi
+  mkdir -p "$(dirname "$VENV")"
+  if command -v flock >/dev/null && [ -z "${SYNAPSE_INSTALL_LOCKED:-}" ]; then
+    # Two test sessions installing at once must not remove each other's half-made venv.
+    SYNAPSE_INSTALL_LOCKED=1 flock "$VENV.lock" "$0" install
+    return
+  fi
+  if [ -f "$VENV/.binrelay-complete" ]; then return; fi
   log "installing matrix-synapse==$VERSION into $VENV (once)"
   rm -rf "$VENV"
   mkdir -p "$(dirname "$VENV")"
