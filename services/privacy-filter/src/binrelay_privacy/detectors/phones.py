@@ -144,17 +144,22 @@ def detect(text: str) -> list[Hit]:
         if run.end() - run.start() < 6 or len(_digits(run.group(0))) < 6:
             continue
         pieces = [(m.start() + run.start(), m.end() + run.start()) for m in _PIECE_RE.finditer(run.group(0))]
-        if preceding_word(text, run.start()) in _REFERENCE_WORDS:
-            continue
-        hits.extend(_best_subruns(text, pieces))
+        # "dossier 0123/456789": the run is a reference; a number after it in the same run is not
+        reference = preceding_word(text, run.start()) in _REFERENCE_WORDS
+        hits.extend(_best_subruns(text, pieces, skip_first=reference))
     return hits
 
 
-def _best_subruns(text: str, pieces: list[tuple[int, int]]) -> list[Hit]:
+def _best_subruns(text: str, pieces: list[tuple[int, int]], skip_first: bool = False) -> list[Hit]:
     """Longest valid contiguous sub-runs, left to right, not overlapping."""
     found: list[Hit] = []
     i = 0
     n = len(pieces)
+    if skip_first:
+        # skip the reference itself: every piece up to the next space
+        i = 1
+        while i < n and not text[pieces[i][0] - 1].isspace():
+            i += 1
     while i < n:
         first = text[pieces[i][0] : pieces[i][1]].lstrip("(")
         match = None

@@ -97,8 +97,7 @@ _MAX_LEN = 12
 _TOKEN = re.compile(r"[^\W_]+")
 _DIGIT = re.compile(r"\d")
 _DIGIT_TOKEN = re.compile(r"(?<![^\W_])[^\W_]*\d")
-_LETTER = re.compile(r"[^\W\d_]")
-_UPPER_LETTER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_WORD = re.compile(r"(?<![^\W_])[^\W\d_]{4,}(?![^\W_])")
 _SHAPE = str.maketrans(
     {
         **dict.fromkeys(map(ord, "0123456789"), "9"),
@@ -196,9 +195,10 @@ def detect(text: str) -> list[Hit]:
             for s in range(max(0, index[m.start()] - _MAX_TOKENS + 1), index[m.start()] + 1)
         }
     )
-    n_letters = len(_LETTER.findall(text))
-    # In a message written in capitals, upper case says nothing about a token.
-    shouting = n_letters >= 20 and len(_UPPER_LETTER.findall(text)) > 0.7 * n_letters
+    # In a message written in capitals, upper case says nothing about a token. Words of four
+    # letters or more tell (a plate's letter groups have at most three).
+    words = _WORD.findall(text)
+    shouting = len(words) >= 3 and sum(w.isupper() for w in words) > 0.7 * len(words)
     hits: list[Hit] = []
     n = len(tokens)
     covered = 0
@@ -227,6 +227,21 @@ def detect(text: str) -> list[Hit]:
     return hits
 
 
+_EDGE_DIGITS = re.compile(r"\d+")
+_EDGE_DIGITS_END = re.compile(r"\d+$")
+_LEFT_NUMBER = re.compile(r"(?<![\w-])\d+ $")
+_RIGHT_NUMBER = re.compile(r" \d+(?![\w-])")
+
+
+def _digit_neighbour(text: str, start: int, end: int, candidate: str) -> bool:
+    """Whether a digit group at the window's edge continues into a neighbouring number."""
+    first, last = _EDGE_DIGITS.match(candidate), _EDGE_DIGITS_END.search(candidate)
+    # only short digit groups ("56 KT") are likely the tail of a longer number
+    if first and len(first.group(0)) <= 2 and _LEFT_NUMBER.search(text, 0, start):
+        return True
+    return bool(last and len(last.group(0)) <= 2 and _RIGHT_NUMBER.match(text, end) is not None)
+
+
 def _accept(
     text: str,
     start: int,
@@ -253,6 +268,8 @@ def _accept(
         return False
     groups = _letter_groups(candidate)
     spaced = any(c.isspace() for c in candidate)
+    if spaced and "-" not in candidate and _digit_neighbour(text, start, end, candidate):
+        return False  # "0470 12 34 56 KT": digits of a longer number, not "34 56 KT"
     if strong and not spaced:
         # a strong shape in one piece or with dashes: only a date can look like it ("3-mei-24")
         stop = DATE_WORDS if len(groups) == 1 else frozenset()
