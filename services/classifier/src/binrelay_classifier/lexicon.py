@@ -374,7 +374,7 @@ URGENT: Lexicon = {
         "|pistole=3|bedroht=3|in gefahr=4|gefahr=2",
     },
     "urg:help": {
-        "nl": "help=3|helpen=1|hulp=3|dringend=3|spoed*=3|snel=1|kom snel=4|kom vlug=4|bel 112=4|bel 101=4"
+        "nl": "112=3|help=3|helpen=1|hulp=3|dringend=3|spoed*=3|snel=1|kom snel=4|kom vlug=4|bel 112=4|bel 101=4"
         "|bel de politie=4|bellen de politie=3|112 gebeld=4|101 gebeld=4|112 bellen=4|101 bellen=4"
         "|politie gebeld=3|politie is onderweg=3|politie onderweg=3|noodgeval=4|alarm=2|sos=4|opgepast nu=3",
         "fr": "aide*=2|aidez=4|au secours=4|secours=3|urgent*=3|vite=2|venez vite=4|appelez=3"
@@ -1786,6 +1786,51 @@ SIXTEENTH: Lexicon = {
     },
 }
 
+# Seventeenth pass: from a fourteenth fresh holdout (suicidal people missing, forced entry with
+# people inside, queues at a dealer's car, loose facades, "don't pay anything", door-to-door sellers).
+SEVENTEENTH: Lexicon = {
+    "cat:missing_person": {
+        "nl": "suicidale=3|suicidaal=3|zelfmoordgedachten=3|zonder gsm=2|zonder zijn gsm=2|zonder haar gsm=2",
+        "fr": "suicidaire*=3|idees suicidaires=3|sans telephone=2|sans son telephone=2",
+        "en": "suicidal=3|without his phone=2|without her phone=2",
+    },
+    "urg:danger": {
+        "nl": "suicidale=3|suicidaal=3|zelfmoordgedachten=3",
+        "fr": "suicidaire*=3",
+        "en": "suicidal=3",
+    },
+    "ctx:item": {
+        "nl": "zonder gsm=0|zonder zijn gsm=0|zonder haar gsm=0",
+        "fr": "sans telephone=0|sans son telephone=0",
+        "en": "without his phone=0|without her phone=0",
+    },
+    "cat:burglary": {
+        "nl": "met geweld binnen=3|binnengevallen=3",
+        "fr": "entres de force=3|entre de force=3|de force chez=3",
+        "en": "forced their way=3|forced his way=3",
+    },
+    "urg:presence": {
+        "nl": "er staat een rij=2|staat een rij=2",
+        "fr": "il y a une file=2|une file de=1.5",
+        "en": "there s a queue=2|a queue of=1.5",
+    },
+    "cat:fire_or_hazard": {
+        "nl": "stuk gevel=2|hangt los=2|los boven=2",
+        "fr": "morceau de facade=2|pend au dessus=2",
+        "en": "hanging loose=2|piece of the facade=2",
+    },
+    "non:prevention": {
+        "nl": "betaal niets=3|betaal niet=2.5|zonder te controleren=2",
+        "fr": "ne payez rien=3|ne payez pas=2.5|sans verifier=2",
+        "en": "don t pay=3|dont pay=3|without checking=2",
+    },
+    "cat:fraud": {
+        "nl": "verkopers=1|opdringerig=1.5|langs de deuren=1.5",
+        "fr": "vendeurs=1|insistants=1.5|porte a porte=2",
+        "en": "salesmen=1|pushy=1.5|going door to door=2",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -1794,9 +1839,10 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
      "age", "ctx:person", 2.0, "*"),
     # Days-scale durations ("al vier dagen", "depuis quatre jours", "for four days"): a standing
     # situation, not something happening right now.
-    (r"\b(?:al|sinds|depuis|for|seit|voor)\s+(?:\d+|twee|drie|vier|vijf|zes|zeven|acht|tien|two|three|four|five|six"
+    (r"\b(?:al|sinds|depuis|for|seit|voor)\s+(?:\d+|een|a|une|ein|twee|drie|vier|vijf|zes|zeven|acht|tien|two|three|four|five|six"
      r"|seven|eight|ten|several|deux|trois|quatre|cinq|six|sept|huit|dix|plusieurs|zwei|drei|vier|funf)\s+"
-     r"(?:dagen|weken|maanden|jours|semaines|mois|days|weeks|months|tagen|wochen|monaten)\b",
+     r"(?:dag|dagen|week|weken|maand|maanden|jour|jours|semaine|semaines|mois|day|days|week|weeks|month|months"
+     r"|tag|tagen|woche|wochen|monat|monaten)\b",
      "days_duration", "non:duration", 3.0, "*"),
     # Minutes-scale durations and "since <hour>": it started a moment ago and is still going on.
     (r"\b(?:al|sinds|since|for|depuis|seit|voor)\s+(?:een\s+|a\s+|une\s+|ein\s+)?(?:\d+|twee|drie|vijf|tien|twintig"
@@ -1829,5 +1875,5 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
 GROUPS: tuple[Lexicon, ...] = (
     CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH, FIFTH, SIXTH, SEVENTH,
     EIGHTH, ACTORS, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH,
-    FIFTEENTH, SIXTEENTH,
+    FIFTEENTH, SIXTEENTH, SEVENTEENTH,
 )
