@@ -20,6 +20,10 @@ def main(argv: list[str] | None = None) -> None:
     sms.add_argument("--token", default=os.environ.get("BINRELAY_SMS_GATEWAY_TOKEN", "dev-sms-token"))
     sms.add_argument("--webhook-url", default=os.environ.get("SMS_GATEWAY_WEBHOOK_URL"))
     sms.add_argument("--webhook-secret", default=os.environ.get("BINRELAY_SMS_WEBHOOK_SECRET", "dev-webhook-secret"))
+    smsc = sub.add_parser("smsc", help="SMSC speaking SMPP 3.4 (transmitter)")
+    smsc.add_argument("--port", type=int, default=int(os.environ.get("SMSC_PORT", "2775")))
+    smsc.add_argument("--system-id", default=os.environ.get("BINRELAY_SMPP_SYSTEM_ID", "binrelay"))
+    smsc.add_argument("--password", default=os.environ.get("BINRELAY_SMPP_PASSWORD", "dev-smpp"))
     args = parser.parse_args(argv)
 
     if args.kind == "smtp":
@@ -32,6 +36,22 @@ def main(argv: list[str] | None = None) -> None:
         signal.signal(signal.SIGINT, lambda *_: stop.set())
         stop.wait()
         controller.stop()
+    elif args.kind == "smsc":
+        import asyncio
+
+        from .smsc import SmscState, start_smsc
+
+        async def run() -> None:
+            server = await start_smsc(SmscState(args.system_id, args.password), args.port)
+            print(f"smsc (SMPP 3.4) on 127.0.0.1:{args.port}", flush=True)
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stop.set)
+            await stop.wait()
+            server.close()
+
+        asyncio.run(run())
     else:
         import uvicorn
 

@@ -32,6 +32,12 @@ class SenderSettings(Settings):
     sms_gateway_token: str = Field("dev-sms-token", description="Bearer token of the SMS gateway")
     sms_from: str = Field("BINRelay", description="Sender id shown on SMS")
     sms_timeout: float = Field(15.0, description="SMS gateway request timeout (s)")
+    sms_transport: str = Field("http", description="'http' (the HTTP gateway) or 'smpp' (an SMSC)")
+    smpp_host: str = Field("127.0.0.1", description="SMSC host (sms_transport=smpp)")
+    smpp_port: int = Field(2775, description="SMSC port")
+    smpp_system_id: str = Field("binrelay", description="SMPP system_id")
+    smpp_password: str = Field("dev-smpp", description="SMPP password")
+    smpp_enquire_link_seconds: float = Field(30.0, description="Keep-alive interval of the SMPP session")
 
     # policy
     sender_max_attempts: int = Field(5, description="Tries per job before giving up / falling back")

@@ -62,6 +62,10 @@ def make_receiver(channel: Channel, settings: SenderSettings, redis: Redis | Non
 
         return EmailReceiver(settings)
     if channel is Channel.sms:
+        if settings.sms_transport == "smpp":
+            from .smpp import SmppReceiver
+
+            return SmppReceiver(settings)
         from .sms import SmsReceiver
 
         return SmsReceiver(settings)

@@ -1,0 +1,88 @@
+"""A loopback SMSC speaking the SMPP 3.4 subset the SMPP sender uses (transmitter only).
+
+Answers ``bind_transmitter`` (checking system_id and password), ``submit_sm`` (recording the
+message, or failing as told), ``enquire_link`` and ``unbind``; anything else gets
+``generic_nack``. Like the HTTP gateway it can be told to fail the next n submissions
+transiently (``ESME_RTHROTTLED``) or permanently (``ESME_RINVDSTADR``).
+
+Run: ``binrelay-devserver smsc --port 2775``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from binrelay_dispatcher.senders import smpp_pdu as p
+
+
+@dataclass
+class SmscState:
+    system_id: str = "binrelay"
+    password: str = "dev-smpp"
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    fail_mode: str | None = None
+    fail_count: int = 0
+    binds: int = 0
+
+
+async def _serve_client(state: SmscState, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    bound = False
+    try:
+        while True:
+            pdu = await p.read_pdu(reader)
+            if pdu.command_id == p.BIND_TRANSMITTER:
+                c = p.Cursor(pdu.body)
+                system_id, password = c.cstr(), c.cstr()
+                ok = system_id == state.system_id and password == state.password
+                bound = ok
+                state.binds += ok
+                status = p.ESME_ROK if ok else p.ESME_RINVPASWD
+                writer.write(p.Pdu(p.BIND_TRANSMITTER_RESP, status, pdu.sequence, p.cstr("binrelay-smsc")).encode())
+            elif pdu.command_id == p.SUBMIT_SM:
+                if not bound:
+                    writer.write(p.Pdu(p.SUBMIT_SM_RESP, p.ESME_RBINDFAIL, pdu.sequence).encode())
+                elif state.fail_count > 0:
+                    state.fail_count -= 1
+                    status = p.ESME_RINVDSTADR if state.fail_mode == "permanent" else p.ESME_RTHROTTLED
+                    writer.write(p.Pdu(p.SUBMIT_SM_RESP, status, pdu.sequence).encode())
+                else:
+                    sm = p.parse_submit_sm(pdu.body)
+                    if not sm.destination.isdigit() or not 6 <= len(sm.destination) <= 15:
+                        writer.write(p.Pdu(p.SUBMIT_SM_RESP, p.ESME_RINVDSTADR, pdu.sequence).encode())
+                    else:
+                        mid = uuid.uuid4().hex[:16]
+                        state.sent.append(
+                            {"id": mid, "to": "+" + sm.destination, "from": sm.source, "text": sm.text,
+                             "data_coding": sm.data_coding}
+                        )
+                        writer.write(p.Pdu(p.SUBMIT_SM_RESP, p.ESME_ROK, pdu.sequence, p.cstr(mid)).encode())
+            elif pdu.command_id == p.ENQUIRE_LINK:
+                writer.write(p.Pdu(p.ENQUIRE_LINK_RESP, 0, pdu.sequence).encode())
+            elif pdu.command_id == p.UNBIND:
+                writer.write(p.Pdu(p.UNBIND_RESP, 0, pdu.sequence).encode())
+                await writer.drain()
+                return
+            elif pdu.command_id & 0x80000000:
+                continue  # a response (e.g. to our nothing): ignore
+            else:
+                writer.write(p.Pdu(p.GENERIC_NACK, 0x03, pdu.sequence).encode())  # ESME_RINVCMDID
+            await writer.drain()
+    except (asyncio.IncompleteReadError, ConnectionError, ValueError):
+        pass
+    finally:
+        writer.close()
+        with contextlib.suppress(Exception):
+            await writer.wait_closed()
+
+
+async def start_smsc(state: SmscState, port: int, host: str = "127.0.0.1") -> asyncio.Server:
+    """Start the SMSC in the running event loop; ``server.close()`` stops it."""
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _serve_client(state, reader, writer)
+
+    return await asyncio.start_server(handle, host, port)
