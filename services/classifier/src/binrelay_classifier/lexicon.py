@@ -1831,6 +1831,24 @@ SEVENTEENTH: Lexicon = {
     },
 }
 
+# Present-tense crime verbs (third person): written while it happens.
+PRESENT: Lexicon = {
+    "cat:vandalism": {
+        "en": "smashes=2|smash=1.5|smashing up=3",
+        "nl": "vernielen=3",
+        "fr": "cassent tout=3",
+    },
+    "urg:progress": {
+        "nl": "steelt=2|stelen ze=2|vernielt=2|vernielen ze=2|vernielen=1.5|bekladden=1.5|bekladt=2|verkoopt=1.5|verkopen=1|!dealt=1.5"
+        "|sloopt=2|trapt=1.5|gooit=1.5|duwt=1|rukt=2|sleurt=2|forceert=3|wrikt=3|zaagt=2.5|knipt=2.5",
+        "fr": "volent=2|vendent=1.5|vend=1|frappent=2|arrachent=2.5|scient=2.5|coupent=2|poussent=1.5|jettent=2"
+        "|lancent=2|taguent=2|forcent=3",
+        "en": "steals=2|stealing=2|smashes=2|smashing=2|breaks into=2|sells=1.5|selling=1.5|deals=1.5|kicks=2"
+        "|throws=1.5|throwing=1.5|cuts=2|cutting=2|sawing=2.5|forcing=2.5",
+        "de": "klaut=2|stiehlt=2|verkauft=1.5|schlagt=2|wirft=1.5",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -1875,5 +1893,5 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
 GROUPS: tuple[Lexicon, ...] = (
     CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH, FIFTH, SIXTH, SEVENTH,
     EIGHTH, ACTORS, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH,
-    FIFTEENTH, SIXTEENTH, SEVENTEENTH,
+    FIFTEENTH, SIXTEENTH, SEVENTEENTH, PRESENT,
 )
