@@ -1839,7 +1839,8 @@ PRESENT: Lexicon = {
         "fr": "cassent tout=3",
     },
     "urg:progress": {
-        "nl": "steelt=2|stelen ze=2|vernielt=2|vernielen ze=2|vernielen=1.5|bekladden=1.5|bekladt=2|verkoopt=1.5|verkopen=1|!dealt=1.5"
+        "nl": "steelt=2|stelen ze=2|vernielt=2|vernielen ze=2|vernielen=1.5|bekladden=1.5|bekladt=2"
+        "|verkoopt=1.5|verkopen=1|!dealt=1.5"
         "|sloopt=2|trapt=1.5|gooit=1.5|duwt=1|rukt=2|sleurt=2|forceert=3|wrikt=3|zaagt=2.5|knipt=2.5",
         "fr": "volent=2|vendent=1.5|vend=1|frappent=2|arrachent=2.5|scient=2.5|coupent=2|poussent=1.5|jettent=2"
         "|lancent=2|taguent=2|forcent=3",
