@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,21 +46,24 @@ def make_runtime(name: str, settings: Settings | None = None) -> Runtime:
     )
 
 
-def build_app(runtime: Runtime, build: Callable[[Runtime], Stage]) -> FastStream:
-    """The faststream app of a stage service (subscribers attached, not started)."""
-    stage = build(runtime)
-    # aiokafka binds a producer to the running loop: create it at start-up, publish through a holder.
+def wire_stages(runtime: Runtime, stages: Sequence[Stage[Any]]) -> FastStream:
+    """Attach ``stages`` to the runtime's broker and return the faststream app that runs them.
+
+    Outputs go through one aiokafka producer per process (created at start-up: aiokafka binds a
+    producer to the running loop) and are flushed when the app stops, after the consumers.
+    """
     producers: list[AIOKafkaProducer] = []
 
     async def publish(topic: str, value: bytes, key: bytes | None) -> Any:
         return await producers[0].send(topic, value, key=key, headers=JSON_HEADERS)
 
-    stage.attach(
-        runtime.broker,
-        max_records=runtime.settings.batch_max_records,
-        batch_timeout_ms=runtime.settings.batch_timeout_ms,
-        publisher=publish,
-    )
+    for stage in stages:
+        stage.attach(
+            runtime.broker,
+            max_records=runtime.settings.batch_max_records,
+            batch_timeout_ms=runtime.settings.batch_timeout_ms,
+            publisher=publish,
+        )
     app = FastStream(runtime.broker)
 
     @app.on_startup
@@ -78,7 +81,12 @@ def build_app(runtime: Runtime, build: Callable[[Runtime], Stage]) -> FastStream
     return app
 
 
-def run_stage_service(name: str, build: Callable[[Runtime], Stage]) -> None:
+def build_app(runtime: Runtime, build: Callable[[Runtime], Stage[Any]]) -> FastStream:
+    """The faststream app of a one-stage service (subscribers attached, not started)."""
+    return wire_stages(runtime, [build(runtime)])
+
+
+def run_stage_service(name: str, build: Callable[[Runtime], Stage[Any]]) -> None:
     """Entry point of a stage service process: run until SIGINT/SIGTERM."""
     settings = Settings()
     configure_logging(name, settings.log_level, settings.log_json)

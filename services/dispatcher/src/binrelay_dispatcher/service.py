@@ -32,7 +32,6 @@ from typing import Any
 
 import orjson
 from aiokafka import ConsumerRecord
-from faststream import FastStream
 from prometheus_client import CollectorRegistry, Counter, Gauge
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,9 +52,9 @@ from binrelay_shared.events import (
 )
 from binrelay_shared.logging import bind_report, configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
-from binrelay_shared.runtime import Runtime, make_runtime
+from binrelay_shared.runtime import Runtime, make_runtime, wire_stages
 from binrelay_shared.settings import Settings
-from binrelay_shared.stage import Out, Stage, broker_publisher
+from binrelay_shared.stage import Out, Stage
 
 from . import state
 from .load import Network, PlanError, load_members, load_networks
@@ -521,15 +520,11 @@ def main() -> None:
     runtime = make_runtime(NAME, settings)
     serve_metrics(runtime.registry, settings.metrics_port)
     dispatcher, stages = build(runtime, networks, own.name)
-    for stage in stages:
-        stage.attach(runtime.broker, max_records=settings.batch_max_records,
-                     batch_timeout_ms=settings.batch_timeout_ms)
-    app = FastStream(runtime.broker)
+    app = wire_stages(runtime, stages)  # publishes through one aiokafka producer, flushed at stop
     tasks: list[asyncio.Task[None]] = []
 
     @app.after_startup
     async def _start_scheduler() -> None:
-        stages[0].publish = broker_publisher(runtime.broker)
         tasks.append(asyncio.create_task(scheduler(dispatcher, stages[0], own.tick_seconds)))
 
     @app.on_shutdown
@@ -537,10 +532,6 @@ def main() -> None:
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-
-    @app.after_shutdown
-    async def _close_redis() -> None:
-        await runtime.redis.aclose()
 
     log.info("starting", kafka=settings.kafka, networks=sorted(networks), metrics_port=settings.metrics_port)
     asyncio.run(app.run())
