@@ -87,7 +87,7 @@ class Stack:
     def start_service(self, name: str, *args: str, env: dict[str, str] | None = None) -> None:
         log = (self.root / f"{name}.log").open("ab")
         self.procs[name] = subprocess.Popen(
-            [str(REPO / ".venv" / "bin" / f"binrelay-{name.split(':')[0]}"), *args],
+            [str(REPO / ".venv" / "bin" / f"binrelay-{name.split(':')[0]}"), *args],  # "sender:sms" → binrelay-sender
             env={**self.service_env(), **(env or {})},
             stdout=log,
             stderr=log,

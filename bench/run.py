@@ -34,6 +34,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import fanout
 from bench.harness import REPO, ZONE, Stack
 from bench.reports import make_report
 from binrelay_shared import topics
@@ -233,6 +234,17 @@ async def run(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+async def run_fanout(stack: Stack, args: argparse.Namespace, gateway: str) -> dict[str, Any]:
+    try:
+        await asyncio.sleep(5)  # let the consumers join their groups
+        stack.check_alive()
+        result = await fanout.measure(stack, args.members, gateway)
+        result["memory_mb"] = {k: round(v, 1) for k, v in stack.memory().items()}
+        return result
+    finally:
+        stack.stop()
+
+
 def table(result: dict[str, Any]) -> str:
     c, p = result["ceiling"], result["pipeline"]
     lines = [
@@ -249,6 +261,14 @@ def table(result: dict[str, Any]) -> str:
         )
     for name, mb in result["memory_mb"].items():
         lines.append(f"  resident memory {name:<15}: {mb:>6.1f} MB")
+    f = result.get("fanout")
+    if f:
+        lines.append(
+            f"  police alarm to {f['members']} members: all jobs on the outbox in {f['outbox_seconds']:.2f} s,"
+            f" all received by the loopback SMS gateway in {f['sink_seconds']:.2f} s ({f['sink_per_second']}/s)"
+        )
+        for name, mb in f["memory_mb"].items():
+            lines.append(f"  resident memory during fan-out {name:<15}: {mb:>6.1f} MB")
     return "\n".join(lines)
 
 
@@ -256,11 +276,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=10000)
     parser.add_argument("--rate-seconds", type=float, default=10.0)
+    parser.add_argument("--members", type=int, default=10000, help="fan-out network size (0: skip)")
     parser.add_argument("--json-out", type=Path, default=REPO / "bench" / "results" / "pipeline.json")
     args = parser.parse_args()
     stack = Stack()
     stack.start_infra()
     result = asyncio.run(run(stack, args))
+    if args.members:
+        stack = Stack()
+        stack.start_infra()
+        started = fanout.start(stack, args.members)
+        result["fanout"] = asyncio.run(run_fanout(stack, args, started["gateway"]))
     print(table(result))
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
     args.json_out.write_text(json.dumps(result, indent=2))

@@ -1,0 +1,129 @@
+"""Fan-out of one police alarm to a network of 10,000 members, on the real broker.
+
+Measures the time from the alarm's arrival on ``bin.reports.received.v1`` until
+(1) every member's delivery job is on ``bin.outbox.sms.v1`` and (2) the loopback SMS gateway
+(binrelay-devserver sms) has received every message through the real SMS sender.
+The members file is generated at run time (fictitious: Ofcom's drama range +44 7700 900xxx,
+shared between members — the idempotency key is per member, not per number).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import yaml
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from bench.harness import REPO, Stack, free_port
+from binrelay_shared import topics
+from binrelay_shared.codec import encode
+from binrelay_shared.events import Kind, Location, Origin, Report, Reporter, ReportReceived, Stamps, new_id, utcnow
+
+NETWORK = "meudon"
+
+
+def members_file(root: Path, n: int) -> Path:
+    """The example members plus ``n`` consenting members of the network, SMS first."""
+    base = yaml.safe_load((REPO / "deploy" / "members.example.yaml").read_text())
+    for i in range(n):
+        base["members"].append(
+            {
+                "id": f"bench-{i:05d}",
+                "name": f"Lid {i:05d}",
+                "networks": [NETWORK],
+                "roles": [],
+                "language": ("nl", "fr")[i % 2],
+                "channels": [
+                    {"channel": "sms", "address": f"+447700900{i % 1000:03d}"},
+                    {"channel": "email", "address": f"bench-{i:05d}@example.org"},
+                ],
+                "consent": True,
+            }
+        )
+    path = root / "members-bench.yaml"
+    path.write_text(yaml.safe_dump(base, allow_unicode=True))
+    return path
+
+
+def start(stack: Stack, n: int) -> dict[str, Any]:
+    """Start the stages, the SMS gateway and the SMS sender for the fan-out (call before the loop)."""
+    gateway_port = free_port()
+    stack.extra_env.update(
+        {
+            "BINRELAY_MEMBERS_FILE": str(members_file(stack.root, n)),
+            "BINRELAY_SMS_GATEWAY_URL": f"http://127.0.0.1:{gateway_port}",
+            "BINRELAY_SMS_GATEWAY_TOKEN": "bench-token",
+        }
+    )
+    stack.start_service("devserver:sms", "sms", "--port", str(gateway_port), "--token", "bench-token")
+    for name in ("classifier", "privacy-filter", "dispatcher"):
+        stack.start_service(name)
+    stack.start_service("sender:sms", "--channel", "sms")
+    return {"gateway": f"http://127.0.0.1:{gateway_port}"}
+
+
+async def measure(stack: Stack, n: int, gateway: str) -> dict[str, Any]:
+    outbox = AIOKafkaConsumer(
+        topics.outbox("sms"), bootstrap_servers=stack.bootstrap, group_id=None, auto_offset_reset="latest"
+    )
+    await outbox.start()
+    await outbox.seek_to_end()
+    for tp in outbox.assignment():
+        await outbox.position(tp)
+    report_id = new_id()
+    alarm = ReportReceived(
+        report_id=report_id,
+        network_id=NETWORK,
+        zone_id="5339",
+        trace_id=new_id(),
+        stamps=Stamps(received=utcnow()),
+        report=Report(
+            origin=Origin.police,
+            kind=Kind.alarm,
+            text="Politie: inbraakgolf in de buurt van de Meudonstraat. Sluit ramen en deuren.",
+            reporter=Reporter(ref="police-5339"),
+            location=Location(street="Meudonstraat"),
+            language_hint="nl",
+        ),
+    )
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
+        await client.delete("/messages")
+        producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap)
+        await producer.start()
+        t0 = time.perf_counter()
+        await producer.send_and_wait(topics.REPORTS_RECEIVED, encode(alarm), key=NETWORK.encode())
+        await producer.stop()
+        recipients: set[str] = set()
+        t_outbox = None
+        deadline = time.monotonic() + 600
+        while len(recipients) < n and time.monotonic() < deadline:
+            stack.check_alive()
+            batch = await outbox.getmany(timeout_ms=200, max_records=5000)
+            for recs in batch.values():
+                for rec in recs:
+                    job = orjson.loads(rec.value or b"{}")
+                    if job.get("report_id") == report_id and str(job.get("recipient_id", "")).startswith("bench-"):
+                        recipients.add(job["recipient_id"])
+        t_outbox = time.perf_counter() - t0
+        await outbox.stop()
+        received = 0
+        while time.monotonic() < deadline:
+            stack.check_alive()
+            received = len((await client.get("/messages")).json())
+            if received >= n:
+                break
+            await asyncio.sleep(0.5)
+        t_sink = time.perf_counter() - t0
+    return {
+        "members": n,
+        "jobs_on_outbox": len(recipients),
+        "outbox_seconds": round(t_outbox, 3),
+        "sink_received": received,
+        "sink_seconds": round(t_sink, 3),
+        "sink_per_second": round(received / t_sink, 1) if t_sink else None,
+    }
