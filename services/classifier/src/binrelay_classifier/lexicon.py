@@ -863,7 +863,7 @@ TUNING: Lexicon = {
         "|nu de feestdagen=0|nu het donker=0|nu het koud=0|nu het warm=0|nu dat=0|nu eenmaal=0|tot nu toe=0"
         "|nu en dan=0",
         "fr": "maintenant que=0|jusqu a maintenant=0|en ce moment beaucoup=0"
-        "|beaucoup de vols en ce moment=0",
+        "|beaucoup de vols en ce moment=0|vient d emmenager=0|viens d emmenager=0|venons d emmenager=0",
         "en": "now that=0|now and then=0|until now=0|so far=0|by now=0",
         "de": "jetzt wo=0|bis jetzt=0",
     },
