@@ -79,7 +79,7 @@ def _values(body: Any) -> list[str]:
     return [body] if isinstance(body, str) and MARK in body and len(body) > 3 else []
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(report_bodies)
 def test_any_report_body_is_either_a_valid_event_or_a_clean_refusal(body: dict[str, Any]) -> None:
     """Given any JSON object shaped roughly like a report,
@@ -99,7 +99,7 @@ def test_any_report_body_is_either_a_valid_event_or_a_clean_refusal(body: dict[s
     assert decode(ReportReceived, event.__pydantic_serializer__.to_json(event)) == event
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(message_bodies)
 def test_any_message_body_is_either_a_valid_event_or_a_clean_refusal(body: dict[str, Any]) -> None:
     """Given any JSON object shaped roughly like a police or coordinator message,

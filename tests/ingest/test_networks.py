@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from binrelay_ingest.networks import NetworksError, Resolver, load_networks, normalize_street
@@ -110,6 +110,7 @@ def test_the_loader_reads_only_its_keys_and_names_the_file_on_errors(tmp_path: P
         load_networks(tmp_path)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=300))
 def test_resolution_never_raises(text: str) -> None:
     """Given any text at all,

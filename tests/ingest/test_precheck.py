@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from binrelay_ingest.precheck import ADVICE, advice_language, guess_language, precheck
@@ -68,6 +68,7 @@ def test_the_advice_language_prefers_the_reporter_then_the_text_then_the_network
     assert guess_language("The man is in the street") == "en"
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=2000))
 def test_the_precheck_is_total(text: str) -> None:
     """Given any text,
