@@ -421,7 +421,7 @@ async def test_an_adapter_follows_its_report_through_the_trace(
 
     import asyncio
 
-    for _ in range(50):  # the trace is written just after the answer
+    for _ in range(500):  # the trace is written just after the answer
         got = await status(keys.adapter)
         if got.json().get("steps"):
             break
@@ -534,7 +534,7 @@ async def test_a_retry_while_the_first_request_is_in_flight_gets_409_then_the_fi
         slow.release.set()
         answer = await first
         assert answer.status_code == 202
-        for _ in range(100):  # the answer is stored just after the 202
+        for _ in range(500):  # the answer is stored just after the 202
             again = await api.post("/v1/reports", json=body, headers=headers)
             if again.status_code == 202:
                 break
