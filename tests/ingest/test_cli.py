@@ -126,3 +126,53 @@ async def test_the_resp_client_pipelines_commands_on_the_real_redis(redis_url: s
         await redis.delete("bin:test:resp")
         await redis.aclose()
         await client.close()
+
+
+@pytest.mark.integration
+async def test_the_resp_client_fails_fast_while_redis_is_down_and_reconnects_after(
+    tmp_path: Any,
+) -> None:
+    """Given a Redis of its own, and the pipelined client connected to it,
+    when that Redis stops, and later starts again,
+    then calls fail at once with ConnectionError while it is down (ingest answers 503), and the
+    next call after the restart reconnects and works — the gate's script included."""
+    import asyncio
+
+    from tests.conftest import LOCAL, free_port
+
+    port = free_port()
+    env = {**os.environ, "REDIS_PORT": str(port), "REDIS_DATA_DIR": str(tmp_path / "redis")}
+
+    async def redis(action: str) -> None:
+        await asyncio.to_thread(subprocess.run, [str(LOCAL / "redis.sh"), action], env=env, check=True)
+
+    await redis("start")
+    client = RespClient(f"redis://127.0.0.1:{port}/0")
+    try:
+        assert await client.call("PING") == b"PONG"
+        await redis("stop")
+        with pytest.raises((ConnectionError, OSError)):
+            await client.call("PING")
+        with pytest.raises((ConnectionError, OSError)):
+            await client.call("PING")
+        await redis("start")
+        assert await client.call("PING") == b"PONG"
+        # A restarted Redis has no scripts cached: the gate falls back from EVALSHA to EVAL.
+        from binrelay_ingest.gate import Gate, GateRequest
+
+        slow = Redis.from_url(f"redis://127.0.0.1:{port}/0")
+        try:
+            result = await Gate(slow, client).check(
+                GateRequest(
+                    key_id="0123456789ab", key_hash="0" * 64, roles=("adapter",), report_id="r", kind="report",
+                    network=None, network_mode="", network_zone=None, default_zone="5339", now_ms=0,
+                    reporter_ref=None, reporter_limit=0, reporter_window_ms=1000, key_limit=0, key_window_ms=1000,
+                    idempotency_key=None, fingerprint="", pending_ms=1000, refers_to=None, record_ttl_s=60,
+                )
+            )  # fmt: skip
+        finally:
+            await slow.aclose()
+        assert result.outcome == "401"
+    finally:
+        await client.close()
+        await redis("stop")
