@@ -293,11 +293,22 @@ def _urgency(
         soft["question"] += 0.5
     soft["question"] = min(soft["question"], 2.0)
     if category is Category.missing_person:
-        # "she is gone", "who has seen him?" are the disappearance and the appeal, not its end.
-        # "disappeared this morning" dates the disappearance; only "found" ends it.
+        # "she is gone", "who has seen him?" are the disappearance and the appeal, not its end;
+        # "disappeared this morning" dates the disappearance; only "found" ends it. "Is it
+        # normal that ...?" is still a question.
         not_now["gone"] = 0.0
         not_now["past"] = 0.0
-        soft["question"] = 0.0
+        soft["question"] = 2.0 if any(
+            h.cue.tag == "non:question" and h.cue.label in _GENERAL_QUESTIONS for h in hits
+        ) else 0.0
+    # "Yesterday a break-in ... and now the same car is back": when the last strong "now" cue
+    # comes after the last past cue, the report is about the present.
+    last_now = max((h.start for h in hits if h.cue.tag == "urg:now" and h.cue.weight >= 3), default=-1)
+    last_past = max((h.start for h in hits if h.cue.tag == "non:past"), default=-1)
+    settled = any(h.cue.tag in ("non:gone", "non:resolved", "non:aftermath") for h in hits)
+    now_after_past = last_now > last_past >= 0 and not settled
+    if now_after_past:
+        not_now["past"] *= 0.3
 
     other_cues = ev.score("cat:other") + ev.score("ctx:animal")
     if category is Category.other and other_cues > 0:
@@ -310,7 +321,7 @@ def _urgency(
     prior = _PRIOR[category] if (category is not Category.other or other_cues > 0) else 0.0
     # Danger words and the category's lean count fully only when no cue puts the facts in the past.
     lean = danger + prior
-    if (n_time >= 2 or soft["prevention"] >= 2.5) and lean > 0:
+    if (n_time >= 2 or soft["prevention"] >= 2.5) and lean > 0 and not now_after_past:
         lean *= 0.25
     score = u_time + lean - n_time - n_soft
 
@@ -373,6 +384,11 @@ def _flags(hits: list[Hit], lang: str, text: str, category: Category) -> tuple[l
 _BURGLARY_NOUNS = ("inbrak", "inbrek", "inbraak", "ingebroken", "cambrio", "burgl", "einbr", "eingebrochen")
 
 _ACTING_NOW = frozenset({"urg:now", "urg:progress", "urg:presence", "urg:flee", "urg:alarm"})
+
+_GENERAL_QUESTIONS = frozenset(
+    {"is het normaal", "is dat normaal", "est ce normal", "c est normal", "is it normal", "is this normal",
+     "ist das normal"}
+)
 
 _HIT_VERBS = frozenset(
     {"slaan", "slaat", "sloeg", "frapp", "frappe", "hitting", "punch", "kicking", "schlagt", "coups", "tape sur",

