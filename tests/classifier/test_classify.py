@@ -48,6 +48,15 @@ U, N = Urgency.urgent, Urgency.non_urgent
         ("y a qqn ki essaie de rentrer chez le voisin la mtn", U, Category.burglary),
         ("break in rn next door!! they r inside", U, Category.burglary),
         ("Inbraak bezig at my neighbour's, they're inside right now", U, Category.burglary),
+        # a past event, then something happening now
+        ("Gisteren werd er ingebroken op nr 3 en nu staat dezelfde auto weer in de straat", U,
+         Category.burglary),
+        ("The suspicious car from last week is back and parked outside the school now", U,
+         Category.suspicious_vehicle),
+        # present-tense crime verbs, missing people with a dated disappearance
+        ("Een man steelt een fiets aan het station", U, Category.theft),
+        ("Ma grand-mère a disparu depuis ce matin, elle est désorientée", U, Category.missing_person),
+        ("Het vermiste meisje van gisteren is teruggevonden", N, Category.missing_person),
         # other categories
         ("Mijn fiets is gestolen aan het station", N, Category.theft),
         ("Attention aux faux SMS de la banque avec un lien", N, Category.fraud),
