@@ -75,6 +75,7 @@ async def measure(stack: Stack, n: int, gateway: str) -> dict[str, Any]:
     await outbox.seek_to_end()
     for tp in outbox.assignment():
         await outbox.position(tp)
+    await _warm_up(stack)
     report_id = new_id()
     alarm = ReportReceived(
         report_id=report_id,
@@ -117,7 +118,7 @@ async def measure(stack: Stack, n: int, gateway: str) -> dict[str, Any]:
             received = len((await client.get("/messages")).json())
             if received >= n:
                 break
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(0.25)
         t_sink = time.perf_counter() - t0
     return {
         "members": n,
@@ -127,3 +128,37 @@ async def measure(stack: Stack, n: int, gateway: str) -> dict[str, Any]:
         "sink_seconds": round(t_sink, 3),
         "sink_per_second": round(received / t_sink, 1) if t_sink else None,
     }
+
+
+async def _warm_up(stack: Stack) -> None:
+    """Wait until the pipeline dispatches a report: services loaded, consumers assigned."""
+    dispatch = AIOKafkaConsumer(
+        topics.dispatch("5339"), bootstrap_servers=stack.bootstrap, group_id=None, auto_offset_reset="latest"
+    )
+    await dispatch.start()
+    await dispatch.seek_to_end()
+    for tp in dispatch.assignment():
+        await dispatch.position(tp)
+    producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap)
+    await producer.start()
+    probe = ReportReceived(
+        report_id=new_id(),
+        network_id=NETWORK,
+        zone_id="5339",
+        trace_id=new_id(),
+        stamps=Stamps(received=utcnow()),
+        report=Report(text="Gisteren stond er een onbekende bestelwagen.", reporter=Reporter(ref="warm-up")),
+    )
+    await producer.send_and_wait(topics.REPORTS_RECEIVED, encode(probe), key=NETWORK.encode())
+    await producer.stop()
+    deadline = time.monotonic() + 300
+    try:
+        while time.monotonic() < deadline:
+            stack.check_alive()
+            batch = await dispatch.getmany(timeout_ms=500)
+            if any(orjson.loads(r.value or b"{}").get("report_id") == probe.report_id
+                   for recs in batch.values() for r in recs):
+                return
+        raise TimeoutError("the pipeline did not dispatch the warm-up report in 300 s")
+    finally:
+        await dispatch.stop()

@@ -236,8 +236,6 @@ async def run(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
 
 async def run_fanout(stack: Stack, args: argparse.Namespace, gateway: str) -> dict[str, Any]:
     try:
-        await asyncio.sleep(5)  # let the consumers join their groups
-        stack.check_alive()
         result = await fanout.measure(stack, args.members, gateway)
         result["memory_mb"] = {k: round(v, 1) for k, v in stack.memory().items()}
         return result
