@@ -17,6 +17,7 @@ from binrelay_ingest.adapters.sms_webhook import create_app
 from binrelay_ingest.adapters.smtp import start_listener
 from binrelay_ingest.keys import create_key
 from binrelay_shared import topics, trace
+from binrelay_shared.events import new_id
 from binrelay_shared.settings import Settings
 from tests.channels.servers import parse_mail, serve, start_gateway, wait_until
 from tests.channels.test_sender_process import sender
@@ -55,15 +56,16 @@ async def test_a_mail_reaches_kafka_through_the_real_ingest_and_the_advice_comes
     controller, _ = start_listener(adapter)
     reader = await TopicReader(settings.kafka, topics.REPORTS_RECEIVED).start()
     try:
+        mid = f"<e2e-{new_id()}@example.org>"  # unique: ingest answers a repeated id from its first answer
         msg = EmailMessage()
         msg["From"] = "lid-e2e@example.org"
         msg["To"] = "zavel@reports.binrelay.test"
         msg["Subject"] = "Inbraak"
-        msg["Message-ID"] = "<e2e-inbraak-1@example.org>"
+        msg["Message-ID"] = mid
         msg.set_content("Er wordt nu ingebroken in de winkel op de Grote Zavel, ze zijn nog binnen!")
         await aiosmtplib.send(msg, hostname="127.0.0.1", port=adapter.smtp_listen_port, timeout=60)
         [event] = await reader.wait_for(
-            lambda m: m.get("report", {}).get("adapter_message_id") == "<e2e-inbraak-1@example.org>", timeout=60
+            lambda m: m.get("report", {}).get("adapter_message_id") == mid, timeout=60
         )
         assert event["report"]["channel"] == "email" and event["network_id"] == "zavel"
         wait_until(lambda: sink.messages, timeout=60)
@@ -91,15 +93,16 @@ async def test_an_sms_reaches_kafka_through_the_real_ingest(pipeline: Pipeline, 
     )
     served = serve(create_app(adapter), port)
     reader = await TopicReader(settings.kafka, topics.REPORTS_RECEIVED).start()
+    sms_id = f"e2e-sms-{new_id()}"
     try:
         async with httpx.AsyncClient(timeout=60) as client:
             r = await client.post(
                 f"{gw.url}/_control/inbound",
-                json={"id": "e2e-sms-1", "from": "+447700900123", "text": "Verdachte wagen in de Meudonstraat"},
+                json={"id": sms_id, "from": "+447700900123", "text": "Verdachte wagen in de Meudonstraat"},
             )
         assert r.json()["status"] == 200, r.json()
         [event] = await reader.wait_for(
-            lambda m: m.get("report", {}).get("adapter_message_id") == "e2e-sms-1", timeout=60
+            lambda m: m.get("report", {}).get("adapter_message_id") == sms_id, timeout=60
         )
         assert event["report"]["channel"] == "sms"
     finally:
@@ -141,15 +144,16 @@ async def test_full_loop_mail_in_sms_out_and_the_coordinators_ok_comes_back(
     env = {"BINRELAY_SMS_GATEWAY_URL": gw.url, "BINRELAY_SMS_GATEWAY_TOKEN": gw.token}
     try:
         with sender("sms", settings, tmp_path / "sender-sms.log", **env):
+            mid = f"<loop-{new_id()}@example.org>"
             msg = EmailMessage()
             msg["From"] = "lid-loop@example.org"
             msg["To"] = "zavel@reports.binrelay.test"
             msg["Subject"] = "Inbraak bezig"
-            msg["Message-ID"] = "<loop-1@example.org>"
+            msg["Message-ID"] = mid
             msg.set_content("Inbraak bezig in de juwelier op de Grote Zavel, de daders zijn nog binnen!")
             await aiosmtplib.send(msg, hostname="127.0.0.1", port=adapter.smtp_listen_port, timeout=60)
             [event] = await received.wait_for(
-                lambda m: m.get("report", {}).get("adapter_message_id") == "<loop-1@example.org>", timeout=60
+                lambda m: m.get("report", {}).get("adapter_message_id") == mid, timeout=60
             )
             rid = event["report_id"]
             await outcomes.wait_for(
@@ -167,9 +171,8 @@ async def test_full_loop_mail_in_sms_out_and_the_coordinators_ok_comes_back(
                 lambda m: m.get("report_id") == rid and m.get("recipient_id") == "zavel-coord-1", timeout=120
             )
             async with httpx.AsyncClient(timeout=60) as client:
-                r = await client.post(
-                    f"{gw.url}/_control/inbound", json={"id": "loop-ja", "from": "+447700900004", "text": "JA"}
-                )
+                ja = {"id": f"loop-ja-{new_id()}", "from": "+447700900004", "text": "JA"}
+                r = await client.post(f"{gw.url}/_control/inbound", json=ja)
             assert r.json()["status"] == 200, r.json()
             [ack] = await responses.wait_for(lambda m: m.get("report_id") == rid, timeout=60)
             assert (ack["kind"], ack["via"], ack["responder_id"]) == ("acknowledge", "sms", "zavel-coord-1")

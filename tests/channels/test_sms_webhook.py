@@ -105,31 +105,37 @@ def test_signatures_check_secret_body_and_age() -> None:
     assert not verify("s", old, signature("s", old, b"{}"), b"{}", 300)
 
 
-async def test_a_coordinators_ok_by_sms_acknowledges_the_alert(
+async def test_a_coordinators_ok_by_sms_acknowledges_the_alerts(
     webhook: tuple[Served, Gateway, AdapterSettings], stub_ingest: StubIngest, settings: Settings
 ) -> None:
-    """Given an alert delivered by SMS to a coordinator (audience coordinator),
+    """Given two alerts delivered by SMS to a coordinator (audience coordinator),
     when the coordinator answers "OK" by SMS,
-    then a Response(kind=acknowledge) for that report, with the coordinator's member id as
-    responder (never the number), is published on bin.responses.v1 and no report is posted."""
+    then a Response(kind=acknowledge) for each report, with the coordinator's member id as
+    responder (never the number), is published on bin.responses.v1 and no report is posted;
+    and a second "OK" finds nothing left to acknowledge."""
     _, gw, _ = webhook
     redis = Redis.from_url(settings.redis_url)
-    worker = SenderWorker(
-        SmsReceiver(sender_settings(settings.redis_url, sms_gateway_url=gw.url, sms_gateway_token=gw.token)),
-        sender_settings(settings.redis_url, sms_gateway_url=gw.url, sms_gateway_token=gw.token),
-        redis,
-    )
-    alert = job(Channel.sms, "+32 470 00 22 22", audience="coordinator", recipient_id="meudon-coord-1",
-                text="Alarm: inbraak bezig (test).")
+    conf = sender_settings(settings.redis_url, sms_gateway_url=gw.url, sms_gateway_token=gw.token)
+    worker = SenderWorker(SmsReceiver(conf), conf, redis)
+    alerts = [
+        job(Channel.sms, "+32 470 00 22 22", audience="coordinator", recipient_id="meudon-coord-1",
+            text=f"Alarm {n}: inbraak bezig (test).")
+        for n in (1, 2)
+    ]
     reader = await TopicReader(settings.kafka, topics.RESPONSES).start()
     try:
-        await worker.process([alert])
+        await worker.process(alerts)
         answer = inbound(gw, **{"from": "+32470002222", "to": "8800", "text": "Ok!"})
         assert answer["status"] == 200
-        [response] = await reader.wait_for(lambda m: m.get("report_id") == alert.report_id, timeout=60)
-        assert response["kind"] == "acknowledge" and response["via"] == "sms"
-        assert response["responder_id"] == "meudon-coord-1"
+        ours = {a.report_id for a in alerts}
+        responses = await reader.wait_for(lambda m: m.get("report_id") in ours, timeout=60, count=2)
+        assert {r["report_id"] for r in responses} == ours
+        for response in responses:
+            assert response["kind"] == "acknowledge" and response["via"] == "sms"
+            assert response["responder_id"] == "meudon-coord-1"
         assert stub_ingest.posted == []
+        again = inbound(gw, **{"from": "+32470002222", "to": "8800", "text": "OK"})
+        assert "nothing to acknowledge" in str(again["body"])
     finally:
         await reader.stop()
         await worker.receiver.close()

@@ -49,6 +49,7 @@ T = TypeVar("T")
 ACK_SMS_KEY = "bin:ack:sms:{}"
 ACK_CHAT_KEY = "bin:ack:chat:{}"
 ACK_TTL_SECONDS = 7 * 24 * 3600
+ACK_SMS_TTL_SECONDS = 24 * 3600
 
 
 def address_hash(secret: str, address: str) -> str:
@@ -281,8 +282,13 @@ class SenderWorker:
         )
         try:
             if job.channel is Channel.sms:
+                # One hash per number: every alert awaiting that number's "OK" (an SMS reply cannot
+                # say which alert it answers, so an OK acknowledges all of them).
                 key = ACK_SMS_KEY.format(address_hash(self.settings.ack_key_secret, normalize_phone(job.address)))
-                await self.redis.set(key, record, ex=ACK_TTL_SECONDS)
+                pipe = self.redis.pipeline(transaction=True)
+                pipe.hset(key, job.report_id, record)
+                pipe.expire(key, ACK_SMS_TTL_SECONDS)
+                await pipe.execute()
             elif job.channel is Channel.chat and provider_id:
                 await self.redis.set(ACK_CHAT_KEY.format(provider_id), record, ex=ACK_TTL_SECONDS)
         except Exception as exc:

@@ -1,7 +1,9 @@
 """Acknowledgements: a coordinator's "OK" / "JA" / "OUI" to an alert becomes a ``Response``.
 
-The senders remember, for every non-group delivery, which report it was about: by SMS under the
-recipient's number (keyed hash), in chat under the event id of the alert (see
+The senders remember, for every non-group delivery, which report it was about: by SMS in a hash
+per recipient number (keyed hash of the number; an SMS "OK" cannot say which alert it answers,
+so it acknowledges every alert of the last 24 h awaiting that number), in chat under the event id
+of the alert (a thread reply names its alert) (see
 ``binrelay_dispatcher.senders.worker``: ``ACK_SMS_KEY`` / ``ACK_CHAT_KEY``; same formats here,
 checked by a test). A reply is an acknowledgement when its text is one of :data:`ACK_WORDS` and
 such a record exists; the responder is the member id of the delivery, never an address.
@@ -38,9 +40,11 @@ def is_ack(text: str) -> bool:
     return _STRIP.sub(" ", text).strip().lower() in ACK_WORDS
 
 
-async def sms_record(redis: Redis, secret: str, number: str) -> dict[str, Any] | None:
-    raw = await redis.get(ACK_SMS_KEY.format(address_hash(secret, number)))
-    return dict(orjson.loads(raw)) if raw else None
+async def sms_records(redis: Redis, secret: str, number: str) -> tuple[str, list[dict[str, Any]]]:
+    """The Redis key and every alert awaiting this number's "OK" (one hash field per report)."""
+    key = ACK_SMS_KEY.format(address_hash(secret, number))
+    raw = await redis.hgetall(key)
+    return key, [dict(orjson.loads(v)) for v in raw.values()]
 
 
 async def chat_record(redis: Redis, event_id: str) -> dict[str, Any] | None:

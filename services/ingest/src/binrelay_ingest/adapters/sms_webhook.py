@@ -36,7 +36,7 @@ from binrelay_shared.events import Channel
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
 
-from .acks import ResponsePublisher, is_ack, sms_record
+from .acks import ResponsePublisher, is_ack, sms_records
 from .client import IngestClient, IngestRefused, IngestUnavailable, idempotency_key
 from .config import AdapterSettings
 from .members import Directory, normalize_phone, opaque_ref
@@ -117,22 +117,24 @@ def create_app(
 
         if is_ack(text):
             try:
-                record = await sms_record(store, settings.ack_key_secret, normalize_phone(number))
-                if record is None:
-                    record = await sms_record(store, settings.ack_key_secret, number)
-                if record is None:
+                key, records = await sms_records(store, settings.ack_key_secret, normalize_phone(number))
+                if not records:
                     counts.count("ignored")
                     log.info("acknowledgement without an alert to acknowledge")
                     return _json({"status": "ignored", "reason": "nothing to acknowledge"})
-                responder = member.id if member else str(record["recipient_id"])
-                response = await publisher.acknowledge(record, responder, Channel.sms)
+                acknowledged = []
+                for record in records:
+                    responder = member.id if member else str(record["recipient_id"])
+                    response = await publisher.acknowledge(record, responder, Channel.sms)
+                    acknowledged.append(response.report_id)
+                await store.hdel(key, *[str(r["report_id"]) for r in records])  # only once all are published
             except Exception as exc:
                 counts.count("deferred")
                 log.warning("acknowledgement not recorded", error=type(exc).__name__)
                 return _json({"error": "try again"}, 503)
             counts.count("acknowledged")
-            log.info("acknowledged", report_id=response.report_id)
-            return _json({"status": "acknowledged", "report_id": response.report_id})
+            log.info("acknowledged", report_ids=acknowledged)
+            return _json({"status": "acknowledged", "report_ids": acknowledged})
 
         reporter: dict[str, Any] = {
             "ref": member.id if member else opaque_ref("sms", number),
