@@ -2214,8 +2214,13 @@ TWENTYFOURTH: Lexicon = {
         "fr": "est au courant=2.5",
         "en": "the head teacher knows=2.5|knows about it=2",
     },
+    "urg:progress": {
+        "nl": "aan de gang=2.5|is aan de gang=3",
+        "fr": "a lieu en ce moment=3",
+        "en": "is going on=2.5",
+    },
     "cat:robbery_or_violence": {
-        "nl": "gepest=2",
+        "nl": "gepest=2|gevecht=3|gevechten=3",
         "fr": "harcele*=2",
         "en": "bullied=2",
     },
