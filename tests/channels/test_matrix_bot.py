@@ -16,7 +16,7 @@ from binrelay_dispatcher.senders.worker import SenderWorker
 from binrelay_ingest.adapters.config import AdapterSettings
 from binrelay_ingest.adapters.matrix_bot import RECEIPT, MatrixBot
 from binrelay_shared import topics
-from binrelay_shared.events import Channel
+from binrelay_shared.events import Channel, new_id
 from binrelay_shared.settings import Settings
 from tests.channels.conftest import sender_settings
 from tests.channels.servers import ADVICE, MatrixUser, StubIngest, Synapse, job
@@ -52,7 +52,7 @@ async def until(predicate: object, timeout: float = 60.0) -> object:
 async def room(
     synapse: Synapse, settings: Settings, stub_ingest: StubIngest, tmp_path: Path
 ) -> AsyncIterator[Room]:
-    n = len(list(tmp_path.parent.iterdir()))  # unique user names per test
+    n = new_id()[:8]  # unique user names per test
     bot = synapse.register(f"bin-bot-{n}")
     coordinator = synapse.register(f"zavel-coord-{n}")
     member = synapse.register(f"zavel-lid-{n}")
