@@ -33,6 +33,7 @@ USE_SYNAPSE=${BINRELAY_SYNAPSE:-1}
 PROCS=(
   "devserver-smtp - binrelay-devserver smtp --port $SMTP_SINK_PORT --maildir $RUN/mail"
   "devserver-sms - binrelay-devserver sms --port $SMS_GATEWAY_PORT --webhook-url http://127.0.0.1:$BINRELAY_SMS_WEBHOOK_PORT/v1/sms/inbound"
+  "devserver-smsc - binrelay-devserver smsc --port ${SMSC_PORT:-2775}"
   "sender-email 9111 binrelay-sender --channel email"
   "sender-sms 9112 binrelay-sender --channel sms"
   "sender-chat 9113 binrelay-sender --channel chat"
@@ -83,6 +84,7 @@ up() {
   done
   cat <<MSG
 Channels: SMTP sink 127.0.0.1:$SMTP_SINK_PORT (mails in $RUN/mail/), SMS gateway http://127.0.0.1:$SMS_GATEWAY_PORT/messages,
+  SMSC (SMPP, for BINRELAY_SMS_TRANSPORT=smpp) 127.0.0.1:${SMSC_PORT:-2775}, senders' metrics :9111-9113, adapters' :9114-9116,
   Matrix $( [ "$USE_SYNAPSE" = 1 ] && echo "http://127.0.0.1:$SYNAPSE_PORT (rooms #bin-<network>:binrelay.test)" || echo off ),
   report by mail: <network>@reports.binrelay.test via SMTP 127.0.0.1:$BINRELAY_SMTP_LISTEN_PORT,
   report by SMS:  curl -X POST http://127.0.0.1:$SMS_GATEWAY_PORT/_control/inbound -d '{"from":"+447700900999","text":"..."}'
