@@ -186,6 +186,8 @@ def test_fallback_skips_channels_without_an_address() -> None:
     nxt = fallback_job(j)
     assert nxt is not None and nxt.channel is Channel.sms and nxt.attempt == 2 and nxt.delivery_id != j.delivery_id
     assert fallback_job(job(Channel.email, fallback=(Channel.chat,))) is None
+    same = job(Channel.email, fallback=(Channel.email,), fallback_addresses={Channel.email: "ander@example.test"})
+    assert fallback_job(same) is None
 
 
 async def test_a_job_whose_key_another_live_sender_holds_is_requeued_not_sent(

@@ -96,6 +96,8 @@ def fallback_job(job: DeliveryJob) -> DeliveryJob | None:
     remaining = list(job.fallback)
     while remaining:
         channel = remaining.pop(0)
+        if channel is job.channel:
+            continue  # never fall back onto the channel that just failed
         address = job.fallback_addresses.get(channel)
         if address:
             delivery_id = hashlib.sha256(f"{job.delivery_id}>{channel.value}".encode()).hexdigest()[:32]
