@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import orjson
 import pytest
 from redis.asyncio import Redis
 
@@ -209,6 +210,48 @@ async def test_a_job_whose_key_another_live_sender_holds_is_requeued_not_sent(
         [outs] = await worker.process([j])
         assert [(o.topic, o.event) for o in outs] == [(topics.outbox(Channel.sms), j)]
         assert gateway.state.sent == []
+    finally:
+        await worker.receiver.close()
+        await redis.aclose()
+
+
+async def test_a_bad_job_in_a_batch_is_dead_lettered_and_the_others_get_one_outcome_each(
+    gateway: Gateway, redis_url: str
+) -> None:
+    """Given a batch on the SMS outbox holding two good jobs and an e-mail job (wrong outbox),
+    when the sender stage handles it,
+    then the e-mail job is dead-lettered, each good job is sent once and has exactly one outcome."""
+    from aiokafka import ConsumerRecord
+    from prometheus_client import CollectorRegistry
+
+    from binrelay_shared.codec import encode
+    from binrelay_shared.metrics import StageMetrics
+    from binrelay_shared.stage import Stage
+
+    settings = sender_settings(redis_url, sms_gateway_url=gateway.url, sms_gateway_token=gateway.token)
+    redis = Redis.from_url(redis_url)
+    worker = SenderWorker(SmsReceiver(settings), settings, redis)
+    stage = Stage(name="sender-sms-test", input_topic=topics.outbox(Channel.sms), model=type(job()),
+                  process=worker.process, metrics=StageMetrics(CollectorRegistry(), "sender-sms-test"))
+    published: list[tuple[str, bytes]] = []
+
+    async def publish(topic: str, value: bytes, key: bytes | None) -> None:
+        published.append((topic, value))
+
+    stage.publish = publish
+    good = [job(Channel.sms, "+32470000020"), job(Channel.sms, "+32470000021")]
+    bad = job(Channel.email, "lid-22@example.test")
+    records = [
+        ConsumerRecord(topics.outbox(Channel.sms), 0, n, 0, 0, b"zavel", encode(j), None, 5, 100, [])
+        for n, j in enumerate([good[0], bad, good[1]])
+    ]
+    try:
+        await stage.handle_records(records)
+        outcomes = [orjson.loads(v) for t, v in published if t == topics.DELIVERIES]
+        assert sorted(o["delivery_id"] for o in outcomes) == sorted(j.delivery_id for j in good)
+        assert all(o["outcome"] == "delivered" for o in outcomes)
+        assert [t for t, _ in published].count(topics.DLQ) == 1
+        assert sorted(m["to"] for m in gateway.state.sent) == ["+32470000020", "+32470000021"]
     finally:
         await worker.receiver.close()
         await redis.aclose()

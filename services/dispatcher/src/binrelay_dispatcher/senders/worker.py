@@ -150,7 +150,13 @@ class SenderWorker:
             async with self._sem:
                 return await self.handle(job)
 
-        results = list(await asyncio.gather(*(one(j) for j in jobs)))
+        # Every job runs to its end before a failure is raised: the stage then redoes the batch one
+        # job at a time, and the finished ones find their keys done (their outcome is republished).
+        settled = await asyncio.gather(*(one(j) for j in jobs), return_exceptions=True)
+        for result in settled:
+            if isinstance(result, BaseException):
+                raise result
+        results = [r for r in settled if not isinstance(r, BaseException)]
         now = self.clock()
         entries = [
             (o.event.report_id, f"delivery:{o.event.channel.value}:{o.event.outcome.value}", now)
