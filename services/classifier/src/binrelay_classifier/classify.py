@@ -315,6 +315,13 @@ def _urgency(
         # "now" says little about a lost cat or a street light: only danger and help count fully.
         for g in ("now", "progress", "presence", "flee"):
             now[g] *= 0.4
+    if category is Category.fraud:
+        # Scammers always say it is urgent ("dringend geld nodig", "urgently needs sweeping"): a
+        # pressing word inside a fraud report describes the trick, not an emergency.
+        pressing = [h for h in hits if h.cue.tag == "urg:help" and h.cue.label.startswith(_PRESSING)]
+        if pressing:
+            rest = [h for h in hits if h.cue.tag == "urg:help" and h not in pressing]
+            now["help"] = max(ev.group_max("urg:help", rest), 0.3 * now["help"])
     u_time = sum(now.values())
     n_time = sum(not_now.values())
     n_soft = sum(soft.values())
@@ -380,6 +387,8 @@ def _flags(hits: list[Hit], lang: str, text: str, category: Category) -> tuple[l
             signals.append("flag:personal_data:written_identifier")
     return flags, signals
 
+
+_PRESSING = ("dring", "urgen", "spoed", "eilig", "asap", "quick", "snel", "vite", "rapide", "schnell")
 
 _BURGLARY_NOUNS = ("inbrak", "inbrek", "inbraak", "ingebroken", "cambrio", "burgl", "einbr", "eingebrochen")
 

@@ -2261,6 +2261,104 @@ TWENTYFIFTH: Lexicon = {
     },
 }
 
+# Twenty-sixth pass: from a twenty-fourth fresh holdout (snatching from hands, hazards that "can
+# fall any moment", a person about to jump, German "bricht .. auf", "all calm now"). Families,
+# not sentences: each entry is written for all four languages where it makes sense.
+TWENTYSIXTH: Lexicon = {
+    "cat:robbery_or_violence": {
+        "nl": "uit de handen=3|uit haar handen=3|uit zijn handen=3|uit de hand gerukt=3|rukt=1.5|rukken=1.5"
+        "|afgepakt van=3|afgenomen van=3",
+        "fr": "des mains=2.5|arrache .. des mains=3|arrache .. a une=3|arrache .. a un=3|lui arrache=3"
+        "|lui a arrache=3|pris des mains=3",
+        "en": "from a teenager=3|from a woman=3|from an elderly=3|from an old lady=3|from an old man=3"
+        "|from a kid=3|from a child=3|from a girl=3|from a boy=3|grabbed .. from her=3|grabbed .. from his=3"
+        "|grabbed .. from him=3"
+        "|snatched .. from her=3|snatched .. from his=3|out of her hand=3"
+        "|out of his hand=3|from her hands=3|ripped .. from=3",
+        "de": "aus der hand=3|entrissen=3|reisst .. aus=3|weggerissen=3",
+    },
+    "cat:vandalism": {
+        "nl": "insloeg*=3|ingeslagen=1.5|schoppen tegen=2|trappen tegen=2"
+        "|met stenen=2.5|stenen gooien=3|gooien stenen=3|gooien met=2|bushokje*=1|vuilbak*=0.5",
+        "fr": "jettent des pierres=3|jettent des cailloux=3|lancent des pierres=3|des pierres sur=2.5"
+        "|des cailloux sur=2.5|coups de pied dans les=2|abribus=1|poubelles=0.5",
+        "en": "throwing rocks=3|throwing stones=3|throw rocks=3|throw stones=3|rocks at=2.5|stones at=2.5"
+        "|kicking the bins=2.5|kicking over=2.5|bus shelter=1",
+        "de": "werfen steine=3|steine auf=2.5|wirft steine=3|tritt gegen=2|treten gegen=2|bushaltestelle=1",
+    },
+    "cat:burglary": {
+        "nl": "klimt .. naar binnen=3|klimmen .. naar binnen=3|kruipt .. naar binnen=3|door de brievenbus=2.5"
+        "|sleutels vissen=3|vissen .. sleutels=3|vissen ze=2",
+        "fr": "grimpe a l interieur=3|grimpe dedans=3|entre par la fenetre=3|par la boite aux lettres=2.5"
+        "|pecher les cles=3",
+        "en": "climbed in=3|climbing in=3|climbs in=3|climbed inside=3|through the letterbox=2.5"
+        "|through the letter box=2.5|fish .. keys=3",
+        "de": "bricht .. auf=3|bricht jemand=2.5|fenster .. auf=2|brechen .. auf=3|aufgebrochen=3|aufbrechen=3"
+        "|durch den briefkasten=2.5"
+        "|erdgeschoss=0.5",
+    },
+    "cat:fire_or_hazard": {
+        "nl": "elk moment vallen=3|kan vallen=2.5|dreigt te vallen=3|dreigt in te storten=3|instortingsgevaar=3"
+        "|losgeslagen=1.5|loshangend*=2|afgebroken tak=3|tak hangt=3|grote tak=2|omgevallen boom=3"
+        "|boom omgevallen=3|boom is omgevallen=3|boom dreigt=3|op de rijbaan=1",
+        "fr": "risque de tomber=3|menace de tomber=3|va tomber=2.5|peut tomber=2.5|risque d effondrement=3"
+        "|menace de s effondrer=3|branche .. pend=3|grosse branche=2.5|arbre tombe=3|arbre est tombe=3"
+        "|arbre couche=3",
+        "en": "could fall=3|may fall=2.5|about to fall=3|might fall=2.5|any moment=1|about to collapse=3"
+        "|could collapse=3|branch hanging=3|hanging branch=3|large branch=2.5|fallen tree=3"
+        "|tree came down=3|tree fell=3|tree down=3",
+        "de": "konnte jederzeit fallen=3|droht zu fallen=3|ast hangt=3|umgesturzter baum=3|baum umgesturzt=3",
+    },
+    "urg:danger": {
+        "nl": "elk moment=2|ieder moment=2|dreigt te vallen=2.5|kan vallen=2|wil springen=4|gaat springen=4"
+        "|dreigt te springen=4|op de reling=3|over de reling=3|zelfmoord=3|zichzelf iets aandoen=4",
+        "fr": "a tout moment=2|d un moment a l autre=2|risque de tomber=2.5|veut sauter=4|va sauter=4"
+        "|menace de sauter=4|sur le parapet=3|sur la rambarde=3|suicid*=3|se faire du mal=3",
+        "en": "any moment=2|any minute=2|could fall=2|about to fall=2.5|wants to jump=4|going to jump=4"
+        "|about to jump=4|threatening to jump=4|on the railing=3|on the ledge=3|suicid*=3|hurt himself=3"
+        "|hurt herself=3",
+        "de": "jederzeit=2|will springen=4|droht zu springen=4|auf dem gelander=3|selbstmord=3",
+    },
+    "cat:other": {
+        "nl": "wil springen=2|gaat springen=2|op de reling=1.5",
+        "fr": "veut sauter=2|va sauter=2|sur le parapet=1.5",
+        "en": "wants to jump=2|going to jump=2|about to jump=2|on the railing=1.5",
+        "de": "will springen=2",
+    },
+    "cat:suspicious_vehicle": {
+        "nl": "weggesleept=2.5|weggetakeld=2.5|takelwagen=1.5|achtergelaten auto=3|achtergelaten busje=3"
+        "|verlaten auto=3",
+        "fr": "remorquee=2.5|remorque=1.5|enlevee par la fourriere=3|fourriere=2|depanneuse=1.5"
+        "|voiture abandonnee=3|camionnette abandonnee=3|vehicule abandonne=3",
+        "en": "towed=2.5|tow truck=1.5|abandoned van=3|abandoned car=3|abandoned vehicle=3",
+        "de": "abgeschleppt=2.5|abschleppwagen=1.5|verlassenes auto=3",
+    },
+    "non:calm": {
+        "nl": "alles rustig nu=4|rustig nu=3|terug rustig=4|weer rustig=4|opnieuw rustig=4",
+        "fr": "calme maintenant=4|c est calme=3|redevenu calme=4|tout est rentre dans l ordre=4",
+        "en": "all calm now=4|all calm=4|calm now=4|quiet now=4|all quiet now=4|calmed down=3|back to normal=3",
+        "de": "alles ruhig=4|jetzt ruhig=4|wieder ruhig=4",
+    },
+    "non:question": {
+        "nl": "is dat die=2|is dat de=1.5|is dit die=2|is dit een=1.5|is dat een=1.5|bekende truc=2",
+        "fr": "c est une arnaque non=2.5|est ce une arnaque=2.5|c est bien une=2",
+        "en": "is this the=1.5|is that the=1.5|is this a scam=2.5|is that a scam=2.5|known trick=2",
+        "de": "ist das die=1.5|ist das eine=1.5",
+    },
+    "urg:now": {
+        "nl": "sinds vanochtend=3|sinds vanmorgen=3|sinds deze ochtend=3|al de hele ochtend=3|al heel de ochtend=3",
+        "fr": "depuis ce matin=3|depuis tout a l heure=3|depuis cet apres midi=3",
+        "en": "since this morning=3|all morning=2.5|since this afternoon=3",
+        "de": "seit heute morgen=3|seit heute fruh=3|seit dem morgen=3",
+    },
+    "urg:flee": {
+        "nl": "vertrekt richting=3|rijdt weg=3|gaat ervandoor=3|er vandoor=2.5",
+        "fr": "repart en=3|repart vers=3|s en va vers=3|file vers=3|se sauve=3",
+        "en": "takes off=2.5|rides off=3|drives off=3|walks off towards=3",
+        "de": "fahrt davon=3|rennt davon=3|haut ab=3",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -2307,5 +2405,5 @@ GROUPS: tuple[Lexicon, ...] = (
     EIGHTH, ACTORS, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH,
     FIFTEENTH, SIXTEENTH, SEVENTEENTH, PRESENT, EIGHTEENTH,
     NINETEENTH, TWENTIETH, TWENTYFIRST, TWENTYSECOND,
-    TWENTYTHIRD, TWENTYFOURTH, TWENTYFIFTH,
+    TWENTYTHIRD, TWENTYFOURTH, TWENTYFIFTH, TWENTYSIXTH,
 )
