@@ -279,7 +279,7 @@ def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[
 
 
 def _urgency(
-    hits: list[Hit], lang: str, category: Category, folded: str
+    hits: list[Hit], lang: str, category: Category, folded: str, guessed: bool = False
 ) -> tuple[float, list[str]]:
     """The urgency score (>= threshold: urgent) and the signals behind it."""
     ev = _Evidence(lang)
@@ -292,7 +292,7 @@ def _urgency(
     if "?" in folded:
         soft["question"] += 0.5
     soft["question"] = min(soft["question"], 2.0)
-    if category is Category.missing_person:
+    if category is Category.missing_person and not guessed:
         # "she is gone", "who has seen him?" are the disappearance and the appeal, not its end;
         # "disappeared this morning" dates the disappearance; only "found" ends it. "Is it
         # normal that ...?" is still a question.
@@ -326,6 +326,10 @@ def _urgency(
     n_time = sum(not_now.values())
     n_soft = sum(soft.values())
     prior = _PRIOR[category] if (category is not Category.other or other_cues > 0) else 0.0
+    if category is Category.other and danger >= 2:
+        # A fall, a biting dog, someone on a ledge: "other" leans away from urgent only when
+        # nothing dangerous is said (a meeting, a lost cat, a street light).
+        prior = max(prior, 0.0)
     # Danger words and the category's lean count fully only when no cue puts the facts in the past.
     lean = danger + prior
     if (n_time >= 2 or soft["prevention"] >= 2.5) and lean > 0 and not now_after_past:
@@ -451,7 +455,8 @@ def analyse(
             category = Category.suspicious_activity
             best, second = 1.0, 0.0
             cat_signals.append("rule:actor_now")
-    score, urg_signals = _urgency(hits, language, category, folded)
+    guessed = any(s.startswith(f"cat:{category.value}:fallback_nb") for s in cat_signals)
+    score, urg_signals = _urgency(hits, language, category, folded, guessed)
     flags, flag_signals = _flags(hits, language, text, category)
     if has_images and Flag.personal_data not in flags:
         flags.append(Flag.personal_data)

@@ -2359,6 +2359,107 @@ TWENTYSIXTH: Lexicon = {
     },
 }
 
+# Twenty-seventh pass: from a twenty-fifth fresh holdout (long past-tense stories, SMS French,
+# bike locks being cut, hit-and-run drivers, short stops at a dealer's house, falls and dog bites,
+# fake bank staff at home). Families written for all four languages.
+TWENTYSEVENTH: Lexicon = {
+    "cat:burglary": {
+        "nl": "binnengeraakt=3|binnengedrongen=3|alles overhoop=3|overhoop gehaald=3|badkamerraam*=1.5"
+        "|iemand in huis=3|iemand in het huis=3|iemand in mijn huis=3|iemand in ons huis=3|lawaai beneden=2",
+        "fr": "sont entres par=3|tout retourne=3|sens dessus dessous=3|qqn dans la maison=3"
+        "|quelqu un dans la maison=3|qqn chez moi=3|quelqu un chez moi=3|bruit en bas=2|du bruit en bas=2.5",
+        "en": "got in through=3|turned the place upside down=3|ransacked=3|someone in the house=3"
+        "|someone in my house=3|someone in our house=3|noise downstairs=2|noises downstairs=2",
+        "de": "eingestiegen=3|durchwuhlt=3|jemand im haus=3|gerausche unten=2",
+    },
+    "urg:presence": {
+        "nl": "iemand in huis=3|iemand in het huis=3|iemand in mijn huis=3",
+        "fr": "qqn dans la maison=3|quelqu un dans la maison=3|qqn chez moi=3|ya qqn=2|y a qqn=2",
+        "en": "someone in the house=3|someone in my house=3",
+        "de": "jemand im haus=3",
+    },
+    "urg:alarm": {
+        "nl": "lawaai beneden=2.5|geluid beneden=2.5",
+        "fr": "jentend du bruit=2.5|entend du bruit=2.5|bruit en bas=2",
+        "en": "noise downstairs=2.5|noises downstairs=2.5",
+        "de": "gerausche unten=2.5",
+    },
+    "cat:fire_or_hazard": {
+        "en": "smell of smoke=3|smoke alarm=2.5|smoke detector=2.5",
+        "de": "rauchgeruch=3|rauchmelder=2.5",
+        "nl": "rooklucht=3|rookgeur=3|brandalarm=2.5|rookmelder=2.5|lichtje branden=0|licht laten branden=0"
+        "|lichtje laten branden=0|lamp laten branden=0"
+        "|licht branden=0",
+        "fr": "laisser une lumiere allumee=0|odeur de fumee=3|detecteur de fumee=2.5|alarme incendie=2.5",
+    },
+    "cat:theft": {
+        "nl": "losknippen=3|los te knippen=3|los aan het knippen=3|slot doorknippen=3|knipt .. slot=3"
+        "|betonschaar=2.5|doorgezaagd=2",
+        "fr": "coupe le cadenas=3|coupent le cadenas=3|scie le cadenas=3|cisaille=2.5|coupe l antivol=3",
+        "en": "cutting the lock=3|cutting a lock=3|cutting through the lock=3|bolt cutter*=2.5|cut the lock=2.5",
+        "de": "schloss aufknacken=3|schloss .. durchtrennen=3|bolzenschneider=2.5",
+    },
+    "cat:suspicious_vehicle": {
+        "nl": "vluchtmisdrijf=3|reed .. weg=1.5|doorgereden=2.5|scheurde weg=2|met hoge snelheid=1.5",
+        "fr": "delit de fuite=3|a pris la fuite en voiture=3|demarre en trombe=2.5|a toute vitesse=1.5",
+        "en": "hit and run=3|hit and ran=3|drove off at speed=2.5|sped away=2|tore off=2",
+        "de": "fahrerflucht=3|mit hoher geschwindigkeit=1.5",
+    },
+    "urg:flee": {
+        "nl": "reed .. weg=3|reed net weg=3|scheurde weg=3|net weggereden=3|zijn net weg=2|is net weg=2",
+        "fr": "demarre en trombe=3|vient de partir=2.5|vient de filer=3",
+        "en": "sped away=3|tore off=3|just drove off=3|has just left=2.5",
+        "de": "gerade weggefahren=3|davongerast=3",
+    },
+    "cat:drugs": {
+        "nl": "korte bezoekjes=3|kort stoppen=2.5|minuten weer vertrekken=3|minuutje binnen=3|af en aan=2.5"
+        "|komen en gaan=2",
+        "fr": "va et vient=2.5|allers et venues=2.5|restent deux minutes=3|repartent aussitot=3|visites courtes=3",
+        "en": "short visits=3|coming and going=2.5|stop for a minute=3|stay for two minutes=3|leave a minute later=3"
+        "|minutes later they leave=3",
+        "de": "kurze besuche=3|kommen und gehen=2.5",
+    },
+    "non:meta": {
+        "nl": "bedankt .. hulp=3|bedankt .. zoeken=3|dank .. hulp=3",
+        "fr": "merci .. aide=3|merci .. recherches=3",
+        "en": "thanks .. help=3|thank you .. help=3|thanks .. search=3",
+        "de": "danke .. hilfe=3",
+    },
+    "urg:danger": {
+        "nl": "agressieve hond=2|loslopende hond=1.5|kan niet meer recht=3|kan niet meer opstaan=3"
+        "|kan niet meer rechtstaan=3|kan niet meer=0.5"
+        "|bewusteloos=3|onwel=3|gebeten=2|bijt=2",
+        "fr": "chien agressif=2|chien sans maitre=1.5|ne peut plus se relever=3|peut plus se relever=3"
+        "|ne peut plus=0.5|inconscient=3|malaise=3|mordu=2"
+        "|mord=2",
+        "en": "aggressive dog=2|loose dog=1.5|can t get up=3|cannot get up=3|can no longer=0.5|unconscious=3"
+        "|collapsed=3|bitten=2|bit a=2",
+        "de": "bissiger hund=2|kann nicht mehr aufstehen=3|kann nicht mehr=0.5|bewusstlos=3|gebissen=2",
+    },
+    "cat:other": {
+        "nl": "gevallen op=2|is gevallen=2|onwel=3|bewusteloos=2|valt flauw=3|agressieve hond=3|loslopende hond=3"
+        "|hond .. gebeten=3|gebeten=2",
+        "fr": "tombe par terre=2|est tombe=2|fait un malaise=3|malaise=3|chien agressif=3|chien .. mordu=3"
+        "|mordu=2|chien sans maitre=3",
+        "en": "fell over=2|had a fall=3|has fallen=2|collapsed=3|aggressive dog=3|dog .. bit=3|bitten=2"
+        "|loose dog=3|dangerous dog=3",
+        "de": "gesturzt=2|bewusstlos=2|bissiger hund=3|gebissen=2",
+    },
+    "cat:fraud": {
+        "nl": "bankbediende=3|bankkaart=1.5|bankkaarten=1.5|pincode=1.5|van de bank=2",
+        "fr": "employe de banque=3|employee de banque=3|carte bancaire=1.5|cartes bancaires=1.5|code pin=1.5"
+        "|de la banque=1.5",
+        "en": "bank employee=3|from the bank=2|bank card*=1.5|pin code=1.5|pin number=1.5",
+        "de": "bankmitarbeiter=3|bankkarte*=1.5|von der bank=2",
+    },
+    "cat:suspicious_activity": {
+        "nl": "rondhing=2.5|hing rond=2.5|hingen rond=2.5",
+        "fr": "traina*=2|rodai*=2.5",
+        "en": "hung around=2.5|loitered=2.5|loitering=2.5",
+        "de": "herumlungern=2.5|lungerte=2.5|lungert=2.5",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -2406,4 +2507,5 @@ GROUPS: tuple[Lexicon, ...] = (
     FIFTEENTH, SIXTEENTH, SEVENTEENTH, PRESENT, EIGHTEENTH,
     NINETEENTH, TWENTIETH, TWENTYFIRST, TWENTYSECOND,
     TWENTYTHIRD, TWENTYFOURTH, TWENTYFIFTH, TWENTYSIXTH,
+    TWENTYSEVENTH,
 )
