@@ -411,7 +411,9 @@ _HIT_VERBS = frozenset(
 _GENERIC_SUSPICION = frozenset(
     {"verdacht", "louche", "raar", "vreemd", "onbekende", "suspect", "bizarre", "etrange", "inconnu",
      "individu", "suspicious", "strange", "weird", "odd", "stranger", "dodgy", "shady", "sketchy",
-     "verdachtig", "fremde", "komisch", "seltsam", "ongure", "onguur", "niet pluis", "pas net"}
+     "verdachtig", "fremde", "komisch", "seltsam", "ongure", "onguur", "niet pluis", "pas net",
+     # prowling / hanging about, said of a vehicle as often as of a person
+     "rod", "rodai", "rodeur", "prowl", "rondhang", "loitering", "hung around"}
 )
 
 

@@ -2460,6 +2460,82 @@ TWENTYSEVENTH: Lexicon = {
     },
 }
 
+# Twenty-eighth pass: from a twenty-sixth fresh holdout (metal thieves, people trying cars, a
+# robber who "est parti en courant", a cardiac arrest, a cat up a tree, "pièce jointe").
+TWENTYEIGHTH: Lexicon = {
+    "cat:theft": {
+        "nl": "koperdie*=3|kabeldie*=3|koperkabel*=2.5|lood van het dak=3|lood .. dak=2.5|kabels in=1.5",
+        "fr": "voleurs de cuivre=3|vol de cuivre=3|vol de cables=3|plomb du toit=3|cables sur le chantier=2.5"
+        "|cables du chantier=2.5",
+        "en": "nicking=3|copper thie*=3|copper cable*=2.5|cable thie*=3|lead off the .. roof=3|lead off=2.5"
+        "|lead from the .. roof=3|pinching=2.5",
+        "de": "kupferdieb*=3|kupferkabel*=2.5|klaut=3|klauen=3|geklaut=3",
+    },
+    "cat:suspicious_activity": {
+        "nl": "van verschillende huizen=2|alle huizen=1.5|breekijzer onder=3|koevoet=2|door onze tuinen=2.5"
+        "|door de tuinen=2.5"
+        "|in alle autos=3|in de autos=2|in autos=2|autodeuren=2.5|deurklinken=2.5|portieren=2"
+        "|fotografeert=2.5|fotografeerde=2.5|neemt fotos=2.5|nam fotos=2.5|maakt fotos=2.5|maakte fotos=2.5",
+        "fr": "de plusieurs maisons=2|toutes les maisons=1.5|pied de biche=2|dans les jardins=2"
+        "|rentrer dans les voitures=3|dans les voitures=2"
+        "|toutes les voitures=2|pris en photo=2.5|prend en photo=2.5|prenait en photo=2.5"
+        "|fil de fer=2",
+        "en": "of several houses=2|all the houses=1.5|every house=1.5|through the gardens=2.5"
+        "|through our gardens=2.5|into cars=2|into all the cars=3|car doors=2.5"
+        "|photographing=2.5|photographed=2.5|taking pictures of=2.5|took pictures of=2.5|took photos of=2.5"
+        "|taking photos of=2.5",
+        "de": "mehrerer hauser=2|brecheisen=2|durch die garten=2.5|in alle autos=3|turgriff*=3|probiert die turen=3"
+        "|fotografiert=2.5",
+    },
+    "urg:flee": {
+        "nl": "liep weg richting=3|is weggelopen richting=3|rende weg=3|liep weg naar=3",
+        "fr": "est parti vers=3|parti en courant=3|est parti en direction=3|est parti a pied=3|s est enfui=3"
+        "|s est sauve=3",
+        "en": "ran off towards=3|ran off=2.5|went off towards=3|ran away towards=3|legged it=3",
+        "de": "lief weg richtung=3|ist weggelaufen richtung=3|rannte weg=3",
+    },
+    "cat:burglary": {
+        "nl": "dieven in de winkel=3|dieven in de zaak=3|dieven binnen=3",
+        "fr": "voleurs dans la=3|voleurs dans le=3|voleurs dans les=3|voleurs a l interieur=3",
+        "en": "thieves in the=3|thieves inside=3|burglars in the=3",
+        "de": "diebe im=3|diebe in der=3",
+    },
+    "cat:other": {
+        "nl": "vast in de boom=3|zit vast in=2|hartaanval=4|hartstilstand=4|reanimat*=3|defibrillator=3|aed=2",
+        "fr": "coince dans l arbre=3|coince sur=2|arret cardiaque=4|crise cardiaque=4|reanim*=3|defibrillateur=3",
+        "en": "stuck in a tree=3|stuck up a tree=3|heart attack=4|cardiac arrest=4|cpr=3|defibrillator=3",
+        "de": "steckt .. fest=2|herzinfarkt=4|herzstillstand=4|wiederbeleb*=3|defibrillator=3",
+    },
+    "urg:danger": {
+        "nl": "hartaanval=4|hartstilstand=4|reanimat*=3|defibrillator=2",
+        "fr": "arret cardiaque=4|crise cardiaque=4|reanim*=3|defibrillateur=2",
+        "en": "heart attack=4|cardiac arrest=4|cpr=3|defibrillator=2",
+        "de": "herzinfarkt=4|herzstillstand=4|wiederbeleb*=3",
+    },
+    "ctx:vehicle": {
+        "nl": "suv=2|jeep=2|pick up=2|pickup=2|quad=2|motorfiets=2|brommer=2",
+        "fr": "suv=2|jeep=2|pick up=2|pickup=2|quad=2",
+        "en": "suv=2|jeep=2|pick up=2|pickup truck=2|quad bike=2|hatchback=2|saloon=2|estate car=2",
+        "de": "suv=2|gelandewagen=2|pickup=2",
+    },
+    "ctx:animal": {
+        "nl": "hond uitlaten=0|hond aan het uitlaten=0|met de hond=0|hond uit te laten=0",
+        "fr": "promener le chien=0|promenais le chien=0|avec le chien=0|avec mon chien=0",
+        "en": "walking the dog=0|walking my dog=0|with the dog=0|with my dog=0",
+        "de": "mit dem hund=0|hund ausfuhren=0",
+    },
+    "cat:drugs": {
+        "fr": "piece jointe=0|pieces jointes=0|ci joint=0|ci jointe=0",
+        "nl": "in bijlage=0",
+    },
+    "cat:fire_or_hazard": {
+        "en": "gas meter*=0|gasmeter*=0",
+        "nl": "gasmeter*=0|gasteller*=0",
+        "fr": "compteur a gaz=0|compteurs a gaz=0|compteur de gaz=0|compteurs de gaz=0",
+        "de": "gaszahler=0",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -2507,5 +2583,5 @@ GROUPS: tuple[Lexicon, ...] = (
     FIFTEENTH, SIXTEENTH, SEVENTEENTH, PRESENT, EIGHTEENTH,
     NINETEENTH, TWENTIETH, TWENTYFIRST, TWENTYSECOND,
     TWENTYTHIRD, TWENTYFOURTH, TWENTYFIFTH, TWENTYSIXTH,
-    TWENTYSEVENTH,
+    TWENTYSEVENTH, TWENTYEIGHTH,
 )
