@@ -2536,6 +2536,65 @@ TWENTYEIGHTH: Lexicon = {
     },
 }
 
+# Twenty-ninth pass: from a twenty-seventh fresh holdout (loading things into vehicles, people
+# crouching and watching, "ces dernières nuits", petitions, recycling points, French slang).
+TWENTYNINTH: Lexicon = {
+    "cat:theft": {
+        "nl": "laden .. in een=2.5|laden .. in de=2.5|laadt .. in een=2.5|laadt .. in de=2.5|tuinmeubel*=1",
+        "fr": "vol de=3|vols de=3|piquer=3|piquent=3|de piquer=3|a pique=2.5|ont pique=2.5|fauche*=2.5|chourav*=3"
+        "|chargent .. dans=2.5|charge .. dans une=2.5|mobilier de jardin=1",
+        "en": "loading .. into=2.5|loads .. into=2.5|garden furniture=1",
+        "de": "laden .. in einen=2.5|ladt .. in einen=2.5|gartenmobel=1",
+    },
+    "cat:suspicious_activity": {
+        "nl": "gehurkt=3|zit gehurkt=3|verstopt achter=3|verstopt zich=3|observeert=2|staat te kijken naar=2"
+        "|houdt .. in de gaten=2",
+        "fr": "accroupi=3|cache derriere=3|se cache=3|observe les=2|observe la=2|surveille les=2",
+        "en": "crouching=3|hiding behind=3|crouched behind=3|watching the=2|keeping an eye on the=2",
+        "de": "hockt=3|versteckt sich=3|beobachtet=2|in unsere fenster=3|in die fenster=2.5|fenster geschaut=3"
+        "|durchs fenster=2.5",
+    },
+    "cat:vandalism": {
+        "en": "parked cars=0.5",
+    },
+    "non:past": {
+        "nl": "de voorbije nachten=3|de afgelopen nachten=3|afgelopen nachten=3|de laatste nachten=3"
+        "|voorbije dagen=2.5|afgelopen dagen=2.5",
+        "fr": "ces dernieres nuits=3|ces derniers jours=3|ces dernieres semaines=3|les nuits passees=3",
+        "en": "the last few nights=3|the past few nights=3|in recent nights=3|the last few days=2.5"
+        "|the past few days=2.5",
+        "de": "in den letzten nachten=3|letzte nachte=3|in den letzten tagen=2.5",
+    },
+    "non:prevention": {
+        "nl": "zet .. binnen=2|berg .. op=2",
+        "fr": "rentrez ce qui=2.5|rentrez vos=2.5|mettez a l abri=2.5",
+        "en": "bring in your=2.5|put away your=2.5|lock away=2.5",
+        "de": "schliessen sie .. weg=2.5",
+    },
+    "non:future": {
+        "nl": "het dealen=0|petitie=3|wie tekent mee=3|we gaan een=2|wij gaan een=2",
+        "fr": "le deal=0|petition=3|qui signe=3|on va lancer=2|nous allons lancer=2",
+        "en": "the dealing=0|petition=3|who will sign=3|we are starting a=2|we re starting a=2",
+        "de": "das dealen=0|petition=3|unterschriften=3",
+    },
+    "non:duration": {
+        "fr": "depuis un moment=0.5",
+        "en": "for a while=0.5",
+        "nl": "al een tijdje=0.5|sinds een tijdje=0.5",
+    },
+    "urg:presence": {
+        "fr": "depuis un moment=1",
+        "en": "been there a while=2|there a while=2|there for a while=2",
+        "nl": "staat er al een tijdje=2|zit er al een tijdje=2",
+    },
+    "cat:other": {
+        "nl": "containers voor glas=3|glascontainer*=3|glasbol*=3|containerpark=3|recyclagepark=3|afvalophaling=3",
+        "fr": "bulle a verre=3|bulles a verre=3|parc a conteneurs=3|recyparc=3|collecte des dechets=3",
+        "en": "bottle bank=3|glass containers=3|recycling park=3|recycling centre=3|bin collection=3",
+        "de": "glascontainer=3|wertstoffhof=3|mullabfuhr=3",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -2583,5 +2642,5 @@ GROUPS: tuple[Lexicon, ...] = (
     FIFTEENTH, SIXTEENTH, SEVENTEENTH, PRESENT, EIGHTEENTH,
     NINETEENTH, TWENTIETH, TWENTYFIRST, TWENTYSECOND,
     TWENTYTHIRD, TWENTYFOURTH, TWENTYFIFTH, TWENTYSIXTH,
-    TWENTYSEVENTH, TWENTYEIGHTH,
+    TWENTYSEVENTH, TWENTYEIGHTH, TWENTYNINTH,
 )
