@@ -59,6 +59,9 @@ OVERRIDE_THRESHOLD = 0.95
 """Posterior from which the naive-Bayes model overrides a weak rule verdict (measured on three fresh
 batches the model had not been trained on: category accuracy 139/172 -> 148/172)."""
 
+EXCLAIM_NUDGE = 1.0
+"""Added to the "now" score of a report with "!!" in it."""
+
 URGENT_THRESHOLD = 1.0
 """Score from which a report is urgent (tuned on the train split for urgent recall first)."""
 
@@ -330,6 +333,10 @@ def _urgency(
             rest = [h for h in hits if h.cue.tag == "urg:help" and h not in pressing]
             now["help"] = max(ev.group_max("urg:help", rest), 0.3 * now["help"])
     u_time = sum(now.values())
+    if "!!" in folded and soft["prevention"] < 2 and sum(not_now.values()) < 2:
+        # Two or more exclamation marks: people write that way when it is happening (about ten
+        # urgent reports for one non-urgent in the corpus); a nudge, not a verdict.
+        u_time += EXCLAIM_NUDGE
     n_time = sum(not_now.values())
     n_soft = sum(soft.values())
     prior = _PRIOR[category] if (category is not Category.other or other_cues > 0) else 0.0
@@ -354,6 +361,8 @@ def _urgency(
             signals.append(f"{name}:{_signal_lang(h, lang)}:{h.cue.label}")
     if "?" in folded:
         signals.append("not_now:question:?")
+    if "!!" in folded:
+        signals.append("urgent:exclaim:!!")
     return score, signals
 
 

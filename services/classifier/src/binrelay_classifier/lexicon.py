@@ -2608,11 +2608,11 @@ THIRTIETH: Lexicon = {
         "de": "tur eingetreten=3|treten die tur ein=3|tur aufgebrochen=3|einbrecher im=3",
     },
     "urg:presence": {
-        "nl": "licht .. aangegaan=2.5|licht gaat aan=2.5|eigenaars zijn weg=2|bewoners zijn weg=2"
+        "nl": "licht is net aangegaan=3|licht gaat aan=2.5|eigenaars zijn weg=2|bewoners zijn weg=2"
         "|bewoners zijn op reis=2",
-        "fr": "lumiere .. allumee=2.5|lumiere s allume=2.5|proprietaires sont absents=2|sont en vacances=1.5",
-        "en": "light .. went on=2.5|light just went on=3|light came on=2.5|owners are away=2|they re on holiday=1.5",
-        "de": "licht .. angegangen=2.5|besitzer sind weg=2",
+        "fr": "lumiere vient de s allumer=3|lumiere s allume=2.5|proprietaires sont absents=2|sont en vacances=1.5",
+        "en": "light just went on=3|light just came on=3|owners are away=2|they re on holiday=1.5",
+        "de": "licht ist gerade angegangen=3|besitzer sind weg=2",
     },
     "urg:flee": {
         "nl": "rijdt .. weg=3|loopt .. weg met=3|rent .. weg met=3|net gestolen=3|net gepikt=3|zonder te betalen=1.5",
@@ -2673,6 +2673,12 @@ THIRTIETH: Lexicon = {
     },
     "urg:progress": {
         "de": "wird gerade=3|werden gerade=3",
+    },
+    "non:prevention": {
+        "nl": "klik niet=3|niet klikken=3|niet op klikken=3|klik nooit=3",
+        "fr": "ne cliquez pas=3|ne cliquez jamais=3|ne pas cliquer=3",
+        "en": "dont click=3|don t click=3|do not click=3|never click=3|careful=2",
+        "de": "nicht klicken=3|klicken sie nicht=3",
     },
     "ctx:vehicle": {
         "nl": "camper=2|mobilhome=2|caravan=2",
