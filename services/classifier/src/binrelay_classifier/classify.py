@@ -267,7 +267,12 @@ def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[
             notes.append("rule:suspicious_vehicle")
     # A vehicle and nothing else worth a category: a report about a vehicle.
     nothing_else = all(v < 1.0 for c, v in scores.items() if c is not Category.other)
-    if vehicle >= 2 and nothing_else and scores[Category.other] < 2:
+    # ... unless a person is doing something to it or around it ("a guy trying every car door",
+    # "he drags a girl to his car"): then it is about the person.
+    actor_acting = any(h.cue.tag in ("ctx:actor", "ctx:person") for h in hits) and any(
+        h.cue.tag in ("urg:progress", "urg:presence") for h in hits
+    )
+    if vehicle >= 2 and nothing_else and scores[Category.other] < 2 and not actor_acting:
         scores[Category.suspicious_vehicle] += 1.0
         notes.append("rule:vehicle_only")
 
@@ -420,7 +425,8 @@ _GENERAL_QUESTIONS = frozenset(
      # a follow-up on an appeal, not a disappearance happening now
      "nog nieuws over", "nieuws over", "is er nieuws", "des nouvelles de", "du nouveau pour",
      "du nouveau concernant", "any news about", "any news on", "any update on", "neuigkeiten uber",
-     "gibt es neues"}
+     "gibt es neues", "hoe lang moet je", "combien de temps faut il", "how long do you have to",
+     "how long should", "wie lange muss man"}
 )
 
 _HIT_VERBS = frozenset(

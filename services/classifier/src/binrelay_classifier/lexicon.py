@@ -2688,9 +2688,118 @@ THIRTIETH: Lexicon = {
     },
 }
 
+# Thirty-first pass: from a twenty-ninth fresh holdout (tools that spark, distraction thefts in
+# shops, leaning poles, people lying motionless, ice, THC vapes, "hoe lang moet je wachten").
+THIRTYFIRST: Lexicon = {
+    "cat:theft": {
+        "nl": "weggehaald door=0|slijptol=3|slijpschijf=3|loopt weg met mijn=3|is weg met mijn=3",
+        "fr": "enleve par=0|enlevee par=0|disqueuse=3|parti avec ma=3|parti avec mon=3|parti avec mes=3"
+        "|part avec ma=3|part avec mon=3",
+        "en": "been taken away=0|taken away by=0|angle grinder=3|siphoning fuel=3|fuel from=2|made off with=3"
+        "|ran off with my=3|ran off with our=3",
+        "de": "trennschleifer=3|flex=2|ist mit meiner=2.5|ist mit meinem=2.5",
+    },
+    "urg:flee": {
+        "nl": "loopt weg met=3|rent weg met=3",
+        "fr": "est parti avec=3|parti avec=3|court vers=3|courent vers=3",
+        "en": "made off with=2|running off with=3",
+        "de": "rennt weg=3|lauft weg=3",
+    },
+    "cat:other": {
+        "nl": "ligt bewegingloos=3|in de berm=1.5|door het ijs=4|in het water gevallen=3|in het kanaal gevallen=3",
+        "fr": "inanime=3|allonge par terre=2.5|tombe dans l eau=3|tombe a l eau=3|dans le canal=1.5",
+        "en": "lying motionless=3|lying on the ground=2|fell through the ice=4|fell in the canal=3|in the water=1.5",
+        "de": "ins eis eingebrochen=4|regungslos=3|ins wasser gefallen=3",
+    },
+    "urg:danger": {
+        "nl": "door het ijs=4|in het water gevallen=3|in het kanaal gevallen=3",
+        "fr": "tombe dans l eau=3|tombe a l eau=3|inanime=3",
+        "en": "fell through the ice=4|fell in the canal=3",
+        "de": "ins eis eingebrochen=4|ins wasser gefallen=3|regungslos=3",
+    },
+    "cat:burglary": {
+        "nl": "hoor .. glas breken=3|glas breken bij=3",
+        "fr": "entends casser=3|entend casser=3|casser une vitre chez=3|casse une vitre chez=3",
+        "en": "hear glass breaking=3|hear .. glass smash=3|glass breaking next door=3",
+        "de": "hebelt=3|aufhebeln=3|aufgehebelt=3|hore glas=3|ins eis eingebrochen=0",
+    },
+    "cat:fire_or_hazard": {
+        "nl": "elektriciteitspaal=2.5|scheve paal=3|paal hangt scheef=3|hoogspanningskabel*=2.5|stroomkabel*=2.5",
+        "fr": "poteau electrique=2.5|poteau penche=3|lignes electriques=2.5|cables electriques=2.5"
+        "|ligne electrique=2.5",
+        "en": "power line*=2.5|leaning pole=3|telegraph pole=2.5|electricity pole=2.5",
+        "de": "strommast=2.5|stromleitung*=2.5",
+    },
+    "cat:drugs": {
+        "nl": "thc=3|lachgas=3|lachgasballon*=3|vapes met=1.5",
+        "fr": "thc=3|protoxyde=3|ballons de protoxyde=3|gaz hilarant=3",
+        "en": "thc=3|nitrous=3|laughing gas=3|nos canisters=3",
+        "de": "gedealt=3|dealen=3|dealer=3|lachgas=3|thc=3",
+    },
+    "cat:robbery_or_violence": {
+        "fr": "a agresse=3|ont agresse=3|attaque le=2.5|attaque la=2.5|par le bras=2.5|entraine de force=3"
+        "|traine de force=3",
+        "en": "attacked=3|assaulted=3|drags=3|dragging=3|dragged=3|by the arm=2.5|by her arm=2.5",
+        "de": "angegriffen=3|griff .. an=2.5|zerrt=3|schleppt .. mit=3",
+        "nl": "aanviel=3|vielen .. aan=3|viel .. aan=2.5|trekt .. mee=3|aan haar arm=2.5|aan zijn arm=2.5|sleurt=3"
+        "|meesleuren=3|meegesleurd=3",
+    },
+    "non:aftermath": {
+        "nl": "veroordeeld=3|opgepakt=2.5|in de krant=2",
+        "fr": "condamne=3|condamnee=3|dans le journal=2",
+        "en": "convicted=3|sentenced=3|in the paper=2",
+        "de": "verurteilt=3|in der zeitung=2",
+    },
+    "cat:fraud": {
+        "nl": "afleiden=3|leiden .. af=3|achter de kassa=2|afleidingsmanoeuvre=3",
+        "fr": "distraire=3|distraient=3|detourner l attention=3|derriere la caisse=2|derriere le comptoir=1.5",
+        "en": "distract*=3|behind the till=2|behind the counter=1.5",
+        "de": "ablenken=3|lenkt .. ab=3|lenken .. ab=3|hinter der kasse=2",
+    },
+    "cat:vandalism": {
+        "nl": "afgeknakt=3|geknakt=3|omgeknakt=3|verf over=3|boompjes=1",
+        "fr": "arbres casses=3|jeunes arbres=1.5|peinture sur=2.5|peinture partout=3",
+        "en": "snapped=2.5|saplings=1.5|paint all over=3|dumped paint=3|poured paint=3",
+        "de": "abgeknickt=3|farbe uber=3",
+    },
+    "non:question": {
+        "nl": "hoe lang moet je=3|mag je=1.5|hoe moet ik=2",
+        "fr": "combien de temps faut il=3|peut on=1.5|comment faire pour=2",
+        "en": "how long do you have to=3|how long should=3|can you=1|how do i=2",
+        "de": "wie lange muss man=3|darf man=1.5|wie kann ich=2",
+    },
+    "urg:progress": {
+        "en": "going down=2|as we speak=3",
+    },
+    "ctx:vehicle": {
+        "nl": "motor=1.5|motorfiets=2|brommer=2",
+        "fr": "moto=2|motos=2|scooter=1.5",
+        "en": "motorbike=2|motorcycle=2|moped=2",
+        "de": "motorrad=2|moped=2",
+    },
+    "non:resolved": {
+        "nl": "vervangen door=3|is vervangen=3|hersteld door=3",
+        "fr": "remplace par=3|a ete remplace=3|repare par=3",
+        "en": "replaced by=3|been replaced=3|repaired by=3",
+        "de": "ersetzt=3|repariert=3",
+    },
+    "cat:suspicious_activity": {
+        "nl": "is er niemand=2|en als je opendoet=2.5",
+        "fr": "il n y a personne=1.5|sonne et s en va=3",
+        "en": "every car door=3|each car door=3|nobody there when=2.5|ring the bell and run=3"
+        "|rings the bell and runs=3",
+        "de": "klingelt und=2|niemand da=1.5",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
-    (r"\b(?:is|are|s|re|am)\s+(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
+    (r"\b(?:is|are|s|re|am)\s+(?!worth\b|nothing\b)(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
+    # Headline style, no auxiliary, at the start of a sentence: "guy in a hoodie trying every car door".
+    (r"(?:^|[.!;]\s*)(?:a\s+|the\s+|two\s+|three\s+|some\s+)?(?:guy|guys|man|men|woman|women|lads|kids|bloke"
+     r"|teen|teens|boy|boys|girl|girls|couple|gang|youths)\s+(?:\w+\s+){0,4}?"
+     r"(?!(?:during|morning|evening|nothing|something|anything|thing|building|ceiling)\b)\w{3,}ing\b",
+     "headline_progressive", "urg:progress", 1.0, "en"),
     # An age ("van 91", "de 6 ans", "aged 12", "91-year-old") names a person.
     (r"\b(?:van|de|aged|age)\s+\d{1,2}\s*(?:jaar|j|ans|years?)?\b|\b\d{1,2}\s*(?:jaar|ans|years?|yo|jr)\b",
      "age", "ctx:person", 2.0, "*"),
@@ -2736,4 +2845,5 @@ GROUPS: tuple[Lexicon, ...] = (
     NINETEENTH, TWENTIETH, TWENTYFIRST, TWENTYSECOND,
     TWENTYTHIRD, TWENTYFOURTH, TWENTYFIFTH, TWENTYSIXTH,
     TWENTYSEVENTH, TWENTYEIGHTH, TWENTYNINTH, THIRTIETH,
+    THIRTYFIRST,
 )
