@@ -270,7 +270,7 @@ def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[
     # ... unless a person is doing something to it or around it ("a guy trying every car door",
     # "he drags a girl to his car"): then it is about the person.
     actor_acting = any(h.cue.tag in ("ctx:actor", "ctx:person") for h in hits) and any(
-        h.cue.tag in ("urg:progress", "urg:presence") for h in hits
+        h.cue.tag == "urg:progress" for h in hits
     )
     if vehicle >= 2 and nothing_else and scores[Category.other] < 2 and not actor_acting:
         scores[Category.suspicious_vehicle] += 1.0

