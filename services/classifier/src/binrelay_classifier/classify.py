@@ -307,7 +307,7 @@ def _urgency(
     if "?" in folded:
         soft["question"] += 0.5
     soft["question"] = min(soft["question"], 2.0)
-    if category is Category.missing_person and not guessed:
+    if category is Category.missing_person:
         # "she is gone", "who has seen him?" are the disappearance and the appeal, not its end;
         # "disappeared this morning" dates the disappearance; only "found" ends it. "Is it
         # normal that ...?" is still a question.
@@ -426,7 +426,8 @@ _GENERAL_QUESTIONS = frozenset(
      "nog nieuws over", "nieuws over", "is er nieuws", "des nouvelles de", "du nouveau pour",
      "du nouveau concernant", "any news about", "any news on", "any update on", "neuigkeiten uber",
      "gibt es neues", "hoe lang moet je", "combien de temps faut il", "how long do you have to",
-     "how long should", "wie lange muss man"}
+     "how long should", "wie lange muss man", "weet iemand of", "quelqu un sait si", "any idea if",
+     "any idea whether", "weiss jemand ob"}
 )
 
 _HIT_VERBS = frozenset(
@@ -439,7 +440,10 @@ _GENERIC_SUSPICION = frozenset(
      "individu", "suspicious", "strange", "weird", "odd", "stranger", "dodgy", "shady", "sketchy",
      "verdachtig", "fremde", "komisch", "seltsam", "ongure", "onguur", "niet pluis", "pas net",
      # prowling / hanging about, said of a vehicle as often as of a person
-     "rod", "rodai", "rodeur", "prowl", "rondhang", "loitering", "hung around"}
+     "rod", "rodai", "rodeur", "prowl", "rondhang", "loitering", "hung around",
+     # going from house to house: a car does it as often as a person on foot
+     "every house", "all the houses", "alle huizen", "toutes les maisons", "van verschillende huizen",
+     "of several houses", "de plusieurs maisons", "mehrerer hauser"}
 )
 
 
