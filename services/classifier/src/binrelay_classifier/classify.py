@@ -310,13 +310,16 @@ def _urgency(
     if "?" in folded:
         soft["question"] += 0.5
     soft["question"] = min(soft["question"], 2.0)
+    if any(h.cue.tag == "non:question" and h.cue.label in _GENERAL_QUESTIONS for h in hits):
+        # "Is it normal that ...?", "any news about ...?": asking about something, not reporting it.
+        soft["question"] = 2.5
     if category is Category.missing_person:
         # "she is gone", "who has seen him?" are the disappearance and the appeal, not its end;
         # "disappeared this morning" dates the disappearance; only "found" ends it. "Is it
         # normal that ...?" is still a question.
         not_now["gone"] = 0.0
         not_now["past"] = 0.0
-        soft["question"] = 2.0 if any(
+        soft["question"] = 2.5 if any(
             h.cue.tag == "non:question" and h.cue.label in _GENERAL_QUESTIONS for h in hits
         ) else 0.0
     # "Yesterday a break-in ... and now the same car is back": when the last strong "now" cue

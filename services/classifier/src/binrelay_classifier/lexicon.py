@@ -2878,15 +2878,17 @@ THIRTYTHIRD: Lexicon = {
         "de": "!war=0.5",
     },
     "cat:missing_person": {
-        "nl": "weggeraakt=3|kwijtgeraakt=2.5|verloren gelopen=3|verdwaald=3",
-        "fr": "s est perdue=3|s est perdu=3|egaree=3|egare=3",
-        "en": "got lost=3|wandered off=3|lost her=2|lost him=2",
+        "nl": "weggeraakt=3|kwijtgeraakt=2.5|verloren gelopen=3|verdwaald=3|liet mijn hand los=3"
+        "|uit het oog verloren=3",
+        "fr": "s est perdue=3|s est perdu=3|egaree=3|egare=3|a lache ma main=3|perdu de vue=3",
+        "en": "got lost=3|wandered off=3|lost her=2|lost him=2|let go of my hand=3|lost sight of=3",
         "de": "verlaufen=3|abhanden gekommen=2",
     },
     "ctx:person": {
-        "nl": "oma=2|opa=2|rollator=2|in de war=1.5",
+        "nl": "kleine jongen=2|klein meisje=2|oma=2|opa=2|rollator=2|in de war=1.5",
         "fr": "mamie=2|papy=2|deambulateur=2|desorientee=2|desoriente=2",
-        "en": "grandma=2|grandpa=2|nan=2|zimmer frame=2|walking frame=2",
+        "en": "grandma=2|grandpa=2|nan=2|zimmer frame=2|walking frame=2|small boy=2|little boy=2|small girl=2"
+        "|little girl=2",
         "de": "oma=2|opa=2|rollator=2",
     },
     "non:question": {
@@ -2954,6 +2956,41 @@ THIRTYTHIRD: Lexicon = {
     },
 }
 
+# Thirty-fourth pass: from a thirty-second fresh holdout, scored with the urgent threshold at 0.5
+# (warnings, "what a shame", "the night before last", "all fine" must now say "not now" clearly).
+THIRTYFOURTH: Lexicon = {
+    "non:prevention": {
+        "nl": "let op voor=3|pas op voor=3|oplichtingsalert=3|doen de ronde=2.5|is phishing=3|is oplichting=3",
+        "fr": "alerte arnaque=3|mefiez vous=3|prudence=2.5|circulent=2.5|c est du hameconnage=3|hameconnage=2.5",
+        "en": "scam alert=3|fraud alert=3|watch out for=3|going around=2.5|it s phishing=3|phishing=2",
+        "de": "vorsicht=3|achtung vor=3|warnung=3|passen sie auf=3|gehen um=2.5|ist phishing=3",
+    },
+    "non:duration": {
+        "nl": "derde keer dit jaar=3|derde keer deze maand=3|keer dit jaar=3",
+        "fr": "troisieme fois cette annee=3|fois cette annee=3|fois ce mois ci=3",
+        "en": "third time this year=3|time this year=3|time this month=3",
+        "de": "mal dieses jahr=3|mal in diesem jahr=3",
+    },
+    "non:aftermath": {
+        "nl": "jammer=2|zonde=2|spijtig=2",
+        "fr": "dommage=2|quel dommage=2|c est triste=2",
+        "en": "what a shame=2|such a shame=2|so sad=2|shame=1.5",
+        "de": "schade=2|sehr schade=2",
+    },
+    "non:past": {
+        "en": "the night before last=3|the day before yesterday=3",
+        "fr": "avant hier=3|avant hier soir=3",
+        "nl": "eergisteravond=3|eergisternacht=3",
+        "de": "vorgestern abend=3",
+    },
+    "non:calm": {
+        "en": "all fine=3|all good=3|nothing to worry about=3",
+        "fr": "tout va bien=3|rien d inquietant=3",
+        "nl": "alles in orde=3|niets aan de hand=3",
+        "de": "alles gut=3|alles in ordnung=3",
+    },
+}
+
 # Grammar cues: tense, as regular expressions over the folded text (label, tag, weight, language).
 GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:is|are|s|re|am)\s+(?!worth\b|nothing\b)(?:\w+\s+)?\w{3,}ing\b", "progressive", "urg:progress", 1.5, "en"),
@@ -2982,6 +3019,9 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:was|were|had|has been|have been|got)\s+(?:\w+\s+)?\w{3,}ed\b", "simple_past", "non:past", 1.0, "en"),
     (r"\b(?:is|zijn|zit|zitten|staat|staan|ligt|liggen|loopt|lopen)\s+(?:\w+\s+){0,9}aan het\s+\w+en\b",
      "aan_het", "urg:progress", 2.0, "nl"),
+    # The time stated as now ("het is zondagnacht", "il est 3h du mat", "it's 3am"): it is happening now.
+    (r"\b(?:het is|il est|it s|it is|es ist)\s+(?:\d{1,2}\s*(?:u|h|uur|am|pm|heures?)\b|middernacht|minuit|midnight"
+     r"|\w*nacht\b|\w*nuit\b|\w*night\b)", "clock_now", "urg:now", 2.5, "*"),
     # Dutch "zitten/staan/liggen ... te <verb>": the other Dutch progressive ("zitten heroine te roken").
     (r"\b(?:zit|zitten|staat|staan|ligt|liggen|hangt|hangen)\s+(?:\w+\s+){0,6}?te\s+\w{2,}en\b",
      "te_progressive", "urg:progress", 2.0, "nl"),
@@ -2995,7 +3035,12 @@ GRAMMAR: tuple[tuple[str, str, str, float, str], ...] = (
     (r"\b(?:was|were|has been|have been|got|had been)\s+(?:\w+\s+)?"
      r"(?:stolen|broken|taken|smashed|damaged|burgled|robbed|hit|left|seen|found|done|thrown|torn|cut|set)\b",
      "passive_past", "non:past", 1.0, "en"),
-    (r"\b(?:werd|werden|heeft|hebben|had|hadden)\s+(?:\w+\s+){0,5}ge\w{3,}(?:d|t|en)\b",
+    # English simple past after a subject: "someone keyed my car", "they dumped paint".
+    (r"\b(?:someone|somebody|they|we|i|he|she|vandals|kids|thieves|burglars|people|(?:my|our|his|her)\s+\w+)\s+"
+     r"(?:\w+\s+)?(?!(?:need|seed|speed|feed|bleed|weed|red|bed|shed)\b)(?:\w{3,}ed|paid|said|broke|stole|took"
+     r"|came|went|threw|told|sold|bought|lost)\b",
+     "subject_past", "non:past", 1.0, "en"),
+    (r"\b(?:werd|werden|heeft|hebben|had|hadden)\s+(?:\w+\s+){0,5}(?:\w{2,6})?ge\w{3,}(?:d|t|en)\b",
      "perfect", "non:past", 1.0, "nl"),
     (r"\b(?:a|ont|ai|avons|avez)\s+(?:ete\s+|deja\s+|bien\s+|tout\s+)?"
      r"(?!(?:pas|plus|encore|toujours|rien|jamais|une|des|deux|trois|peur|faim|besoin|envie|mal)\b)"
@@ -3012,4 +3057,5 @@ GROUPS: tuple[Lexicon, ...] = (
     TWENTYTHIRD, TWENTYFOURTH, TWENTYFIFTH, TWENTYSIXTH,
     TWENTYSEVENTH, TWENTYEIGHTH, TWENTYNINTH, THIRTIETH,
     THIRTYFIRST, THIRTYSECOND, THIRTYTHIRD,
+    THIRTYFOURTH,
 )
