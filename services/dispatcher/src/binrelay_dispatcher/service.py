@@ -232,19 +232,25 @@ class Dispatcher:
                 pipe.set(state.job_key(job.idempotency_key), b"1", nx=True, ex=state.KEEP_SECONDS)
                 n += 1
             layout.append((start, len(p.now_jobs)))
+            # Every further command takes a reply slot too: count it, or the next report would
+            # read this one's replies as its own claims (and be taken for a duplicate).
             d = p.decision
             if d is not None and (d.escalation or d.approval):
                 pipe.set(state.report_key(c.report_id), encode(c), nx=True, ex=state.KEEP_SECONDS)
+                n += 1
                 if d.escalation:
                     pipe.set(state.ack_key(c.report_id),
                              orjson.dumps({"s": "pending", "by": d.escalation.by, "n": c.network_id}),
                              nx=True, ex=state.KEEP_SECONDS)
+                    n += 1
                 if d.approval:
                     pipe.set(state.approval_key(c.report_id),
                              orjson.dumps({"s": "pending", "by": d.approval.by, "n": c.network_id}),
                              nx=True, ex=state.KEEP_SECONDS)
+                    n += 1
             if p.later:
                 pipe.zadd(state.TIMERS, {member: sc for member, sc in p.later})
+                n += 1
         replies = await pipe.execute()
 
         results: list[list[Out]] = []
