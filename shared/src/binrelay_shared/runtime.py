@@ -63,6 +63,7 @@ def wire_stages(runtime: Runtime, stages: Sequence[Stage[Any]]) -> FastStream:
             max_records=runtime.settings.batch_max_records,
             batch_timeout_ms=runtime.settings.batch_timeout_ms,
             publisher=publish,
+            commit_interval_ms=runtime.settings.commit_interval_ms,
         )
     app = FastStream(runtime.broker)
 
@@ -71,6 +72,13 @@ def wire_stages(runtime: Runtime, stages: Sequence[Stage[Any]]) -> FastStream:
         producer = make_producer(runtime.settings.kafka, f"binrelay-{runtime.name}")
         await producer.start()
         producers.append(producer)
+
+    @app.on_shutdown
+    async def _commit() -> None:
+        # Before the consumers stop: commit what is published (faststream stops them next).
+        for stage in stages:
+            if stage.committer is not None:
+                await stage.committer.close()
 
     @app.after_shutdown
     async def _close() -> None:

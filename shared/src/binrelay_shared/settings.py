@@ -34,4 +34,5 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(64 * 1024, description="Largest accepted HTTP request body")
     batch_max_records: int = Field(500, description="Most records a stage takes in one batch")
     batch_timeout_ms: int = Field(10, description="Longest a stage polls when nothing is waiting")
+    commit_interval_ms: int = Field(100, description="How often a stage commits published offsets")
     trace_ttl_seconds: int = Field(7 * 24 * 3600, description="How long trace records are kept")
