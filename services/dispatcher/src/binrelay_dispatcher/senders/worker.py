@@ -80,7 +80,10 @@ def make_receiver(channel: Channel, settings: SenderSettings, redis: Redis | Non
 class DeliveryMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
         self.outcomes = Counter(
-            "binrelay_deliveries_total", "Delivery outcomes by channel", ["channel", "outcome"], registry=registry
+            # Not binrelay_deliveries_total: the observer owns that name (with the audience label);
+            # the same name from two jobs would be summed twice on every dashboard.
+            "binrelay_sender_outcomes_total", "Delivery outcomes recorded by this sender, by channel",
+            ["channel", "outcome"], registry=registry
         )
         self.tries = Counter(
             "binrelay_delivery_tries_total", "Send attempts by channel and result", ["channel", "result"],
