@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import orjson
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from prometheus_client import CollectorRegistry
 
@@ -66,3 +67,41 @@ async def test_a_stage_publishes_one_output_per_input_and_dead_letters_the_rest(
     ]
     assert registry.get_sample_value("binrelay_dead_letters_total", {"stage": "test", "reason": "decode_error"}) == 1
     assert registry.get_sample_value("binrelay_messages_in_total", {"stage": "test"}) == 3
+
+
+async def test_urgent_reports_are_published_before_the_rest_of_their_batch_is_processed() -> None:
+    """Given a batch with ordinary reports around an urgent one,
+    when the stage handles it, then the urgent report's output is published (and awaited)
+    before the ordinary reports are even processed."""
+    from aiokafka import ConsumerRecord
+
+    events = [_event("calm-1"), _event("urgent").model_copy(update={"possibly_urgent": True}), _event("calm-2")]
+    timeline: list[str] = []
+
+    async def process(batch: list[ReportReceived]) -> list[list[Out]]:
+        timeline.append("process " + ",".join(e.report_id for e in batch))
+        return [[Out("bin.test.out", e)] for e in batch]
+
+    async def publish(topic: str, value: bytes, key: bytes | None) -> None:
+        timeline.append("publish " + orjson.loads(value)["report_id"])
+
+    stage = Stage(
+        name="test",
+        input_topic=topics.REPORTS_RECEIVED,
+        model=ReportReceived,
+        process=process,
+        metrics=StageMetrics(CollectorRegistry(), "test"),
+    )
+    stage.publish = publish
+    records = [
+        ConsumerRecord(topics.REPORTS_RECEIVED, 0, i, 0, 0, None, encode(e), None, 0, 0, [])
+        for i, e in enumerate(events)
+    ]
+    await stage.handle_records(records)
+    assert timeline == [
+        "process urgent",
+        "publish urgent",
+        "process calm-1,calm-2",
+        "publish calm-1",
+        "publish calm-2",
+    ]

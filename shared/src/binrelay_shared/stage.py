@@ -226,43 +226,62 @@ class Stage(Generic[E]):
             except Exception as exc:
                 letters.append(self._letter(rec, exc))
 
-        outs: list[Out] = []
-        if valid:
-            events = [ev for _, ev in valid]
-            try:
-                results = await self.process(events)
-                if len(results) != len(events):
-                    raise RuntimeError("process returned a result count unlike its input")
-                for r in results:
-                    outs.extend(r)
-            except Exception:
-                # Find the culprit(s): redo one at a time, dead-letter what still fails.
-                outs = []
-                for rec, ev in valid:
-                    try:
-                        outs.extend((await self.process([ev]))[0])
-                    except Exception as exc:
-                        rid = getattr(ev, "report_id", None)
-                        with bind_report(rid):
-                            log.warning("processing failed", stage=self.name, error=type(exc).__name__)
-                        letters.append(self._letter(rec, exc, report_id=rid))
-
-        for letter in letters:
-            self.metrics.dead_letters.labels(self.name, letter.reason).inc()
-            with bind_report(letter.report_id):
-                log.warning(
-                    "dead-lettered",
-                    stage=self.name,
-                    reason=letter.reason,
-                    error=letter.error,
-                    partition=letter.partition,
-                    offset=letter.offset,
-                )
-            outs.append(Out(topics.DLQ, letter, key=letter.key))
-
-        await self._publish_all(outs)
-        await self._record_trace(outs)
+        # Urgent reports first: their outputs are published before the rest of the batch is
+        # even processed, so an urgent report never waits behind a batch of ordinary ones.
+        urgent = [(rec, ev) for rec, ev in valid if is_urgent(ev)]
+        rest = [(rec, ev) for rec, ev in valid if not is_urgent(ev)] if urgent else valid
+        first = True
+        for group in (urgent, rest):
+            if not group and not (first and letters):
+                continue
+            outs = await self._work(group, letters)
+            for letter in letters:
+                self._count_letter(letter)
+                outs.append(Out(topics.DLQ, letter, key=letter.key))
+            letters = []
+            await self._publish_all(outs)
+            await self._record_trace(outs)
+            first = False
         self.metrics.batch_seconds.labels(self.name).observe(time.perf_counter() - started)
+
+    async def _work(
+        self, valid: list[tuple[ConsumerRecord[bytes, bytes], E]], letters: list[DeadLetter]
+    ) -> list[Out]:
+        """Run ``process`` over decoded events; failures become dead letters (appended)."""
+        outs: list[Out] = []
+        if not valid:
+            return outs
+        events = [ev for _, ev in valid]
+        try:
+            results = await self.process(events)
+            if len(results) != len(events):
+                raise RuntimeError("process returned a result count unlike its input")
+            for r in results:
+                outs.extend(r)
+        except Exception:
+            # Find the culprit(s): redo one at a time, dead-letter what still fails.
+            outs = []
+            for rec, ev in valid:
+                try:
+                    outs.extend((await self.process([ev]))[0])
+                except Exception as exc:
+                    rid = getattr(ev, "report_id", None)
+                    with bind_report(rid):
+                        log.warning("processing failed", stage=self.name, error=type(exc).__name__)
+                    letters.append(self._letter(rec, exc, report_id=rid))
+        return outs
+
+    def _count_letter(self, letter: DeadLetter) -> None:
+        self.metrics.dead_letters.labels(self.name, letter.reason).inc()
+        with bind_report(letter.report_id):
+            log.warning(
+                "dead-lettered",
+                stage=self.name,
+                reason=letter.reason,
+                error=letter.error,
+                partition=letter.partition,
+                offset=letter.offset,
+            )
 
     def _letter(
         self, rec: ConsumerRecord[bytes, bytes], exc: BaseException, report_id: str | None = None
@@ -308,6 +327,17 @@ class Stage(Generic[E]):
             await trace.record(self.redis, entries, self.trace_ttl_seconds)
         except Exception as exc:  # the trace is a convenience: never block the pipeline on it
             log.warning("trace not recorded", stage=self.name, error=type(exc).__name__)
+
+
+def is_urgent(event: BaseModel) -> bool:
+    """Whether an event is (or may be) urgent: ingest's pre-check, the classification, an alarm."""
+    if getattr(event, "possibly_urgent", False):
+        return True
+    classification = getattr(event, "classification", None)
+    if classification is not None and getattr(classification, "urgency", None) == "urgent":
+        return True
+    report = getattr(event, "report", None)
+    return report is not None and getattr(report, "kind", None) == "alarm"
 
 
 def _topic_kind(topic: str) -> str:
