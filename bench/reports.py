@@ -52,6 +52,7 @@ def make_report(rng: random.Random, urgent: bool) -> tuple[str, bytes, str | Non
         zone_id="5339",
         trace_id=new_id(),
         stamps=Stamps(received=utcnow()),
+        possibly_urgent=urgent,  # what ingest's pre-check sets for such reports
         report=Report(
             text=text,
             reporter=Reporter(ref=f"bench-{rng.randint(1, 5000)}", language=lang),
