@@ -1,7 +1,11 @@
 # BIN Relay — the two commands: `make up` and `make test`. See README.md.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# uv from PATH, else as a module of python3 (installed from PyPI by the venv step when missing).
+UV := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV),)
+UV := python3 -m uv
+endif
 
 help:
 	@echo "make up     start Kafka, Redis and the four services (local, no Docker)"
@@ -11,10 +15,8 @@ help:
 	@echo "make bench  run the benchmarks in bench/"
 
 # --- installation: everything the project needs, idempotent -------------------------------------
-$(UV):
-	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
-
-.venv/.synced: pyproject.toml uv.lock shared/pyproject.toml $(wildcard services/*/pyproject.toml) | $(UV)
+.venv/.synced: pyproject.toml uv.lock shared/pyproject.toml $(wildcard services/*/pyproject.toml)
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen --all-packages
 	touch $@
 
