@@ -24,7 +24,7 @@ PORT=${SYNAPSE_PORT:-8008}
 DATA=${SYNAPSE_DATA_DIR:-$repo/.run/synapse-$PORT}
 SERVER_NAME=${SYNAPSE_SERVER_NAME:-binrelay.test}
 VENV=${SYNAPSE_VENV:-$HOME/.cache/binrelay/synapse-venv-$VERSION}
-UV=${UV:-$(command -v uv || echo "$HOME/.local/bin/uv")}
+UV=${UV:-$(command -v uv || echo "python3 -m uv")}   # word-split on purpose below
 PIDFILE="$DATA/homeserver.pid"
 URL="http://127.0.0.1:$PORT"
 
@@ -42,8 +42,9 @@ install() {
   log "installing matrix-synapse==$VERSION into $VENV (once)"
   rm -rf "$VENV"
   mkdir -p "$(dirname "$VENV")"
-  "$UV" venv -q --python ">=3.10" "$VENV"
-  VIRTUAL_ENV="$VENV" "$UV" pip install -q "matrix-synapse==$VERSION"
+  $UV --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+  $UV venv -q --python ">=3.10" "$VENV"
+  VIRTUAL_ENV="$VENV" $UV pip install -q "matrix-synapse==$VERSION"
   touch "$VENV/.binrelay-complete"  # an interrupted install is redone from scratch
 }
 
