@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaProducer
 from faststream import FastStream
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
+from pydantic import BaseModel
 from redis.asyncio import Redis
 
 from .kafka import make_broker, make_producer
 from .logging import configure_logging, get_logger
 from .metrics import StageMetrics, serve_metrics
 from .settings import Settings
-from .stage import JSON_HEADERS, Stage
+from .stage import JSON_HEADERS, Out, Stage
+
+E = TypeVar("E", bound=BaseModel)
 
 
 @dataclass
@@ -32,6 +35,23 @@ class Runtime:
 
     def stage_metrics(self) -> StageMetrics:
         return StageMetrics(self.registry, self.name)
+
+    def stage(
+        self,
+        input_topic: str,
+        model: type[E],
+        process: Callable[[list[E]], Awaitable[list[list[Out]]]],
+    ) -> Stage[E]:
+        """This service's stage on ``input_topic``, with its metrics, Redis trace and settings."""
+        return Stage(
+            name=self.name,
+            input_topic=input_topic,
+            model=model,
+            process=process,
+            metrics=self.stage_metrics(),
+            redis=self.redis,
+            trace_ttl_seconds=self.settings.trace_ttl_seconds,
+        )
 
 
 def make_runtime(name: str, settings: Settings | None = None) -> Runtime:

@@ -329,6 +329,21 @@ class Stage(Generic[E]):
             log.warning("trace not recorded", stage=self.name, error=type(exc).__name__)
 
 
+def observed(
+    process: Callable[[list[E]], Awaitable[list[list[Out]]]], observe: Callable[[BaseModel], None]
+) -> Callable[[list[E]], Awaitable[list[list[Out]]]]:
+    """``process`` that also hands every output event to ``observe`` (e.g. to count it)."""
+
+    async def run(events: list[E]) -> list[list[Out]]:
+        results = await process(events)
+        for outs in results:
+            for out in outs:
+                observe(out.event)
+        return results
+
+    return run
+
+
 def is_urgent(event: BaseModel) -> bool:
     """Whether an event is (or may be) urgent: ingest's pre-check, the classification, an alarm."""
     if getattr(event, "possibly_urgent", False):

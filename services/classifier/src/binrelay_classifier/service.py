@@ -8,11 +8,12 @@ from __future__ import annotations
 from typing import get_args
 
 from prometheus_client import CollectorRegistry, Counter
+from pydantic import BaseModel
 
 from binrelay_shared import topics
 from binrelay_shared.events import Category, Language, ReportClassified, ReportReceived, Urgency, utcnow
 from binrelay_shared.runtime import Runtime, run_stage_service
-from binrelay_shared.stage import Out, Stage
+from binrelay_shared.stage import Out, Stage, observed
 
 from .classify import classify_batch
 
@@ -60,24 +61,12 @@ def classification_counter(registry: CollectorRegistry) -> Counter:
 def build(runtime: Runtime) -> Stage[ReportReceived]:
     counter = classification_counter(runtime.registry)
 
-    async def counted(events: list[ReportReceived]) -> list[list[Out]]:
-        outs = await process(events)
-        for out in outs:
-            for o in out:
-                if isinstance(o.event, ReportClassified):
-                    c = o.event.classification
-                    counter.labels(c.urgency.value, c.category.value, c.language).inc()
-        return outs
+    def count(event: BaseModel) -> None:
+        if isinstance(event, ReportClassified):
+            c = event.classification
+            counter.labels(c.urgency.value, c.category.value, c.language).inc()
 
-    return Stage(
-        name=NAME,
-        input_topic=topics.REPORTS_RECEIVED,
-        model=ReportReceived,
-        process=counted,
-        metrics=runtime.stage_metrics(),
-        redis=runtime.redis,
-        trace_ttl_seconds=runtime.settings.trace_ttl_seconds,
-    )
+    return runtime.stage(topics.REPORTS_RECEIVED, ReportReceived, observed(process, count))
 
 
 def main() -> None:

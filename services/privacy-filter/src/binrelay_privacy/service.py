@@ -10,12 +10,13 @@ from pathlib import Path
 
 import yaml
 from prometheus_client import CollectorRegistry, Counter
+from pydantic import BaseModel
 
 from binrelay_shared import topics
 from binrelay_shared.attachments import AttachmentStore
 from binrelay_shared.events import ReportClassified, ReportCleared, utcnow
 from binrelay_shared.runtime import Runtime, run_stage_service
-from binrelay_shared.stage import Out, Stage
+from binrelay_shared.stage import Out, Stage, observed
 
 from .clear import clear_report
 from .policy import PrivacyPolicy
@@ -104,24 +105,12 @@ def build(runtime: Runtime) -> Stage[ReportClassified]:
     counter = redaction_counter(runtime.registry)
     work = make_process(load_policies(runtime.settings.networks_dir), AttachmentStore(runtime.settings.attachments_dir))
 
-    async def counted(events: list[ReportClassified]) -> list[list[Out]]:
-        outs = await work(events)
-        for out in outs:
-            for o in out:
-                if isinstance(o.event, ReportCleared):
-                    for finding in o.event.findings:
-                        counter.labels(finding.kind if finding.kind in FINDING_KINDS else "other").inc()
-        return outs
+    def count(event: BaseModel) -> None:
+        if isinstance(event, ReportCleared):
+            for finding in event.findings:
+                counter.labels(finding.kind if finding.kind in FINDING_KINDS else "other").inc()
 
-    return Stage(
-        name=NAME,
-        input_topic=topics.REPORTS_CLASSIFIED,
-        model=ReportClassified,
-        process=counted,
-        metrics=runtime.stage_metrics(),
-        redis=runtime.redis,
-        trace_ttl_seconds=runtime.settings.trace_ttl_seconds,
-    )
+    return runtime.stage(topics.REPORTS_CLASSIFIED, ReportClassified, observed(work, count))
 
 
 def main() -> None:
