@@ -228,8 +228,10 @@ class Stage(Generic[E]):
 
         # Urgent reports first: their outputs are published before the rest of the batch is
         # even processed, so an urgent report never waits behind a batch of ordinary ones.
-        urgent = [(rec, ev) for rec, ev in valid if is_urgent(ev)]
-        rest = [(rec, ev) for rec, ev in valid if not is_urgent(ev)] if urgent else valid
+        urgent: list[tuple[ConsumerRecord[bytes, bytes], E]] = []
+        rest: list[tuple[ConsumerRecord[bytes, bytes], E]] = []
+        for pair in valid:
+            (urgent if is_urgent(pair[1]) else rest).append(pair)
         first = True
         for group in (urgent, rest):
             if not group and not (first and letters):
@@ -301,15 +303,25 @@ class Stage(Generic[E]):
         assert self.publish is not None, "attach() the stage to a broker first"
         pending = []
         now = utcnow()
+        per_kind: dict[str, int] = {}
+        latencies: dict[str, list[float]] = {}
         for out in outs:
             pending.append(await self.publish(out.topic, encode(out.event), _key_of(out.event, out.key)))
-            self.metrics.messages_out.labels(self.name, _topic_kind(out.topic)).inc()
+            kind = _topic_kind(out.topic)
+            per_kind[kind] = per_kind.get(kind, 0) + 1
             if isinstance(out.event, Envelope):
                 urgency = getattr(getattr(out.event, "classification", None), "urgency", None)
                 if urgency is not None:
-                    self.metrics.stage_latency.labels(self.name, urgency.value).observe(
+                    latencies.setdefault(urgency.value, []).append(
                         (now - out.event.stamps.received).total_seconds()
                     )
+        # Metrics once per batch and label set: ``labels()`` per message cost more than the send.
+        for kind, n in per_kind.items():
+            self.metrics.messages_out.labels(self.name, kind).inc(n)
+        for urgency, values in latencies.items():
+            histogram = self.metrics.stage_latency.labels(self.name, urgency)
+            for value in values:
+                histogram.observe(value)
         futures = [p for p in pending if asyncio.isfuture(p) or asyncio.iscoroutine(p)]
         if futures:
             await asyncio.gather(*futures)
