@@ -1,6 +1,6 @@
 """The ceiling: a raw aiokafka consume→produce loop with no work, batched like the stages.
 
-    python bench/raw_loop.py BOOTSTRAP IN_TOPIC OUT_TOPIC
+    python bench/raw_loop.py BOOTSTRAP IN_TOPIC OUT_TOPIC [GROUP]
 
 getmany → send every record without awaiting → await the futures once → commit; forever.
 """
@@ -13,9 +13,9 @@ import sys
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 
-async def main(bootstrap: str, source: str, sink: str) -> None:
+async def main(bootstrap: str, source: str, sink: str, group: str = "bench-raw") -> None:
     consumer = AIOKafkaConsumer(
-        source, bootstrap_servers=bootstrap, group_id="bench-raw", enable_auto_commit=False,
+        source, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
         auto_offset_reset="earliest",
     )
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=2, acks=1, max_batch_size=1024 * 1024)
@@ -34,4 +34,4 @@ async def main(bootstrap: str, source: str, sink: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(*sys.argv[1:4]))
+    asyncio.run(main(*sys.argv[1:5]))

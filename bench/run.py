@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import random
 import statistics
@@ -118,35 +119,45 @@ def fresh_items(n: int, seed: int, urgent_share: float = 0.1) -> list[tuple[str,
     return [make_report(rng, rng.random() < urgent_share) for _ in range(n)]
 
 
-async def ceiling(stack: Stack, n: int) -> dict[str, Any]:
-    """Throughput of the raw consume→produce loop over ``n`` report-sized messages."""
+async def ceiling(stack: Stack, n: int, hops: int = 1) -> dict[str, Any]:
+    """Throughput of ``hops`` raw consume→produce loops chained (own processes), over ``n`` messages.
+
+    One hop is the issue's ceiling; three hops chained like the pipeline's three stages, still
+    with no work, show what the Kafka plumbing alone leaves for the stages' own work.
+    """
+    names = [f"bench.raw{hops}.{i}" for i in range(hops + 1)]
     admin = AIOKafkaAdminClient(bootstrap_servers=stack.bootstrap)
     await admin.start()
-    await admin.create_topics([NewTopic("bench.raw.in", 3, 1), NewTopic("bench.raw.out", 3, 1)])
+    await admin.create_topics([NewTopic(name, 3, 1) for name in names])
     await admin.close()
     # Started once, not on a hot path: a blocking Popen is fine here.
-    cmd = [sys.executable, str(REPO / "bench" / "raw_loop.py"), stack.bootstrap, "bench.raw.in", "bench.raw.out"]
-    loop = subprocess.Popen(cmd)  # noqa: ASYNC220
+    loops = [
+        subprocess.Popen(  # noqa: ASYNC220
+            [sys.executable, str(REPO / "bench" / "raw_loop.py"), stack.bootstrap, src, dst, f"bench-raw-{src}"]
+        )
+        for src, dst in itertools.pairwise(names)
+    ]
     try:
-        arrivals = Arrivals(stack.bootstrap, "bench.raw.out")
+        arrivals = Arrivals(stack.bootstrap, names[-1])
         await arrivals.start()
         producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap, linger_ms=5, max_batch_size=1024 * 1024)
         await producer.start()
         warm = fresh_items(500, 1)
-        await produce_all(producer, "bench.raw.in", warm, {})
+        await produce_all(producer, names[0], warm, {})
         await arrivals.wait({r for r, _, _ in warm}, 60)
         items = fresh_items(n, 2)
         sent: dict[str, float] = {}
         t0 = time.perf_counter()
-        await produce_all(producer, "bench.raw.in", items, sent)
+        await produce_all(producer, names[0], items, sent)
         await arrivals.wait({r for r, _, _ in items}, 300)
         elapsed = max(arrivals.at[r] for r, _, _ in items) - t0
         await producer.stop()
         await arrivals.stop()
-        return {"messages": n, "seconds": round(elapsed, 3), "per_second": round(n / elapsed, 1)}
+        return {"messages": n, "hops": hops, "seconds": round(elapsed, 3), "per_second": round(n / elapsed, 1)}
     finally:
-        loop.terminate()
-        loop.wait(10)
+        for loop in loops:
+            loop.terminate()
+            loop.wait(10)
 
 
 async def pipeline_max(stack: Stack, n: int) -> dict[str, Any]:
@@ -214,6 +225,10 @@ async def run(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
     result: dict[str, Any] = {}
     try:
         result["ceiling"] = await ceiling(stack, args.reports)
+        result["chain"] = await ceiling(stack, args.reports, hops=3)
+        result["chain"]["ratio_to_ceiling"] = round(
+            result["chain"]["per_second"] / result["ceiling"]["per_second"], 3
+        )
         for name in ("classifier", "privacy-filter", "dispatcher"):
             stack.start_service(name)
         await asyncio.sleep(3)
@@ -251,6 +266,10 @@ def table(result: dict[str, Any]) -> str:
         f"  pipeline received → dispatched       : {p['per_second']:>9.0f} reports/s"
         f"   ({p['ratio_to_ceiling']:.0%} of the ceiling)",
     ]
+    ch = result.get("chain")
+    if ch:
+        lines.insert(2, f"  three raw loops chained, no work     : {ch['per_second']:>9.0f} msg/s"
+                        f"   ({ch['ratio_to_ceiling']:.0%} of the ceiling: the plumbing's own bound)")
     for lat in result["latency"]:
         lines.append(
             f"  at {lat['rate']:>7.0f}/s: urgent p50 {lat['urgent_p50_ms']:>6.1f} ms"

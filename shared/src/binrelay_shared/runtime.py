@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -92,6 +93,7 @@ def wire_stages(runtime: Runtime, stages: Sequence[Stage[Any]]) -> FastStream:
         producer = make_producer(runtime.settings.kafka, f"binrelay-{runtime.name}")
         await producer.start()
         producers.append(producer)
+        freeze_heap()
 
     @app.on_shutdown
     async def _commit() -> None:
@@ -107,6 +109,15 @@ def wire_stages(runtime: Runtime, stages: Sequence[Stage[Any]]) -> FastStream:
         await runtime.redis.aclose()
 
     return app
+
+
+def freeze_heap() -> None:
+    """Move everything built at start-up (lexicons, plans, members) out of the garbage collector's
+    sight. A full collection of a service's ~110,000 start-up objects stalls its event loop for
+    ~40 ms — an urgent report's whole budget — and none of them is ever garbage.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def build_app(runtime: Runtime, build: Callable[[Runtime], Stage[Any]]) -> FastStream:
