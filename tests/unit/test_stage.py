@@ -105,3 +105,46 @@ async def test_urgent_reports_are_published_before_the_rest_of_their_batch_is_pr
         "publish calm-1",
         "publish calm-2",
     ]
+
+
+async def test_an_urgent_report_fetched_during_a_large_batch_waits_for_one_chunk_not_the_batch() -> None:
+    """Given a stage working on 100 ordinary reports in chunks of 10,
+    when an urgent report is fetched by the consumer while the first chunk is worked on,
+    then it is processed and published right after that chunk, before the other 90,
+    and every record the call took in is handed back for the commit."""
+    from aiokafka import ConsumerRecord
+
+    timeline: list[str] = []
+
+    async def process(batch: list[ReportReceived]) -> list[list[Out]]:
+        timeline.append(f"process {len(batch)}" + (" urgent" if batch[0].possibly_urgent else ""))
+        return [[Out("bin.test.out", e)] for e in batch]
+
+    async def publish(topic: str, value: bytes, key: bytes | None) -> None:
+        if orjson.loads(value)["possibly_urgent"]:
+            timeline.append("publish urgent")
+
+    stage = Stage(
+        name="test",
+        input_topic=topics.REPORTS_RECEIVED,
+        model=ReportReceived,
+        process=process,
+        metrics=StageMetrics(CollectorRegistry(), "test"),
+    )
+    stage.publish = publish
+    stage.chunk_records = 10
+
+    def record(offset: int, event: ReportReceived) -> ConsumerRecord[bytes, bytes]:
+        return ConsumerRecord(topics.REPORTS_RECEIVED, 0, offset, 0, 0, None, encode(event), None, 0, 0, [])
+
+    records = [record(i, _event(f"calm-{i}")) for i in range(100)]
+    late = [record(100, _event("urgent").model_copy(update={"possibly_urgent": True}))]
+
+    async def pull(n: int) -> list[ConsumerRecord[bytes, bytes]]:
+        taken, late[:] = list(late), []
+        return taken
+
+    await stage.handle_records(records, pull=pull, limit=500)
+    assert timeline[:3] == ["process 10", "process 1 urgent", "publish urgent"]
+    assert timeline[3:] == ["process 10"] * 9
+    assert [r.offset for r in records] == list(range(101))

@@ -85,6 +85,7 @@ def wire_stages(runtime: Runtime, stages: Sequence[Stage[Any]]) -> FastStream:
             batch_timeout_ms=runtime.settings.batch_timeout_ms,
             publisher=publish,
             commit_interval_ms=runtime.settings.commit_interval_ms,
+            chunk_records=runtime.settings.batch_chunk_records,
         )
     app = FastStream(runtime.broker)
 

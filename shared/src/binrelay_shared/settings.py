@@ -35,4 +35,7 @@ class Settings(BaseSettings):
     batch_max_records: int = Field(500, description="Most records a stage takes in one batch")
     batch_timeout_ms: int = Field(10, description="Longest a stage polls when nothing is waiting")
     commit_interval_ms: int = Field(100, description="How often a stage commits published offsets")
+    batch_chunk_records: int = Field(
+        32, ge=1, description="Ordinary reports a stage works on between looks for urgent ones"
+    )
     trace_ttl_seconds: int = Field(7 * 24 * 3600, description="How long trace records are kept")

@@ -4,6 +4,11 @@ This is the thin shell every consuming service shares (DESIGN §6-7):
 
 * **batches** — one ``getmany`` worth of records at a time; ``getmany`` returns as soon as
   anything is there, so an urgent report never waits for a batch to fill;
+* **urgent first, ordinary in chunks** — urgent reports of a batch are processed and published
+  (and acknowledged) before the rest; the rest is processed ``chunk_records`` at a time, and
+  between chunks the stage yields to the event loop and takes what the consumer has fetched
+  meanwhile (``getmany(timeout_ms=0)``), so an urgent report that arrives while a large batch is
+  being worked on waits for one chunk, not for the batch;
 * **total** — a record that fails to decode or validate, or whose processing raises, goes to
   ``bin.dlq.v1`` with the reason and the batch goes on (a batch handler that raises would be
   redelivered forever);
@@ -11,9 +16,10 @@ This is the thin shell every consuming service shares (DESIGN §6-7):
   once per batch; only when all are acknowledged are the batch's offsets marked for commit.
   The :class:`OffsetCommitter` commits marked offsets (explicit offsets, never the consumer's
   position) at most every ``commit_interval_ms`` from a background task, so a commit round trip
-  (~7 ms on our broker) never sits in front of the next urgent report. If publishing fails the
-  batch is rewound and retried, so a report is never lost (at-least-once: at most one interval of
-  work is redone after a crash, and the dispatcher dedups by report id);
+  (~7 ms on our broker) never sits in front of the next urgent report. If publishing fails every
+  partition the batch touched is rewound to its first record and the batch retried, so a report
+  is never lost (at-least-once: at most one interval of work is redone after a crash, and the
+  dispatcher dedups by report id);
 * **trace** — the topics each report reached are recorded in Redis once per batch.
 """
 
@@ -21,11 +27,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
-from aiokafka import AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -160,6 +168,7 @@ class Stage(Generic[E]):
         self.redis = redis
         self.trace_ttl_seconds = trace_ttl_seconds
         self.publish: Publisher | None = None
+        self.chunk_records = 32
         self.committer: OffsetCommitter | None = None
 
     # -- wiring -------------------------------------------------------------------------------
@@ -172,12 +181,17 @@ class Stage(Generic[E]):
         batch_timeout_ms: int = 10,
         publisher: Publisher | None = None,
         commit_interval_ms: int = 100,
+        chunk_records: int = 32,
     ) -> None:
         """Subscribe this stage to its input topic on ``broker`` (consumer group = stage name).
 
-        Outputs go through ``publisher`` (default: the broker's own publish).
+        Outputs go through ``publisher`` (default: the broker's own publish). A handler call
+        takes a batch of at most ``max_records`` records and up to as many again fetched while
+        it works (then it returns, so its offsets get committed), and works on ordinary reports
+        ``chunk_records`` at a time.
         """
         self.publish = publisher or broker_publisher(broker)
+        self.chunk_records = chunk_records
         committer = self.committer = OffsetCommitter(commit_interval_ms / 1000)
 
         async def _decoder(msg: Any) -> Any:
@@ -196,55 +210,91 @@ class Stage(Generic[E]):
             title=f"{self.name}:{self.input_topic}",
         )
         async def handle(body: Any, msg: KafkaMessage) -> None:
-            records: Sequence[ConsumerRecord[bytes, bytes]] = msg.raw_message
+            records: list[ConsumerRecord[bytes, bytes]] = list(msg.raw_message)
             try:
-                await self.handle_records(records)
+                await self.handle_records(records, pull=fetched_by(msg.consumer), limit=2 * max_records)
             except Exception as exc:
-                # Publishing failed (broker down?): rewind to the batch's first records and retry
-                # after a pause, so nothing is skipped and a dead broker is not hammered.
+                # Publishing failed (broker down?): rewind every partition this call read to its
+                # first record and retry after a pause, so nothing is skipped and a dead broker
+                # is not hammered.
                 log.error("batch not published; retrying", stage=self.name, error=type(exc).__name__)
                 await asyncio.sleep(1.0)
+                if isinstance(msg.consumer, AIOKafkaConsumer):
+                    rewind(msg.consumer, records)  # pulled records' partitions included
                 await msg.nack()
                 return
             committer.mark(msg.consumer, records)
 
     # -- the work -----------------------------------------------------------------------------
 
-    async def handle_records(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
-        """Process one batch of raw records; raises only if publishing fails (then: retry)."""
+    async def handle_records(
+        self,
+        records: list[ConsumerRecord[bytes, bytes]],
+        pull: Pull | None = None,
+        limit: int = 0,
+    ) -> None:
+        """Process a batch of raw records; raises only if publishing fails (then: retry).
+
+        With ``pull``, records fetched while the batch is worked on are taken in (appended to
+        ``records``, up to ``limit`` in all) so their urgent reports jump the queue.
+        """
         if not records:
             return
         started = time.perf_counter()
-        self.metrics.messages_in.labels(self.name).inc(len(records))
-        self.metrics.batch_size.labels(self.name).observe(len(records))
-
-        letters: list[DeadLetter] = []
-        valid: list[tuple[ConsumerRecord[bytes, bytes], E]] = []
-        for rec in records:
-            try:
-                valid.append((rec, decode(self.model, rec.value or b"")))
-            except Exception as exc:
-                letters.append(self._letter(rec, exc))
-
-        # Urgent reports first: their outputs are published before the rest of the batch is
-        # even processed, so an urgent report never waits behind a batch of ordinary ones.
         urgent: list[tuple[ConsumerRecord[bytes, bytes], E]] = []
-        rest: list[tuple[ConsumerRecord[bytes, bytes], E]] = []
-        for pair in valid:
-            (urgent if is_urgent(pair[1]) else rest).append(pair)
-        first = True
-        for group in (urgent, rest):
-            if not group and not (first and letters):
-                continue
+        ordinary: deque[tuple[ConsumerRecord[bytes, bytes], E]] = deque()
+        letters: list[DeadLetter] = []
+        self._take(records, urgent, ordinary, letters)
+        unacked: list[Any] = []
+        traced: list[tuple[str, str, datetime]] = []
+        while urgent or ordinary or letters:
+            hurry = bool(urgent)
+            if hurry:
+                group, urgent = urgent, []
+            else:
+                group = [ordinary.popleft() for _ in range(min(self.chunk_records, len(ordinary)))]
             outs = await self._work(group, letters)
             for letter in letters:
                 self._count_letter(letter)
                 outs.append(Out(topics.DLQ, letter, key=letter.key))
             letters = []
-            await self._publish_all(outs)
-            await self._record_trace(outs)
-            first = False
+            sent = await self._send_all(outs)
+            traced += self._trace_entries(outs, utcnow())
+            if hurry:
+                # An urgent report's outputs are on the broker before anything else is done.
+                await _settle(sent)
+            else:
+                unacked += sent
+            if not (urgent or ordinary) and not unacked:
+                break
+            # Let the producer send and the consumer fetch; then take in what arrived meanwhile.
+            await asyncio.sleep(0)
+            if pull is not None and len(records) < limit:
+                more = await pull(limit - len(records))
+                if more:
+                    records.extend(more)
+                    self._take(more, urgent, ordinary, letters)
+        await _settle(unacked)
+        await self._write_trace(traced)
+        self.metrics.batch_size.labels(self.name).observe(len(records))
         self.metrics.batch_seconds.labels(self.name).observe(time.perf_counter() - started)
+
+    def _take(
+        self,
+        records: Sequence[ConsumerRecord[bytes, bytes]],
+        urgent: list[tuple[ConsumerRecord[bytes, bytes], E]],
+        ordinary: deque[tuple[ConsumerRecord[bytes, bytes], E]],
+        letters: list[DeadLetter],
+    ) -> None:
+        """Decode ``records`` into the urgent and ordinary queues; what fails becomes a letter."""
+        self.metrics.messages_in.labels(self.name).inc(len(records))
+        for rec in records:
+            try:
+                event = decode(self.model, rec.value or b"")
+            except Exception as exc:
+                letters.append(self._letter(rec, exc))
+                continue
+            (urgent if is_urgent(event) else ordinary).append((rec, event))
 
     async def _work(
         self, valid: list[tuple[ConsumerRecord[bytes, bytes], E]], letters: list[DeadLetter]
@@ -300,6 +350,11 @@ class Stage(Generic[E]):
         )
 
     async def _publish_all(self, outs: list[Out]) -> None:
+        """Publish ``outs`` and wait until the broker has them all."""
+        await _settle(await self._send_all(outs))
+
+    async def _send_all(self, outs: list[Out]) -> list[Any]:
+        """Send ``outs`` without waiting; return what to await for their acknowledgements."""
         assert self.publish is not None, "attach() the stage to a broker first"
         pending = []
         now = utcnow()
@@ -322,23 +377,56 @@ class Stage(Generic[E]):
             histogram = self.metrics.stage_latency.labels(self.name, urgency)
             for value in values:
                 histogram.observe(value)
-        futures = [p for p in pending if asyncio.isfuture(p) or asyncio.iscoroutine(p)]
-        if futures:
-            await asyncio.gather(*futures)
+        return [p for p in pending if asyncio.isfuture(p) or asyncio.iscoroutine(p)]
+
+    @staticmethod
+    def _trace_entries(outs: list[Out], at: datetime) -> list[tuple[str, str, datetime]]:
+        return [(rid, out.topic, at) for out in outs if (rid := getattr(out.event, "report_id", None))]
 
     async def _record_trace(self, outs: list[Out]) -> None:
-        if self.redis is None:
+        """Record in the trace that ``outs`` reached their topics now."""
+        await self._write_trace(self._trace_entries(outs, utcnow()))
+
+    async def _write_trace(self, entries: list[tuple[str, str, datetime]]) -> None:
+        if self.redis is None or not entries:
             return
-        now = utcnow()
-        entries = [
-            (rid, out.topic, now)
-            for out in outs
-            if (rid := getattr(out.event, "report_id", None))
-        ]
         try:
             await trace.record(self.redis, entries, self.trace_ttl_seconds)
         except Exception as exc:  # the trace is a convenience: never block the pipeline on it
             log.warning("trace not recorded", stage=self.name, error=type(exc).__name__)
+
+
+Pull = Callable[[int], Awaitable[list[ConsumerRecord[bytes, bytes]]]]
+"""Takes up to N more records the consumer has already fetched (none: an empty list)."""
+
+
+def fetched_by(consumer: Any) -> Pull | None:
+    """A :data:`Pull` over what ``consumer`` (aiokafka) has fetched; None for a test double."""
+    getmany = getattr(consumer, "getmany", None)
+    if not isinstance(consumer, AIOKafkaConsumer) or getmany is None:
+        return None
+
+    async def pull(n: int) -> list[ConsumerRecord[bytes, bytes]]:
+        batch = await getmany(timeout_ms=0, max_records=n)
+        return [rec for recs in batch.values() for rec in recs]
+
+    return pull
+
+
+def rewind(consumer: Any, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
+    """Seek every partition ``records`` came from back to its earliest record among them."""
+    earliest: dict[TopicPartition, int] = {}
+    for rec in records:
+        tp = TopicPartition(rec.topic, rec.partition)
+        if rec.offset < earliest.get(tp, rec.offset + 1):
+            earliest[tp] = rec.offset
+    for tp, offset in earliest.items():
+        consumer.seek(tp, offset)
+
+
+async def _settle(pending: list[Any]) -> None:
+    if pending:
+        await asyncio.gather(*pending)
 
 
 def observed(

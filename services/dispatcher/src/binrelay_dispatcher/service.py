@@ -25,7 +25,7 @@ import asyncio
 import contextlib
 import hashlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -54,7 +54,7 @@ from binrelay_shared.logging import bind_report, configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
 from binrelay_shared.runtime import Runtime, make_runtime, wire_stages
 from binrelay_shared.settings import Settings
-from binrelay_shared.stage import Out, Stage
+from binrelay_shared.stage import Out, Pull, Stage
 
 from . import state
 from .load import Network, PlanError, load_members, load_networks
@@ -456,10 +456,12 @@ class CompensatingStage(Stage[Any]):
         self.on_start = on_start
         self.on_failure = on_failure
 
-    async def handle_records(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
+    async def handle_records(
+        self, records: list[ConsumerRecord[bytes, bytes]], pull: Pull | None = None, limit: int = 0
+    ) -> None:
         self.on_start()
         try:
-            await super().handle_records(records)
+            await super().handle_records(records, pull, limit)
         except Exception:
             with contextlib.suppress(Exception):
                 await self.on_failure()
