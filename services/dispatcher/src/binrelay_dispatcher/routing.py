@@ -35,7 +35,7 @@ from .model import (
     Weekday,
 )
 from .sms import fit_sms, sms_size
-from .templates import CATEGORY_LABELS, render
+from .templates import CATEGORY_LABELS, render_part, variables
 
 TZ = ZoneInfo("Europe/Brussels")
 WEEKDAY_OF = list(Weekday)  # datetime.weekday(): 0 = Monday
@@ -95,6 +95,8 @@ class Matched:
     name: str
     route: Route
     options: Effective
+    #: Each of the route's deliver targets with the options it delivers with.
+    targets: tuple[tuple[Target, Effective], ...] = ()
 
 
 def local(at: datetime) -> datetime:
@@ -104,40 +106,98 @@ def local(at: datetime) -> datetime:
     return at.astimezone(TZ)
 
 
-def _node_matches(route: Route, cleared: ReportCleared, at_local: datetime) -> bool:
+def _set(values: list[Any] | None) -> frozenset[Any] | None:
+    return frozenset(values) if values is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    """A routing-tree node as the plan loaded it: its matchers as sets, its options inherited."""
+
+    route: Route
+    matched: Matched  # what a match on this node returns (name, options, target options)
+    children: tuple[_Node, ...]
+    origin: frozenset[Any] | None
+    kind: frozenset[Any] | None
+    urgency: frozenset[Any] | None
+    category: frozenset[Any] | None
+    flags: frozenset[Any] | None
+    flagged: bool | None
+    weekdays: frozenset[int] | None  # datetime.weekday() numbers
+    time: TimeWindow | None
+
+    def matches(self, cleared: ReportCleared, at_local: datetime) -> bool:
+        """Do all of this node's matchers hold (in the order cheapest first)?"""
+        report, cls = cleared.report, cleared.classification
+        if self.origin is not None and report.origin not in self.origin:
+            return False
+        if self.kind is not None and report.kind not in self.kind:
+            return False
+        if self.urgency is not None and cls.urgency not in self.urgency:
+            return False
+        if self.category is not None and cls.category not in self.category:
+            return False
+        if self.flags is not None and self.flags.isdisjoint(cls.flags):
+            return False
+        if self.flagged is not None and self.flagged == POLICY_FLAGS.isdisjoint(cls.flags):
+            return False
+        if self.weekdays is not None and at_local.weekday() not in self.weekdays:
+            return False
+        return self.time is None or self.time.contains(at_local.time())
+
+
+def _compile(route: Route, path: tuple[str | int, ...], inherited: Effective) -> _Node:
+    options = inherited.child(route)
     m = route.match
-    report, cls = cleared.report, cleared.classification
-    checks = (
-        m.origin is None or report.origin in m.origin,
-        m.kind is None or report.kind in m.kind,
-        m.urgency is None or cls.urgency in m.urgency,
-        m.category is None or cls.category in m.category,
-        m.flags is None or any(f in m.flags for f in cls.flags),
-        m.flagged is None or m.flagged == any(f in POLICY_FLAGS for f in cls.flags),
-        m.weekdays is None or WEEKDAY_OF[at_local.weekday()] in m.weekdays,
-        m.time is None or m.time.contains(at_local.time()),
+    return _Node(
+        route=route,
+        matched=Matched(route_name(route, path), route, options,
+                        tuple((t, options.target(t)) for t in route.deliver)),
+        children=tuple(_compile(child, (*path, "routes", i), options) for i, child in enumerate(route.routes)),
+        origin=_set(m.origin),
+        kind=_set(m.kind),
+        urgency=_set(m.urgency),
+        category=_set(m.category),
+        flags=_set(m.flags),
+        flagged=m.flagged,
+        weekdays=frozenset(WEEKDAY_OF.index(d) for d in m.weekdays) if m.weekdays is not None else None,
+        time=m.time,
     )
-    return all(checks)
+
+
+#: Compiled trees by plan: id(plan) → (plan, tree). The plan is kept so its id stays its own.
+_TREES: dict[int, tuple[Plan, _Node]] = {}
+
+
+def _tree(plan: Plan) -> _Node:
+    """The plan's routing tree, compiled on first use (a plan is immutable once loaded)."""
+    hit = _TREES.get(id(plan))
+    if hit is not None and hit[0] is plan:
+        return hit[1]
+    if len(_TREES) > 256:  # plans reloaded many times (tests, plan check): start afresh
+        _TREES.clear()
+    tree = _compile(plan.route, ("plan", "route"), Effective())
+    _TREES[id(plan)] = (plan, tree)
+    return tree
 
 
 def match(plan: Plan, cleared: ReportCleared, at: datetime) -> list[Matched]:
     """The routes ``cleared`` matches at time ``at`` (the root if no child matches)."""
     at_local = local(at)
 
-    def walk(route: Route, path: tuple[str | int, ...], inherited: Effective) -> list[Matched]:
-        if not _node_matches(route, cleared, at_local):
+    def walk(node: _Node) -> list[Matched]:
+        if not node.matches(cleared, at_local):
             return []
-        options = inherited.child(route)
         found: list[Matched] = []
-        for i, child in enumerate(route.routes):
-            got = walk(child, (*path, "routes", i), options)
+        for child in node.children:
+            got = walk(child)
             if got:
                 found.extend(got)
-                if not child.continue_:
+                if not child.route.continue_:
                     break
-        return found or [Matched(route_name(route, path), route, options)]
+        return found or [node.matched]
 
-    return walk(plan.route, ("plan", "route"), Effective())
+    return walk(_tree(plan))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,8 +318,7 @@ def _channel_order(member: Member, opts: Effective) -> list[tuple[str, str]]:
     return out
 
 
-def _when(member: Member, network: Network, mode: QuietMode, now: datetime) -> tuple[datetime | None, str | None]:
-    now_local = local(now)
+def _when(member: Member, network: Network, mode: QuietMode, now_local: datetime) -> tuple[datetime | None, str | None]:
     if mode is QuietMode.bypass:
         return None, None
     if mode is QuietMode.digest:
@@ -295,6 +354,60 @@ def context(network: Network, cleared: ReportCleared, audience: AudienceName, la
     }
 
 
+#: A delivery's texts: (text, subject, SMS segments).
+Texts = tuple[str, str | None, int | None]
+
+
+class _Texts:
+    """The texts of one report's deliveries, each rendered once per report.
+
+    A template is rendered once per (template, language, audience, extra variables) — not per
+    recipient, nor per route that names the same audience — and only the parts a channel uses:
+    an SMS needs the ``sms`` variant alone; an email or chat message its text and subject (and
+    the ``sms`` variant only to count the segments of a fallback to SMS).
+    """
+
+    def __init__(self, network: Network, cleared: ReportCleared) -> None:
+        self.network = network
+        self.cleared = cleared
+        self._texts: dict[tuple[Any, ...], Texts] = {}
+        self._variables: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._parts: dict[tuple[Any, ...], str] = {}
+
+    def get(self, template: str, language: Language, audience: AudienceName, extra: dict[str, Any] | None,
+            sms: bool, has_sms: bool) -> Texts:
+        """Text, subject and segments for a delivery on SMS (``sms``) or another channel."""
+        which = (template, language, audience, tuple(extra.items()) if extra else ())
+        key = (*which, sms, has_sms)
+        texts = self._texts.get(key)
+        if texts is None:
+            body = self.network.templates[template][language]
+            if sms:
+                text, segments = fit_sms(self._part(which, body.sms or body.text, extra),
+                                         self.network.file.plan.sms_max_segments)
+                texts = (text, None, segments)
+            else:
+                texts = (
+                    self._part(which, body.text, extra),
+                    self._part(which, body.subject, extra) if body.subject else None,
+                    sms_size(self._part(which, body.sms or body.text, extra)).segments if has_sms else None,
+                )
+            self._texts[key] = texts
+        return texts
+
+    def _part(self, which: tuple[Any, ...], source: str, extra: dict[str, Any] | None) -> str:
+        key = (*which, source)
+        part = self._parts.get(key)
+        if part is None:
+            v = self._variables.get(which)
+            if v is None:
+                _, language, audience, _ = which
+                v = self._variables[which] = variables(
+                    context(self.network, self.cleared, audience, language, extra))
+            part = self._parts[key] = render_part(source, v)
+        return part
+
+
 def _deliver(
     network: Network,
     cleared: ReportCleared,
@@ -305,53 +418,50 @@ def _deliver(
     now: datetime,
     purpose: str,
     decision: Decision,
+    texts: _Texts,
     held: str | None = None,
     extra: dict[str, Any] | None = None,
     already: frozenset[str] = frozenset(),
 ) -> None:
-    memo: dict[tuple[Any, ...], tuple[str, str | None, int | None]] = {}
     if target_audience is AudienceName.zone:
         decision.deliveries.append(Delivery(route, "zone", "dispatch", None, "dispatch",
                                             why=f"police rendering to zone {cleared.zone_id}"))
         return
     assert template is not None
-    plan = network.file.plan
+    audience = target_audience.value
+    now_local = local(now)
+    # When and why depend on the member only through their own quiet hours (None for most):
+    # worked out once per distinct window, not once per recipient of a 10,000-member fan-out.
+    timing: dict[TimeWindow | None, tuple[datetime | None, str | None, str]] = {}
+    deliveries, skipped = decision.deliveries, decision.skipped
     for who in recipients(network, target_audience, cleared):
         if isinstance(who, str):
             reason = "not_a_member" if target_audience is AudienceName.reporter else "unknown_member"
-            decision.skipped.append(Skipped(route, target_audience.value, reason))
+            skipped.append(Skipped(route, audience, reason))
             continue
         if who.id in already:
-            decision.skipped.append(Skipped(route, target_audience.value, "had_approval_request"))
+            skipped.append(Skipped(route, audience, "had_approval_request"))
             continue
         why_not = gate(who)
         if why_not:
-            decision.skipped.append(Skipped(route, target_audience.value, why_not))
+            skipped.append(Skipped(route, audience, why_not))
             continue
         order = _channel_order(who, opts)
         if not order:
-            decision.skipped.append(Skipped(route, target_audience.value, "no_channel"))
+            skipped.append(Skipped(route, audience, "no_channel"))
             continue
         channel, address = order[0]
         language = _member_language(who, network)
         has_sms = any(c == "sms" for c, _ in order)
-        memo_key = (template, language, target_audience, channel == "sms", has_sms)
-        if memo_key not in memo:  # one rendering per template, language and channel kind
-            body = network.templates[template][language]
-            out = render(body, context(network, cleared, target_audience, language, extra))
-            segments: int | None
-            if channel == "sms":
-                text, segments = fit_sms(out.sms, plan.sms_max_segments)
-                subject = None
-            else:
-                text, subject = out.text, out.subject
-                segments = sms_size(out.sms).segments if has_sms else None
-            memo[memo_key] = (text, subject, segments)
-        text, subject, segments = memo[memo_key]
-        send_at, quiet = _when(who, network, opts.quiet_hours, now)
-        decision.deliveries.append(Delivery(
+        text, subject, segments = texts.get(template, language, target_audience, extra, channel == "sms", has_sms)
+        when = timing.get(who.quiet_hours)
+        if when is None:
+            send_at, quiet = _when(who, network, opts.quiet_hours, now_local)
+            when = timing[who.quiet_hours] = (send_at, quiet, _why(held or quiet, opts, send_at))
+        send_at, quiet, why = when
+        deliveries.append(Delivery(
             route=route,
-            audience=target_audience.value,
+            audience=audience,
             purpose=purpose,
             recipient_id=who.id,
             channel=channel,
@@ -365,7 +475,7 @@ def _deliver(
             sms_segments=segments,
             send_at=send_at,
             held=held or quiet,
-            why=_why(held or quiet, opts, send_at),
+            why=why,
         ))
 
 
@@ -405,6 +515,7 @@ def plan_deliveries(
     now = now or at
     matched = match(network.file.plan, cleared, at)
     decision = Decision(routes=tuple(m.name for m in matched))
+    texts = _Texts(network, cleared)
     for m in matched:
         opts = m.options
         if phase == "initial":
@@ -414,7 +525,7 @@ def plan_deliveries(
                 decision.held = decision.held or "approval"
                 for who in opts.approval.by:
                     _deliver(network, cleared, m.name, who, opts.approval.template, opts, now,
-                             "approval_request", decision)
+                             "approval_request", decision, texts)
                 prev = decision.approval
                 decision.approval = PendingApproval(
                     routes=(*(prev.routes if prev else ()), m.name),
@@ -424,22 +535,22 @@ def plan_deliveries(
                 decision.escalation = Escalation(
                     due=at + opts.ack.timeout, route=m.name, by=_member_ids(network, opts.ack.by)
                 )
-            for target in m.route.deliver:
+            for target, target_opts in m.targets:
                 held = "approval" if opts.approval and target.audience is not AudienceName.zone else None
-                _deliver(network, cleared, m.name, target.audience, target.template, opts.target(target), now,
-                         "message", decision, held=held)
+                _deliver(network, cleared, m.name, target.audience, target.template, target_opts, now,
+                         "message", decision, texts, held=held)
         elif phase == "approved" and opts.approval:
             # whoever got the approval request has read the message: they get it once
             approvers = frozenset(_member_ids(network, opts.approval.by))
-            for target in m.route.deliver:
+            for target, target_opts in m.targets:
                 if target.audience is not AudienceName.zone:
                     _deliver(network, cleared, m.name, target.audience, target.template,
-                             opts.target(target), now, "message", decision, already=approvers)
+                             target_opts, now, "message", decision, texts, already=approvers)
         elif phase == "escalation" and opts.ack and m.name == _escalating_route(matched):
             minutes = max(1, round(opts.ack.timeout.total_seconds() / 60))
             for who in opts.ack.escalate_to:
                 _deliver(network, cleared, m.name, who, opts.ack.template, opts, now, "escalation", decision,
-                         extra={"minutes": minutes})
+                         texts, extra={"minutes": minutes})
     decision.deliveries = _dedup(decision.deliveries)
     return decision
 

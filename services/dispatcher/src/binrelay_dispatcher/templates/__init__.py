@@ -111,9 +111,34 @@ def _compile(source: str) -> Any:
     return ENV.from_string(source)
 
 
+#: The environment's globals (range, dict, namespace, ...), copied once: every render's variables
+#: are laid over this plain dict instead of Jinja merging its ChainMap of globals per render.
+_GLOBALS: dict[str, Any] = dict(ENV.globals)
+
+
+def variables(context: dict[str, Any]) -> dict[str, Any]:
+    """What a template sees: ``context`` over the environment's globals (for :func:`render_part`)."""
+    return {**_GLOBALS, **context}
+
+
+def render_part(source: str, variables: dict[str, Any]) -> str:
+    """One part of a template (its text, subject or sms) rendered with :func:`variables`, stripped."""
+    template = _compile(source)
+    # The context is made directly on ``variables`` (globals included): ``Template.render`` would
+    # copy the globals ChainMap into a new dict twice per render, which cost more than rendering.
+    # (Context's ``globals`` only serve ``{% import %}``, which a template without a loader lacks.)
+    context = ENV.context_class(ENV, variables, template.name, template.blocks)
+    try:
+        return str(ENV.concat(template.root_render_func(context))).strip()
+    except Exception:
+        ENV.handle_exception()  # re-raises, with the template's line numbers, as Template.render does
+        raise
+
+
 def render(t: TemplateText, context: dict[str, Any]) -> Rendered:
     """Render one template (raises jinja2 errors on bad syntax or unknown variables)."""
-    text = _compile(t.text).render(context).strip()
-    subject = _compile(t.subject).render(context).strip() if t.subject else None
-    sms = _compile(t.sms).render(context).strip() if t.sms else text
+    v = variables(context)
+    text = render_part(t.text, v)
+    subject = render_part(t.subject, v) if t.subject else None
+    sms = render_part(t.sms, v) if t.sms else text
     return Rendered(subject=subject, text=text, sms=sms)
