@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from binrelay_privacy.detectors import addresses, emails, iban, names, national_number, phones, plates
 from binrelay_privacy.detectors.base import Hit
+from binrelay_privacy.detectors.scan import Scan
 
 KINDS = ("plate", "phone", "email", "iban", "national_number", "name", "address")
 _PRIORITY = {"email": 0, "iban": 1, "national_number": 2, "phone": 3, "plate": 4, "name": 5, "address": 6}
@@ -30,14 +31,16 @@ def _resolve(hits: Iterable[Hit]) -> list[Hit]:
 
 def find(text: str, known_names: Iterable[str] = ()) -> list[Hit]:
     """Every piece of personal data in ``text``, non-overlapping, in order."""
+    scan = Scan(text)  # shared: where each detector's matches can start
     hits: list[Hit] = []
     hits += emails.detect(text)
-    hits += iban.detect(text)
-    hits += national_number.detect(text)
-    hits += phones.detect(text)
-    hits += plates.detect(text)
-    hits += names.detect(text)
-    hits += addresses.detect(text)
+    if scan.has_digit:  # IBANs, national numbers, phone numbers, plates and house numbers have digits
+        hits += iban.detect(text, scan)
+        hits += national_number.detect(text, scan)
+        hits += phones.detect(text)
+        hits += plates.detect(text)
+        hits += addresses.detect(text, scan)
+    hits += names.detect(text, scan)
     known = [n for n in known_names if n]
     if known:
         hits += names.detect_known(text, known)

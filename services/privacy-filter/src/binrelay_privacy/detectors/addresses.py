@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from binrelay_privacy.detectors.base import Hit
+from binrelay_privacy.detectors.scan import Scan, finditer_at
 
 KIND = "address"
 
@@ -37,8 +38,18 @@ _ADDRESS = re.compile(
 )
 
 
-def detect(text: str) -> list[Hit]:
+# The first word of each _RESIDES phrase (ASCII spellings; non-ASCII words are always tried).
+_FIRST_WORDS = frozenset(
+    "woon woont wonen woonde verblijft zijn haar hun habite habitent habitait reside resident"
+    " domicilie domiciliee domicilies son leur live lives lived living stays his her their wohnt".split()
+)
+
+
+def detect(text: str, scan: Scan | None = None) -> list[Hit]:
     """House numbers of places where someone lives."""
-    if not any(c.isdigit() for c in text):
-        return []
-    return [Hit(KIND, m.start("nr"), m.end("nr")) for m in _ADDRESS.finditer(text)]
+    scan = scan or Scan(text)
+    if not scan.has_digit:
+        return []  # no house number
+    # a match starts at a word boundary with one of the phrases: only their first words can
+    starts = scan.word_starts(_FIRST_WORDS)
+    return [Hit(KIND, m.start("nr"), m.end("nr")) for m in finditer_at(_ADDRESS, text, starts)]

@@ -13,10 +13,12 @@ _DOT = r"(?:\.|\s?[\[({]\s?(?:dot|punt|point)\s?[\])}]\s?)"
 _LOCAL = r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
 _DOMAIN = rf"(?:[^\W_](?:[\w-]*[^\W_])?{_DOT})+[^\W\d_]{{2,24}}"
 _EMAIL = re.compile(rf"(?<![\w.+-]){_LOCAL}{_AT}{_DOMAIN}(?![\w-])", re.IGNORECASE)
+# Every address holds an "@" or a bracketed "at" (the core of _AT): without one, no scan.
+_BRACKETED_AT = re.compile(r"[\[({]\s?(?:at|@)\s?[\])}]", re.IGNORECASE)
 
 
 def detect(text: str) -> list[Hit]:
     """Every e-mail address in ``text``."""
-    if "@" not in text and "at" not in text.lower():
+    if "@" not in text and _BRACKETED_AT.search(text) is None:
         return []
     return [Hit(KIND, m.start(), m.end()) for m in _EMAIL.finditer(text)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from binrelay_privacy.detectors.base import Hit
+from binrelay_privacy.detectors.scan import Scan, search_at
 
 KIND = "iban"
 
@@ -45,11 +46,23 @@ def _valid(candidate: str) -> bool:
     return int(numeric) % 97 == 1
 
 
-def detect(text: str) -> list[Hit]:
+def _candidate_starts(scan: Scan) -> list[int]:
+    """Where a candidate can start: two letters (and maybe a space) before a run of digits.
+
+    The check digits follow a letter or a space, so they begin a digit run.
+    """
+    return sorted({s - k for s in scan.digit_starts for k in (2, 3) if s >= k})
+
+
+def detect(text: str, scan: Scan | None = None) -> list[Hit]:
     """Every valid IBAN in ``text``."""
+    scan = scan or Scan(text)
+    if not scan.has_digit:
+        return []
+    starts = _candidate_starts(scan)
     hits: list[Hit] = []
     pos = 0
-    while (m := _CANDIDATE.search(text, pos)) is not None:
+    while (m := search_at(_CANDIDATE, text, pos, starts)) is not None:
         candidate = m.group(0)
         end = len(candidate)
         found = False

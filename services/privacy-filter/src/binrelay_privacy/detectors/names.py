@@ -15,8 +15,10 @@ wherever it occurs (:func:`detect_known`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from binrelay_privacy.detectors.base import Hit
+from binrelay_privacy.detectors.scan import Scan, finditer_at, search_at
 
 KIND = "name"
 
@@ -151,9 +153,9 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-def _lower_intro_hits(text: str) -> list[Hit]:
+def _lower_intro_hits(text: str, scan: Scan) -> list[Hit]:
     hits: list[Hit] = []
-    for m in _STRONG_INTRO.finditer(text):
+    for m in finditer_at(_STRONG_INTRO, text, scan.word_starts(_STRONG_FIRST)):
         start = m.start("name")
         words = m.group("name").split()
         if words[0] in _FUNCTION_WORDS or words[0] in _NOT_NAMES:
@@ -165,18 +167,39 @@ def _lower_intro_hits(text: str) -> list[Hit]:
     return hits
 
 
-def detect(text: str) -> list[Hit]:
+# Where a match of each pattern can start. Every alternative of _SIGNAL, _STRONG_INTRO and
+# _FAMILY_AFTER begins, after "no word character before", with one of these words (lower-case,
+# ASCII spellings); a determiner may be glued to a role ("deverdachte"), hence the prefixes.
+_SIGNAL_FIRST = frozenset(
+    """
+    meneer mijnheer mevrouw juffrouw dhr mevr mw de monsieur madame mademoiselle mme mlle mr mrs ms
+    miss mister herr frau dr prof dokter docteur doctor familie fam famille family m
+    mijn ik heet heette genaamd genoemd met naam contactpersoon contact afzender expediteur sender
+    signed get signe from van von je il elle s nomme nommee denomme denommee appele appelee nom
+    my his her named called name i mein ich heisse heiss heisst namens
+    onze mon ma notre le la our the meine het l der die
+    """.split()
+)
+_ROLE_PREFIXES = ("de", "het", "la", "le", "the", "der", "die")
+_STRONG_FIRST = frozenset("mijn ik je my mein ich".split())
+_FAMILY_FIRST = frozenset({"the"})
+# a closing formula follows the start of the text, a newline, "." or "!"
+_CLOSING_START = re.compile(r"[\n.!]")
+
+
+def detect(text: str, scan: Scan | None = None) -> list[Hit]:
     """Names that follow an explicit signal in ``text``."""
-    hits: list[Hit] = _lower_intro_hits(text)
-    for m in _SIGNAL.finditer(text):
+    scan = scan or Scan(text)
+    hits: list[Hit] = _lower_intro_hits(text, scan)
+    for m in finditer_at(_SIGNAL, text, scan.word_starts(_SIGNAL_FIRST, _ROLE_PREFIXES)):
         hit = _name_hits(m)
         if hit is not None:
             hits.append(hit)
-    for m in _FAMILY_AFTER.finditer(text):
+    for m in finditer_at(_FAMILY_AFTER, text, scan.word_starts(_FAMILY_FIRST)):
         hit = _name_hits(m)
         if hit is not None:
             hits.append(hit)
-    closing = _CLOSING.search(text)
+    closing = search_at(_CLOSING, text, 0, [0, *(m.start() for m in _CLOSING_START.finditer(text))])
     if closing is not None:
         hit = _name_hits(closing)
         if hit is not None:
@@ -184,13 +207,33 @@ def detect(text: str) -> list[Hit]:
     return hits
 
 
+@lru_cache(maxsize=256)
+def _literal(part: str) -> re.Pattern[str]:
+    # the bare literal: a pattern that starts with a look-behind is tried at every position
+    return re.compile(re.escape(part), re.IGNORECASE)
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
 def detect_known(text: str, names: list[str]) -> list[Hit]:
     """Occurrences of known names (the reporter's), as whole words, any case."""
     hits: list[Hit] = []
+    end_of_text = len(text)
     for name in names:
         for part in {name, *name.split()}:
             if len(part) < 3:
                 continue
-            for m in re.finditer(rf"(?<!\w){re.escape(part)}(?!\w)", text, re.IGNORECASE):
-                hits.append(Hit(KIND, m.start(), m.end()))
+            # the matches of (?<!\w)part(?!\w), left to right, not overlapping
+            literal = _literal(part)
+            pos = 0
+            while (m := literal.search(text, pos)) is not None:
+                start, end = m.span()
+                if (start == 0 or _WORD_CHAR.match(text, start - 1) is None) and (
+                    end == end_of_text or _WORD_CHAR.match(text, end) is None
+                ):
+                    hits.append(Hit(KIND, start, end))
+                    pos = end
+                else:
+                    pos = start + 1
     return hits

@@ -14,6 +14,7 @@ from stdnum.be import bis as _bis
 from stdnum.be import nn as _nn
 
 from binrelay_privacy.detectors.base import Hit
+from binrelay_privacy.detectors.scan import Scan, finditer_at
 
 KIND = "national_number"
 
@@ -25,10 +26,12 @@ def _valid(digits: str) -> bool:
     return bool(_nn.is_valid(digits) or _bis.is_valid(digits))
 
 
-def detect(text: str) -> list[Hit]:
+def detect(text: str, scan: Scan | None = None) -> list[Hit]:
     """Every valid national register or BIS number in ``text``."""
+    scan = scan or Scan(text)
     hits: list[Hit] = []
-    for m in _CANDIDATE.finditer(text):
+    # a candidate's first digit follows no word character: it starts a digit run
+    for m in finditer_at(_CANDIDATE, text, scan.digit_starts):
         digits = "".join(c for c in m.group(0) if c.isdigit())
         if len(digits) == 11 and _valid(digits):
             hits.append(Hit(KIND, m.start(), m.end()))
