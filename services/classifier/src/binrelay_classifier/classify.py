@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from typing import get_args
 
 from binrelay_classifier import fallback
 from binrelay_classifier.language import detect, warm_up
@@ -35,6 +36,14 @@ _GRAMMAR = tuple(
     (re.compile(pattern), Cue(tag, lang, weight, f"grammar {label}", True))
     for pattern, label, tag, weight, lang in GRAMMAR
 )
+# Per language, the grammar cues that apply to it (its own and the "*" ones), in GRAMMAR order.
+_GRAMMAR_OF: dict[str, tuple[tuple[re.Pattern[str], Cue], ...]] = {
+    lang: tuple((p, c) for p, c in _GRAMMAR if c.lang in (lang, "*")) for lang in get_args(Language)
+}
+# Every cue at half weight: what a single word of another language counts for (see _usable).
+_HALVED: dict[Cue, Cue] = {
+    cue: replace(cue, weight=cue.weight * 0.5) for cues in _MATCHER.cues for cue in cues
+}
 warm_up()
 fallback.load()
 
@@ -42,11 +51,13 @@ fallback.load()
 def _grammar_hits(folded: str, lang: str) -> list[Hit]:
     """Tense cues (progressive, perfect, passé composé) of the report's language."""
     hits: list[Hit] = []
-    for pattern, cue in _GRAMMAR:
-        if cue.lang in (lang, "*"):
-            m = pattern.search(folded)
-            if m is not None:
-                hits.append(Hit(cue, m.start(), m.end()))
+    grammar = _GRAMMAR_OF.get(lang)
+    if grammar is None:  # not one of our languages (only a caller's own hint can be)
+        grammar = tuple((p, c) for p, c in _GRAMMAR if c.lang in (lang, "*"))
+    for pattern, cue in grammar:
+        m = pattern.search(folded)
+        if m is not None:
+            hits.append(Hit(cue, m.start(), m.end()))
     return hits
 
 FALLBACK_THRESHOLD = 0.9
@@ -102,6 +113,11 @@ _RANK = {c: i for i, c in enumerate(_PRIORITY)}
 _NOW_GROUPS = ("now", "progress", "presence", "flee", "help", "alarm")
 _NOT_NOW_GROUPS = ("past", "gone", "resolved", "aftermath", "duration", "calm", "future")
 _SOFT_GROUPS = ("question", "prevention", "meta")
+# The tags of the groups and categories, spelled out once rather than per report.
+_NOW_TAGS = tuple((g, f"urg:{g}") for g in _NOW_GROUPS)
+_NOT_NOW_TAGS = tuple((g, f"non:{g}") for g in _NOT_NOW_GROUPS)
+_SOFT_TAGS = tuple((g, f"non:{g}") for g in _SOFT_GROUPS)
+_CATEGORY_TAGS: dict[Category, str] = {c: f"cat:{c.value}" for c in Category}
 
 _KIND_URGENCY: dict[Kind, Urgency] = {
     Kind.alarm: Urgency.urgent,
@@ -118,39 +134,71 @@ _PERSONAL_PATTERNS = re.compile(
     r"|\b[A-Z]{3}-\d{3}\b"  # older Belgian plate ABC-123 (with its hyphen: "BEL 101" is not one)
     r"|\b[A-Z0-9]{2}-[A-Z0-9]{2,3}-[A-Z0-9]{1,2}\b"  # Dutch plates
     r"|(?:\+32|\b0)4\d{2}[ ./]?\d{2}[ ./]?\d{2}[ ./]?\d{2}\b"  # Belgian mobile numbers
-    r"|\b[\w.+-]+@[\w-]+\.[\w.]+\b"  # e-mail addresses
 )
+# E-mail addresses, apart: the pattern is slow to rule out (it backtracks over every word), and
+# cannot match a text without an "@", which most texts are.
+_EMAIL_PATTERN = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 
 
-@dataclass
+def _written_identifier(text: str) -> bool:
+    """Whether a plate, a mobile number or an e-mail address is written out in ``text``."""
+    return _PERSONAL_PATTERNS.search(text) is not None or (
+        "@" in text and _EMAIL_PATTERN.search(text) is not None
+    )
+
+
+_NO_HITS: tuple[Hit, ...] = ()
+
+
 class _Evidence:
-    """Cues of one text, grouped by tag."""
+    """The cues of one text, grouped by tag: built once per text, read by every rule."""
 
-    lang: str
-    scores: dict[str, float] = field(default_factory=dict)
-    labels: dict[str, list[str]] = field(default_factory=dict)
+    __slots__ = ("by_tag", "hits", "labels", "scores")
 
-    def add(self, hit: Hit) -> None:
-        cue = hit.cue
-        group = self.labels.setdefault(cue.tag, [])
-        if cue.label in group:
-            return
-        group.append(cue.label)
-        self.scores[cue.tag] = self.scores.get(cue.tag, 0.0) + cue.weight
+    def __init__(self, hits: list[Hit]) -> None:
+        self.hits = hits
+        self.by_tag: dict[str, list[Hit]] = {}
+        """Hits per tag, in text order (rules look at one tag at a time)."""
+        self.labels: dict[str, list[str]] = {}
+        """Distinct labels per tag, in text order."""
+        self.scores: dict[str, float] = {}
+        """Per tag, the sum of the weights of its distinct labels (the first hit of a label counts)."""
+        for h in hits:
+            cue = h.cue
+            tag = cue.tag
+            same = self.by_tag.get(tag)
+            if same is None:
+                self.by_tag[tag] = [h]
+                self.labels[tag] = []
+            else:
+                same.append(h)
+            group = self.labels[tag]
+            if cue.label not in group:
+                group.append(cue.label)
+                self.scores[tag] = self.scores.get(tag, 0.0) + cue.weight
+
+    def of(self, tag: str) -> Sequence[Hit]:
+        """The hits of ``tag``, in text order."""
+        return self.by_tag.get(tag, _NO_HITS)
+
+    def has(self, *tags: str) -> bool:
+        """Whether any cue of one of ``tags`` was found."""
+        return any(t in self.by_tag for t in tags)
 
     def score(self, tag: str) -> float:
         return self.scores.get(tag, 0.0)
 
-    def group_max(self, tag: str, hits: Sequence[Hit]) -> float:
+    def group_max(self, tag: str) -> float:
         """The strongest cue of ``tag`` plus a little for each further distinct cue (capped)."""
-        weights = sorted({(h.cue.label, h.cue.weight) for h in hits if h.cue.tag == tag}, key=lambda x: -x[1])
-        if not weights:
-            return 0.0
-        return weights[0][1] + min(1.0, 0.5 * (len(weights) - 1))
+        return _group_max(self.by_tag.get(tag, _NO_HITS))
 
 
-def _signal_lang(hit: Hit, lang: str) -> str:
-    return lang if hit.cue.lang == lang else hit.cue.lang
+def _group_max(hits: Iterable[Hit]) -> float:
+    """The strongest of ``hits`` plus 0.5 for each further distinct (label, weight), at most 1."""
+    distinct = {(h.cue.label, h.cue.weight) for h in hits}
+    if not distinct:
+        return 0.0
+    return max(w for _, w in distinct) + min(1.0, 0.5 * (len(distinct) - 1))
 
 
 def _usable(hits: Iterable[Hit], lang: str) -> list[Hit]:
@@ -166,7 +214,7 @@ def _usable(hits: Iterable[Hit], lang: str) -> list[Hit]:
             if " " in cue.label:
                 out.append(h)
             else:
-                out.append(Hit(replace(cue, weight=cue.weight * 0.5), h.start, h.end))
+                out.append(Hit(_HALVED[cue], h.start, h.end))
     return out
 
 
@@ -193,12 +241,9 @@ class Verdict:
     urgency_score: float
 
 
-def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[str]]:
+def _category(ev: _Evidence) -> tuple[Category, float, float, list[str]]:
     """Category, its score, the runner-up's score, and the signals that decided it."""
-    ev = _Evidence(lang)
-    for h in hits:
-        ev.add(h)
-    scores: dict[Category, float] = {c: ev.score(f"cat:{c.value}") for c in Category}
+    scores: dict[Category, float] = {c: ev.score(tag) for c, tag in _CATEGORY_TAGS.items()}
     notes: list[str] = []
     vehicle = ev.score("ctx:vehicle")
     house = ev.score("ctx:house")
@@ -208,22 +253,18 @@ def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[
 
     # A car broken into is a theft from a vehicle, not a burglary of a home (unless the words
     # say burglar / cambrioleur outright: burglars loading a van are still burglars).
-    burglary_named = any(
-        h.cue.tag == "cat:burglary" and h.cue.label.startswith(_BURGLARY_NOUNS) for h in hits
-    )
+    burglary_named = any(h.cue.label.startswith(_BURGLARY_NOUNS) for h in ev.of("cat:burglary"))
     if scores[Category.burglary] and vehicle >= 2 and vehicle > house and not burglary_named:
         scores[Category.theft] += scores[Category.burglary]
         scores[Category.burglary] = 0.0
         notes.append("rule:vehicle_break_in")
+
     def max_weight(tag: str) -> float:
-        return max((h.cue.weight for h in hits if h.cue.tag == tag), default=0.0)
+        return max((h.cue.weight for h in ev.of(tag)), default=0.0)
 
     # Hitting things (windows, cars) with no person around is damage, not violence.
     if scores[Category.vandalism] >= 1.5 and scores[Category.robbery_or_violence] and person < 1:
-        hits_only = sum(
-            h.cue.weight for h in hits
-            if h.cue.tag == "cat:robbery_or_violence" and h.cue.label in _HIT_VERBS
-        )
+        hits_only = sum(h.cue.weight for h in ev.of("cat:robbery_or_violence") if h.cue.label in _HIT_VERBS)
         if hits_only:
             scores[Category.robbery_or_violence] -= hits_only
             scores[Category.vandalism] += hits_only / 2
@@ -231,7 +272,7 @@ def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[
     # A lost pet is not a missing person; a lost object is a theft (or nothing); "ran away" or
     # "gone" with nobody named is not a disappearance either.
     if scores[Category.missing_person] and person < 2:
-        strong = any(h.cue.tag == "cat:missing_person" and h.cue.weight >= 4 for h in hits)
+        strong = any(h.cue.weight >= 4 for h in ev.of("cat:missing_person"))
         if animal >= 3:
             scores[Category.other] += scores[Category.missing_person]
             scores[Category.missing_person] = 0.0
@@ -244,7 +285,7 @@ def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[
             scores[Category.missing_person] = 0.0
             notes.append("rule:missing_without_person")
     # A person named with "gone" / "is weg" / "a disparu" and nothing else: a disappearance.
-    gone = any(h.cue.tag == "non:gone" for h in hits)
+    gone = ev.has("non:gone")
     if person >= 2 and gone and all(v < 1.0 for c, v in scores.items() if c is not Category.other):
         scores[Category.missing_person] += 2.0
         notes.append("rule:person_gone")
@@ -258,12 +299,9 @@ def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[
     # "Suspicious" said of a vehicle makes a suspicious vehicle; behaviour (looking into cars,
     # trying door handles) stays suspicious activity.
     if vehicle >= 2 and scores[Category.suspicious_activity]:
-        generic = sum(
-            h.cue.weight for h in hits
-            if h.cue.tag == "cat:suspicious_activity" and h.cue.label in _GENERIC_SUSPICION
-        )
+        generic = sum(h.cue.weight for h in ev.of("cat:suspicious_activity") if h.cue.label in _GENERIC_SUSPICION)
         specific = scores[Category.suspicious_activity] - generic
-        actor = any(h.cue.tag == "ctx:actor" for h in hits)
+        actor = ev.has("ctx:actor")
         if generic and specific < 2 and not actor:
             scores[Category.suspicious_activity] -= generic
             scores[Category.suspicious_vehicle] += generic
@@ -272,9 +310,7 @@ def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[
     nothing_else = all(v < 1.0 for c, v in scores.items() if c is not Category.other)
     # ... unless a person is doing something to it or around it ("a guy trying every car door",
     # "he drags a girl to his car"): then it is about the person.
-    actor_acting = any(h.cue.tag in ("ctx:actor", "ctx:person") for h in hits) and any(
-        h.cue.tag == "urg:progress" for h in hits
-    )
+    actor_acting = ev.has("ctx:actor", "ctx:person") and ev.has("urg:progress")
     if vehicle >= 2 and nothing_else and scores[Category.other] < 2 and not actor_acting:
         scores[Category.suspicious_vehicle] += 1.0
         notes.append("rule:vehicle_only")
@@ -290,27 +326,22 @@ def _category(hits: list[Hit], lang: str) -> tuple[Category, float, float, list[
     second = ranked[1][1]
     if best_score < 1.0:
         return Category.other, 0.0, 0.0, notes
-    for h in hits:
-        if h.cue.tag == f"cat:{best.value}":
-            notes.append(f"cat:{best.value}:{_signal_lang(h, lang)}:{h.cue.label}")
+    for h in ev.of(_CATEGORY_TAGS[best]):
+        notes.append(f"cat:{best.value}:{h.cue.lang}:{h.cue.label}")
     return best, best_score, second, notes
 
 
-def _urgency(
-    hits: list[Hit], lang: str, category: Category, folded: str, guessed: bool = False
-) -> tuple[float, list[str]]:
+def _urgency(ev: _Evidence, category: Category, folded: str) -> tuple[float, list[str]]:
     """The urgency score (>= threshold: urgent) and the signals behind it."""
-    ev = _Evidence(lang)
-    for h in hits:
-        ev.add(h)
-    now = {g: ev.group_max(f"urg:{g}", hits) for g in _NOW_GROUPS}
-    danger = ev.group_max("urg:danger", hits)
-    not_now = {g: ev.group_max(f"non:{g}", hits) for g in _NOT_NOW_GROUPS}
-    soft = {g: ev.group_max(f"non:{g}", hits) for g in _SOFT_GROUPS}
+    now = {g: ev.group_max(tag) for g, tag in _NOW_TAGS}
+    danger = ev.group_max("urg:danger")
+    not_now = {g: ev.group_max(tag) for g, tag in _NOT_NOW_TAGS}
+    soft = {g: ev.group_max(tag) for g, tag in _SOFT_TAGS}
     if "?" in folded:
         soft["question"] += 0.5
     soft["question"] = min(soft["question"], 2.0)
-    if any(h.cue.tag == "non:question" and h.cue.label in _GENERAL_QUESTIONS for h in hits):
+    general_question = any(h.cue.label in _GENERAL_QUESTIONS for h in ev.of("non:question"))
+    if general_question:
         # "Is it normal that ...?", "any news about ...?": asking about something, not reporting it.
         soft["question"] = 2.5
     if category is Category.missing_person:
@@ -319,14 +350,12 @@ def _urgency(
         # normal that ...?" is still a question.
         not_now["gone"] = 0.0
         not_now["past"] = 0.0
-        soft["question"] = 2.5 if any(
-            h.cue.tag == "non:question" and h.cue.label in _GENERAL_QUESTIONS for h in hits
-        ) else 0.0
+        soft["question"] = 2.5 if general_question else 0.0
     # "Yesterday a break-in ... and now the same car is back": when the last strong "now" cue
     # comes after the last past cue, the report is about the present.
-    last_now = max((h.start for h in hits if h.cue.tag == "urg:now" and h.cue.weight >= 3), default=-1)
-    last_past = max((h.start for h in hits if h.cue.tag == "non:past"), default=-1)
-    settled = any(h.cue.tag in ("non:gone", "non:resolved", "non:aftermath") for h in hits)
+    last_now = max((h.start for h in ev.of("urg:now") if h.cue.weight >= 3), default=-1)
+    last_past = max((h.start for h in ev.of("non:past")), default=-1)
+    settled = ev.has("non:gone", "non:resolved", "non:aftermath")
     now_after_past = last_now > last_past >= 0 and not settled
     if now_after_past:
         not_now["past"] *= 0.3
@@ -339,10 +368,10 @@ def _urgency(
     if category is Category.fraud:
         # Scammers always say it is urgent ("dringend geld nodig", "urgently needs sweeping"): a
         # pressing word inside a fraud report describes the trick, not an emergency.
-        pressing = [h for h in hits if h.cue.tag == "urg:help" and h.cue.label.startswith(_PRESSING)]
+        pressing = [h for h in ev.of("urg:help") if h.cue.label.startswith(_PRESSING)]
         if pressing:
-            rest = [h for h in hits if h.cue.tag == "urg:help" and h not in pressing]
-            now["help"] = max(ev.group_max("urg:help", rest), 0.3 * now["help"])
+            rest = [h for h in ev.of("urg:help") if h not in pressing]
+            now["help"] = max(_group_max(rest), 0.3 * now["help"])
     if not_now["duration"] >= 3:
         # "Elke avond wordt er gedeald": a habit told in the present tense is not happening now.
         now["progress"] *= 0.5
@@ -368,14 +397,14 @@ def _urgency(
     score = u_time + lean - n_time - n_soft
 
     signals: list[str] = []
-    for h in hits:
-        tag = h.cue.tag
-        kind, _, group = tag.partition(":")
+    for h in ev.hits:
+        cue = h.cue
+        kind, _, group = cue.tag.partition(":")
         if kind == "urg":
-            signals.append(f"urgent:{group}:{_signal_lang(h, lang)}:{h.cue.label}")
+            signals.append(f"urgent:{group}:{cue.lang}:{cue.label}")
         elif kind == "non":
             name = "past" if group == "past" else f"not_now:{group}"
-            signals.append(f"{name}:{_signal_lang(h, lang)}:{h.cue.label}")
+            signals.append(f"{name}:{cue.lang}:{cue.label}")
     if "?" in folded:
         signals.append("not_now:question:?")
     if "!!" in folded:
@@ -383,10 +412,8 @@ def _urgency(
     return score, signals
 
 
-def _flags(hits: list[Hit], lang: str, text: str, category: Category) -> tuple[list[Flag], list[str]]:
-    ev = _Evidence(lang)
-    for h in hits:
-        ev.add(h)
+def _flags(ev: _Evidence, text: str) -> tuple[list[Flag], list[str]]:
+    """Policy flags (vigilante, political, discriminatory, personal data) and their signals."""
     flags: list[Flag] = []
     signals: list[str] = []
 
@@ -406,8 +433,8 @@ def _flags(hits: list[Hit], lang: str, text: str, category: Category) -> tuple[l
     behaviour = any(
         h.cue.tag.startswith("cat:") and h.cue.tag != "cat:other" and h.cue.weight >= 2
         and h.cue.label not in _GENERIC_SUSPICION
-        for h in hits
-    ) or any(h.cue.tag == "urg:progress" and h.cue.weight >= 3 for h in hits)
+        for h in ev.hits
+    ) or any(h.cue.weight >= 3 for h in ev.of("urg:progress"))
     general = ev.score("ctx:general")
     if slur >= 3 or (origin and (slur or general or not behaviour)):
         flags.append(Flag.discriminatory)
@@ -416,7 +443,7 @@ def _flags(hits: list[Hit], lang: str, text: str, category: Category) -> tuple[l
             signals.append("flag:discriminatory:origin_without_behaviour" if not behaviour
                            else "flag:discriminatory:generalisation")
     share = ev.score("ctx:share")
-    written = _PERSONAL_PATTERNS.search(text) is not None
+    written = _written_identifier(text)
     if share >= 2 or written:
         flags.append(Flag.personal_data)
         signals += [f"flag:personal_data:{lbl}" for lbl in ev.labels.get("ctx:share", [])]
@@ -429,7 +456,7 @@ _PRESSING = ("dring", "urgen", "spoed", "eilig", "asap", "quick", "snel", "vite"
 
 _BURGLARY_NOUNS = ("inbrak", "inbrek", "inbraak", "ingebroken", "cambrio", "burgl", "einbr", "eingebrochen")
 
-_ACTING_NOW = frozenset({"urg:now", "urg:progress", "urg:presence", "urg:flee", "urg:alarm"})
+_ACTING_NOW = ("urg:now", "urg:progress", "urg:presence", "urg:flee", "urg:alarm")
 
 _GENERAL_QUESTIONS = frozenset(
     {"is het normaal", "is dat normaal", "est ce normal", "c est normal", "is it normal", "is this normal",
@@ -472,18 +499,24 @@ def analyse(
 ) -> Verdict:
     """The full verdict for one text (pure; the core of :func:`classify_report`)."""
     folded = fold(text)
-    detected, lang_conf = detect(text, folded)
     language: Language
     signals: list[str] = []
-    if lang_hint is not None and (lang_hint == detected or lang_conf < 0.95 or len(folded) < 40):
+    # A short text keeps its hint whatever the detector says: no need to ask it.
+    if lang_hint is not None and len(folded) < 40:
         language = lang_hint
         signals.append(f"lang:{language}:hint")
     else:
-        language = detected
-        signals.append(f"lang:{language}:detected")
+        detected, lang_conf = detect(text, folded)
+        if lang_hint is not None and (lang_hint == detected or lang_conf < 0.95):
+            language = lang_hint
+            signals.append(f"lang:{language}:hint")
+        else:
+            language = detected
+            signals.append(f"lang:{language}:detected")
 
     hits = _dedupe(_usable(_MATCHER.find(folded), language), language) + _grammar_hits(folded, language)
-    category, best, second, cat_signals = _category(hits, language)
+    ev = _Evidence(hits)
+    category, best, second, cat_signals = _category(ev)
     if 0.0 < best < OVERRIDE_BELOW:
         # Weak rule evidence (one or two ordinary cues): a very sure naive-Bayes model, which
         # sees every word and word pair, knows the scene better than the few cues that fired.
@@ -501,17 +534,16 @@ def analyse(
             category = Category(guess)
             best, second = 1.0, 1.0 - probability
             cat_signals.append(f"cat:{guess}:fallback_nb:{probability:.2f}")
-        elif any(h.cue.tag == "ctx:actor" for h in hits) and any(
-            h.cue.tag in _ACTING_NOW and h.cue.weight >= 2 for h in hits
+        elif ev.has("ctx:actor") and any(
+            h.cue.weight >= 2 for tag in _ACTING_NOW for h in ev.of(tag)
         ):
             # People doing something right now that no lexicon names: in a BIN, that is
             # suspicious activity until someone says otherwise.
             category = Category.suspicious_activity
             best, second = 1.0, 0.0
             cat_signals.append("rule:actor_now")
-    guessed = any(":fallback_nb" in s for s in cat_signals)
-    score, urg_signals = _urgency(hits, language, category, folded, guessed)
-    flags, flag_signals = _flags(hits, language, text, category)
+    score, urg_signals = _urgency(ev, category, folded)
+    flags, flag_signals = _flags(ev, text)
     if has_images and Flag.personal_data not in flags:
         flags.append(Flag.personal_data)
         flag_signals.append("flag:personal_data:image_attachment")

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
-from itertools import pairwise
+from itertools import pairwise, repeat
 from typing import Any
 
 _STOP = frozenset(
@@ -68,7 +68,7 @@ def predict(model: dict[str, tuple[float, float, dict[str, float]]], folded: str
     feats = features(folded)
     scores: dict[str, float] = {}
     for category, (prior, unseen, logp) in model.items():
-        scores[category] = prior + sum(logp.get(f, unseen) for f in feats)
+        scores[category] = prior + sum(map(logp.get, feats, repeat(unseen)))
     best = max(scores, key=lambda k: scores[k])
     top = scores[best]
     z = sum(math.exp(s - top) for s in scores.values())

@@ -64,13 +64,23 @@ def warm_up() -> None:
     _detector().detect_language_of("warm up")
 
 
+_LANGS: tuple[Lang, ...] = tuple(_STOPWORDS)
+# Per stop word, the languages (indices into _LANGS) it votes for: one look-up per word.
+_VOTES: dict[str, tuple[int, ...]] = {}
+for _i, _stops in enumerate(_STOPWORDS.values()):
+    for _word in _stops:
+        _VOTES[_word] = (*_VOTES.get(_word, ()), _i)
+
+
 def stopword_vote(folded: str) -> tuple[Lang | None, int]:
     """The language with the most stop words in a folded text, and its lead over the next."""
-    words = folded.split()
-    counts = {lang: sum(1 for w in words if w in stops) for lang, stops in _STOPWORDS.items()}
-    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-    best, best_n = ranked[0]
-    lead = best_n - ranked[1][1]
+    counts = [0] * len(_LANGS)
+    for word in folded.split():
+        for i in _VOTES.get(word, ()):
+            counts[i] += 1
+    best_n = max(counts)
+    best = _LANGS[counts.index(best_n)]  # a tie goes to the first language in _STOPWORDS order
+    lead = best_n - sorted(counts)[-2]
     return (best if best_n > 0 else None), lead
 
 

@@ -1,9 +1,9 @@
-"""Compiles the lexicons into one regular expression and finds the cues in a folded text.
+"""Compiles the lexicons into regular expressions and finds the cues in a folded text.
 
-One pattern holds every entry, one capture group per distinct entry; alternatives are grouped by
-their first letter and the longer ones come first, so the regex engine rejects most branches on
-the first character. The text is scanned at every word start (``re.match`` at each start), which
-lets cues overlap: in "zijn net weggereden" both "zijn net" and "net weggereden" are seen.
+Each entry becomes a small regex; the entries are indexed by their first three letters and the
+candidates of one index key are compiled together into one scanner. The text is scanned at every
+word start (one ``re.match`` of the scanner at each start), which lets cues overlap: in
+"zijn net weggereden" both "zijn net" and "net weggereden" are seen.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import compress
 
 from binrelay_classifier.lexicon import GROUPS, Lexicon
 
@@ -87,55 +88,77 @@ class Matcher:
     "nest plus la" finds the entry "n est plus la") picks the few candidates to try at each word
     start. Cues may overlap, except that a cue lying strictly inside a longer one is dropped
     ("dringend" inside "niet dringend", "brand" inside "in brand").
+
+    The candidates of one index key are compiled together into a single *scanner*: one optional
+    lookahead per entry, ``(?=(entry)|)``, so one ``match`` call at a word start tries them all
+    in C and reports each entry's own match (a lookahead matches exactly what the entry's regex
+    alone would match there, so the result is the same as trying the entries one by one).
     """
 
     def __init__(self, lexicons: tuple[Lexicon, ...] = GROUPS) -> None:
         table = _parse(lexicons)
         self.entries: list[str] = list(table)
         self.cues: list[tuple[Cue, ...]] = [tuple(table[e]) for e in self.entries]
-        self._regex: list[re.Pattern[str]] = [re.compile(_entry_regex(e)) for e in self.entries]
+        self._regex: list[str] = [_entry_regex(e) for e in self.entries]
         index: dict[str, list[int]] = defaultdict(list)
         for i, entry in enumerate(self.entries):
             index[_key(entry)].append(i)
         self._index = dict(index)
-        self._tags: list[frozenset[str]] = [frozenset(c.tag for c in cues) for cues in self.cues]
+        # Per entry: its cues with the family each belongs to, and the families it can shadow.
+        self._cue_families: list[tuple[tuple[Cue, str], ...]] = [
+            tuple((c, _family(c.tag)) for c in cues) for cues in self.cues
+        ]
+        self._families: list[frozenset[str]] = [frozenset(f for _, f in cf) for cf in self._cue_families]
+        self._scanners = {key: self._scanner(key) for key in self._index}
+
+    def _scanner(self, key: str) -> tuple[re.Pattern[str], tuple[int, ...]]:
+        """The entries a word start whose head is ``key`` may match: those indexed under the key,
+        then under its two- and one-letter prefixes (the order a one-by-one scan would try)."""
+        ids: list[int] = []
+        for k in dict.fromkeys((key, key[:2], key[:1])):
+            ids += self._index.get(k, ())
+        pattern = "".join(f"(?=({self._regex[i]})|)" for i in ids)
+        return re.compile(pattern), tuple(ids)
+
+    def _lookup(self, head: str) -> tuple[re.Pattern[str], tuple[int, ...]] | None:
+        scanners = self._scanners
+        return scanners.get(head[:3]) or scanners.get(head[:2]) or scanners.get(head[:1])
 
     def find(self, folded: str) -> list[Hit]:
         """All cues at every word start of ``folded``."""
         spans: list[tuple[int, int, int]] = []
-        index = self._index
-        regex = self._regex
+        lookup = self._lookup
         pos = 0
         length = len(folded)
         while pos < length:
-            head = folded[pos : pos + 6].replace(" ", "")
-            for k in (head[:3], head[:2], head[:1]):
-                for i in index.get(k, ()):
-                    m = regex[i].match(folded, pos)
-                    if m is not None:
-                        spans.append((pos, m.end(), i))
+            scanner = lookup(folded[pos : pos + 6].replace(" ", ""))
+            if scanner is not None:
+                pattern, ids = scanner
+                m = pattern.match(folded, pos)
+                if m is not None and m.lastindex is not None:  # at least one entry matched
+                    found = m.groups()
+                    for i, text in compress(zip(ids, found, strict=True), found):
+                        spans.append((pos, pos + len(text), i))
             nxt = folded.find(" ", pos)
             if nxt < 0:
                 break
             pos = nxt + 1
         hits: list[Hit] = []
+        families = self._families
         for start, end, i in spans:
-            for cue in self.cues[i]:
-                shadowed = any(
-                    s <= start and end <= e and (e - s) > (end - start) and _shadows(self._tags[j], cue.tag)
-                    for s, e, j in spans
-                )
-                if not shadowed:
+            # Families of the longer cues this one lies inside (almost always none).
+            outer: set[str] = set()
+            for s, e, j in spans:
+                if s <= start and end <= e and (e - s) > (end - start):
+                    outer |= families[j]
+            for cue, family in self._cue_families[i]:
+                if family not in outer:
                     hits.append(Hit(cue, start, end))
         return hits
 
 
 def _family(tag: str) -> str:
+    """What a cue speaks of, for shadowing: a longer cue hides a shorter one inside it when both
+    speak of the same thing: the same tag, or both of time ("dringend" inside "niet dringend",
+    "nu" inside "nu de winter")."""
     return "time" if tag.startswith(("urg:", "non:")) else tag
-
-
-def _shadows(outer_tags: frozenset[str], tag: str) -> bool:
-    """A longer cue hides a shorter one inside it when both speak of the same thing: the same tag,
-    or both of time ("dringend" inside "niet dringend", "nu" inside "nu de winter")."""
-    family = _family(tag)
-    return any(_family(t) == family for t in outer_tags)

@@ -31,16 +31,18 @@ _SPECIAL = str.maketrans(
         "/": " ",
     }
 )
-_NON_WORD = re.compile(r"[^a-z0-9?! ]+")
+# Everything that is not a letter, a digit, ? or ! separates words: a run of it becomes one space.
+_SEPARATORS = re.compile(r"[^a-z0-9?!]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
-_SPACES = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
     """Return ``text`` folded for matching (lower case, no accents, single spaces)."""
-    lowered = text.lower().translate(_SPECIAL)
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    ascii_only = decomposed.encode("ascii", "ignore").decode("ascii")
-    cleaned = _NON_WORD.sub(" ", ascii_only)
-    cleaned = _REPEATS.sub(r"\1\1", cleaned)
-    return _SPACES.sub(" ", cleaned).strip()
+    folded = text.lower()
+    if not folded.isascii():
+        # Only non-ASCII text has letters to map or strip of accents (the ASCII entries of
+        # _SPECIAL are separators anyway); most reports skip this.
+        decomposed = unicodedata.normalize("NFKD", folded.translate(_SPECIAL))
+        folded = decomposed.encode("ascii", "ignore").decode("ascii")
+    cleaned = _SEPARATORS.sub(" ", folded)
+    return _REPEATS.sub(r"\1\1", cleaned).strip()
