@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import subprocess
@@ -159,7 +160,10 @@ def _dispatcher(redis: Any) -> Any:
     from binrelay_shared.settings import Settings
 
     settings = Settings(networks_dir=NETWORKS_DIR, members_file=MEMBERS_FILE, zone_id="5339")
-    return Dispatcher(load_plans(settings), redis, clock=lambda: NOW)
+    dispatcher = Dispatcher(load_plans(settings), redis, clock=lambda: NOW)
+    gc.collect()
+    gc.freeze()  # as the services do after start-up: what is loaded stays out of later collections
+    return dispatcher
 
 
 def _decode(raws: list[bytes]) -> list[Any]:

@@ -211,6 +211,7 @@ class Dispatcher:
         self.clock = clock
         self.metrics = metrics or DispatcherMetrics()
         self.claimed: list[str] = []  # keys claimed by the batch being processed
+        self._settle = redis.register_script(state.SETTLE_LUA)
 
     # -- reports ------------------------------------------------------------------------------
 
@@ -242,51 +243,42 @@ class Dispatcher:
     async def process_reports(self, events: list[ReportCleared]) -> list[list[Out]]:
         """Plan a batch, settle it against Redis in one round trip, return what to publish."""
         planned = [self.plan(e) for e in events]
-        pipe = self.redis.pipeline(transaction=False)
+        keys: list[str | bytes] = [state.TIMERS]
+        args: list[str | bytes | int | float] = [len(planned), state.KEEP_SECONDS]
         layout: list[tuple[int, int]] = []  # per report: (index of its first reply, number of job claims)
         n = 0
         for p in planned:
             c = p.cleared
             network = self.networks.get(c.network_id or "")
             ttl = int(network.file.plan.dedup_window.total_seconds()) if network else 24 * 3600
-            start = n
-            pipe.set(state.seen_key(c.report_id), b"1", nx=True, ex=ttl)
-            n += 1
-            msg_id = c.report.adapter_message_id
-            if msg_id:
-                pipe.set(state.msg_key(c.network_id, c.report.adapter, msg_id), c.report_id.encode(), nx=True, ex=ttl)
-            else:
-                pipe.set(state.msg_key(c.network_id, "-", c.report_id), c.report_id.encode(), nx=True, ex=ttl)
-            n += 1
-            for job in p.now_jobs:
-                pipe.set(state.job_key(job.idempotency_key), b"1", nx=True, ex=state.KEEP_SECONDS)
-                n += 1
-            layout.append((start, len(p.now_jobs)))
-            # Every further command takes a reply slot too: count it, or the next report would
-            # read this one's replies as its own claims (and be taken for a duplicate).
             d = p.decision
+            # What waits for a Response or a timer: the report itself (1), its acknowledgement (2)
+            # and its approval (4) are stored with it.
+            flags = 0
             if d is not None and (d.escalation or d.approval):
-                pipe.set(state.report_key(c.report_id), encode(c), nx=True, ex=state.KEEP_SECONDS)
-                n += 1
+                flags = 1 | (2 if d.escalation else 0) | (4 if d.approval else 0)
+            keys += [state.seen_key(c.report_id), _msg_key_of(c)]
+            keys += [state.job_key(job.idempotency_key) for job in p.now_jobs]
+            args += [ttl, len(p.now_jobs), flags, len(p.later), c.report_id]
+            layout.append((n, len(p.now_jobs)))
+            n += 1 + len(p.now_jobs)
+            if flags and d is not None:
+                keys.append(state.report_key(c.report_id))
+                args.append(encode(c))
                 if d.escalation:
-                    pipe.set(state.ack_key(c.report_id),
-                             orjson.dumps({"s": "pending", "by": d.escalation.by, "n": c.network_id}),
-                             nx=True, ex=state.KEEP_SECONDS)
-                    n += 1
+                    keys.append(state.ack_key(c.report_id))
+                    args.append(orjson.dumps({"s": "pending", "by": d.escalation.by, "n": c.network_id}))
                 if d.approval:
-                    pipe.set(state.approval_key(c.report_id),
-                             orjson.dumps({"s": "pending", "by": d.approval.by, "n": c.network_id}),
-                             nx=True, ex=state.KEEP_SECONDS)
-                    n += 1
-            if p.later:
-                pipe.zadd(state.TIMERS, {member: sc for member, sc in p.later})
-                n += 1
-        replies = await pipe.execute()
+                    keys.append(state.approval_key(c.report_id))
+                    args.append(orjson.dumps({"s": "pending", "by": d.approval.by, "n": c.network_id}))
+            for member, sc in p.later:
+                args += [sc, member]
+        replies = await self._settle(keys=keys, args=args)
 
         results: list[list[Out]] = []
         for p, (start, _njobs) in zip(planned, layout, strict=True):
             c = p.cleared
-            fresh = bool(replies[start]) and bool(replies[start + 1])
+            fresh = bool(replies[start])
             with bind_report(c.report_id):
                 if not fresh:
                     log.info("duplicate report: not dispatched again", network_id=c.network_id)
@@ -296,7 +288,7 @@ class Dispatcher:
                 self.claimed += [state.seen_key(c.report_id), _msg_key_of(c)]
                 outs = [Out(topics.dispatch(c.zone_id), p.dispatch)]
                 for i, job in enumerate(p.now_jobs):
-                    if replies[start + 2 + i]:
+                    if replies[start + 1 + i]:
                         self.claimed.append(state.job_key(job.idempotency_key))
                         outs.append(Out(topics.outbox(job.channel), job))
                 if p.dispatch.held:

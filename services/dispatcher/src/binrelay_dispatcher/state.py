@@ -53,3 +53,43 @@ def timer(kind: str, **fields: object) -> bytes:
 
 def score(at: datetime) -> float:
     return at.timestamp()
+
+
+#: Settles a batch of planned reports in one call (``EVALSHA``) instead of a pipeline of a few
+#: SETs per report: one command to encode and one reply to parse, not one each per key.
+#:
+#: KEYS[1] is the timers set; then, per report: ``seen``, ``msg``, one key per job due now, and
+#: ``report`` / ``ack`` / ``approval`` when flagged. ARGV[1] is the number of reports, ARGV[2]
+#: how long job and pending keys are kept; then, per report: the dedup ttl, the number of jobs,
+#: flags (1 report, 2 ack, 4 approval), the number of timers, the ``msg`` value, the flagged
+#: keys' values, and (score, member) per timer.
+#:
+#: Every SET is ``NX`` and every command runs whether or not the report is new, exactly as the
+#: pipeline did. Returns, per report: 1 if both dedup keys were new (else 0), then 1 or 0 per
+#: job claimed.
+SETTLE_LUA = """
+local out, k, a = {}, 2, 3
+local keep = ARGV[2]
+for _ = 1, tonumber(ARGV[1]) do
+  local ttl, njobs, flags, ntimers = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
+  local seen = redis.call('SET', KEYS[k], '1', 'NX', 'EX', ttl)
+  local msg = redis.call('SET', KEYS[k + 1], ARGV[a + 4], 'NX', 'EX', ttl)
+  out[#out + 1] = (seen and msg) and 1 or 0
+  k, a = k + 2, a + 5
+  for _ = 1, njobs do
+    out[#out + 1] = redis.call('SET', KEYS[k], '1', 'NX', 'EX', keep) and 1 or 0
+    k = k + 1
+  end
+  for bit = 0, 2 do
+    if math.floor(flags / 2 ^ bit) % 2 == 1 then
+      redis.call('SET', KEYS[k], ARGV[a], 'NX', 'EX', keep)
+      k, a = k + 1, a + 1
+    end
+  end
+  for _ = 1, ntimers do
+    redis.call('ZADD', KEYS[1], ARGV[a], ARGV[a + 1])
+    a = a + 2
+  end
+end
+return out
+"""
