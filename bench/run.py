@@ -26,19 +26,21 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from redis.asyncio import Redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import fanout
 from bench.harness import REPO, ZONE, Stack
 from bench.reports import make_report
-from binrelay_shared import topics
+from binrelay_shared import topics, trace
 
 DISPATCH = topics.dispatch(ZONE)
 
@@ -186,12 +188,12 @@ async def latency_at(stack: Stack, rate: float, seconds: float, seed: int) -> di
     n = max(int(rate * seconds), 50)
     rng = random.Random(seed)
     items = [make_report(rng, rng.random() < 0.1) for _ in range(n)]
-    urgent = {rid for (rid, raw, _) in items if b'"Inbraak bezig' in raw or b"en cours" in raw
-              or b"right now" in raw or b"gerade jetzt" in raw}
+    urgent = {rid for (rid, raw, _) in items if b'"possibly_urgent":true' in raw}
     arrivals = Arrivals(stack.bootstrap, DISPATCH)
     await arrivals.start()
     producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap, linger_ms=0)
     await producer.start()
+    wall_offset = time.time() - time.perf_counter()  # perf_counter → wall clock, as the traces use
     try:
         sent: dict[str, float] = {}
         await produce_all(producer, topics.REPORTS_RECEIVED, items, sent, rate=rate)
@@ -201,6 +203,7 @@ async def latency_at(stack: Stack, rate: float, seconds: float, seed: int) -> di
         await arrivals.stop()
     lat = sorted((arrivals.at[r] - sent[r]) * 1000 for r in urgent)
     all_lat = sorted((arrivals.at[r] - sent[r]) * 1000 for r, _, _ in items)
+    hops = await urgent_hops(stack, urgent, sent, wall_offset)
     return {
         "rate": round(rate, 1),
         "reports": n,
@@ -210,7 +213,33 @@ async def latency_at(stack: Stack, rate: float, seconds: float, seed: int) -> di
         "urgent_p99_ms": round(_pct(lat, 99), 1),
         "all_p50_ms": round(_pct(all_lat, 50), 1),
         "all_p99_ms": round(_pct(all_lat, 99), 1),
+        "urgent_hops_ms": hops,
     }
+
+
+HOPS = (("classifier", topics.REPORTS_CLASSIFIED), ("privacy-filter", topics.REPORTS_CLEARED),
+        ("dispatcher", DISPATCH))
+
+
+async def urgent_hops(stack: Stack, urgent: set[str], sent: dict[str, float], wall_offset: float
+                      ) -> dict[str, dict[str, float]]:
+    """Where an urgent report's time goes: p50/p99 per stage, from the reports' Redis traces
+    (each stage stamps the topic it published to once the broker acknowledged it)."""
+    redis = Redis.from_url(stack.redis_url)
+    per_hop: dict[str, list[float]] = {name: [] for name, _ in HOPS}
+    try:
+        for rid in urgent:
+            at = {k: datetime.fromisoformat(v).timestamp() for k, v in (await trace.read(redis, rid)).items()}
+            before = sent[rid] + wall_offset
+            if not all(topic in at for _, topic in HOPS):
+                continue
+            for name, topic in HOPS:
+                per_hop[name].append((at[topic] - before) * 1000)
+                before = at[topic]
+    finally:
+        await redis.aclose()
+    return {name: {"p50": round(_pct(sorted(v), 50), 1), "p99": round(_pct(sorted(v), 99), 1)}
+            for name, v in per_hop.items() if v}
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -276,6 +305,10 @@ def table(result: dict[str, Any]) -> str:
             f"  p95 {lat['urgent_p95_ms']:>6.1f} ms  p99 {lat['urgent_p99_ms']:>6.1f} ms"
             f"   (all p99 {lat['all_p99_ms']:.1f} ms, {lat['urgent']} urgent)"
         )
+        hops = lat.get("urgent_hops_ms") or {}
+        if hops:
+            lines.append("      urgent p50/p99 per stage (send → published): " + ", ".join(
+                f"{name} {h['p50']:.1f}/{h['p99']:.1f} ms" for name, h in hops.items()))
     for name, mb in result["memory_mb"].items():
         lines.append(f"  resident memory {name:<15}: {mb:>6.1f} MB")
     f = result.get("fanout")
