@@ -37,7 +37,7 @@ def find(text: str, known_names: Iterable[str] = ()) -> list[Hit]:
     if scan.has_digit:  # IBANs, national numbers, phone numbers, plates and house numbers have digits
         hits += iban.detect(text, scan)
         hits += national_number.detect(text, scan)
-        hits += phones.detect(text)
+        hits += phones.detect(text, scan)
         hits += plates.detect(text)
         hits += addresses.detect(text, scan)
     hits += names.detect(text, scan)

@@ -28,6 +28,7 @@ import re
 import phonenumbers
 
 from binrelay_privacy.detectors.base import Hit, preceding_word
+from binrelay_privacy.detectors.scan import Scan, finditer_at
 
 KIND = "phone"
 
@@ -60,9 +61,19 @@ def _plausible(m: re.Match[str]) -> bool:
     return h is not None and mi is not None and int(h) <= 23 and int(mi) <= 59
 
 
-def _mask_dates(text: str) -> str:
+def _mask_dates(text: str, scan: Scan) -> str:
     """Replace dates and times by ``#`` (same length) so they never join a phone candidate."""
-    return _DATE.sub(lambda m: "#" * len(m.group(0)) if _plausible(m) else m.group(0), text)
+    out: list[str] = []
+    pos = 0
+    # a date or time starts with a digit that follows no digit: at the start of a digit run
+    for m in finditer_at(_DATE, text, scan.digit_starts):
+        if _plausible(m):
+            out += (text[pos : m.start()], "#" * (m.end() - m.start()))
+            pos = m.end()
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
 
 
 # Free, shared-cost and universal-access numbers belong to organisations (Card Stop 078 170 170,
@@ -79,78 +90,128 @@ _STRIP = str.maketrans("", "", " ./-()+\t\n\r\u00a0")
 _NATIONAL_LENGTHS = {"BE": (9, 10), "NL": (10, 10), "FR": (10, 10), "DE": (9, 13)}
 
 
+_UNKNOWN = phonenumbers.PhoneNumberType.UNKNOWN
+
+
+class _Numbers:
+    """``phonenumbers``' reading of candidates, each (candidate, region) parsed once per text.
+
+    The sub-runs of a run are tried once per region, and each time the Belgian reading is checked
+    too. A number is valid exactly when its type is not UNKNOWN (``is_valid_number`` computes the
+    same type again), so one ``number_type`` per parse answers both questions.
+    """
+
+    __slots__ = ("_seen",)
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str | None], tuple[phonenumbers.PhoneNumber, int] | None] = {}
+
+    def parsed(self, candidate: str, region: str | None) -> tuple[phonenumbers.PhoneNumber, int] | None:
+        """(number, its type) of ``candidate`` read in ``region``; ``None`` if it does not parse."""
+        key = (candidate, region)
+        if key not in self._seen:
+            try:
+                number = phonenumbers.parse(candidate, region)
+                self._seen[key] = number, phonenumbers.number_type(number)
+            except phonenumbers.NumberParseException:
+                self._seen[key] = None
+        return self._seen[key]
+
+    def type(self, candidate: str, region: str) -> int | None:
+        """The type of ``candidate`` in ``region`` (UNKNOWN: not valid); ``None`` if it does not parse."""
+        parsed = self.parsed(candidate, region)
+        return None if parsed is None else parsed[1]
+
+
 def _digits(s: str) -> str:
     """The digits of a candidate (candidates hold only digits and separators)."""
     return s.translate(_STRIP)
 
 
-def _valid(candidate: str, pieces: list[str], regions: tuple[str, ...] = _NATIONAL_REGIONS) -> bool:
+def _valid(
+    candidate: str,
+    pieces: list[str],
+    regions: tuple[str, ...] = _NATIONAL_REGIONS,
+    numbers: _Numbers | None = None,
+) -> bool:
+    numbers = numbers or _Numbers()
     digits = _digits(candidate)
     if len(pieces) > 1 and len(_digits(pieces[-1])) < 2:
         return False
     if len(digits) > _MAX_DIGITS or len(digits) < 6:
         return False
     stripped = candidate.lstrip("(")
-    try:
-        if stripped.startswith("+") or (stripped.startswith("00") and not stripped.startswith("000")):
-            intl = "+" + candidate.lstrip("+ ")[2:] if not stripped.startswith("+") else candidate
-            if len(digits) < 8:
-                return False
-            # "+" or "00" is signal enough: a number of a plausible length for its country counts,
-            # even in a range the numbering plan does not (yet) allocate
-            number = phonenumbers.parse(intl, None)
-            if phonenumbers.number_type(number) in _SERVICE_TYPES:
-                return False
-            return phonenumbers.is_valid_number(number) or (
-                phonenumbers.region_code_for_country_code(number.country_code or 0) != "ZZ"
-                and phonenumbers.is_possible_number(number)
-            )
-        if stripped.startswith("0"):
-            if len(digits) < _MIN_NATIONAL_DIGITS:
-                return False
-            first = _digits(pieces[0])
-            if len(pieces) > 1 and len(first) > 4 and not pieces[0].startswith("("):
-                return False
-            if [len(_digits(p)) for p in pieces] == [4, 3, 3] and not phonenumbers.is_valid_number(
-                phonenumbers.parse(candidate, "BE")
-            ):
-                return False  # 0403.199.702: a Belgian enterprise (KBO/BCE) number, not a phone
-            if regions != ("BE",):
-                # a Belgian service number is not a person's number in another country's plan
-                be = phonenumbers.parse(candidate, "BE")
-                if phonenumbers.is_valid_number(be) and phonenumbers.number_type(be) in _SERVICE_TYPES:
-                    return False
-            for region in regions:
-                low, high = _NATIONAL_LENGTHS[region]
-                if low <= len(digits) <= high:
-                    number = phonenumbers.parse(candidate, region)
-                    if phonenumbers.is_valid_number(number):
-                        return phonenumbers.number_type(number) not in _SERVICE_TYPES
+    if stripped.startswith("+") or (stripped.startswith("00") and not stripped.startswith("000")):
+        intl = "+" + candidate.lstrip("+ ")[2:] if not stripped.startswith("+") else candidate
+        if len(digits) < 8:
             return False
-        if stripped.startswith("6") and len(digits) == 9:
-            if len(pieces) not in (1, 3):
+        # "+" or "00" is signal enough: a number of a plausible length for its country counts,
+        # even in a range the numbering plan does not (yet) allocate
+        parsed = numbers.parsed(intl, None)
+        if parsed is None:
+            return False
+        number, kind = parsed
+        if kind in _SERVICE_TYPES:
+            return False
+        return kind != _UNKNOWN or (
+            phonenumbers.region_code_for_country_code(number.country_code or 0) != "ZZ"
+            and phonenumbers.is_possible_number(number)
+        )
+    if stripped.startswith("0"):
+        if len(digits) < _MIN_NATIONAL_DIGITS:
+            return False
+        first = _digits(pieces[0])
+        if len(pieces) > 1 and len(first) > 4 and not pieces[0].startswith("("):
+            return False
+        if [len(_digits(p)) for p in pieces] == [4, 3, 3] and numbers.type(candidate, "BE") in (None, _UNKNOWN):
+            return False  # 0403.199.702: a Belgian enterprise (KBO/BCE) number, not a phone
+        if regions != ("BE",):
+            # a Belgian service number is not a person's number in another country's plan
+            be = numbers.type(candidate, "BE")
+            if be is None or be in _SERVICE_TYPES:
                 return False
-            return phonenumbers.is_valid_number(phonenumbers.parse(candidate, "LU"))
-    except phonenumbers.NumberParseException:
+        for region in regions:
+            low, high = _NATIONAL_LENGTHS[region]
+            if low <= len(digits) <= high:
+                national = numbers.type(candidate, region)
+                if national is None:
+                    return False
+                if national != _UNKNOWN:
+                    return national not in _SERVICE_TYPES
         return False
+    if stripped.startswith("6") and len(digits) == 9:
+        if len(pieces) not in (1, 3):
+            return False
+        return numbers.type(candidate, "LU") not in (None, _UNKNOWN)
     return False
 
 
-def detect(text: str) -> list[Hit]:
+_RUN_SIGN = re.compile(r"[+(]")
+
+
+def detect(text: str, scan: Scan | None = None) -> list[Hit]:
     """Every phone number in ``text``."""
-    masked = _mask_dates(text)
+    scan = scan or Scan(text)
+    if not scan.has_digit:
+        return []
+    masked = _mask_dates(text, scan)
+    # A run starts with "+", "(" or a digit that follows no word character. Masking turns whole
+    # dates into "#" and a date is never followed by a digit, so that digit starts a digit run
+    # of the unmasked text too.
+    starts = sorted({*scan.digit_starts, *(m.start() for m in _RUN_SIGN.finditer(masked))})
     hits: list[Hit] = []
-    for run in _RUN.finditer(masked):
+    numbers = _Numbers()
+    for run in finditer_at(_RUN, masked, starts):
         if run.end() - run.start() < 6 or len(_digits(run.group(0))) < 6:
             continue
         pieces = [(m.start() + run.start(), m.end() + run.start()) for m in _PIECE_RE.finditer(run.group(0))]
         # "dossier 0123/456789": the run is a reference; a number after it in the same run is not
         reference = preceding_word(text, run.start()) in _REFERENCE_WORDS
-        hits.extend(_best_subruns(text, pieces, skip_first=reference))
+        hits.extend(_best_subruns(text, pieces, numbers, skip_first=reference))
     return hits
 
 
-def _best_subruns(text: str, pieces: list[tuple[int, int]], skip_first: bool = False) -> list[Hit]:
+def _best_subruns(text: str, pieces: list[tuple[int, int]], numbers: _Numbers, skip_first: bool = False) -> list[Hit]:
     """Longest valid contiguous sub-runs, left to right, not overlapping."""
     found: list[Hit] = []
     i = 0
@@ -172,7 +233,7 @@ def _best_subruns(text: str, pieces: list[tuple[int, int]], skip_first: bool = F
                 for j in range(min(n - 1, i + _MAX_PIECES - 1), i - 1, -1):
                     start, end = pieces[i][0], pieces[j][1]
                     candidate = text[start:end]
-                    if _valid(candidate, [text[a:b] for a, b in pieces[i : j + 1]], regions):
+                    if _valid(candidate, [text[a:b] for a, b in pieces[i : j + 1]], regions, numbers):
                         match = (start, end, j)
                         break
                 if match is not None or first[:1] != "0" or first[:2] == "00":
