@@ -329,10 +329,8 @@ def _when(member: Member, network: Network, mode: QuietMode, now_local: datetime
     return None, None
 
 
-def context(network: Network, cleared: ReportCleared, audience: AudienceName, language: str,
-            extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The variables a template sees for one audience and language."""
-    rendering = cleared.renderings.get(RENDERING_FOR.get(audience, Audience.group))
+def _report_context(network: Network, cleared: ReportCleared) -> dict[str, Any]:
+    """The variables that depend on the report alone (computed once per report)."""
     cls = cleared.classification
     loc = cleared.report.location
     return {
@@ -343,15 +341,31 @@ def context(network: Network, cleared: ReportCleared, audience: AudienceName, la
         "origin": cleared.report.origin.value,
         "urgency": cls.urgency.value,
         "category": cls.category.value,
-        "category_label": CATEGORY_LABELS.get(language, CATEGORY_LABELS["en"])[cls.category.value],
-        "text": rendering.text if rendering else "",
+        "category_label": None,
+        "text": "",
         "street": loc.street if loc and loc.street else None,
         "minutes": 0,
         "refers_to": cleared.report.refers_to,
         "flags": ", ".join(f.value for f in cls.flags) or "-",
         "count": 1,
+    }
+
+
+def _audience_context(base: dict[str, Any], cleared: ReportCleared, audience: AudienceName, language: str,
+                      extra: dict[str, Any] | None) -> dict[str, Any]:
+    rendering = cleared.renderings.get(RENDERING_FOR.get(audience, Audience.group))
+    return {
+        **base,
+        "category_label": CATEGORY_LABELS.get(language, CATEGORY_LABELS["en"])[base["category"]],
+        "text": rendering.text if rendering else "",
         **(extra or {}),
     }
+
+
+def context(network: Network, cleared: ReportCleared, audience: AudienceName, language: str,
+            extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The variables a template sees for one audience and language."""
+    return _audience_context(_report_context(network, cleared), cleared, audience, language, extra)
 
 
 #: A delivery's texts: (text, subject, SMS segments).
@@ -373,6 +387,7 @@ class _Texts:
         self._texts: dict[tuple[Any, ...], Texts] = {}
         self._variables: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._parts: dict[tuple[Any, ...], str] = {}
+        self._base: dict[str, Any] | None = None
 
     def get(self, template: str, language: Language, audience: AudienceName, extra: dict[str, Any] | None,
             sms: bool, has_sms: bool) -> Texts:
@@ -402,8 +417,9 @@ class _Texts:
             v = self._variables.get(which)
             if v is None:
                 _, language, audience, _ = which
-                v = self._variables[which] = variables(
-                    context(self.network, self.cleared, audience, language, extra))
+                if self._base is None:
+                    self._base = variables(_report_context(self.network, self.cleared))
+                v = self._variables[which] = _audience_context(self._base, self.cleared, audience, language, extra)
             part = self._parts[key] = render_part(source, v)
         return part
 
