@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left
 
 from binrelay_privacy.detectors.base import Hit, has_context, preceding_word
 
@@ -178,49 +179,59 @@ def _joinable(text: str, end: int, nxt: int) -> str | None:
     return None
 
 
+def _shouting(text: str) -> bool:
+    """Whether the message is written in capitals: then upper case says nothing about a token.
+
+    Words of four letters or more tell (a plate's letter groups have at most three).
+    """
+    words = _WORD.findall(text)
+    return len(words) >= 3 and sum(w.isupper() for w in words) > 0.7 * len(words)
+
+
 def detect(text: str) -> list[Hit]:
     """Every licence plate in ``text``."""
     if not _DIGIT.search(text):
         return []  # every plate has digits
     matches = list(_TOKEN.finditer(text))
-    tokens = [(m.start(), m.end()) for m in matches]
-    possible = [_may_be_part(m.group(0)) for m in matches]
-    # a window starts at most three tokens before a token with a digit in it
-    index = {start: i for i, (start, _) in enumerate(tokens)}
-    starts = sorted(
-        {
-            s
-            for m in _DIGIT_TOKEN.finditer(text)
-            if m.start() in index
-            for s in range(max(0, index[m.start()] - _MAX_TOKENS + 1), index[m.start()] + 1)
-        }
-    )
-    # In a message written in capitals, upper case says nothing about a token. Words of four
-    # letters or more tell (a plate's letter groups have at most three).
-    words = _WORD.findall(text)
-    shouting = len(words) >= 3 and sum(w.isupper() for w in words) > 0.7 * len(words)
+    token_starts = [m.start() for m in matches]
+    # a window starts at most three tokens before a token with a digit in it; only the tokens of
+    # these windows are looked at (most of a message's tokens are words far from any digit)
+    window_starts: set[int] = set()
+    for m in _DIGIT_TOKEN.finditer(text):
+        d = bisect_left(token_starts, m.start())
+        if d < len(token_starts) and token_starts[d] == m.start():
+            window_starts.update(range(max(0, d - _MAX_TOKENS + 1), d + 1))
+    possible: dict[int, bool] = {}  # token index -> _may_be_part, computed when first needed
+    shouting: bool | None = None  # computed when first needed
     hits: list[Hit] = []
-    n = len(tokens)
+    n = len(matches)
     covered = 0
-    for i in starts:
-        if not possible[i] or tokens[i][0] < covered:
+    for i in sorted(window_starts):
+        first = matches[i]
+        if first.start() < covered:
             continue
         best: tuple[int, int] | None = None
         for k in range(min(_MAX_TOKENS, n - i)):
             j = i + k
-            if not possible[j]:
+            part = possible.get(j)
+            if part is None:
+                part = possible[j] = _may_be_part(matches[j].group())
+            if not part:
                 break
-            if k > 0 and _joinable(text, tokens[j - 1][1], tokens[j][0]) is None:
+            if k > 0 and _joinable(text, matches[j - 1].end(), matches[j].start()) is None:
                 break
-            start, end = tokens[i][0], tokens[j][1]
+            start, end = first.start(), matches[j].end()
             if end - start > _MAX_LEN:
                 break
             candidate = text[start:end]
-            shape = candidate.translate(_SHAPE)
-            entry = SHAPES.get(shape)
-            if entry is None or not _accept(text, start, end, candidate, entry, i, tokens, shouting):
+            entry = SHAPES.get(candidate.translate(_SHAPE))
+            if entry is None:
                 continue
-            best = (start, end)
+            if shouting is None:
+                shouting = _shouting(text)
+            previous_end = matches[i - 1].end() if i > 0 else None
+            if _accept(text, start, end, candidate, entry, previous_end, shouting):
+                best = (start, end)
         if best is not None:
             hits.append(Hit(KIND, best[0], best[1]))
             covered = best[1]
@@ -248,15 +259,14 @@ def _accept(
     end: int,
     candidate: str,
     entry: tuple[str, bool],
-    i: int,
-    tokens: list[tuple[int, int]],
+    previous_end: int | None,
     shouting: bool = False,
 ) -> bool:
     name, strong = entry
     # glued to a longer code: "ABC-123-45", "12/ABC-123", "ABC-123.45", "€123-ABC"
     if start > 0 and text[start - 1] in "/.,@&+€$£#_":
         return False
-    if i > 0 and tokens[i - 1][1] == start - 1 and text[start - 1] == "-":
+    if previous_end == start - 1 and text[start - 1] == "-":  # the previous token ends at a dash
         return False
     if end < len(text):
         nxt = text[end]
