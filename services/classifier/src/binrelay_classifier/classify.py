@@ -128,21 +128,25 @@ _KIND_URGENCY: dict[Kind, Urgency] = {
 }
 
 # Personal data written out in the text (the privacy-filter finds and redacts them precisely;
-# here they only raise the personal_data flag).
-_PERSONAL_PATTERNS = re.compile(
-    r"\b[1-9][- ]?[A-Z]{3}[- ]?\d{3}\b"  # Belgian plate 1-ABC-234
-    r"|\b[A-Z]{3}-\d{3}\b"  # older Belgian plate ABC-123 (with its hyphen: "BEL 101" is not one)
-    r"|\b[A-Z0-9]{2}-[A-Z0-9]{2,3}-[A-Z0-9]{1,2}\b"  # Dutch plates
-    r"|(?:\+32|\b0)4\d{2}[ ./]?\d{2}[ ./]?\d{2}[ ./]?\d{2}\b"  # Belgian mobile numbers
+# here they only raise the personal_data flag). Each pattern starts with the class of its first
+# character rather than with \b, so that the regex engine skips quickly to the candidate
+# characters (a leading \b makes it try a full match at every position); the "(?<!\w.)" right
+# after that first character is the \b before it.
+_PERSONAL_PATTERNS = (
+    re.compile(r"[1-9](?<!\w.)[- ]?[A-Z]{3}[- ]?\d{3}\b"),  # Belgian plate 1-ABC-234
+    # older Belgian plate ABC-123 (with its hyphen: "BEL 101" is not one)
+    re.compile(r"[A-Z](?<!\w.)[A-Z]{2}-\d{3}\b"),
+    re.compile(r"[A-Z0-9](?<!\w.)[A-Z0-9]-[A-Z0-9]{2,3}-[A-Z0-9]{1,2}\b"),  # Dutch plates
+    re.compile(r"(?:\+32|0(?<!\w.))4\d{2}[ ./]?\d{2}[ ./]?\d{2}[ ./]?\d{2}\b"),  # Belgian mobile numbers
 )
-# E-mail addresses, apart: the pattern is slow to rule out (it backtracks over every word), and
-# cannot match a text without an "@", which most texts are.
+# E-mail addresses: slow to rule out (the pattern backtracks over every word), and impossible in a
+# text without an "@", which most texts are.
 _EMAIL_PATTERN = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 
 
 def _written_identifier(text: str) -> bool:
     """Whether a plate, a mobile number or an e-mail address is written out in ``text``."""
-    return _PERSONAL_PATTERNS.search(text) is not None or (
+    return any(p.search(text) is not None for p in _PERSONAL_PATTERNS) or (
         "@" in text and _EMAIL_PATTERN.search(text) is not None
     )
 
@@ -153,7 +157,7 @@ _NO_HITS: tuple[Hit, ...] = ()
 class _Evidence:
     """The cues of one text, grouped by tag: built once per text, read by every rule."""
 
-    __slots__ = ("by_tag", "hits", "labels", "scores")
+    __slots__ = ("by_tag", "hits", "labels", "peaks", "scores")
 
     def __init__(self, hits: list[Hit]) -> None:
         self.hits = hits
@@ -176,6 +180,8 @@ class _Evidence:
             if cue.label not in group:
                 group.append(cue.label)
                 self.scores[tag] = self.scores.get(tag, 0.0) + cue.weight
+        self.peaks: dict[str, float] = {tag: _group_max(same) for tag, same in self.by_tag.items()}
+        """Per tag, its strongest cue plus a little for each further distinct cue (see _group_max)."""
 
     def of(self, tag: str) -> Sequence[Hit]:
         """The hits of ``tag``, in text order."""
@@ -183,14 +189,14 @@ class _Evidence:
 
     def has(self, *tags: str) -> bool:
         """Whether any cue of one of ``tags`` was found."""
-        return any(t in self.by_tag for t in tags)
+        return not self.by_tag.keys().isdisjoint(tags)
 
     def score(self, tag: str) -> float:
         return self.scores.get(tag, 0.0)
 
     def group_max(self, tag: str) -> float:
         """The strongest cue of ``tag`` plus a little for each further distinct cue (capped)."""
-        return _group_max(self.by_tag.get(tag, _NO_HITS))
+        return self.peaks.get(tag, 0.0)
 
 
 def _group_max(hits: Iterable[Hit]) -> float:
@@ -243,7 +249,8 @@ class Verdict:
 
 def _category(ev: _Evidence) -> tuple[Category, float, float, list[str]]:
     """Category, its score, the runner-up's score, and the signals that decided it."""
-    scores: dict[Category, float] = {c: ev.score(tag) for c, tag in _CATEGORY_TAGS.items()}
+    tag_scores = ev.scores
+    scores: dict[Category, float] = {c: tag_scores.get(tag, 0.0) for c, tag in _CATEGORY_TAGS.items()}
     notes: list[str] = []
     vehicle = ev.score("ctx:vehicle")
     house = ev.score("ctx:house")
@@ -333,10 +340,11 @@ def _category(ev: _Evidence) -> tuple[Category, float, float, list[str]]:
 
 def _urgency(ev: _Evidence, category: Category, folded: str) -> tuple[float, list[str]]:
     """The urgency score (>= threshold: urgent) and the signals behind it."""
-    now = {g: ev.group_max(tag) for g, tag in _NOW_TAGS}
+    peaks = ev.peaks
+    now = {g: peaks.get(tag, 0.0) for g, tag in _NOW_TAGS}
     danger = ev.group_max("urg:danger")
-    not_now = {g: ev.group_max(tag) for g, tag in _NOT_NOW_TAGS}
-    soft = {g: ev.group_max(tag) for g, tag in _SOFT_TAGS}
+    not_now = {g: peaks.get(tag, 0.0) for g, tag in _NOT_NOW_TAGS}
+    soft = {g: peaks.get(tag, 0.0) for g, tag in _SOFT_TAGS}
     if "?" in folded:
         soft["question"] += 0.5
     soft["question"] = min(soft["question"], 2.0)
