@@ -47,11 +47,22 @@ def _valid(candidate: str) -> bool:
 
 
 def _candidate_starts(scan: Scan) -> list[int]:
-    """Where a candidate can start: two letters (and maybe a space) before a run of digits.
+    """Where a candidate can start: two letters (and maybe a space) before two or more digits.
 
-    The check digits follow a letter or a space, so they begin a digit run.
+    The check digits follow a letter or a space, so they begin a digit run. ``[A-Z]`` read
+    case-insensitively matches letters only (some non-ASCII ones too): ``isalpha`` lets through
+    all it can match.
     """
-    return sorted({s - k for s in scan.digit_starts for k in (2, 3) if s >= k})
+    text = scan.text
+    starts = []
+    for start, end in scan.digit_runs:
+        if end - start < 2 or start < 2:
+            continue
+        if text[start - 1].isalpha() and text[start - 2].isalpha():
+            starts.append(start - 2)
+        elif start >= 3 and text[start - 1].isspace() and text[start - 2].isalpha() and text[start - 3].isalpha():
+            starts.append(start - 3)
+    return starts
 
 
 def detect(text: str, scan: Scan | None = None) -> list[Hit]:

@@ -22,6 +22,9 @@ _S = r"[ .-]?"
 _CANDIDATE = re.compile(rf"(?<![\w.,/+-])\d{{2}}{_S}\d{{2}}{_S}\d{{2}}{_S}\d{{3}}{_S}\d{{2}}(?!\w|[.,/-]\d)")
 
 
+_FIRST_RUN_LENGTHS = frozenset({2, 4, 6, 9, 11})
+
+
 def _valid(digits: str) -> bool:
     return bool(_nn.is_valid(digits) or _bis.is_valid(digits))
 
@@ -30,8 +33,10 @@ def detect(text: str, scan: Scan | None = None) -> list[Hit]:
     """Every valid national register or BIS number in ``text``."""
     scan = scan or Scan(text)
     hits: list[Hit] = []
-    # a candidate's first digit follows no word character: it starts a digit run
-    for m in finditer_at(_CANDIDATE, text, scan.digit_starts):
+    # A candidate's first digit follows no word character, so it starts a digit run, and that
+    # run holds its first 2, 4, 6, 9 or all 11 digits (up to the first separator).
+    starts = [start for start, end in scan.digit_runs if end - start in _FIRST_RUN_LENGTHS]
+    for m in finditer_at(_CANDIDATE, text, starts):
         digits = "".join(c for c in m.group(0) if c.isdigit())
         if len(digits) == 11 and _valid(digits):
             hits.append(Hit(KIND, m.start(), m.end()))

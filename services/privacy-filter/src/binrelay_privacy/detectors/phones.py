@@ -53,6 +53,9 @@ _REFERENCE_WORDS = frozenset(
 )
 
 
+_DATE_SEPARATORS = frozenset("./-:hu")
+
+
 def _plausible(m: re.Match[str]) -> bool:
     d, mo = m.group("d") or m.group("d2"), m.group("m") or m.group("m2")
     if d is not None and mo is not None:
@@ -65,8 +68,14 @@ def _mask_dates(text: str, scan: Scan) -> str:
     """Replace dates and times by ``#`` (same length) so they never join a phone candidate."""
     out: list[str] = []
     pos = 0
-    # a date or time starts with a digit that follows no digit: at the start of a digit run
-    for m in finditer_at(_DATE, text, scan.digit_starts):
+    # A date or time starts with a digit that follows no digit, at the start of a digit run of
+    # 1, 2 or 4 digits followed by one of its separators.
+    starts = [
+        start
+        for start, end in scan.digit_runs
+        if end - start in (1, 2, 4) and end < len(text) and text[end] in _DATE_SEPARATORS
+    ]
+    for m in finditer_at(_DATE, text, starts):
         if _plausible(m):
             out += (text[pos : m.start()], "#" * (m.end() - m.start()))
             pos = m.end()

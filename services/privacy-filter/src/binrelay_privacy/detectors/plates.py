@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_left
+from bisect import bisect_right
 
 from binrelay_privacy.detectors.base import Hit, has_context, preceding_word
+from binrelay_privacy.detectors.scan import Scan
 
 KIND = "plate"
 
@@ -96,8 +97,6 @@ _MAX_TOKENS = 4
 _MAX_LEN = 12
 
 _TOKEN = re.compile(r"[^\W_]+")
-_DIGIT = re.compile(r"\d")
-_DIGIT_TOKEN = re.compile(r"(?<![^\W_])[^\W_]*\d")
 _WORD = re.compile(r"(?<![^\W_])[^\W\d_]{4,}(?![^\W_])")
 _SHAPE = str.maketrans(
     {
@@ -188,19 +187,19 @@ def _shouting(text: str) -> bool:
     return len(words) >= 3 and sum(w.isupper() for w in words) > 0.7 * len(words)
 
 
-def detect(text: str) -> list[Hit]:
+def detect(text: str, scan: Scan | None = None) -> list[Hit]:
     """Every licence plate in ``text``."""
-    if not _DIGIT.search(text):
+    scan = scan or Scan(text)
+    if not scan.has_digit:
         return []  # every plate has digits
     matches = list(_TOKEN.finditer(text))
     token_starts = [m.start() for m in matches]
     # a window starts at most three tokens before a token with a digit in it; only the tokens of
     # these windows are looked at (most of a message's tokens are words far from any digit)
     window_starts: set[int] = set()
-    for m in _DIGIT_TOKEN.finditer(text):
-        d = bisect_left(token_starts, m.start())
-        if d < len(token_starts) and token_starts[d] == m.start():
-            window_starts.update(range(max(0, d - _MAX_TOKENS + 1), d + 1))
+    for digit in scan.digit_starts:
+        d = bisect_right(token_starts, digit) - 1  # the token holding the digit (digits are token characters)
+        window_starts.update(range(max(0, d - _MAX_TOKENS + 1), d + 1))
     possible: dict[int, bool] = {}  # token index -> _may_be_part, computed when first needed
     shouting: bool | None = None  # computed when first needed
     hits: list[Hit] = []

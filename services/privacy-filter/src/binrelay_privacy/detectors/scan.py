@@ -22,12 +22,13 @@ _WORD = re.compile(r"\w+")
 class Scan:
     """Facts about one text that several detectors use, each computed at most once."""
 
-    __slots__ = ("_words", "digit_starts", "text")
+    __slots__ = ("_words", "digit_runs", "digit_starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.digit_starts: list[int] = [m.start() for m in _DIGIT_RUN.finditer(text)]
-        """Where each run of digits (``\\d``, as ``re`` reads it) starts, in order."""
+        self.digit_runs: list[tuple[int, int]] = [m.span() for m in _DIGIT_RUN.finditer(text)]
+        """(start, end) of each run of digits (``\\d``, as ``re`` reads it), in order."""
+        self.digit_starts: list[int] = [start for start, _ in self.digit_runs]
         self._words: list[tuple[int, str | None]] | None = None
 
     @property
