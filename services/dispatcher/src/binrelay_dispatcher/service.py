@@ -113,6 +113,9 @@ def delivery_id(report_id: str, recipient_id: str, channel: str) -> str:
 
 
 _CHANNELS = {c.value: c for c in Channel}
+#: Each channel's outbox topic, made once: a 10,000-member fan-out would otherwise hold 10,000
+#: copies of the same topic string until it is published.
+_OUTBOX = {c: topics.outbox(c) for c in Channel}
 
 
 class Jobs:
@@ -290,7 +293,7 @@ class Dispatcher:
                 for i, job in enumerate(p.now_jobs):
                     if replies[start + 1 + i]:
                         self.claimed.append(state.job_key(job.idempotency_key))
-                        outs.append(Out(topics.outbox(job.channel), job))
+                        outs.append(Out(_OUTBOX[job.channel], job))
                 if p.dispatch.held:
                     self.metrics.held.labels(p.dispatch.held).inc()
                 for reason in p.deferred:
@@ -383,7 +386,7 @@ class Dispatcher:
         for job in jobs:
             pipe.set(state.job_key(job.idempotency_key), b"1", nx=True, ex=state.KEEP_SECONDS)
         claimed = await pipe.execute()
-        return [Out(topics.outbox(j.channel), j) for j, ok in zip(jobs, claimed, strict=True) if ok]
+        return [Out(_OUTBOX[j.channel], j) for j, ok in zip(jobs, claimed, strict=True) if ok]
 
     # -- timers -------------------------------------------------------------------------------
 
