@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 
 from binrelay_privacy.detectors.base import Hit, has_context, preceding_word
 from binrelay_privacy.detectors.scan import Scan
@@ -93,6 +94,7 @@ def _shapes() -> dict[str, tuple[str, bool]]:
 
 
 SHAPES = _shapes()
+_SHAPE_PREFIXES = frozenset(shape[:n] for shape in SHAPES for n in range(1, len(shape) + 1))
 _MAX_TOKENS = 4
 _MAX_LEN = 12
 
@@ -178,13 +180,24 @@ def _joinable(text: str, end: int, nxt: int) -> str | None:
     return None
 
 
-def _shouting(text: str) -> bool:
+class _Shouting:
     """Whether the message is written in capitals: then upper case says nothing about a token.
 
-    Words of four letters or more tell (a plate's letter groups have at most three).
+    Words of four letters or more tell (a plate's letter groups have at most three). Asked only
+    about a candidate written in capitals, and then computed once per message.
     """
-    words = _WORD.findall(text)
-    return len(words) >= 3 and sum(w.isupper() for w in words) > 0.7 * len(words)
+
+    __slots__ = ("_answer", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._answer: bool | None = None
+
+    def __call__(self) -> bool:
+        if self._answer is None:
+            words = _WORD.findall(self._text)
+            self._answer = len(words) >= 3 and sum(w.isupper() for w in words) > 0.7 * len(words)
+        return self._answer
 
 
 def detect(text: str, scan: Scan | None = None) -> list[Hit]:
@@ -200,36 +213,44 @@ def detect(text: str, scan: Scan | None = None) -> list[Hit]:
     for digit in scan.digit_starts:
         d = bisect_right(token_starts, digit) - 1  # the token holding the digit (digits are token characters)
         window_starts.update(range(max(0, d - _MAX_TOKENS + 1), d + 1))
-    possible: dict[int, bool] = {}  # token index -> _may_be_part, computed when first needed
-    shouting: bool | None = None  # computed when first needed
+    parts: dict[int, str | None] = {}  # token index -> its shape if it may be part of a plate
+    shouting = _Shouting(text)
     hits: list[Hit] = []
     n = len(matches)
     covered = 0
     for i in sorted(window_starts):
-        first = matches[i]
-        if first.start() < covered:
+        start = token_starts[i]
+        if start < covered:
             continue
         best: tuple[int, int] | None = None
+        shape = ""
         for k in range(min(_MAX_TOKENS, n - i)):
             j = i + k
-            part = possible.get(j)
+            if j in parts:
+                part = parts[j]
+            else:
+                token = matches[j].group()
+                part = parts[j] = token.translate(_SHAPE) if _may_be_part(token) else None
             if part is None:
-                part = possible[j] = _may_be_part(matches[j].group())
-            if not part:
                 break
-            if k > 0 and _joinable(text, matches[j - 1].end(), matches[j].start()) is None:
-                break
-            start, end = first.start(), matches[j].end()
+            if k > 0:
+                gap = _joinable(text, matches[j - 1].end(), token_starts[j])
+                if gap is None:
+                    break
+                shape += gap.translate(_SHAPE)
+            end = matches[j].end()
             if end - start > _MAX_LEN:
                 break
-            candidate = text[start:end]
-            entry = SHAPES.get(candidate.translate(_SHAPE))
+            # the window's shape is its tokens' and gaps' shapes joined; once it starts no
+            # known shape, no longer window can be one
+            shape += part
+            if shape not in _SHAPE_PREFIXES:
+                break
+            entry = SHAPES.get(shape)
             if entry is None:
                 continue
-            if shouting is None:
-                shouting = _shouting(text)
             previous_end = matches[i - 1].end() if i > 0 else None
-            if _accept(text, start, end, candidate, entry, previous_end, shouting):
+            if _accept(text, start, end, text[start:end], entry, previous_end, shouting):
                 best = (start, end)
         if best is not None:
             hits.append(Hit(KIND, best[0], best[1]))
@@ -259,7 +280,7 @@ def _accept(
     candidate: str,
     entry: tuple[str, bool],
     previous_end: int | None,
-    shouting: bool = False,
+    shouting: Callable[[], bool] = lambda: False,
 ) -> bool:
     name, strong = entry
     # glued to a longer code: "ABC-123-45", "12/ABC-123", "ABC-123.45", "€123-ABC"
@@ -297,7 +318,7 @@ def _accept(
     context = has_context(text, start, _CONTEXT)
     if before in _NUMBER_WORDS and not context:
         return False
-    upper = candidate.upper() == candidate and not shouting
+    upper = candidate.upper() == candidate and not shouting()
     if not strong and any(g in ("101", "112") for g in re.findall(r"\d+", candidate)):
         return False  # "BEL 112", "bel 101": the emergency numbers
     if strong:
