@@ -127,7 +127,7 @@ class _Node:
     time: TimeWindow | None
 
     def matches(self, cleared: ReportCleared, at_local: datetime) -> bool:
-        """Do all of this node's matchers hold (in the order cheapest first)?"""
+        """Do all of this node's matchers hold? (Stops at the first that does not.)"""
         report, cls = cleared.report, cleared.classification
         if self.origin is not None and report.origin not in self.origin:
             return False

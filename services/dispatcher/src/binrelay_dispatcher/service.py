@@ -3,7 +3,7 @@
 Three loops in one process, all thin around the pure core in :mod:`.routing`:
 
 * the **reports stage** (``bin.reports.cleared.v1``): per batch, decode → ``plan_deliveries`` →
-  ONE pipelined Redis round trip (dedup of reports and jobs, pending acknowledgements and
+  ONE Redis round trip, a Lua script (dedup of reports and jobs, pending acknowledgements and
   approvals, timers) → publish the zone's Dispatch and the jobs due now to
   ``bin.outbox.<channel>.v1``. If publishing fails, the claims of the batch are released so the
   retry is not mistaken for a duplicate;
