@@ -40,10 +40,9 @@ _GRAMMAR = tuple(
 _GRAMMAR_OF: dict[str, tuple[tuple[re.Pattern[str], Cue], ...]] = {
     lang: tuple((p, c) for p, c in _GRAMMAR if c.lang in (lang, "*")) for lang in get_args(Language)
 }
-# Every cue at half weight: what a single word of another language counts for (see _usable).
-_HALVED: dict[Cue, Cue] = {
-    cue: replace(cue, weight=cue.weight * 0.5) for cues in _MATCHER.cues for cue in cues
-}
+# Cues at half weight, made once each: what a single word of another language counts for (see
+# _usable). Filled as met, bounded by the number of lexicon cues.
+_HALVED: dict[Cue, Cue] = {}
 warm_up()
 fallback.load()
 
@@ -220,7 +219,10 @@ def _usable(hits: Iterable[Hit], lang: str) -> list[Hit]:
             if " " in cue.label:
                 out.append(h)
             else:
-                out.append(Hit(_HALVED[cue], h.start, h.end))
+                halved = _HALVED.get(cue)
+                if halved is None:
+                    halved = _HALVED[cue] = replace(cue, weight=cue.weight * 0.5)
+                out.append(Hit(halved, h.start, h.end))
     return out
 
 

@@ -1,9 +1,9 @@
 """Compiles the lexicons into regular expressions and finds the cues in a folded text.
 
-Each entry becomes a small regex; the entries are indexed by their first three letters and the
-candidates of one index key are compiled together into one scanner. The text is scanned at every
-word start (one ``re.match`` of the scanner at each start), which lets cues overlap: in
-"zijn net weggereden" both "zijn net" and "net weggereden" are seen.
+Each entry becomes a small regex, tried at word starts only, which lets cues overlap: in
+"zijn net weggereden" both "zijn net" and "net weggereden" are seen. An Aho-Corasick automaton
+(pyahocorasick) over the literal start of every entry finds, in one pass over the text, the few
+entries worth trying at each word start.
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import compress
+from itertools import product
+from typing import Any
+
+import ahocorasick
 
 from binrelay_classifier.lexicon import GROUPS, Lexicon
 
@@ -81,68 +84,80 @@ def _key(entry: str) -> str:
     return entry.replace("*", "").replace(" ", "")[:3]
 
 
+def _literal_starts(entry: str, max_words: int = 4, max_length: int = 6) -> set[str]:
+    """Every way the literal start of ``entry`` (its words up to the first stem or gap, at most
+    ``max_words``, cut to ``max_length`` characters) can be written in a folded text, each space
+    there or not: "n est plus la" gives "n est ", "nest p", "n estp", ... Any text the entry
+    matches at a word start begins with one of them. (Longer starts would hardly pick fewer
+    entries to try, and would take megabytes more memory.)"""
+    words: list[str] = []
+    for word in entry.split(" "):
+        if word == "..":
+            break
+        if word.endswith("*"):
+            words.append(word[:-1])
+            break
+        words.append(word)
+    words = words[:max_words]
+    if not words or not words[0]:
+        raise ValueError(f"lexicon entry without a literal start: {entry!r}")
+    return {
+        (words[0] + "".join(sep + word for sep, word in zip(seps, words[1:], strict=True)))[:max_length]
+        for seps in product(("", " "), repeat=len(words) - 1)
+    }
+
+
 class Matcher:
     """Finds every lexicon cue in a folded text.
 
-    Each entry is its own small regex; an index on the first three letters (spaces removed, so
-    "nest plus la" finds the entry "n est plus la") picks the few candidates to try at each word
-    start. Cues may overlap, except that a cue lying strictly inside a longer one is dropped
-    ("dringend" inside "niet dringend", "brand" inside "in brand").
-
-    The candidates of one index key are compiled together into a single *scanner*: one optional
-    lookahead per entry, ``(?=(entry)|)``, so one ``match`` call at a word start tries them all
-    in C and reports each entry's own match (a lookahead matches exactly what the entry's regex
-    alone would match there, so the result is the same as trying the entries one by one).
+    Each entry is its own small regex, tried at a word start when the text there begins with the
+    entry's literal start (found for all entries at once by an Aho-Corasick automaton) and with
+    the entry's index key: its first three letters, spaces removed, so "nest plus la" finds the
+    entry "n est plus la". Cues may overlap, except that a cue lying strictly inside a longer one
+    is dropped ("dringend" inside "niet dringend", "brand" inside "in brand").
     """
 
     def __init__(self, lexicons: tuple[Lexicon, ...] = GROUPS) -> None:
         table = _parse(lexicons)
         self.entries: list[str] = list(table)
         self.cues: list[tuple[Cue, ...]] = [tuple(table[e]) for e in self.entries]
-        self._regex: list[str] = [_entry_regex(e) for e in self.entries]
-        index: dict[str, list[int]] = defaultdict(list)
-        for i, entry in enumerate(self.entries):
-            index[_key(entry)].append(i)
-        self._index = dict(index)
-        # Per entry: its cues with the family each belongs to, and the families it can shadow.
-        self._cue_families: list[tuple[tuple[Cue, str], ...]] = [
-            tuple((c, _family(c.tag)) for c in cues) for cues in self.cues
+        self._regex: list[re.Pattern[str]] = [re.compile(_entry_regex(e)) for e in self.entries]
+        self._keys: list[str] = [_key(e) for e in self.entries]
+        # Per entry, the families of its cues: what it can shadow (one shared set per combination).
+        shared: dict[frozenset[str], frozenset[str]] = {}
+        self._families: list[frozenset[str]] = [
+            shared.setdefault(fs, fs) for fs in (frozenset(_family(c.tag) for c in cues) for cues in self.cues)
         ]
-        self._families: list[frozenset[str]] = [frozenset(f for _, f in cf) for cf in self._cue_families]
-        self._scanners = {key: self._scanner(key) for key in self._index}
-
-    def _scanner(self, key: str) -> tuple[re.Pattern[str], tuple[int, ...]]:
-        """The entries a word start whose head is ``key`` may match: those indexed under the key,
-        then under its two- and one-letter prefixes (the order a one-by-one scan would try)."""
-        ids: list[int] = []
-        for k in dict.fromkeys((key, key[:2], key[:1])):
-            ids += self._index.get(k, ())
-        pattern = "".join(f"(?=({self._regex[i]})|)" for i in ids)
-        return re.compile(pattern), tuple(ids)
-
-    def _lookup(self, head: str) -> tuple[re.Pattern[str], tuple[int, ...]] | None:
-        scanners = self._scanners
-        return scanners.get(head[:3]) or scanners.get(head[:2]) or scanners.get(head[:1])
+        # Keys are " " + a literal start: the text is searched as " " + text, so that every
+        # occurrence found is at a word start (the first word's too).
+        starts: dict[str, list[int]] = defaultdict(list)
+        for i, entry in enumerate(self.entries):
+            for start in _literal_starts(entry):
+                starts[" " + start].append(i)
+        self._starts: Any = ahocorasick.Automaton()
+        for key, ids in starts.items():
+            self._starts.add_word(key, (len(key), tuple(ids)))
+        self._starts.make_automaton()
 
     def find(self, folded: str) -> list[Hit]:
         """All cues at every word start of ``folded``."""
-        spans: list[tuple[int, int, int]] = []
-        lookup = self._lookup
-        pos = 0
-        length = len(folded)
-        while pos < length:
-            scanner = lookup(folded[pos : pos + 6].replace(" ", ""))
-            if scanner is not None:
-                pattern, ids = scanner
-                m = pattern.match(folded, pos)
-                if m is not None and m.lastindex is not None:  # at least one entry matched
-                    found = m.groups()
-                    for i, text in compress(zip(ids, found, strict=True), found):
-                        spans.append((pos, pos + len(text), i))
-            nxt = folded.find(" ", pos)
-            if nxt < 0:
-                break
-            pos = nxt + 1
+        keys = self._keys
+        regex = self._regex
+        found: list[tuple[int, int, int, int]] = []
+        for last, (length, ids) in self._starts.iter(" " + folded):
+            pos = last - length + 1  # the word start in `folded`
+            head = folded[pos : pos + 6].replace(" ", "")
+            for i in ids:
+                # Only where the index key fits, as the first version's index tried them (it
+                # matters for a stem shorter than the key: "ab* cd" is keyed "abc").
+                if head.startswith(keys[i]):
+                    m = regex[i].match(folded, pos)
+                    if m is not None:
+                        found.append((pos, -len(keys[i]), i, m.end()))
+        # In the order a scan entry by entry would find them: by position, then longer index
+        # keys first, then lexicon order.
+        found.sort()
+        spans = [(start, end, i) for start, _, i, end in found]
         hits: list[Hit] = []
         families = self._families
         for start, end, i in spans:
@@ -151,8 +166,8 @@ class Matcher:
             for s, e, j in spans:
                 if s <= start and end <= e and (e - s) > (end - start):
                     outer |= families[j]
-            for cue, family in self._cue_families[i]:
-                if family not in outer:
+            for cue in self.cues[i]:
+                if not outer or _family(cue.tag) not in outer:
                     hits.append(Hit(cue, start, end))
         return hits
 
