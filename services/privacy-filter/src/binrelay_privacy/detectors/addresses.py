@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from binrelay_privacy.detectors.base import Hit
-from binrelay_privacy.detectors.scan import Scan, finditer_at
+from binrelay_privacy.detectors.scan import Scan, finditer_at, key_words
 
 KIND = "address"
 
@@ -39,7 +39,7 @@ _ADDRESS = re.compile(
 
 
 # The first word of each _RESIDES phrase (ASCII spellings; non-ASCII words are always tried).
-_FIRST_WORDS = frozenset(
+_FIRST_WORDS = key_words(
     "woon woont wonen woonde verblijft zijn haar hun habite habitent habitait reside resident"
     " domicilie domiciliee domicilies son leur live lives lived living stays his her their wohnt".split()
 )

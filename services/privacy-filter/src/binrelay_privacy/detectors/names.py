@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 
 from binrelay_privacy.detectors.base import Hit
-from binrelay_privacy.detectors.scan import Scan, finditer_at, search_at
+from binrelay_privacy.detectors.scan import Scan, finditer_at, key_words, search_at
 
 KIND = "name"
 
@@ -169,8 +169,10 @@ def _lower_intro_hits(text: str, scan: Scan) -> list[Hit]:
 
 # Where a match of each pattern can start. Every alternative of _SIGNAL, _STRONG_INTRO and
 # _FAMILY_AFTER begins, after "no word character before", with one of these words (lower-case,
-# ASCII spellings); a determiner may be glued to a role ("deverdachte"), hence the prefixes.
-_SIGNAL_FIRST = frozenset(
+# ASCII spellings; a non-ASCII word is always tried). A determiner may be glued to a role
+# ("deverdachte").
+_DETERMINERS = ("de", "het", "la", "le", "the", "der", "die")
+_SIGNAL_FIRST = key_words(
     """
     meneer mijnheer mevrouw juffrouw dhr mevr mw de monsieur madame mademoiselle mme mlle mr mrs ms
     miss mister herr frau dr prof dokter docteur doctor familie fam famille family m
@@ -179,10 +181,10 @@ _SIGNAL_FIRST = frozenset(
     my his her named called name i mein ich heisse heiss heisst namens
     onze mon ma notre le la our the meine het l der die
     """.split()
+    + [det + role for det in _DETERMINERS for role in _ROLES.split("|") if role.isascii()]
 )
-_ROLE_PREFIXES = ("de", "het", "la", "le", "the", "der", "die")
-_STRONG_FIRST = frozenset("mijn ik je my mein ich".split())
-_FAMILY_FIRST = frozenset({"the"})
+_STRONG_FIRST = key_words("mijn ik je my mein ich".split())
+_FAMILY_FIRST = key_words(["the"])
 # a closing formula follows the start of the text, a newline, "." or "!"
 _CLOSING_START = re.compile(r"[\n.!]")
 
@@ -191,7 +193,7 @@ def detect(text: str, scan: Scan | None = None) -> list[Hit]:
     """Names that follow an explicit signal in ``text``."""
     scan = scan or Scan(text)
     hits: list[Hit] = _lower_intro_hits(text, scan)
-    for m in finditer_at(_SIGNAL, text, scan.word_starts(_SIGNAL_FIRST, _ROLE_PREFIXES)):
+    for m in finditer_at(_SIGNAL, text, scan.word_starts(_SIGNAL_FIRST)):
         hit = _name_hits(m)
         if hit is not None:
             hits.append(hit)

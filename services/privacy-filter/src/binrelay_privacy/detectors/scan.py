@@ -13,48 +13,95 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 _DIGIT_RUN = re.compile(r"\d+")
 _WORD = re.compile(r"\w+")
+
+# Words that matches of some detector's pattern begin with (lower-case ASCII), registered by the
+# detectors at import (:func:`key_words`), and one pattern that finds them all.
+_KEY_WORDS: set[str] = set()
+_key_pattern: re.Pattern[str] | None = None
+
+
+def key_words(words: Iterable[str]) -> frozenset[str]:
+    """Register ``words`` (lower-case ASCII word characters) for :meth:`Scan.word_starts`."""
+    global _key_pattern
+    registered = frozenset(words)
+    bad = [w for w in registered if not (w.isascii() and w == w.lower() and _WORD.fullmatch(w))]
+    if bad:
+        raise ValueError(f"key words must be lower-case ASCII word characters: {sorted(bad)}")
+    _KEY_WORDS.update(registered)
+    _key_pattern = None
+    return registered
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A regex matching exactly ``words``, as a trie: the engine follows one branch per letter."""
+    tails: dict[str, list[str]] = {}
+    ends = False
+    for word in sorted(set(words)):
+        if word:
+            tails.setdefault(word[0], []).append(word[1:])
+        else:
+            ends = True
+    if not tails:
+        return ""
+    branches = [re.escape(first) + _trie(rest) for first, rest in sorted(tails.items())]
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if ends else body
+
+
+def _key_words_pattern() -> re.Pattern[str]:
+    global _key_pattern
+    if _key_pattern is None:
+        _key_pattern = re.compile(rf"(?<!\w){_trie(_KEY_WORDS)}(?!\w)")
+    return _key_pattern
 
 
 class Scan:
     """Facts about one text that several detectors use, each computed at most once."""
 
-    __slots__ = ("_words", "digit_runs", "digit_starts", "text")
+    __slots__ = ("_key_words", "digit_runs", "digit_starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.digit_runs: list[tuple[int, int]] = [m.span() for m in _DIGIT_RUN.finditer(text)]
         """(start, end) of each run of digits (``\\d``, as ``re`` reads it), in order."""
         self.digit_starts: list[int] = [start for start, _ in self.digit_runs]
-        self._words: list[tuple[int, str | None]] | None = None
+        self._key_words: list[tuple[int, str | None]] | None = None
 
     @property
     def has_digit(self) -> bool:
         return bool(self.digit_starts)
 
-    def words(self) -> list[tuple[int, str | None]]:
-        """(start, lower-cased word) of every ``\\w+`` word; ``None`` for a word that is not ASCII.
+    def _find_key_words(self) -> list[tuple[int, str | None]]:
+        """(start, word) of every registered key word in the text, any case, as a whole ``\\w+``
+        word, and (start, ``None``) of every word that is not ASCII.
 
-        A non-ASCII word gets no key because ``str.lower`` and ``re.IGNORECASE`` disagree on some
-        letters (``İ``, ``K`` the Kelvin sign); callers treat it as "may be anything".
+        ``str.lower`` and ``re.IGNORECASE`` disagree on some non-ASCII letters (``İ``, ``K`` the
+        Kelvin sign, ``ſ``), so a non-ASCII word may be anything. In an ASCII text, lower-casing
+        keeps every position and the trie finds the key words without a look at each word.
         """
-        if self._words is None:
-            self._words = [
-                (m.start(), w.lower() if w.isascii() else None) for m in _WORD.finditer(self.text) for w in (m.group(),)
-            ]
-        return self._words
+        if self._key_words is None:
+            text = self.text
+            if text.isascii():
+                self._key_words = [(m.start(), m.group()) for m in _key_words_pattern().finditer(text.lower())]
+            else:
+                found: list[tuple[int, str | None]] = []
+                for m in _WORD.finditer(text):
+                    word = m.group()
+                    if not word.isascii():
+                        found.append((m.start(), None))
+                    elif (key := word.lower()) in _KEY_WORDS:
+                        found.append((m.start(), key))
+                self._key_words = found
+        return self._key_words
 
-    def word_starts(self, first_words: Collection[str], prefixes: tuple[str, ...] = ()) -> list[int]:
-        """Starts of the words that are in ``first_words`` or begin with one of ``prefixes``
-        (lower-case ASCII), and of every non-ASCII word."""
-        return [
-            start
-            for start, key in self.words()
-            if key is None or key in first_words or (prefixes and key.startswith(prefixes))
-        ]
+    def word_starts(self, first_words: frozenset[str]) -> list[int]:
+        """Starts of the words (any case) that are in ``first_words`` — registered with
+        :func:`key_words` — and of every non-ASCII word, in order."""
+        return [start for start, key in self._find_key_words() if key is None or key in first_words]
 
 
 def finditer_at(pattern: re.Pattern[str], text: str, starts: Sequence[int]) -> Iterator[re.Match[str]]:
