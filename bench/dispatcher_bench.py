@@ -18,6 +18,16 @@ Measured with ``time.process_time`` (CPU of this process only; Redis runs in its
 * ``batch``   — ``Dispatcher.process_reports`` over batches of ``--batch`` events against a real
   local Redis (planning + claims + state); ``batch - plan`` is what Redis costs.
 
+``--capture`` runs every report twice (the second pass must publish nothing), then approves,
+rejects and acknowledges what waits, runs the timers a week on, and writes every Out (topic, key,
+full JSON) and the Redis state left (keys, values, TTLs to 100 s). The clock is fixed, so two
+versions give byte-identical files; only a digest's ``trace_id`` (``new_id()`` per digest) is left
+out. To check a change against the code before it::
+
+    git worktree add /tmp/before <commit>
+    PYTHONPATH=/tmp/before/services/dispatcher/src .venv/bin/python bench/dispatcher_bench.py --capture /tmp/a
+    .venv/bin/python bench/dispatcher_bench.py --capture /tmp/b && cmp /tmp/a /tmp/b
+
 Without ``--redis-url`` a throwaway Redis is started with ``deploy/local/redis.sh`` on a free
 port and a temporary directory, and stopped at the end. The plans are the service's defaults
 (``deploy/networks``, ``deploy/members.example.yaml``), zone 5339 as in bench/harness.py.
@@ -238,7 +248,7 @@ def capture(raws: list[bytes], redis_url: str, path: Path, batch: int) -> int:
     events = _decode(raws)
 
     async def run() -> list[bytes]:
-        redis = Redis.from_url(redis_url)
+        redis: Any = Redis.from_url(redis_url)  # replies are bytes (no decode_responses)
         await redis.flushdb()
         dispatcher = _dispatcher(redis)
         lines: list[bytes] = []
