@@ -37,7 +37,9 @@ def find(text: str, known_names: Iterable[str] = ()) -> list[Hit]:
     if scan.has_digit:  # IBANs, national numbers, phone numbers, plates and house numbers have digits
         hits += iban.detect(text, scan)
         hits += national_number.detect(text, scan)
-        hits += phones.detect(text, scan)
+        # What e-mail addresses, IBANs and national numbers keep is decided among them alone (they
+        # rank first); a phone number overlapping one is dropped, so none is looked for inside one.
+        hits += phones.detect(text, scan, claimed=_resolve(hits))
         hits += plates.detect(text, scan)
         hits += addresses.detect(text, scan)
     hits += names.detect(text, scan)

@@ -24,6 +24,7 @@ number to it) that in these reports are dates and references.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import phonenumbers
 
@@ -198,8 +199,12 @@ def _valid(
 _RUN_SIGN = re.compile(r"[+(]")
 
 
-def detect(text: str, scan: Scan | None = None) -> list[Hit]:
-    """Every phone number in ``text``."""
+def detect(text: str, scan: Scan | None = None, claimed: Sequence[Hit] = ()) -> list[Hit]:
+    """Every phone number in ``text``, except in runs of digits wholly inside a ``claimed`` span.
+
+    ``find`` passes the e-mail addresses, IBANs and national numbers it keeps: a phone number
+    overlapping one of them would be dropped anyway, and validating it is the expensive part.
+    """
     scan = scan or Scan(text)
     if not scan.has_digit:
         return []
@@ -212,6 +217,8 @@ def detect(text: str, scan: Scan | None = None) -> list[Hit]:
     numbers = _Numbers()
     for run in finditer_at(_RUN, masked, starts):
         if run.end() - run.start() < 6 or len(_digits(run.group(0))) < 6:
+            continue
+        if any(c.start <= run.start() and run.end() <= c.end for c in claimed):
             continue
         pieces = [(m.start() + run.start(), m.end() + run.start()) for m in _PIECE_RE.finditer(run.group(0))]
         # "dossier 0123/456789": the run is a reference; a number after it in the same run is not
