@@ -13,11 +13,10 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import get_args
 
 from binrelay_classifier import fallback
+from binrelay_classifier.grammar import Grammar
 from binrelay_classifier.language import detect, warm_up
-from binrelay_classifier.lexicon import GRAMMAR
 from binrelay_classifier.matcher import Cue, Hit, Matcher
 from binrelay_classifier.normalize import fold
 from binrelay_shared.events import (
@@ -32,32 +31,13 @@ from binrelay_shared.events import (
 )
 
 _MATCHER = Matcher()
-_GRAMMAR = tuple(
-    (re.compile(pattern), Cue(tag, lang, weight, f"grammar {label}", True))
-    for pattern, label, tag, weight, lang in GRAMMAR
-)
-# Per language, the grammar cues that apply to it (its own and the "*" ones), in GRAMMAR order.
-_GRAMMAR_OF: dict[str, tuple[tuple[re.Pattern[str], Cue], ...]] = {
-    lang: tuple((p, c) for p, c in _GRAMMAR if c.lang in (lang, "*")) for lang in get_args(Language)
-}
+_GRAMMAR = Grammar()
 # Cues at half weight, made once each: what a single word of another language counts for (see
 # _usable). Filled as met, bounded by the number of lexicon cues.
 _HALVED: dict[Cue, Cue] = {}
 warm_up()
 fallback.load()
 
-
-def _grammar_hits(folded: str, lang: str) -> list[Hit]:
-    """Tense cues (progressive, perfect, passé composé) of the report's language."""
-    hits: list[Hit] = []
-    grammar = _GRAMMAR_OF.get(lang)
-    if grammar is None:  # not one of our languages (only a caller's own hint can be)
-        grammar = tuple((p, c) for p, c in _GRAMMAR if c.lang in (lang, "*"))
-    for pattern, cue in grammar:
-        m = pattern.search(folded)
-        if m is not None:
-            hits.append(Hit(cue, m.start(), m.end()))
-    return hits
 
 FALLBACK_THRESHOLD = 0.9
 """Posterior from which the naive-Bayes fallback's category is used (only when no cue matched)."""
@@ -156,7 +136,7 @@ _NO_HITS: tuple[Hit, ...] = ()
 class _Evidence:
     """The cues of one text, grouped by tag: built once per text, read by every rule."""
 
-    __slots__ = ("by_tag", "hits", "labels", "peaks", "scores")
+    __slots__ = ("by_tag", "hits", "labels", "scores")
 
     def __init__(self, hits: list[Hit]) -> None:
         self.hits = hits
@@ -179,8 +159,6 @@ class _Evidence:
             if cue.label not in group:
                 group.append(cue.label)
                 self.scores[tag] = self.scores.get(tag, 0.0) + cue.weight
-        self.peaks: dict[str, float] = {tag: _group_max(same) for tag, same in self.by_tag.items()}
-        """Per tag, its strongest cue plus a little for each further distinct cue (see _group_max)."""
 
     def of(self, tag: str) -> Sequence[Hit]:
         """The hits of ``tag``, in text order."""
@@ -195,7 +173,8 @@ class _Evidence:
 
     def group_max(self, tag: str) -> float:
         """The strongest cue of ``tag`` plus a little for each further distinct cue (capped)."""
-        return self.peaks.get(tag, 0.0)
+        hits = self.by_tag.get(tag)
+        return _group_max(hits) if hits else 0.0
 
 
 def _group_max(hits: Iterable[Hit]) -> float:
@@ -342,11 +321,11 @@ def _category(ev: _Evidence) -> tuple[Category, float, float, list[str]]:
 
 def _urgency(ev: _Evidence, category: Category, folded: str) -> tuple[float, list[str]]:
     """The urgency score (>= threshold: urgent) and the signals behind it."""
-    peaks = ev.peaks
-    now = {g: peaks.get(tag, 0.0) for g, tag in _NOW_TAGS}
-    danger = ev.group_max("urg:danger")
-    not_now = {g: peaks.get(tag, 0.0) for g, tag in _NOT_NOW_TAGS}
-    soft = {g: peaks.get(tag, 0.0) for g, tag in _SOFT_TAGS}
+    group_max = ev.group_max
+    now = {g: group_max(tag) for g, tag in _NOW_TAGS}
+    danger = group_max("urg:danger")
+    not_now = {g: group_max(tag) for g, tag in _NOT_NOW_TAGS}
+    soft = {g: group_max(tag) for g, tag in _SOFT_TAGS}
     if "?" in folded:
         soft["question"] += 0.5
     soft["question"] = min(soft["question"], 2.0)
@@ -524,7 +503,7 @@ def analyse(
             language = detected
             signals.append(f"lang:{language}:detected")
 
-    hits = _dedupe(_usable(_MATCHER.find(folded), language), language) + _grammar_hits(folded, language)
+    hits = _dedupe(_usable(_MATCHER.find(folded), language), language) + _GRAMMAR.hits(folded, language)
     ev = _Evidence(hits)
     category, best, second, cat_signals = _category(ev)
     if 0.0 < best < OVERRIDE_BELOW:
