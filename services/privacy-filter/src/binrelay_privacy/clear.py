@@ -111,7 +111,10 @@ def clear_report(
         group_text, group_redacted = report.text, ()
     else:
         coordinator_text, coordinator_redacted = render_text(report.text, Audience.coordinator, language, hits, policy)
-        group_text, group_redacted = render_text(report.text, Audience.group, language, hits, policy)
+        if policy.group_sees == policy.coordinator_sees:  # the default: both see the same kinds
+            group_text, group_redacted = coordinator_text, coordinator_redacted
+        else:
+            group_text, group_redacted = render_text(report.text, Audience.group, language, hits, policy)
     coordinator_atts, coordinator_withheld = _derive(report.attachments, policy.coordinator_photos, store)
     group_atts, group_withheld = _derive(report.attachments, policy.group_photos, store)
 

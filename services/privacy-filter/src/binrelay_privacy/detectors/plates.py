@@ -309,21 +309,30 @@ def _accept(
         stop = STOP_LETTERS
     if any(g in stop for g in groups):
         return False
-    if name == "lu" and 1950 <= int(candidate[-4:]) <= 2039 and not has_context(text, start, _CONTEXT):
+    # whether a vehicle word comes shortly before: a regex over 40 characters, asked only when
+    # the answer matters and then once
+    context: bool | None = None
+
+    def in_context() -> bool:
+        nonlocal context
+        if context is None:
+            context = has_context(text, start, _CONTEXT)
+        return context
+
+    if name == "lu" and 1950 <= int(candidate[-4:]) <= 2039 and not in_context():
         return False  # "VW 2019", "EU 2024": a year after an abbreviation
     before = preceding_word(text, start)
     if before in _REFERENCE_WORDS:
         return False
     letters = "".join(groups)
-    context = has_context(text, start, _CONTEXT)
-    if before in _NUMBER_WORDS and not context:
+    if before in _NUMBER_WORDS and not in_context():
         return False
     upper = candidate.upper() == candidate and not shouting()
     if not strong and any(g in ("101", "112") for g in re.findall(r"\d+", candidate)):
         return False  # "BEL 112", "bel 101": the emergency numbers
     if strong:
         # "1 abc 123" is convincing even in lower case; "ab 123 cd" is not ("en 100 km")
-        return not spaced or upper or context or name == "be"
+        return not spaced or upper or in_context() or name == "be"
     if upper:
         return True
     if not letters:
@@ -332,5 +341,5 @@ def _accept(
         # "plaat abc 123", "auto kt 4821", "auto b-ab 1234": a vehicle word right before, or
         # a dash (German) with one nearby
         near = has_context(text, start, _CONTEXT, window=16) or has_context(text, start, _PLATE_WORD, 16)
-        return near or ("-" in candidate and context)
-    return "-" in candidate or context
+        return near or ("-" in candidate and in_context())
+    return "-" in candidate or in_context()
