@@ -246,6 +246,8 @@ class Dispatcher:
     async def process_reports(self, events: list[ReportCleared]) -> list[list[Out]]:
         """Plan a batch, settle it against Redis in one round trip, return what to publish."""
         planned = [self.plan(e) for e in events]
+        if not planned:
+            return []
         keys: list[str | bytes] = [state.TIMERS]
         args: list[str | bytes | int | float] = [len(planned), state.KEEP_SECONDS]
         layout: list[tuple[int, int]] = []  # per report: (index of its first reply, number of job claims)
