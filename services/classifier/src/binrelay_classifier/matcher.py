@@ -129,14 +129,18 @@ class Matcher:
             shared.setdefault(fs, fs) for fs in (frozenset(_family(c.tag) for c in cues) for cues in self.cues)
         ]
         # Keys are " " + a literal start: the text is searched as " " + text, so that every
-        # occurrence found is at a word start (the first word's too).
-        starts: dict[str, list[int]] = defaultdict(list)
+        # occurrence found is at a word start (the first word's too). Per key, the entries whose
+        # index key the start itself spells out (almost all), then those for which the text
+        # there must still be checked against the index key.
+        sure: dict[str, list[int]] = defaultdict(list)
+        unsure: dict[str, list[int]] = defaultdict(list)
         for i, entry in enumerate(self.entries):
             for start in _literal_starts(entry):
-                starts[" " + start].append(i)
+                spelled = start.replace(" ", "").startswith(self._keys[i])
+                (sure if spelled else unsure)[" " + start].append(i)
         self._starts: Any = ahocorasick.Automaton()
-        for key, ids in starts.items():
-            self._starts.add_word(key, (len(key), tuple(ids)))
+        for key in sure.keys() | unsure.keys():
+            self._starts.add_word(key, (len(key), tuple(sure.get(key, ())), tuple(unsure.get(key, ()))))
         self._starts.make_automaton()
 
     def find(self, folded: str) -> list[Hit]:
@@ -144,16 +148,18 @@ class Matcher:
         keys = self._keys
         regex = self._regex
         found: list[tuple[int, int, int, int]] = []
-        for last, (length, ids) in self._starts.iter(" " + folded):
+        for last, (length, sure, unsure) in self._starts.iter(" " + folded):
             pos = last - length + 1  # the word start in `folded`
-            head = folded[pos : pos + 6].replace(" ", "")
-            for i in ids:
+            ids = sure
+            if unsure:
                 # Only where the index key fits, as the first version's index tried them (it
                 # matters for a stem shorter than the key: "ab* cd" is keyed "abc").
-                if head.startswith(keys[i]):
-                    m = regex[i].match(folded, pos)
-                    if m is not None:
-                        found.append((pos, -len(keys[i]), i, m.end()))
+                head = folded[pos : pos + 6].replace(" ", "")
+                ids = sure + tuple(i for i in unsure if head.startswith(keys[i]))
+            for i in ids:
+                m = regex[i].match(folded, pos)
+                if m is not None:
+                    found.append((pos, -len(keys[i]), i, m.end()))
         # In the order a scan entry by entry would find them: by position, then longer index
         # keys first, then lexicon order.
         found.sort()
