@@ -12,7 +12,6 @@ provided the positions given include every position where the pattern can match.
 from __future__ import annotations
 
 import re
-import string
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -60,25 +59,6 @@ def _key_words_pattern() -> re.Pattern[str]:
     return _key_pattern
 
 
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-_NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")
-_WORD_CHAR = re.compile(r"\w")
-
-
-def _non_ascii_word_starts(text: str) -> list[int]:
-    """Starts of the ``\\w+`` words that hold a non-ASCII character."""
-    starts = []
-    pos = 0
-    while (m := _NON_ASCII_WORD_CHAR.search(text, pos)) is not None:
-        start = m.start()
-        while start > 0 and _WORD_CHAR.match(text, start - 1) is not None:
-            start -= 1
-        starts.append(start)
-        word = _WORD.match(text, m.start())
-        pos = word.end() if word is not None else m.end()
-    return starts
-
-
 class Scan:
     """Facts about one text that several detectors use, each computed at most once."""
 
@@ -100,23 +80,22 @@ class Scan:
         word, and (start, ``None``) of every word that is not ASCII, in order.
 
         ``str.lower`` and ``re.IGNORECASE`` disagree on some non-ASCII letters (``İ``, ``K`` the
-        Kelvin sign, ``ſ``), so a non-ASCII word may be anything. Lower-casing keeps every
-        position (checked: ``İ`` is the one letter that becomes two) and never turns a word
-        character into another kind (tests/privacy/test_scan.py), so word boundaries stay too.
+        Kelvin sign, ``ſ``), so a non-ASCII word may be anything. In an ASCII text, lower-casing
+        keeps every position and one trie pattern finds the key words; a text with non-ASCII
+        words is taken word by word (faster than the trie for short texts, which most are).
         """
         if self._key_words is None:
             text = self.text
-            lowered = text.lower()
-            if len(lowered) != len(text):
-                lowered = text.translate(_ASCII_LOWER)  # only ASCII letters lower-cased
             if text.isascii():
-                self._key_words = [(m.start(), m.group()) for m in _key_words_pattern().finditer(lowered)]
+                self._key_words = [(m.start(), m.group()) for m in _key_words_pattern().finditer(text.lower())]
             else:
-                found: list[tuple[int, str | None]] = [
-                    (m.start(), m.group()) for m in _key_words_pattern().finditer(lowered)
-                ]
-                found += ((start, None) for start in _non_ascii_word_starts(text))
-                found.sort(key=lambda item: item[0])  # a word is either ASCII or not: starts differ
+                found: list[tuple[int, str | None]] = []
+                for m in _WORD.finditer(text):
+                    word = m.group()
+                    if not word.isascii():
+                        found.append((m.start(), None))
+                    elif (key := word.lower()) in _KEY_WORDS:
+                        found.append((m.start(), key))
                 self._key_words = found
         return self._key_words
 
