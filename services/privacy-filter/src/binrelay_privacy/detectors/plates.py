@@ -172,12 +172,8 @@ def _letter_groups(candidate: str) -> list[str]:
     return [g.lower() for g in re.findall(r"[^\W\d_]+", candidate)]
 
 
-def _joinable(text: str, end: int, nxt: int) -> str | None:
-    """The separator between two neighbouring tokens if they may belong to one plate, else None."""
-    gap = text[end:nxt]
-    if gap in ("-", " ", "–", "\u00a0", "."):
-        return gap
-    return None
+# The separators between two neighbouring tokens of one plate, and their shapes.
+_GAP_SHAPES = {gap: gap.translate(_SHAPE) for gap in ("-", " ", "–", "\u00a0", ".")}
 
 
 class _Shouting:
@@ -213,45 +209,42 @@ def detect(text: str, scan: Scan | None = None) -> list[Hit]:
     for digit in scan.digit_starts:
         d = bisect_right(token_starts, digit) - 1  # the token holding the digit (digits are token characters)
         window_starts.update(range(max(0, d - _MAX_TOKENS + 1), d + 1))
-    parts: dict[int, str | None] = {}  # token index -> its shape if it may be part of a plate
+    n = len(matches)
+    # the shape of each token a window can hold (None: it cannot be part of a plate)
+    parts: list[str | None] = [None] * n
+    for j in {j for i in window_starts for j in range(i, min(n, i + _MAX_TOKENS))}:
+        token = matches[j].group()
+        if _may_be_part(token):
+            parts[j] = token.translate(_SHAPE)
     shouting = _Shouting(text)
     hits: list[Hit] = []
-    n = len(matches)
     covered = 0
     for i in sorted(window_starts):
         start = token_starts[i]
-        if start < covered:
+        shape = parts[i]
+        if start < covered or shape is None:
             continue
         best: tuple[int, int] | None = None
-        shape = ""
-        for k in range(min(_MAX_TOKENS, n - i)):
-            j = i + k
-            if j in parts:
-                part = parts[j]
-            else:
-                token = matches[j].group()
-                part = parts[j] = token.translate(_SHAPE) if _may_be_part(token) else None
-            if part is None:
-                break
-            if k > 0:
-                gap = _joinable(text, matches[j - 1].end(), token_starts[j])
-                if gap is None:
-                    break
-                shape += gap.translate(_SHAPE)
+        last = min(n, i + _MAX_TOKENS) - 1
+        j = i
+        # the window's shape is its tokens' and gaps' shapes joined; once it starts no known
+        # shape, no longer window can be one
+        while shape in _SHAPE_PREFIXES:
             end = matches[j].end()
             if end - start > _MAX_LEN:
                 break
-            # the window's shape is its tokens' and gaps' shapes joined; once it starts no
-            # known shape, no longer window can be one
-            shape += part
-            if shape not in _SHAPE_PREFIXES:
-                break
             entry = SHAPES.get(shape)
-            if entry is None:
-                continue
-            previous_end = matches[i - 1].end() if i > 0 else None
-            if _accept(text, start, end, text[start:end], entry, previous_end, shouting):
-                best = (start, end)
+            if entry is not None:
+                previous_end = matches[i - 1].end() if i > 0 else None
+                if _accept(text, start, end, text[start:end], entry, previous_end, shouting):
+                    best = (start, end)
+            if j == last or (part := parts[j + 1]) is None:
+                break
+            gap = _GAP_SHAPES.get(text[end : token_starts[j + 1]])  # one joining character
+            if gap is None:
+                break
+            shape += gap + part
+            j += 1
         if best is not None:
             hits.append(Hit(KIND, best[0], best[1]))
             covered = best[1]
