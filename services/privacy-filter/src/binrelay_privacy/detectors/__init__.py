@@ -3,6 +3,10 @@
 When two detectors claim overlapping text, the more certain one wins: checksum-validated kinds
 (IBAN, national number) and e-mail first, then phone numbers (validated against numbering plans),
 plates, names, house numbers. Between equals, the longer span wins.
+
+The text is scanned once (:class:`~binrelay_privacy.detectors.scan.Scan`) for what tells each
+detector where to look; a detector with nothing to look at (no digit: no IBAN, national number,
+phone number, plate or house number) is not run.
 """
 
 from __future__ import annotations

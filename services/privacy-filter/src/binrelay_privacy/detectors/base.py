@@ -1,7 +1,9 @@
 """What every detector returns: a ``Hit`` (kind and span in the original text).
 
 Detectors are plain functions ``detect(text) -> list[Hit]``: no I/O, no logging, no state, so
-they are cheap to test and to run per message. Values never leave them except as spans.
+they are cheap to test and to run per message. Values never leave them except as spans. Most
+also take the text's :class:`~binrelay_privacy.detectors.scan.Scan`, which :func:`find` builds
+once per text and shares: where their patterns can match at all.
 """
 
 from __future__ import annotations
