@@ -12,6 +12,7 @@ import pytest
 from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
+from binrelay_dispatcher import state
 from binrelay_dispatcher.load import Network
 from binrelay_dispatcher.service import Dispatcher, DispatcherMetrics
 from binrelay_shared import topics
@@ -190,6 +191,24 @@ async def test_daily_digest_collects_non_urgent_reports(redis: Redis, networks: 
         assert "Graffiti" in j.text and "straatlamp" in j.text
         assert j.report_id == "digest-meudon-20260304"
     assert {j.language for j in digest} == {"nl", "fr"}
+
+
+async def test_a_redelivered_report_adds_no_second_digest_entry(redis: Redis, networks: Nets) -> None:
+    """Given a non-urgent Meudon report waiting for the morning digest,
+    when the same report is delivered again a minute later (a replay after a crash),
+    then the digest still lists it once and no timer was added for the copy."""
+    clock = Clock(DAY)
+    d = Dispatcher(networks, redis, clock)
+    a = cleared("meudon", DAY, text="Graffiti op de muur")
+    await d.process_reports([a])
+    before = await redis.zcard(state.TIMERS)
+    assert before > 0
+    clock.now = DAY + timedelta(minutes=1)
+    assert await d.process_reports([a]) == [[]]
+    assert await redis.zcard(state.TIMERS) == before
+    clock.now = datetime.fromisoformat("2026-03-04T08:00:00+01:00")
+    for j in jobs(await d.due()):
+        assert j.text.count("Graffiti") == 1
 
 
 async def test_a_batch_whose_publishing_fails_is_dispatched_on_the_retry(redis: Redis, networks: Nets) -> None:

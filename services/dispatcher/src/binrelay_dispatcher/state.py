@@ -64,9 +64,10 @@ def score(at: datetime) -> float:
 #: flags (1 report, 2 ack, 4 approval), the number of timers, the ``msg`` value, the flagged
 #: keys' values, and (score, member) per timer.
 #:
-#: Every SET is ``NX`` and every command runs whether or not the report is new, exactly as the
-#: pipeline did. Returns, per report: 1 if both dedup keys were new (else 0), then 1 or 0 per
-#: job claimed.
+#: Every SET is ``NX``. Only a new report (both dedup keys new) claims its jobs, stores its state
+#: and adds its timers: a redelivered copy carries a later ``dispatched`` stamp, so its timers
+#: would be new members and a digest would list the report twice. Returns, per report: 1 if both
+#: dedup keys were new (else 0), then 1 or 0 per job claimed (0 for a duplicate's).
 SETTLE_LUA = """
 local out, k, a = {}, 2, 3
 local keep = ARGV[2]
@@ -74,20 +75,21 @@ for _ = 1, tonumber(ARGV[1]) do
   local ttl, njobs, flags, ntimers = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
   local seen = redis.call('SET', KEYS[k], '1', 'NX', 'EX', ttl)
   local msg = redis.call('SET', KEYS[k + 1], ARGV[a + 4], 'NX', 'EX', ttl)
-  out[#out + 1] = (seen and msg) and 1 or 0
+  local fresh = (seen and msg) and true or false
+  out[#out + 1] = fresh and 1 or 0
   k, a = k + 2, a + 5
   for _ = 1, njobs do
-    out[#out + 1] = redis.call('SET', KEYS[k], '1', 'NX', 'EX', keep) and 1 or 0
+    out[#out + 1] = (fresh and redis.call('SET', KEYS[k], '1', 'NX', 'EX', keep)) and 1 or 0
     k = k + 1
   end
   for bit = 0, 2 do
     if math.floor(flags / 2 ^ bit) % 2 == 1 then
-      redis.call('SET', KEYS[k], ARGV[a], 'NX', 'EX', keep)
+      if fresh then redis.call('SET', KEYS[k], ARGV[a], 'NX', 'EX', keep) end
       k, a = k + 1, a + 1
     end
   end
   for _ = 1, ntimers do
-    redis.call('ZADD', KEYS[1], ARGV[a], ARGV[a + 1])
+    if fresh then redis.call('ZADD', KEYS[1], ARGV[a], ARGV[a + 1]) end
     a = a + 2
   end
 end
