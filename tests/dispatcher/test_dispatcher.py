@@ -226,7 +226,7 @@ async def test_a_batch_whose_publishing_fails_is_dispatched_on_the_retry(redis: 
     stage = CompensatingStage(
         name="dispatcher-test", input_topic=topics.REPORTS_CLEARED, model=type(cleared("zavel", NIGHT)),
         process=d.process_reports, metrics=StageMetrics(CollectorRegistry(), "dispatcher-test"),
-        on_start=d.begin_batch, on_failure=d.release_claims,
+        on_start=d.begin_batch, on_failure=d.release_claims, on_published=d.confirm_claims,
     )
     alarm = cleared("zavel", NIGHT, origin="police", kind="alarm", urgency="urgent")
     record = ConsumerRecord(topics.REPORTS_CLEARED, 0, 7, 0, 0, b"zavel", encode(alarm), None, 5, 100, ())
@@ -248,4 +248,171 @@ async def test_a_batch_whose_publishing_fails_is_dispatched_on_the_retry(redis: 
     assert len([t for t in sent if t.startswith("bin.outbox.")]) == 7
     sent.clear()
     await stage.handle_records([record])  # a true duplicate now
+    assert sent == []
+
+
+# --- claims are provisional until the outputs are published ------------------------------------
+
+
+async def test_claims_of_a_dispatcher_killed_before_publishing_are_taken_over(redis: Redis, networks: Nets) -> None:
+    """Given a police alarm processed by dispatcher A (its claims made in Redis)
+    whose outputs were never published nor confirmed (A was killed: it is simply dropped),
+    when a new dispatcher B (a new process: a new token) gets the same report redelivered,
+    then B produces the Dispatch and every job, with the same delivery ids;
+    and once B has confirmed, a third process takes the report for the duplicate it is."""
+    alarm = cleared("zavel", NIGHT, origin="police", kind="alarm", urgency="urgent", adapter_message_id="m-9")
+    a = Dispatcher(networks, redis, Clock(NIGHT))
+    a.begin_batch()
+    [first] = await a.process_reports([alarm])
+    assert len(dispatches(first)) == 1 and len(jobs(first)) == 7
+    del a  # killed between its claims and its publish: nothing published, nothing confirmed
+
+    b = Dispatcher(networks, redis, Clock(NIGHT + timedelta(minutes=1)))
+    b.begin_batch()
+    [again] = await b.process_reports([alarm])
+    assert len(dispatches(again)) == 1
+    assert sorted(j.delivery_id for j in jobs(again)) == sorted(j.delivery_id for j in jobs(first))
+    await b.confirm_claims()  # B's publish was acknowledged
+
+    c = Dispatcher(networks, redis, Clock(NIGHT + timedelta(minutes=2)))
+    assert await c.process_reports([alarm]) == [[]]
+
+
+async def test_a_confirmed_report_is_a_duplicate_for_the_next_process(redis: Redis, networks: Nets) -> None:
+    """Given a police alarm dispatched by A, published and confirmed,
+    when a new dispatcher B gets it again (redelivered after a restart), twice in one batch,
+    and once more under another report id with the same adapter message id,
+    then B dispatches nothing for any of them."""
+    alarm = cleared("zavel", NIGHT, origin="police", kind="alarm", urgency="urgent", adapter_message_id="m-10")
+    a = Dispatcher(networks, redis, Clock(NIGHT))
+    a.begin_batch()
+    assert len(jobs(flat(await a.process_reports([alarm])))) == 7
+    await a.confirm_claims()
+    assert await redis.get(state.seen_key(alarm.report_id)) == b"done"
+
+    b = Dispatcher(networks, redis, Clock(NIGHT))
+    copy = alarm.model_copy(update={"report_id": "another-id-same-adapter-message-10"})
+    assert await b.process_reports([alarm, alarm, copy]) == [[], [], []]
+
+
+async def test_after_a_crash_the_report_is_dispatched_once_per_batch_and_copies_stay_duplicates(
+    redis: Redis, networks: Nets
+) -> None:
+    """Given a police alarm whose claims a killed dispatcher A left unconfirmed,
+    when dispatcher B gets it twice in one batch, with a copy under another report id but the
+    same adapter message id, and the alarm again in a later batch (not yet confirmed),
+    then B dispatches it once, the copy not at all, and the later batch nothing."""
+    alarm = cleared("zavel", NIGHT, origin="police", kind="alarm", urgency="urgent", adapter_message_id="m-11")
+    a = Dispatcher(networks, redis, Clock(NIGHT))
+    a.begin_batch()
+    await a.process_reports([alarm])
+    del a
+
+    b = Dispatcher(networks, redis, Clock(NIGHT))
+    copy = alarm.model_copy(update={"report_id": "another-id-same-adapter-message-11"})
+    b.begin_batch()
+    results = await b.process_reports([copy, alarm, alarm, copy])
+    assert results[0] == [] and results[2] == [] and results[3] == []
+    assert len(dispatches(results[1])) == 1 and len(jobs(results[1])) == 7
+    b.begin_batch()
+    assert await b.process_reports([alarm]) == [[]]  # its own claim, not yet confirmed: a duplicate
+
+
+async def test_a_job_already_done_is_not_sent_again_when_its_report_is_taken_over(
+    redis: Redis, networks: Nets
+) -> None:
+    """Given a police alarm whose report claim a killed dispatcher A left unconfirmed,
+    but two of whose jobs are done (one confirmed ``done``, one claimed ``1`` by the scheduler's
+    path or an earlier version),
+    when dispatcher B takes the report over,
+    then it dispatches the report and sends the other five jobs only."""
+    alarm = cleared("zavel", NIGHT, origin="police", kind="alarm", urgency="urgent")
+    a = Dispatcher(networks, redis, Clock(NIGHT))
+    a.begin_batch()
+    first = jobs(flat(await a.process_reports([alarm])))
+    del a
+    done, legacy = first[0], first[1]
+    await redis.set(state.job_key(done.idempotency_key), b"done", keepttl=True)
+    await redis.set(state.job_key(legacy.idempotency_key), b"1", keepttl=True)
+
+    b = Dispatcher(networks, redis, Clock(NIGHT))
+    b.begin_batch()
+    [outs] = await b.process_reports([alarm])
+    assert len(dispatches(outs)) == 1
+    assert sorted(j.delivery_id for j in jobs(outs)) == sorted(j.delivery_id for j in first[2:])
+
+
+async def test_a_report_taken_over_adds_no_second_timer(redis: Redis, networks: Nets) -> None:
+    """Given a non-urgent Meudon report (waiting for the digest) processed by a dispatcher that
+    was killed before publishing,
+    when a new dispatcher takes it over a minute later,
+    then it publishes the Dispatch, adds no timer, and the digest lists the report once."""
+    clock = Clock(DAY)
+    a = Dispatcher(networks, redis, clock)
+    report = cleared("meudon", DAY, text="Graffiti op de muur")
+    a.begin_batch()
+    await a.process_reports([report])
+    before = await redis.zcard(state.TIMERS)
+    assert before > 0
+    del a
+
+    clock.now = DAY + timedelta(minutes=1)
+    b = Dispatcher(networks, redis, clock)
+    b.begin_batch()
+    [outs] = await b.process_reports([report])
+    assert len(dispatches(outs)) == 1
+    assert await redis.zcard(state.TIMERS) == before
+    await b.confirm_claims()
+    clock.now = datetime.fromisoformat("2026-03-04T08:00:00+01:00")
+    digest = jobs(await b.due())
+    assert digest
+    for j in digest:
+        assert j.text.count("Graffiti") == 1
+
+
+async def test_the_stage_confirms_its_claims_only_once_published(redis: Redis, networks: Nets) -> None:
+    """Given the dispatcher's stage and a police alarm record,
+    when its publishing fails, no claim of it is left confirmed;
+    when it is handled again and published, its report and job claims are confirmed (``done``),
+    so a restarted dispatcher (a new token) takes the record, redelivered, for a duplicate."""
+    from aiokafka.structs import ConsumerRecord
+
+    from binrelay_dispatcher.service import CompensatingStage
+    from binrelay_shared.codec import encode
+    from binrelay_shared.metrics import StageMetrics
+
+    def stage_of(d: Dispatcher) -> CompensatingStage:
+        return CompensatingStage(
+            name="dispatcher-test", input_topic=topics.REPORTS_CLEARED, model=type(cleared("zavel", NIGHT)),
+            process=d.process_reports, metrics=StageMetrics(CollectorRegistry(), "dispatcher-test"),
+            on_start=d.begin_batch, on_failure=d.release_claims, on_published=d.confirm_claims,
+        )
+
+    alarm = cleared("zavel", NIGHT, origin="police", kind="alarm", urgency="urgent")
+    record = ConsumerRecord(topics.REPORTS_CLEARED, 0, 7, 0, 0, b"zavel", encode(alarm), None, 5, 100, ())
+    sent: list[bytes] = []
+
+    async def broken(topic: str, value: bytes, key: bytes | None) -> None:
+        raise ConnectionError("broker gone")
+
+    async def working(topic: str, value: bytes, key: bytes | None) -> None:
+        sent.append(value)
+
+    a = Dispatcher(networks, redis, Clock(NIGHT))
+    stage = stage_of(a)
+    stage.publish = broken
+    with pytest.raises(ConnectionError):
+        await stage.handle_records([record])
+    assert await redis.get(state.seen_key(alarm.report_id)) is None
+    stage.publish = working
+    await stage.handle_records([record])
+    assert len(sent) == 8
+    assert await redis.get(state.seen_key(alarm.report_id)) == b"done"
+    keys = await redis.keys(state.PREFIX + "job:" + alarm.report_id + ":*")
+    assert len(keys) == 7 and set(await redis.mget(keys)) == {b"done"}
+
+    sent.clear()
+    restarted = stage_of(Dispatcher(networks, redis, Clock(NIGHT)))
+    restarted.publish = working
+    await restarted.handle_records([record])
     assert sent == []

@@ -5,8 +5,10 @@ Three loops in one process, all thin around the pure core in :mod:`.routing`:
 * the **reports stage** (``bin.reports.cleared.v1``): per batch, decode → ``plan_deliveries`` →
   ONE Redis round trip, a Lua script (dedup of reports and jobs, pending acknowledgements and
   approvals, timers) → publish the zone's Dispatch and the jobs due now to
-  ``bin.outbox.<channel>.v1``. If publishing fails, the claims of the batch are released so the
-  retry is not mistaken for a duplicate;
+  ``bin.outbox.<channel>.v1``. Claims are provisional (the process's token) until Kafka has
+  acknowledged the batch's outputs, then confirmed in one more round trip; if publishing fails,
+  the claims of the batch are released so the retry is not mistaken for a duplicate, and a claim
+  left by a process killed in between is taken over by the next one (see ``state.SETTLE_LUA``);
 * the **responses stage** (``bin.responses.v1``): an acknowledgement stops the escalation, an
   approval releases the held deliveries (quiet hours judged at the time of approval), a rejection
   drops them;
@@ -87,6 +89,9 @@ class DispatcherMetrics:
         self.deferred = Counter("binrelay_dispatcher_deferred_jobs",
                                 "Jobs deferred to a later time, by reason", ["reason"], registry=registry)
         self.duplicates = Counter("binrelay_dispatcher_duplicates", "Reports not dispatched again",
+                                  registry=registry)
+        self.taken_over = Counter("binrelay_dispatcher_claims_taken_over",
+                                  "Reports dispatched again: claimed by a process that died before publishing",
                                   registry=registry)
         self.escalations = Counter("binrelay_dispatcher_escalations", "Urgent reports escalated", registry=registry)
         self.responses = Counter("binrelay_dispatcher_responses", "Responses, by kind and what they did",
@@ -213,8 +218,14 @@ class Dispatcher:
         self.redis = redis
         self.clock = clock
         self.metrics = metrics or DispatcherMetrics()
-        self.claimed: list[str] = []  # keys claimed by the batch being processed
+        #: This process's claim token: claims made with it and never confirmed (the process died
+        #: before Kafka acknowledged the outputs) are taken over by the next process.
+        self.token = state.new_token()
+        self.claimed: list[str] = []  # keys claimed by the batch being processed (released on failure)
+        self.confirmable: list[str] = []  # of those, the ``seen`` and job keys (confirmed once published)
+        self._unconfirmed: list[str] = []  # claims a failed confirm left, tried again with the next
         self._settle = redis.register_script(state.SETTLE_LUA)
+        self._confirm = redis.register_script(state.CONFIRM_LUA)
 
     # -- reports ------------------------------------------------------------------------------
 
@@ -249,7 +260,7 @@ class Dispatcher:
         if not planned:
             return []
         keys: list[str | bytes] = [state.TIMERS]
-        args: list[str | bytes | int | float] = [len(planned), state.KEEP_SECONDS]
+        args: list[str | bytes | int | float] = [len(planned), state.KEEP_SECONDS, self.token]
         layout: list[tuple[int, int]] = []  # per report: (index of its first reply, number of job claims)
         n = 0
         for p in planned:
@@ -283,18 +294,26 @@ class Dispatcher:
         results: list[list[Out]] = []
         for p, (start, _njobs) in zip(planned, layout, strict=True):
             c = p.cleared
-            fresh = bool(replies[start])
+            fresh = replies[start]  # 1 new, 2 taken over from a dead process, 0 duplicate
             with bind_report(c.report_id):
                 if not fresh:
                     log.info("duplicate report: not dispatched again", network_id=c.network_id)
                     self.metrics.duplicates.inc()
                     results.append([])
                     continue
-                self.claimed += [state.seen_key(c.report_id), _msg_key_of(c)]
+                if fresh == 2:
+                    log.warning("report claimed by a process that never published it: dispatching it",
+                                network_id=c.network_id)
+                    self.metrics.taken_over.inc()
+                seen = state.seen_key(c.report_id)
+                self.claimed += [seen, _msg_key_of(c)]
+                self.confirmable.append(seen)
                 outs = [Out(topics.dispatch(c.zone_id), p.dispatch)]
                 for i, job in enumerate(p.now_jobs):
                     if replies[start + 1 + i]:
-                        self.claimed.append(state.job_key(job.idempotency_key))
+                        key = state.job_key(job.idempotency_key)
+                        self.claimed.append(key)
+                        self.confirmable.append(key)
                         outs.append(Out(_OUTBOX[job.channel], job))
                 if p.dispatch.held:
                     self.metrics.held.labels(p.dispatch.held).inc()
@@ -308,12 +327,32 @@ class Dispatcher:
     def begin_batch(self) -> None:
         """A new batch: the claims to release if its publishing fails start empty."""
         self.claimed = []
+        self.confirmable = []
 
     async def release_claims(self) -> None:
         """Publishing failed: forget this batch's claims so its retry is not taken for a duplicate."""
+        self.confirmable = []
         if self.claimed:
             await self.redis.delete(*self.claimed)
             self.claimed = []
+
+    async def confirm_claims(self) -> None:
+        """Kafka acknowledged the batch's outputs: its claims become ``done`` (one round trip).
+
+        Never raises: the outputs are out, so a failed confirm only leaves claims this process
+        takes for duplicates and a later process would take over (a duplicate dispatch, not a
+        loss); they are tried again with the next batch's.
+        """
+        keys, self._unconfirmed = self._unconfirmed + self.confirmable, []
+        self.claimed, self.confirmable = [], []
+        if not keys:
+            return
+        try:
+            await self._confirm(keys=keys)
+        except Exception as exc:
+            log.warning("claims not confirmed; trying again with the next batch", error=type(exc).__name__,
+                        claims=len(keys))
+            self._unconfirmed = keys[-10_000:]
 
     # -- responses ----------------------------------------------------------------------------
 
@@ -477,12 +516,15 @@ def _msg_key_of(c: ReportCleared) -> str:
 
 
 class CompensatingStage(Stage[Any]):
-    """A Stage whose failed publish releases the Redis claims its processing made."""
+    """A Stage whose processing makes Redis claims: released if publishing fails (``on_failure``),
+    confirmed once Kafka has acknowledged every output of the call (``on_published``)."""
 
-    def __init__(self, *, on_start: Callable[[], None], on_failure: Callable[[], Any], **kw: Any) -> None:
+    def __init__(self, *, on_start: Callable[[], None], on_failure: Callable[[], Any],
+                 on_published: Callable[[], Any], **kw: Any) -> None:
         super().__init__(**kw)
         self.on_start = on_start
         self.on_failure = on_failure
+        self.on_published = on_published
 
     async def handle_records(
         self, records: list[ConsumerRecord[bytes, bytes]], pull: Pull | None = None, limit: int = 0
@@ -494,6 +536,7 @@ class CompensatingStage(Stage[Any]):
             with contextlib.suppress(Exception):
                 await self.on_failure()
             raise
+        await self.on_published()  # outside the try: published outputs' claims are never released
 
 
 def load_plans(settings: Settings) -> dict[str, Network]:
@@ -515,6 +558,7 @@ def build(runtime: Runtime, networks: dict[str, Network], name: str = NAME,
         trace_ttl_seconds=runtime.settings.trace_ttl_seconds,
         on_start=dispatcher.begin_batch,
         on_failure=dispatcher.release_claims,
+        on_published=dispatcher.confirm_claims,
     )
     responses: Stage[Any] = Stage(
         name=f"{name}-responses",

@@ -5,6 +5,14 @@ Keys (prefix ``binrelay:dispatcher:``):
 * ``seen:<report>`` / ``msg:<network>:<adapter>:<message id>`` — a report is dispatched once;
 * ``job:<report>:<recipient>:<channel>`` — a delivery job is emitted once (the senders keep their
   own key per delivery too);
+
+  ``seen`` and ``job`` keys are claimed provisionally, with the claiming process's token
+  (``claim-<hex>``, see :func:`new_token`), and confirmed (``done``) once Kafka has acknowledged
+  what the claim let through (:data:`CONFIRM_LUA`). A claim left by a process that died before
+  that is taken over by the next one, so a redelivered batch is not lost as a "duplicate".
+  ``1`` (a job claimed by the scheduler's or an approval's path, or any claim written before
+  tokens) counts as ``done``. ``msg`` holds the report id that claimed the adapter message:
+  another report id is a duplicate, the same one is judged by its ``seen`` key;
 * ``report:<report>`` — the cleared report, kept while an escalation or approval may need it;
 * ``ack:<report>`` / ``approval:<report>`` — ``pending`` until a Response (or the timer) settles it;
 * ``timers`` — a sorted set, score = due time (epoch seconds), member = what to do then
@@ -13,6 +21,7 @@ Keys (prefix ``binrelay:dispatcher:``):
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import orjson
@@ -20,6 +29,13 @@ import orjson
 PREFIX = "binrelay:dispatcher:"
 TIMERS = PREFIX + "timers"
 KEEP_SECONDS = 7 * 24 * 3600
+TOKEN_PREFIX = "claim-"
+
+
+def new_token() -> str:
+    """A claim token: new for every dispatcher process, so its unconfirmed claims can be told
+    from another (dead) process's."""
+    return TOKEN_PREFIX + secrets.token_hex(8)
 
 
 def seen_key(report_id: str) -> str:
@@ -60,38 +76,72 @@ def score(at: datetime) -> float:
 #:
 #: KEYS[1] is the timers set; then, per report: ``seen``, ``msg``, one key per job due now, and
 #: ``report`` / ``ack`` / ``approval`` when flagged. ARGV[1] is the number of reports, ARGV[2]
-#: how long job and pending keys are kept; then, per report: the dedup ttl, the number of jobs,
-#: flags (1 report, 2 ack, 4 approval), the number of timers, the ``msg`` value, the flagged
-#: keys' values, and (score, member) per timer.
+#: how long job and pending keys are kept, ARGV[3] the caller's claim token; then, per report: the
+#: dedup ttl, the number of jobs, flags (1 report, 2 ack, 4 approval), the number of timers, the
+#: report id (the ``msg`` value), the flagged keys' values, and (score, member) per timer.
 #:
-#: Every SET is ``NX``. Only a new report (both dedup keys new) claims its jobs, stores its state
-#: and adds its timers: a redelivered copy carries a later ``dispatched`` stamp, so its timers
-#: would be new members and a digest would list the report twice. Returns, per report: 1 if both
-#: dedup keys were new (else 0), then 1 or 0 per job claimed (0 for a duplicate's).
+#: ``seen`` and job keys are claimed with the token (``SET NX``). An existing one is ``done``
+#: (or ``1``): a duplicate; the caller's own token: a duplicate too (the same report twice in a
+#: batch, or again before its batch was confirmed); another process's token: that process died
+#: before Kafka acknowledged what its claim let through (the claim would have been confirmed or
+#: released), so the claim is taken over (``KEEPTTL``) and the report or job goes out again.
+#: While a consumer-group rebalance moves a partition, its old owner may still be alive and
+#: publishing the same batch: the takeover then dispatches twice, which the senders absorb (the
+#: job's idempotency key, deterministic delivery ids) — at least once, never lost.
+#:
+#: The ``msg`` key is checked first: taken by another report id, the report is a duplicate (its
+#: ``seen`` key untouched). Only a new report (or one taken over) claims its jobs and stores its
+#: state (``NX``); only a NEW one adds its timers: a redelivered copy carries a later
+#: ``dispatched`` stamp, so its timers would be new members and a digest would list the report
+#: twice, and a claim taken over was made by a script that added them with it. Returns, per
+#: report: 1 if new, 2 if taken over, 0 for a duplicate; then 1 or 0 per job claimed (0 for a
+#: duplicate's).
 SETTLE_LUA = """
-local out, k, a = {}, 2, 3
-local keep = ARGV[2]
+local out, k, a = {}, 2, 4
+local keep, token = ARGV[2], ARGV[3]
+local function claim(key, ttl)
+  if redis.call('SET', key, token, 'NX', 'EX', ttl) then return 1 end
+  local v = redis.call('GET', key)
+  if v and v ~= token and string.sub(v, 1, 6) == 'claim-' then
+    redis.call('SET', key, token, 'KEEPTTL')
+    return 2
+  end
+  return 0
+end
 for _ = 1, tonumber(ARGV[1]) do
   local ttl, njobs, flags, ntimers = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
-  local seen = redis.call('SET', KEYS[k], '1', 'NX', 'EX', ttl)
-  local msg = redis.call('SET', KEYS[k + 1], ARGV[a + 4], 'NX', 'EX', ttl)
-  local fresh = (seen and msg) and true or false
-  out[#out + 1] = fresh and 1 or 0
+  local rid = ARGV[a + 4]
+  local got = 0
+  if redis.call('SET', KEYS[k + 1], rid, 'NX', 'EX', ttl) or redis.call('GET', KEYS[k + 1]) == rid then
+    got = claim(KEYS[k], ttl)
+  end
+  out[#out + 1] = got
   k, a = k + 2, a + 5
   for _ = 1, njobs do
-    out[#out + 1] = (fresh and redis.call('SET', KEYS[k], '1', 'NX', 'EX', keep)) and 1 or 0
+    out[#out + 1] = (got > 0 and claim(KEYS[k], keep) > 0) and 1 or 0
     k = k + 1
   end
   for bit = 0, 2 do
     if math.floor(flags / 2 ^ bit) % 2 == 1 then
-      if fresh then redis.call('SET', KEYS[k], ARGV[a], 'NX', 'EX', keep) end
+      if got > 0 then redis.call('SET', KEYS[k], ARGV[a], 'NX', 'EX', keep) end
       k, a = k + 1, a + 1
     end
   end
   for _ = 1, ntimers do
-    if fresh then redis.call('ZADD', KEYS[1], ARGV[a], ARGV[a + 1]) end
+    if got == 1 then redis.call('ZADD', KEYS[1], ARGV[a], ARGV[a + 1]) end
     a = a + 2
   end
 end
 return out
+"""
+
+#: Confirms claims once Kafka has acknowledged what they let through: each key (``seen`` or job)
+#: still there becomes ``done``, its ttl kept (``XX``: a released or expired claim stays gone).
+#: Whoever holds it now — even another instance that took it over during a rebalance — the
+#: outputs are published, so ``done`` is true. One command for the batch, however many keys.
+CONFIRM_LUA = """
+for i = 1, #KEYS do
+  redis.call('SET', KEYS[i], 'done', 'XX', 'KEEPTTL')
+end
+return #KEYS
 """
