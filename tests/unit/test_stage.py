@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import orjson
+import pytest
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from prometheus_client import CollectorRegistry
 
@@ -148,3 +149,38 @@ async def test_an_urgent_report_fetched_during_a_large_batch_waits_for_one_chunk
     assert timeline[:3] == ["process 10", "process 1 urgent", "publish urgent"]
     assert timeline[3:] == ["process 10"] * 9
     assert [r.offset for r in records] == list(range(101))
+
+
+async def test_an_empty_poll_is_not_followed_by_a_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given a stage attached to a broker, when its consumer's poll finds nothing,
+    then the subscriber polls again at once (faststream's own batch subscriber sleeps
+    batch_timeout_ms first, and a record arriving meanwhile waits for that sleep)."""
+    import anyio
+    from faststream.kafka.subscriber.usecase import BatchSubscriber
+
+    from binrelay_shared.stage import PromptBatchSubscriber
+
+    broker = KafkaBroker()
+    stage = Stage(name="test", input_topic=topics.REPORTS_RECEIVED, model=ReportReceived,
+                  process=_passthrough, metrics=StageMetrics(CollectorRegistry(), "test"))
+    stage.attach(broker, batch_timeout_ms=100)
+    (subscriber,) = [s for s in broker.subscribers if isinstance(s, BatchSubscriber)]
+    assert isinstance(subscriber, PromptBatchSubscriber)
+
+    async def no_sleep(seconds: float) -> None:
+        raise AssertionError(f"paused {seconds} s after an empty poll")
+
+    polls: list[tuple[int, int]] = []
+
+    class Consumer:
+        async def getmany(self, timeout_ms: int, max_records: int) -> dict[object, list[object]]:
+            polls.append((timeout_ms, max_records))
+            return {}
+
+    monkeypatch.setattr(anyio, "sleep", no_sleep)
+    assert await subscriber.get_msg(Consumer()) == ()
+    assert polls == [(100, 500)]
+
+
+async def _passthrough(events: list[ReportReceived]) -> list[list[Out]]:
+    return [[Out("bin.test.out", e)] for e in events]

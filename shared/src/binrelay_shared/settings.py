@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     http_port: int = Field(8080, description="Ingest HTTP port")
     max_body_bytes: int = Field(64 * 1024, description="Largest accepted HTTP request body")
     batch_max_records: int = Field(500, description="Most records a stage takes in one batch")
-    batch_timeout_ms: int = Field(10, description="Longest a stage polls when nothing is waiting")
+    batch_timeout_ms: int = Field(
+        100, description="Longest a stage's poll waits when nothing is there (it returns at the first record)"
+    )
     commit_interval_ms: int = Field(100, description="How often a stage commits published offsets")
     batch_chunk_records: int = Field(
         32, ge=1, description="Ordinary reports a stage works on between looks for urgent ones"
