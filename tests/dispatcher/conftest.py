@@ -42,25 +42,26 @@ class E2E:
             await produce(self.kafka, topics.REPORTS_CLEARED, [encode(r)], key=(r.network_id or "").encode())
 
 
-def _write_plans(directory: Path) -> tuple[Path, Path]:
+def _write_plans(directory: Path, prefix: str = "e2e-") -> tuple[Path, Path]:
+    """The seed plans and members with network ids prefixed ``prefix``, written in ``directory``."""
     plans = directory / "networks"
     plans.mkdir()
     for src in NETWORKS_DIR.glob("*.yaml"):
-        text = src.read_text("utf-8").replace(f"\nid: {src.stem}\n", f"\nid: e2e-{src.stem}\n")
+        text = src.read_text("utf-8").replace(f"\nid: {src.stem}\n", f"\nid: {prefix}{src.stem}\n")
         if src.stem in ACK_TIMEOUTS:
             text = text.replace("timeout: 10m", f"timeout: {ACK_TIMEOUTS[src.stem]}")
-        (plans / f"e2e-{src.stem}.yaml").write_text(text, "utf-8")
+        (plans / f"{prefix}{src.stem}.yaml").write_text(text, "utf-8")
     members = MEMBERS_FILE.read_text("utf-8")
     for net in ("zavel", "kastelein", "meudon"):
-        members = members.replace(f"networks: [{net}]", f"networks: [e2e-{net}]")
+        members = members.replace(f"networks: [{net}]", f"networks: [{prefix}{net}]")
     members_file = directory / "members.yaml"
     members_file.write_text(members, "utf-8")
     return plans, members_file
 
 
-def _start(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+def _start(env: dict[str, str], log: Path, argv: list[str] | None = None) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
-        return subprocess.Popen([str(REPO / ".venv" / "bin" / "binrelay-dispatcher")], env=env, stdout=out,
+        return subprocess.Popen(argv or [str(REPO / ".venv" / "bin" / "binrelay-dispatcher")], env=env, stdout=out,
                                 stderr=out, cwd=REPO)
 
 
