@@ -352,7 +352,7 @@ class Dispatcher:
         except Exception as exc:
             log.warning("claims not confirmed; trying again with the next batch", error=type(exc).__name__,
                         claims=len(keys))
-            self._unconfirmed = keys[-10_000:]
+            self._unconfirmed = keys[-10_000:]  # bounded while Redis is away; older ones stay provisional
 
     # -- responses ----------------------------------------------------------------------------
 
