@@ -22,7 +22,18 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from bench.harness import REPO, Stack, free_port
 from binrelay_shared import topics
 from binrelay_shared.codec import encode
-from binrelay_shared.events import Kind, Location, Origin, Report, Reporter, ReportReceived, Stamps, new_id, utcnow
+from binrelay_shared.events import (
+    Kind,
+    Location,
+    Origin,
+    Report,
+    Reporter,
+    ReportReceived,
+    Stamps,
+    is_urgent,
+    new_id,
+    utcnow,
+)
 
 NETWORK = "meudon"
 
@@ -97,7 +108,8 @@ async def measure(stack: Stack, n: int, gateway: str) -> dict[str, Any]:
         producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap)
         await producer.start()
         t0 = time.perf_counter()
-        await producer.send_and_wait(topics.REPORTS_RECEIVED, encode(alarm), key=NETWORK.encode())
+        await producer.send_and_wait(topics.lane(topics.REPORTS_RECEIVED, is_urgent(alarm)), encode(alarm),
+                                     key=NETWORK.encode())
         await producer.stop()
         recipients: set[str] = set()
         t_outbox = None

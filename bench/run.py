@@ -109,7 +109,9 @@ async def produce_all(producer: AIOKafkaProducer, topic: str, items: list[tuple[
             if delay > 0:
                 await asyncio.sleep(delay)
         sent[rid] = time.perf_counter()
-        futures.append(await producer.send(topic, value, key=key.encode() if key else None))
+        # As ingest does: urgent reports (pre-check, police alarm) go on the urgent lane.
+        urgent = b'"possibly_urgent":true' in value or b'"kind":"alarm"' in value
+        futures.append(await producer.send(topics.lane(topic, urgent), value, key=key.encode() if key else None))
         if len(futures) >= 2000:
             await asyncio.gather(*futures)
             futures.clear()

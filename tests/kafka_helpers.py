@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from binrelay_shared import topics
 from binrelay_shared.kafka import partitions
 
 
@@ -25,7 +26,11 @@ async def produce(bootstrap: str, topic: str, values: list[bytes], key: bytes | 
 
 
 class TopicReader:
-    """Reads a topic from its current end (call ``start`` before causing the messages)."""
+    """Reads a topic from its current end (call ``start`` before causing the messages).
+
+    A report topic is read together with its urgent twin (``topics.URGENT_LANE``): a test that
+    waits for a report on "its" topic does not care which lane carried it.
+    """
 
     def __init__(self, bootstrap: str, topic: str) -> None:
         self.bootstrap = bootstrap
@@ -39,6 +44,9 @@ class TopicReader:
         if not parts:
             await self.consumer.stop()
             raise AssertionError(f"topic {self.topic} does not exist")
+        twin = topics.URGENT_LANE.get(self.topic)
+        if twin is not None:
+            parts += await partitions(self.consumer, twin)
         self.consumer.assign(parts)
         if from_beginning:
             await self.consumer.seek_to_beginning(*parts)

@@ -164,8 +164,10 @@ async def test_an_empty_poll_is_not_followed_by_a_pause(monkeypatch: pytest.Monk
     stage = Stage(name="test", input_topic=topics.REPORTS_RECEIVED, model=ReportReceived,
                   process=_passthrough, metrics=StageMetrics(CollectorRegistry(), "test"))
     stage.attach(broker, batch_timeout_ms=100)
-    (subscriber,) = [s for s in broker.subscribers if isinstance(s, BatchSubscriber)]
-    assert isinstance(subscriber, PromptBatchSubscriber)
+    subscribers = [s for s in broker.subscribers if isinstance(s, BatchSubscriber)]
+    assert len(subscribers) == 2  # the input topic and its urgent twin
+    assert all(isinstance(s, PromptBatchSubscriber) for s in subscribers)
+    subscriber = subscribers[0]
 
     async def no_sleep(seconds: float) -> None:
         raise AssertionError(f"paused {seconds} s after an empty poll")
@@ -184,3 +186,32 @@ async def test_an_empty_poll_is_not_followed_by_a_pause(monkeypatch: pytest.Monk
 
 async def _passthrough(events: list[ReportReceived]) -> list[list[Out]]:
     return [[Out("bin.test.out", e)] for e in events]
+
+
+async def test_urgent_outputs_go_on_the_urgent_lane_and_others_on_the_topic() -> None:
+    """Given a stage whose outputs go to the classified-reports topic,
+    when it handles an urgent and an ordinary report,
+    then the urgent one is published on the topic's urgent twin, the ordinary one on the topic,
+    and both are traced and counted under the topic's own name."""
+    from aiokafka import ConsumerRecord
+
+    published: list[tuple[str, str]] = []
+
+    async def process(batch: list[ReportReceived]) -> list[list[Out]]:
+        return [[Out(topics.REPORTS_CLASSIFIED, e)] for e in batch]
+
+    async def publish(topic: str, value: bytes, key: bytes | None) -> None:
+        published.append((orjson.loads(value)["report_id"], topic))
+
+    registry = CollectorRegistry()
+    stage = Stage(name="test", input_topic=topics.REPORTS_RECEIVED, model=ReportReceived, process=process,
+                  metrics=StageMetrics(registry, "test"))
+    stage.publish = publish
+    events = [_event("calm"), _event("urgent").model_copy(update={"possibly_urgent": True})]
+    records = [ConsumerRecord(topics.REPORTS_RECEIVED, 0, i, 0, 0, None, encode(e), None, 0, 0, [])
+               for i, e in enumerate(events)]
+    await stage.handle_records(records)
+    assert sorted(published) == [("calm", topics.REPORTS_CLASSIFIED),
+                                 ("urgent", topics.URGENT_LANE[topics.REPORTS_CLASSIFIED])]
+    assert registry.get_sample_value(
+        "binrelay_messages_out_total", {"stage": "test", "topic": topics.REPORTS_CLASSIFIED}) == 2

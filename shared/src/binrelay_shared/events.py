@@ -364,3 +364,14 @@ class DeadLetter(Model):
     raw: str
     report_id: str | None = None
     at: datetime = Field(default_factory=utcnow)
+
+
+def is_urgent(event: BaseModel) -> bool:
+    """Whether an event is (or may be) urgent: ingest's pre-check, the classification, an alarm."""
+    if getattr(event, "possibly_urgent", False):
+        return True
+    classification = getattr(event, "classification", None)
+    if classification is not None and getattr(classification, "urgency", None) == "urgent":
+        return True
+    report = getattr(event, "report", None)
+    return report is not None and getattr(report, "kind", None) == "alarm"

@@ -61,7 +61,8 @@ async def ensure_topics(bootstrap: str, zones: list[str], partitions: int = topi
     try:
         existing = set(await admin.list_topics())
         new = [
-            NewTopic(name=name, num_partitions=partitions, replication_factor=1, topic_configs=config)
+            NewTopic(name=name, num_partitions=topics.partitions_of(name, partitions), replication_factor=1,
+                     topic_configs=config)
             for name, config in wanted.items()
             if name not in existing
         ]

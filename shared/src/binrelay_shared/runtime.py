@@ -86,6 +86,8 @@ def wire_stages(runtime: Runtime, stages: Sequence[Stage[Any]]) -> FastStream:
             publisher=publish,
             commit_interval_ms=runtime.settings.commit_interval_ms,
             chunk_records=runtime.settings.batch_chunk_records,
+            fetch_max_wait_ms=runtime.settings.fetch_max_wait_ms,
+            fetch_min_bytes=runtime.settings.fetch_min_bytes,
         )
     app = FastStream(runtime.broker)
 
@@ -100,8 +102,8 @@ def wire_stages(runtime: Runtime, stages: Sequence[Stage[Any]]) -> FastStream:
     async def _commit() -> None:
         # Before the consumers stop: commit what is published (faststream stops them next).
         for stage in stages:
-            if stage.committer is not None:
-                await stage.committer.close()
+            for committer in stage.committers:
+                await committer.close()
 
     @app.after_shutdown
     async def _close() -> None:

@@ -37,6 +37,12 @@ class Settings(BaseSettings):
         100, description="Longest a stage's poll waits when nothing is there (it returns at the first record)"
     )
     commit_interval_ms: int = Field(100, description="How often a stage commits published offsets")
+    fetch_max_wait_ms: int = Field(
+        25, ge=1, description="Longest the broker holds a stage's fetch of ordinary reports to gather fetch_min_bytes"
+    )
+    fetch_min_bytes: int = Field(
+        64 * 1024, ge=1, description="What a stage's fetch of ordinary reports waits for (urgent ones: nothing)"
+    )
     batch_chunk_records: int = Field(
         32, ge=1, description="Ordinary reports a stage works on between looks for urgent ones"
     )

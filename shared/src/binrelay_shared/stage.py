@@ -45,7 +45,7 @@ from redis.asyncio import Redis
 from . import topics, trace
 from .codec import decode, encode
 from .deadletter import dead_letter
-from .events import DeadLetter, Envelope, utcnow
+from .events import DeadLetter, Envelope, is_urgent, utcnow
 from .logging import bind_report, get_logger
 from .metrics import StageMetrics
 
@@ -188,7 +188,7 @@ class Stage(Generic[E]):
         self.trace_ttl_seconds = trace_ttl_seconds
         self.publish: Publisher | None = None
         self.chunk_records = 32
-        self.committer: OffsetCommitter | None = None
+        self.committers: list[OffsetCommitter] = []
 
     # -- wiring -------------------------------------------------------------------------------
 
@@ -201,32 +201,64 @@ class Stage(Generic[E]):
         publisher: Publisher | None = None,
         commit_interval_ms: int = 100,
         chunk_records: int = 32,
+        fetch_max_wait_ms: int = 500,
+        fetch_min_bytes: int = 1,
     ) -> None:
-        """Subscribe this stage to its input topic on ``broker`` (consumer group = stage name).
+        """Subscribe this stage to its input topic, and to its urgent twin if it has one.
 
-        Outputs go through ``publisher`` (default: the broker's own publish). A handler call
-        takes a batch of at most ``max_records`` records and up to as many again fetched while
-        it works (then it returns, so its offsets get committed), and works on ordinary reports
-        ``chunk_records`` at a time.
+        The input topic is read by consumer group ``binrelay-<name>``, fetched in batches (a fetch
+        waits up to ``fetch_max_wait_ms`` for ``fetch_min_bytes``); the urgent twin
+        (:data:`topics.URGENT_LANE`) by ``binrelay-<name>-urgent``, which fetches every record at
+        once. Both run in this process: the ordinary handler yields between chunks of
+        ``chunk_records`` so the urgent one runs within a chunk's time. Outputs go through
+        ``publisher`` (default: the broker's own publish). A handler call takes a batch of at
+        most ``max_records`` records and up to as many again fetched while it works (then it
+        returns, so its offsets get committed).
         """
         self.publish = publisher or broker_publisher(broker)
         self.chunk_records = chunk_records
-        committer = self.committer = OffsetCommitter(commit_interval_ms / 1000)
+        self._subscribe(broker, self.input_topic, f"binrelay-{self.name}", max_records, batch_timeout_ms,
+                        commit_interval_ms, fetch_max_wait_ms=fetch_max_wait_ms, fetch_min_bytes=fetch_min_bytes)
+        twin = topics.URGENT_LANE.get(self.input_topic)
+        if twin is not None:
+            # Records only (min bytes 1); the long poll may be long: with one partition, the fetch
+            # in flight is always the one the next urgent record answers.
+            self._subscribe(broker, twin, f"binrelay-{self.name}-urgent", max_records, batch_timeout_ms,
+                            commit_interval_ms, fetch_max_wait_ms=500, fetch_min_bytes=1)
+
+    def _subscribe(
+        self,
+        broker: KafkaBroker,
+        topic: str,
+        group: str,
+        max_records: int,
+        batch_timeout_ms: int,
+        commit_interval_ms: int,
+        *,
+        fetch_max_wait_ms: int,
+        fetch_min_bytes: int,
+    ) -> None:
+        committer = OffsetCommitter(commit_interval_ms / 1000)
+        self.committers.append(committer)
 
         async def _decoder(msg: Any) -> Any:
             # The stage decodes each record itself, so a bad one cannot fail the whole batch.
             return None
 
         subscriber = broker.subscriber(
-            self.input_topic,
-            group_id=f"binrelay-{self.name}",
+            topic,
+            group_id=group,
             batch=True,
             max_records=max_records,
             batch_timeout_ms=batch_timeout_ms,
-            ack_policy=AckPolicy.MANUAL,  # committed by self.committer, after publishing
+            # aiokafka keeps one fetch in flight per broker: while it long-polls partitions with
+            # nothing new, a record for a partition left out of it waits for the poll to end.
+            fetch_max_wait_ms=fetch_max_wait_ms,
+            fetch_min_bytes=fetch_min_bytes,
+            ack_policy=AckPolicy.MANUAL,  # committed by the committer, after publishing
             auto_offset_reset="earliest",
             decoder=_decoder,
-            title=f"{self.name}:{self.input_topic}",
+            title=f"{self.name}:{topic}",
         )
         if type(subscriber) is BatchSubscriber:
             subscriber.__class__ = PromptBatchSubscriber
@@ -384,7 +416,8 @@ class Stage(Generic[E]):
         per_kind: dict[str, int] = {}
         latencies: dict[str, list[float]] = {}
         for out in outs:
-            pending.append(await self.publish(out.topic, encode(out.event), _key_of(out.event, out.key)))
+            topic = topics.lane(out.topic, is_urgent(out.event)) if out.topic in topics.URGENT_LANE else out.topic
+            pending.append(await self.publish(topic, encode(out.event), _key_of(out.event, out.key)))
             kind = _topic_kind(out.topic)
             per_kind[kind] = per_kind.get(kind, 0) + 1
             if isinstance(out.event, Envelope):
@@ -465,17 +498,6 @@ def observed(
         return results
 
     return run
-
-
-def is_urgent(event: BaseModel) -> bool:
-    """Whether an event is (or may be) urgent: ingest's pre-check, the classification, an alarm."""
-    if getattr(event, "possibly_urgent", False):
-        return True
-    classification = getattr(event, "classification", None)
-    if classification is not None and getattr(classification, "urgency", None) == "urgent":
-        return True
-    report = getattr(event, "report", None)
-    return report is not None and getattr(report, "kind", None) == "alarm"
 
 
 def _topic_kind(topic: str) -> str:

@@ -16,6 +16,24 @@ DLQ = "bin.dlq.v1"
 
 PARTITIONS = 3
 
+#: The urgent lane: urgent reports (ingest's pre-check, an urgent classification, an alarm) travel
+#: between the stages on twins of the report topics. A stage reads each twin with a consumer of
+#: its own that fetches every record at once, while the ordinary topics are fetched in batches
+#: (a fetch waits up to ``Settings.fetch_max_wait_ms`` for more): an urgent report neither waits
+#: behind ordinary ones in a partition nor on a batch timer. One partition each: the lane carries
+#: little, and with one partition its consumer's only fetch is always the one that gets the record.
+URGENT_LANE = {
+    REPORTS_RECEIVED: "bin.reports.received.urgent.v1",
+    REPORTS_CLASSIFIED: "bin.reports.classified.urgent.v1",
+    REPORTS_CLEARED: "bin.reports.cleared.urgent.v1",
+}
+URGENT_PARTITIONS = 1
+
+
+def lane(topic: str, urgent: bool) -> str:
+    """The topic an event for ``topic`` goes to: its urgent twin when urgent and it has one."""
+    return URGENT_LANE.get(topic, topic) if urgent else topic
+
 #: Raw-report topics carry personal data: short retention (48 h).
 SHORT_RETENTION_MS = 48 * 3600 * 1000
 
@@ -31,6 +49,11 @@ def outbox(channel: Channel | str) -> str:
     return f"bin.outbox.{value}.v1"
 
 
+def partitions_of(topic: str, default: int = PARTITIONS) -> int:
+    """How many partitions ``topic`` is created with."""
+    return URGENT_PARTITIONS if topic in URGENT_LANE.values() else default
+
+
 def all_topics(zones: list[str]) -> dict[str, dict[str, str]]:
     """Every topic the pipeline uses, with its topic config, for idempotent creation."""
     short = {"retention.ms": str(SHORT_RETENTION_MS)}
@@ -38,6 +61,7 @@ def all_topics(zones: list[str]) -> dict[str, dict[str, str]]:
         REPORTS_RECEIVED: short,
         REPORTS_CLASSIFIED: short,
         REPORTS_CLEARED: short,
+        **{twin: short for twin in URGENT_LANE.values()},
         DELIVERIES: {},
         RESPONSES: {},
         DLQ: {},

@@ -28,6 +28,7 @@ import contextlib
 import hashlib
 import sys
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -221,8 +222,9 @@ class Dispatcher:
         #: This process's claim token: claims made with it and never confirmed (the process died
         #: before Kafka acknowledged the outputs) are taken over by the next process.
         self.token = state.new_token()
-        self.claimed: list[str] = []  # keys claimed by the batch being processed (released on failure)
-        self.confirmable: list[str] = []  # of those, the ``seen`` and job keys (confirmed once published)
+        # The batch being processed: its claims, per consumer task — the ordinary and the urgent
+        # lane's handlers run interleaved in this process, each with a batch of its own.
+        self._batch: ContextVar[_Batch] = ContextVar(f"dispatcher-batch-{id(self)}")
         self._unconfirmed: list[str] = []  # claims a failed confirm left, tried again with the next
         self._settle = redis.register_script(state.SETTLE_LUA)
         self._confirm = redis.register_script(state.CONFIRM_LUA)
@@ -256,6 +258,7 @@ class Dispatcher:
 
     async def process_reports(self, events: list[ReportCleared]) -> list[list[Out]]:
         """Plan a batch, settle it against Redis in one round trip, return what to publish."""
+        batch = self._current()
         planned = [self.plan(e) for e in events]
         if not planned:
             return []
@@ -306,14 +309,14 @@ class Dispatcher:
                                 network_id=c.network_id)
                     self.metrics.taken_over.inc()
                 seen = state.seen_key(c.report_id)
-                self.claimed += [seen, _msg_key_of(c)]
-                self.confirmable.append(seen)
+                batch.claimed += [seen, _msg_key_of(c)]
+                batch.confirmable.append(seen)
                 outs = [Out(topics.dispatch(c.zone_id), p.dispatch)]
                 for i, job in enumerate(p.now_jobs):
                     if replies[start + 1 + i]:
                         key = state.job_key(job.idempotency_key)
-                        self.claimed.append(key)
-                        self.confirmable.append(key)
+                        batch.claimed.append(key)
+                        batch.confirmable.append(key)
                         outs.append(Out(_OUTBOX[job.channel], job))
                 if p.dispatch.held:
                     self.metrics.held.labels(p.dispatch.held).inc()
@@ -325,16 +328,32 @@ class Dispatcher:
         return results
 
     def begin_batch(self) -> None:
-        """A new batch: the claims to release if its publishing fails start empty."""
-        self.claimed = []
-        self.confirmable = []
+        """A new batch (in this task): the claims to release if its publishing fails start empty."""
+        self._batch.set(_Batch())
+
+    def _current(self) -> _Batch:
+        batch = self._batch.get(None)
+        if batch is None:  # processing outside a stage (tests, tools): one batch per task
+            batch = _Batch()
+            self._batch.set(batch)
+        return batch
+
+    @property
+    def claimed(self) -> list[str]:
+        """Keys claimed by this task's batch (released if its publishing fails)."""
+        return self._current().claimed
+
+    @property
+    def confirmable(self) -> list[str]:
+        """Of those, the ``seen`` and job keys (confirmed once published)."""
+        return self._current().confirmable
 
     async def release_claims(self) -> None:
         """Publishing failed: forget this batch's claims so its retry is not taken for a duplicate."""
-        self.confirmable = []
-        if self.claimed:
-            await self.redis.delete(*self.claimed)
-            self.claimed = []
+        batch = self._current()
+        claimed, batch.claimed, batch.confirmable = batch.claimed, [], []
+        if claimed:
+            await self.redis.delete(*claimed)
 
     async def confirm_claims(self) -> None:
         """Kafka acknowledged the batch's outputs: its claims become ``done`` (one round trip).
@@ -343,8 +362,9 @@ class Dispatcher:
         takes for duplicates and a later process would take over (a duplicate dispatch, not a
         loss); they are tried again with the next batch's.
         """
-        keys, self._unconfirmed = self._unconfirmed + self.confirmable, []
-        self.claimed, self.confirmable = [], []
+        batch = self._current()
+        keys, self._unconfirmed = self._unconfirmed + batch.confirmable, []
+        batch.claimed, batch.confirmable = [], []
         if not keys:
             return
         try:
@@ -513,6 +533,14 @@ def _msg_key_of(c: ReportCleared) -> str:
 # ---------------------------------------------------------------------------------------------
 # Wiring
 # ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Batch:
+    """The Redis claims one batch made: released if its publishing fails, confirmed if not."""
+
+    claimed: list[str] = field(default_factory=list)
+    confirmable: list[str] = field(default_factory=list)
 
 
 class CompensatingStage(Stage[Any]):

@@ -24,7 +24,18 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from binrelay_shared import topics
-from binrelay_shared.events import Channel, Kind, Origin, Report, Reporter, ReportReceived, Stamps, new_id, utcnow
+from binrelay_shared.events import (
+    Channel,
+    Kind,
+    Origin,
+    Report,
+    Reporter,
+    ReportReceived,
+    Stamps,
+    is_urgent,
+    new_id,
+    utcnow,
+)
 from binrelay_shared.logging import bind_report, get_logger
 from binrelay_shared.settings import Settings
 
@@ -435,7 +446,7 @@ class Ingest:
             stage = "publishing"
             async with asyncio.timeout(limits.publish_timeout_seconds):
                 await self.publisher.publish(
-                    topics.REPORTS_RECEIVED,
+                    topics.lane(topics.REPORTS_RECEIVED, is_urgent(event)),
                     event.__pydantic_serializer__.to_json(event),
                     result.network_id.encode() if result.network_id else None,
                 )
