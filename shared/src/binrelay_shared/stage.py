@@ -37,7 +37,6 @@ from typing import Any, Generic, Protocol, TypeVar
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.subscriber.usecase import BatchSubscriber
 from pydantic import BaseModel
 from redis.asyncio import Redis
@@ -242,8 +241,10 @@ class Stage(Generic[E]):
         self.committers.append(committer)
 
         async def _decoder(msg: Any) -> Any:
-            # The stage decodes each record itself, so a bad one cannot fail the whole batch.
-            return None
+            # The stage decodes each record itself, so a bad one cannot fail the whole batch; the
+            # handler gets faststream's message as its body. (Asking for it as a ``KafkaMessage``
+            # parameter resolves a context dependency in a worker thread, on every batch.)
+            return msg
 
         subscriber = broker.subscriber(
             topic,
@@ -264,7 +265,7 @@ class Stage(Generic[E]):
             subscriber.__class__ = PromptBatchSubscriber
 
         @subscriber
-        async def handle(body: Any, msg: KafkaMessage) -> None:
+        async def handle(msg: Any) -> None:
             records: list[ConsumerRecord[bytes, bytes]] = list(msg.raw_message)
             try:
                 await self.handle_records(records, pull=fetched_by(msg.consumer), limit=2 * max_records)
