@@ -61,7 +61,7 @@ def members_file(root: Path, n: int) -> Path:
     return path
 
 
-def start(stack: Stack, n: int) -> dict[str, Any]:
+def start(stack: Stack, n: int, split: bool = True) -> dict[str, Any]:
     """Start the stages, the SMS gateway and the SMS sender for the fan-out (call before the loop)."""
     gateway_port = free_port()
     stack.extra_env.update(
@@ -73,7 +73,7 @@ def start(stack: Stack, n: int) -> dict[str, Any]:
     )
     stack.start_service("devserver:sms", "sms", "--port", str(gateway_port), "--token", "bench-token")
     for name in ("classifier", "privacy-filter", "dispatcher"):
-        stack.start_service(name)
+        stack.start_stage(name, split)
     stack.start_service("sender:sms", "--channel", "sms")
     return {"gateway": f"http://127.0.0.1:{gateway_port}"}
 

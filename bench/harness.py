@@ -84,10 +84,20 @@ class Stack:
             **self.extra_env,
         }
 
+    def start_stage(self, name: str, split: bool = True) -> None:
+        """Start a stage service as deployed (deploy/local/stack.sh): a process per lane, the
+        ordinary one at a lower CPU priority — or, with ``split`` False, one process for both."""
+        if not split:
+            self.start_service(name)
+            return
+        self.start_service(name, env={"BINRELAY_LANES": "ordinary"})
+        self.start_service(f"{name}-urgent", env={"BINRELAY_LANES": "urgent"})
+
     def start_service(self, name: str, *args: str, env: dict[str, str] | None = None) -> None:
         log = (self.root / f"{name}.log").open("ab")
+        binary = name.split(":")[0].removesuffix("-urgent")  # "sender:sms" → binrelay-sender
         self.procs[name] = subprocess.Popen(
-            [str(REPO / ".venv" / "bin" / f"binrelay-{name.split(':')[0]}"), *args],  # "sender:sms" → binrelay-sender
+            [str(REPO / ".venv" / "bin" / f"binrelay-{binary}"), *args],
             env={**self.service_env(), **(env or {})},
             stdout=log,
             stderr=log,

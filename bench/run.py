@@ -9,6 +9,9 @@ Measures, in one run on one freshly started local broker:
 * urgent-report latency p50/p95/p99 (received → dispatched) at 50% and 80% of that maximum rate;
 * resident memory per service after the load.
 
+Each stage runs as deployed: a process per lane, the ordinary one at a lower CPU priority
+(``--lanes both``: one process per stage, to compare).
+
 Reports are realistic (nl/fr/en/de, ~10% urgent, personal data to redact; bench/reports.py).
 Figures vary with the machine: compare ratios, not absolutes. No test depends on them.
 
@@ -261,7 +264,7 @@ async def run(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
             result["chain"]["per_second"] / result["ceiling"]["per_second"], 3
         )
         for name in ("classifier", "privacy-filter", "dispatcher"):
-            stack.start_service(name)
+            stack.start_stage(name, split=args.lanes == "split")
         await asyncio.sleep(3)
         stack.check_alive()
         result["pipeline"] = await pipeline_max(stack, args.reports)
@@ -292,7 +295,8 @@ async def run_fanout(stack: Stack, args: argparse.Namespace, gateway: str) -> di
 def table(result: dict[str, Any]) -> str:
     c, p = result["ceiling"], result["pipeline"]
     lines = [
-        "BIN Relay pipeline benchmark (one local broker, 3 partitions, this machine)",
+        "BIN Relay pipeline benchmark (one local broker, 3 partitions, this machine;"
+        f" {'a process per lane and stage' if result.get('lanes', 'split') == 'split' else 'one process per stage'})",
         f"  raw aiokafka consume→produce ceiling : {c['per_second']:>9.0f} msg/s",
         f"  pipeline received → dispatched       : {p['per_second']:>9.0f} reports/s"
         f"   ({p['ratio_to_ceiling']:.0%} of the ceiling)",
@@ -329,15 +333,18 @@ def main() -> int:
     parser.add_argument("--reports", type=int, default=10000)
     parser.add_argument("--rate-seconds", type=float, default=10.0)
     parser.add_argument("--members", type=int, default=10000, help="fan-out network size (0: skip)")
+    parser.add_argument("--lanes", choices=("split", "both"), default="split",
+                        help="a process per lane and stage, as deployed (split), or one process per stage (both)")
     parser.add_argument("--json-out", type=Path, default=REPO / "bench" / "results" / "pipeline.json")
     args = parser.parse_args()
     stack = Stack()
     stack.start_infra()
     result = asyncio.run(run(stack, args))
+    result["lanes"] = args.lanes
     if args.members:
         stack = Stack()
         stack.start_infra()
-        started = fanout.start(stack, args.members)
+        started = fanout.start(stack, args.members, split=args.lanes == "split")
         result["fanout"] = asyncio.run(run_fanout(stack, args, started["gateway"]))
     print(table(result))
     args.json_out.parent.mkdir(parents=True, exist_ok=True)

@@ -17,8 +17,13 @@ export BINRELAY_REDIS_URL=${BINRELAY_REDIS_URL:-redis://127.0.0.1:${REDIS_PORT:-
 export BINRELAY_HTTP_PORT=${BINRELAY_HTTP_PORT:-8080}
 export BINRELAY_LOG_JSON=true
 
-# service name, metrics port
-SERVICES=("ingest 9101" "classifier 9102" "privacy-filter 9103" "dispatcher 9104" "observer 9105")
+# process name, metrics port, lanes it reads (- : not a stage). Each stage runs a process per
+# lane: the ordinary one lowers its CPU priority, so an urgent report never queues behind a
+# batch of ordinary ones for a core (README, "The urgent lane"). The binary is the name less
+# "-urgent".
+SERVICES=("ingest 9101 -" "classifier 9102 ordinary" "privacy-filter 9103 ordinary" "dispatcher 9104 ordinary"
+          "observer 9105 -" "classifier-urgent 9106 urgent" "privacy-filter-urgent 9107 urgent"
+          "dispatcher-urgent 9108 urgent")
 
 running() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
 
@@ -31,7 +36,8 @@ up() {
   for entry in "${SERVICES[@]}"; do
     set -- $entry
     if running "$1"; then echo "$1: already running"; continue; fi
-    BINRELAY_METRICS_PORT=$2 nohup "$BIN/binrelay-$1" >>"$LOGS/$1.log" 2>&1 </dev/null &
+    if [ "$3" = - ]; then unset BINRELAY_LANES; else export BINRELAY_LANES=$3; fi
+    BINRELAY_METRICS_PORT=$2 nohup "$BIN/binrelay-${1%-urgent}" >>"$LOGS/$1.log" 2>&1 </dev/null &
     echo $! >"$PIDS/$1.pid"
   done
   for _ in $(seq 1 150); do
@@ -51,6 +57,7 @@ up() {
 BIN Relay is up ($((SECONDS - t0)) s).
   ingest API     http://127.0.0.1:$BINRELAY_HTTP_PORT/v1/reports   (OpenAPI: http://127.0.0.1:$BINRELAY_HTTP_PORT/docs)
   metrics        http://127.0.0.1:9101/metrics (ingest)  :9102 (classifier)  :9103 (privacy-filter)  :9104 (dispatcher)  :9105 (observer)
+                 urgent lane: :9106 (classifier)  :9107 (privacy-filter)  :9108 (dispatcher)
   Prometheus     $prom
   Kafka          $BINRELAY_KAFKA        Redis  $BINRELAY_REDIS_URL
   demo key       $(cat "$RUN/demo.key")   (adapter, every network; in .run/demo.key)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import uuid
 
 import httpx
@@ -56,12 +58,17 @@ async def test_posted_report_reaches_the_zone_dispatch_topic(pipeline: Pipeline)
 
     from binrelay_shared import trace
 
+    stages = [topics.REPORTS_RECEIVED, topics.REPORTS_CLASSIFIED, topics.REPORTS_CLEARED, DISPATCH]
     redis = Redis.from_url(pipeline.settings.redis_url)
     try:
-        reached = await trace.read(redis, report_id)
+        # Stages write the trace in the background, within BINRELAY_TRACE_FLUSH_MS (50 ms).
+        for _ in range(100):
+            reached = await trace.read(redis, report_id)
+            if DISPATCH in reached:
+                break
+            await asyncio.sleep(0.05)
     finally:
         await redis.aclose()
-    stages = [topics.REPORTS_RECEIVED, topics.REPORTS_CLASSIFIED, topics.REPORTS_CLEARED, DISPATCH]
     # The four stages in order; later steps (outbox, deliveries) may follow once the plan sends.
     assert [t for t in reached if t in stages] == stages
 

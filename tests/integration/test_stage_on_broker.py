@@ -3,18 +3,49 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from prometheus_client import CollectorRegistry
 
+from binrelay_shared import topics
 from binrelay_shared.codec import encode
 from binrelay_shared.events import Report, Reporter, ReportReceived, Stamps, utcnow
 from binrelay_shared.kafka import make_broker, make_producer
 from binrelay_shared.metrics import StageMetrics
 from binrelay_shared.stage import Out, Stage
+
+
+@contextlib.asynccontextmanager
+async def _clients(bootstrap: str, sink: str, producer: AIOKafkaProducer
+                   ) -> AsyncIterator[tuple[AIOKafkaProducer, AIOKafkaConsumer]]:
+    """Start the stage's ``producer``, and give a feeder and a reader of ``sink`` from its start."""
+    feeder = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    reader = AIOKafkaConsumer(sink, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest")
+    await producer.start()
+    await feeder.start()
+    await reader.start()
+    try:
+        yield feeder, reader
+    finally:
+        await reader.stop()
+        await feeder.stop()
+        await producer.stop()
+
+
+async def _read_ids(reader: AIOKafkaConsumer, distinct: int) -> list[str]:
+    """The report ids read, in order, until ``distinct`` different ones (or a minute has passed)."""
+    ids: list[str] = []
+    deadline = asyncio.get_running_loop().time() + 60
+    while len(set(ids)) < distinct and asyncio.get_running_loop().time() < deadline:
+        batch = await reader.getmany(timeout_ms=500)
+        ids += [ReportReceived.model_validate_json(r.value or b"").report_id for recs in batch.values() for r in recs]
+    return ids
 
 
 def _event(i: int) -> ReportReceived:
@@ -66,28 +97,63 @@ async def test_a_publish_failure_mid_batch_loses_no_record_of_any_partition(kafk
 
     stage.handle_records = counting  # type: ignore[method-assign]
 
-    feeder = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
-    reader = AIOKafkaConsumer(sink, bootstrap_servers=kafka_bootstrap, group_id=None, auto_offset_reset="earliest")
-    await producer.start()
-    await feeder.start()
-    await reader.start()
-    try:
+    async with _clients(kafka_bootstrap, sink, producer) as (feeder, reader):
         for i in range(400):
             await feeder.send(source, encode(_event(i)), key=f"n-{i % 7}".encode())
         await feeder.flush()
         async with broker:
             await broker.start()
-            seen: set[str] = set()
-            deadline = asyncio.get_running_loop().time() + 60
-            while len(seen) < 400 and asyncio.get_running_loop().time() < deadline:
-                batch = await reader.getmany(timeout_ms=500)
-                for recs in batch.values():
-                    for rec in recs:
-                        seen.add(ReportReceived.model_validate_json(rec.value or b"").report_id)
-        assert sends > 150, "the failure was injected"
-        assert pulled > 0, "records fetched during a call were taken in"
-        assert seen == {f"r-{i}" for i in range(400)}
-    finally:
-        await reader.stop()
-        await feeder.stop()
-        await producer.stop()
+            seen = set(await _read_ids(reader, 400))
+    assert sends > 150, "the failure was injected"
+    assert pulled > 0, "records fetched during a call were taken in"
+    assert seen == {f"r-{i}" for i in range(400)}
+
+
+async def test_a_stage_run_as_a_process_per_lane_reads_each_lane_once(
+    kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given a stage whose input topic has an urgent twin, run as two instances (as two processes
+    would be: lanes "ordinary" and "urgent", each with its own broker connection),
+    when ordinary reports arrive on the topic and urgent ones on the twin,
+    then each instance processes its own lane's reports only, and every report is published once."""
+    run = uuid.uuid4().hex[:8]
+    source, twin, sink = f"test.lanes.in.{run}", f"test.lanes.in.urgent.{run}", f"test.lanes.out.{run}"
+    monkeypatch.setitem(topics.URGENT_LANE, source, twin)
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+    await admin.create_topics([NewTopic(source, 3, 1), NewTopic(twin, 1, 1), NewTopic(sink, 3, 1)])
+    await admin.close()
+
+    seen_by: dict[str, list[str]] = {"ordinary": [], "urgent": []}
+    producer = make_producer(kafka_bootstrap, "test-lanes")
+    brokers = []
+    for lanes in ("ordinary", "urgent"):
+        async def process(events: list[ReportReceived], lanes: str = lanes) -> list[list[Out]]:
+            seen_by[lanes] += [e.report_id for e in events]
+            return [[Out(sink, e)] for e in events]
+
+        async def publish(topic: str, value: bytes, key: bytes | None) -> Any:
+            return await producer.send(topic, value, key=key)
+
+        stage = Stage(name=f"lanes-{run}", input_topic=source, model=ReportReceived, process=process,
+                      metrics=StageMetrics(CollectorRegistry(), f"lanes-{run}"))
+        broker = make_broker(kafka_bootstrap, f"test-lanes-{lanes}")
+        stage.attach(broker, publisher=publish, lanes=lanes, commit_interval_ms=50)
+        brokers.append(broker)
+
+    events = [_event(i) for i in range(60)]  # every tenth is urgent
+    async with _clients(kafka_bootstrap, sink, producer) as (feeder, reader):
+        for e in events:
+            await feeder.send(topics.lane(source, e.possibly_urgent), encode(e), key=(e.network_id or "").encode())
+        await feeder.flush()
+        try:
+            for broker in brokers:
+                await broker.start()
+            published = await _read_ids(reader, 60)
+        finally:
+            for broker in brokers:
+                await broker.stop()
+    urgent = {e.report_id for e in events if e.possibly_urgent}
+    assert sorted(published) == sorted(e.report_id for e in events)
+    assert set(seen_by["urgent"]) == urgent and len(urgent) == 6
+    assert set(seen_by["ordinary"]) == {e.report_id for e in events} - urgent

@@ -215,3 +215,52 @@ async def test_urgent_outputs_go_on_the_urgent_lane_and_others_on_the_topic() ->
                                  ("urgent", topics.URGENT_LANE[topics.REPORTS_CLASSIFIED])]
     assert registry.get_sample_value(
         "binrelay_messages_out_total", {"stage": "test", "topic": topics.REPORTS_CLASSIFIED}) == 2
+
+
+_ORDINARY = (topics.REPORTS_RECEIVED, "binrelay-t")
+_URGENT = (topics.URGENT_LANE[topics.REPORTS_RECEIVED], "binrelay-t-urgent")
+
+
+@pytest.mark.parametrize(
+    ("lanes", "expected"), [("both", {_ORDINARY, _URGENT}), ("ordinary", {_ORDINARY}), ("urgent", {_URGENT})]
+)
+def test_a_stage_process_reads_the_lanes_it_is_given(lanes: str, expected: set[tuple[str, str]]) -> None:
+    """Given a stage on the received-reports topic, when it is attached for one lane or both,
+    then it subscribes to that lane's topic only, in that lane's consumer group."""
+    broker = KafkaBroker()
+    stage = Stage(name="t", input_topic=topics.REPORTS_RECEIVED, model=ReportReceived, process=_passthrough,
+                  metrics=StageMetrics(CollectorRegistry(), "t"))
+    stage.attach(broker, lanes=lanes)
+    subscribed = {(name, sub.group_id) for sub in broker.subscribers for name in sub.topic_names}  # type: ignore[attr-defined]
+    assert subscribed == expected
+
+
+@pytest.mark.parametrize(("lanes", "nice", "expected"), [("ordinary", 10, [10]), ("ordinary", 0, []),
+                                                         ("urgent", 10, []), ("both", 10, [])])
+def test_only_a_process_of_the_ordinary_lane_alone_lowers_its_cpu_priority(
+    monkeypatch: pytest.MonkeyPatch, lanes: str, nice: int, expected: list[int]
+) -> None:
+    """Given a stage process's lanes and ordinary_nice, when it starts,
+    then it renices itself only if it reads the ordinary lane alone (and a niceness is set)."""
+    from binrelay_shared import runtime
+    from binrelay_shared.settings import Settings
+
+    calls: list[int] = []
+    monkeypatch.setattr(runtime.os, "nice", calls.append)
+    runtime.yield_to_urgent_lane(Settings(lanes=lanes, ordinary_nice=nice))
+    assert calls == expected
+
+
+def test_a_bad_lanes_setting_stops_the_service_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Given BINRELAY_LANES set to a value that is no lane, when a service reads its settings,
+    then it exits with status 2 and a message naming the variable and the allowed values."""
+    from binrelay_shared.settings import Settings, settings_or_exit
+
+    monkeypatch.setenv("BINRELAY_LANES", "fast")
+    with pytest.raises(SystemExit) as exit_info:
+        settings_or_exit(Settings)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "BINRELAY_LANES='fast'" in err and "'ordinary'" in err and "Traceback" not in err

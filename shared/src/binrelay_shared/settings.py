@@ -5,9 +5,11 @@ Every service reads the same :class:`Settings`; a service ignores what it does n
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Literal, TypeVar
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "BINRELAY_"
@@ -47,3 +49,28 @@ class Settings(BaseSettings):
         32, ge=1, description="Ordinary reports a stage works on between looks for urgent ones"
     )
     trace_ttl_seconds: int = Field(7 * 24 * 3600, description="How long trace records are kept")
+    lanes: Literal["both", "ordinary", "urgent"] = Field(
+        "both", description="Which lanes a stage process reads: both, or one (run a process per lane)"
+    )
+    ordinary_nice: int = Field(
+        10, ge=0, le=19, description="CPU niceness a process of the ordinary lane alone takes (0: none)"
+    )
+    trace_flush_ms: int = Field(
+        50, ge=0, description="How long a stage collects trace entries before writing them (0: at once)"
+    )
+
+
+S = TypeVar("S", bound=BaseSettings)
+
+
+def settings_or_exit(kind: type[S]) -> S:
+    """``kind()`` read from the environment; on a bad value, exit 2 naming each variable and why
+    (a service's start-up must not answer a typo with a stack trace)."""
+    try:
+        return kind()
+    except ValidationError as exc:
+        prefix = str(kind.model_config.get("env_prefix", ""))
+        for error in exc.errors():
+            name = prefix + "_".join(str(part) for part in error["loc"]).upper()
+            print(f"error: {name}={error.get('input')!r}: {error['msg']}", file=sys.stderr)
+        sys.exit(2)

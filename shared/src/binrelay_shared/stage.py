@@ -20,7 +20,9 @@ This is the thin shell every consuming service shares (DESIGN §6-7):
   partition the batch touched is rewound to its first record and the batch retried, so a report
   is never lost (at-least-once: at most one interval of work is redone after a crash, and the
   dispatcher dedups by report id);
-* **trace** — the topics each report reached are recorded in Redis once per batch.
+* **trace** — the topics each report reached are stamped when the broker acknowledged them, and
+  written to Redis by a :class:`~.trace.TraceWriter` (in services: in the background, one round
+  trip per ``trace_flush_ms``).
 """
 
 from __future__ import annotations
@@ -177,6 +179,7 @@ class Stage(Generic[E]):
         metrics: StageMetrics,
         redis: Redis | None = None,
         trace_ttl_seconds: int = 7 * 24 * 3600,
+        trace_flush_ms: int = 0,
     ) -> None:
         self.name = name
         self.input_topic = input_topic
@@ -185,6 +188,7 @@ class Stage(Generic[E]):
         self.metrics = metrics
         self.redis = redis
         self.trace_ttl_seconds = trace_ttl_seconds
+        self.trace = None if redis is None else trace.TraceWriter(redis, trace_ttl_seconds, trace_flush_ms / 1000)
         self.publish: Publisher | None = None
         self.chunk_records = 32
         self.committers: list[OffsetCommitter] = []
@@ -202,6 +206,7 @@ class Stage(Generic[E]):
         chunk_records: int = 32,
         fetch_max_wait_ms: int = 500,
         fetch_min_bytes: int = 1,
+        lanes: str = "both",
     ) -> None:
         """Subscribe this stage to its input topic, and to its urgent twin if it has one.
 
@@ -216,10 +221,11 @@ class Stage(Generic[E]):
         """
         self.publish = publisher or broker_publisher(broker)
         self.chunk_records = chunk_records
-        self._subscribe(broker, self.input_topic, f"binrelay-{self.name}", max_records, batch_timeout_ms,
-                        commit_interval_ms, fetch_max_wait_ms=fetch_max_wait_ms, fetch_min_bytes=fetch_min_bytes)
+        if lanes != "urgent":
+            self._subscribe(broker, self.input_topic, f"binrelay-{self.name}", max_records, batch_timeout_ms,
+                            commit_interval_ms, fetch_max_wait_ms=fetch_max_wait_ms, fetch_min_bytes=fetch_min_bytes)
         twin = topics.URGENT_LANE.get(self.input_topic)
-        if twin is not None:
+        if twin is not None and lanes != "ordinary":
             # Records only (min bytes 1); the long poll may be long: with one partition, the fetch
             # in flight is always the one the next urgent record answers.
             self._subscribe(broker, twin, f"binrelay-{self.name}-urgent", max_records, batch_timeout_ms,
@@ -445,12 +451,8 @@ class Stage(Generic[E]):
         await self._write_trace(self._trace_entries(outs, utcnow()))
 
     async def _write_trace(self, entries: list[tuple[str, str, datetime]]) -> None:
-        if self.redis is None or not entries:
-            return
-        try:
-            await trace.record(self.redis, entries, self.trace_ttl_seconds)
-        except Exception as exc:  # the trace is a convenience: never block the pipeline on it
-            log.warning("trace not recorded", stage=self.name, error=type(exc).__name__)
+        if self.trace is not None and entries:
+            await self.trace.add(entries)  # never raises: the trace is a convenience
 
 
 Pull = Callable[[int], Awaitable[list[ConsumerRecord[bytes, bytes]]]]

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import inspect
 import sys
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -57,7 +58,7 @@ from binrelay_shared.events import (
 from binrelay_shared.logging import bind_report, configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
 from binrelay_shared.runtime import Runtime, make_runtime, wire_stages
-from binrelay_shared.settings import Settings
+from binrelay_shared.settings import Settings, settings_or_exit
 from binrelay_shared.stage import Out, Pull, Stage
 
 from . import state
@@ -225,7 +226,7 @@ class Dispatcher:
         # The batch being processed: its claims, per consumer task — the ordinary and the urgent
         # lane's handlers run interleaved in this process, each with a batch of its own.
         self._batch: ContextVar[_Batch] = ContextVar(f"dispatcher-batch-{id(self)}")
-        self._unconfirmed: list[str] = []  # claims a failed confirm left, tried again with the next
+        self._published: list[str] = []  # claims whose outputs Kafka acknowledged, to confirm
         self._settle = redis.register_script(state.SETTLE_LUA)
         self._confirm = redis.register_script(state.CONFIRM_LUA)
 
@@ -355,16 +356,22 @@ class Dispatcher:
         if claimed:
             await self.redis.delete(*claimed)
 
-    async def confirm_claims(self) -> None:
-        """Kafka acknowledged the batch's outputs: its claims become ``done`` (one round trip).
+    def claims_published(self) -> None:
+        """Kafka acknowledged this task's batch: its claims are due to be confirmed (by
+        :meth:`confirm_published`, which the stage's trace writer runs after each write)."""
+        batch = self._current()
+        self._published += batch.confirmable
+        batch.claimed, batch.confirmable = [], []
+
+    async def confirm_published(self) -> None:
+        """Confirm (``done``) every claim whose outputs are published, in one round trip.
 
         Never raises: the outputs are out, so a failed confirm only leaves claims this process
         takes for duplicates and a later process would take over (a duplicate dispatch, not a
-        loss); they are tried again with the next batch's.
+        loss); they are tried again with the next call. Confirming late widens that window by as
+        much, nothing else: until then this process takes the claims for duplicates, as it should.
         """
-        batch = self._current()
-        keys, self._unconfirmed = self._unconfirmed + batch.confirmable, []
-        batch.claimed, batch.confirmable = [], []
+        keys, self._published = self._published, []
         if not keys:
             return
         try:
@@ -372,7 +379,13 @@ class Dispatcher:
         except Exception as exc:
             log.warning("claims not confirmed; trying again with the next batch", error=type(exc).__name__,
                         claims=len(keys))
-            self._unconfirmed = keys[-10_000:]  # bounded while Redis is away; older ones stay provisional
+            # Bounded while Redis is away; older ones stay provisional.
+            self._published = (keys + self._published)[-10_000:]
+
+    async def confirm_claims(self) -> None:
+        """Kafka acknowledged this task's batch: confirm its claims now (and any left over)."""
+        self.claims_published()
+        await self.confirm_published()
 
     # -- responses ----------------------------------------------------------------------------
 
@@ -545,7 +558,8 @@ class _Batch:
 
 class CompensatingStage(Stage[Any]):
     """A Stage whose processing makes Redis claims: released if publishing fails (``on_failure``),
-    confirmed once Kafka has acknowledged every output of the call (``on_published``)."""
+    handed on once Kafka has acknowledged every output of the call (``on_published``, which may
+    confirm them itself or leave that to a rider of the stage's trace writer)."""
 
     def __init__(self, *, on_start: Callable[[], None], on_failure: Callable[[], Any],
                  on_published: Callable[[], Any], **kw: Any) -> None:
@@ -564,7 +578,12 @@ class CompensatingStage(Stage[Any]):
             with contextlib.suppress(Exception):
                 await self.on_failure()
             raise
-        await self.on_published()  # outside the try: published outputs' claims are never released
+        # Outside the try: published outputs' claims are never released.
+        published = self.on_published()
+        if inspect.isawaitable(published):
+            await published
+        if self.trace is not None:
+            await self.trace.add([])  # the riders' turn: now, or within the writer's interval
 
 
 def load_plans(settings: Settings) -> dict[str, Network]:
@@ -584,10 +603,13 @@ def build(runtime: Runtime, networks: dict[str, Network], name: str = NAME,
         metrics=metrics,
         redis=runtime.redis,
         trace_ttl_seconds=runtime.settings.trace_ttl_seconds,
+        trace_flush_ms=runtime.settings.trace_flush_ms,
         on_start=dispatcher.begin_batch,
         on_failure=dispatcher.release_claims,
-        on_published=dispatcher.confirm_claims,
+        on_published=dispatcher.claims_published,
     )
+    if reports.trace is not None:
+        reports.trace.riders.append(dispatcher.confirm_published)
     responses: Stage[Any] = Stage(
         name=f"{name}-responses",
         input_topic=topics.RESPONSES,
@@ -596,6 +618,7 @@ def build(runtime: Runtime, networks: dict[str, Network], name: str = NAME,
         metrics=metrics,
         redis=runtime.redis,
         trace_ttl_seconds=runtime.settings.trace_ttl_seconds,
+        trace_flush_ms=runtime.settings.trace_flush_ms,
     )
     return dispatcher, [reports, responses]
 
@@ -616,8 +639,8 @@ async def scheduler(dispatcher: Dispatcher, stage: Stage[Any], tick: float) -> N
 
 
 def main() -> None:
-    settings = Settings()
-    own = DispatcherSettings()
+    settings = settings_or_exit(Settings)
+    own = settings_or_exit(DispatcherSettings)
     configure_logging(NAME, settings.log_level, settings.log_json)
     try:
         networks = load_plans(settings)
@@ -633,6 +656,8 @@ def main() -> None:
 
     @app.after_startup
     async def _start_scheduler() -> None:
+        if settings.lanes == "urgent":
+            return  # the urgent lane's process only dispatches; timers are the other process's
         tasks.append(asyncio.create_task(scheduler(dispatcher, stages[0], own.tick_seconds)))
 
     @app.on_shutdown
