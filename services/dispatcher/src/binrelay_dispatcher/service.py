@@ -41,7 +41,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from redis.asyncio import Redis
 
-from binrelay_shared import topics
+from binrelay_shared import topics, trace
 from binrelay_shared.codec import encode
 from binrelay_shared.events import (
     Audience,
@@ -364,7 +364,7 @@ class Dispatcher:
         batch.claimed, batch.confirmable = [], []
 
     async def confirm_published(self) -> None:
-        """Confirm (``done``) every claim whose outputs are published, in one round trip.
+        """Confirm (``done``) every claim whose outputs are published (one round trip per few hundred).
 
         Never raises: the outputs are out, so a failed confirm only leaves claims this process
         takes for duplicates and a later process would take over (a duplicate dispatch, not a
@@ -375,7 +375,9 @@ class Dispatcher:
         if not keys:
             return
         try:
-            await self._confirm(keys=keys)
+            # In slices: Redis runs one script at a time, and an urgent report's claim may be next.
+            for start in range(0, len(keys), trace.SCRIPT_KEYS):
+                await self._confirm(keys=keys[start:start + trace.SCRIPT_KEYS])
         except Exception as exc:
             log.warning("claims not confirmed; trying again with the next batch", error=type(exc).__name__,
                         claims=len(keys))
