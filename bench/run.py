@@ -126,8 +126,9 @@ def fresh_items(n: int, seed: int, urgent_share: float = 0.1) -> list[tuple[str,
     return [make_report(rng, rng.random() < urgent_share) for _ in range(n)]
 
 
-async def ceiling(stack: Stack, n: int, hops: int = 1) -> dict[str, Any]:
-    """Throughput of ``hops`` raw consume→produce loops chained (own processes), over ``n`` messages.
+async def ceiling(stack: Stack, n: int, hops: int = 1, runs: int = 3) -> dict[str, Any]:
+    """Throughput of ``hops`` raw consume→produce loops chained (own processes): the best of
+    ``runs`` runs of ``n`` messages each.
 
     One hop is the issue's ceiling; three hops chained like the pipeline's three stages, still
     with no work, show what the Kafka plumbing alone leaves for the stages' own work.
@@ -152,15 +153,20 @@ async def ceiling(stack: Stack, n: int, hops: int = 1) -> dict[str, Any]:
         warm = fresh_items(500, 1)
         await produce_all(producer, names[0], warm, {})
         await arrivals.wait({r for r, _, _ in warm}, 60)
-        items = fresh_items(n, 2)
-        sent: dict[str, float] = {}
-        t0 = time.perf_counter()
-        await produce_all(producer, names[0], items, sent)
-        await arrivals.wait({r for r, _, _ in items}, 300)
-        elapsed = max(arrivals.at[r] for r, _, _ in items) - t0
+        # Best of ``runs``: a ceiling is what the broker and loops can do, and a single run on this
+        # machine has come out anywhere between 8,800 and 15,400 msg/s.
+        rates = []
+        for run in range(runs):
+            items = fresh_items(n, 2 + run)
+            t0 = time.perf_counter()
+            await produce_all(producer, names[0], items, {})
+            await arrivals.wait({r for r, _, _ in items}, 300)
+            rates.append(n / (max(arrivals.at[r] for r, _, _ in items) - t0))
         await producer.stop()
         await arrivals.stop()
-        return {"messages": n, "hops": hops, "seconds": round(elapsed, 3), "per_second": round(n / elapsed, 1)}
+        best = max(rates)
+        return {"messages": n, "hops": hops, "runs": [round(r, 1) for r in rates], "seconds": round(n / best, 3),
+                "per_second": round(best, 1)}
     finally:
         for loop in loops:
             loop.terminate()
