@@ -5,6 +5,7 @@ Dedup, acknowledgement and escalation, approval, quiet-hours release and the dai
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
@@ -416,3 +417,125 @@ async def test_the_stage_confirms_its_claims_only_once_published(redis: Redis, n
     restarted.publish = working
     await restarted.handle_records([record])
     assert sent == []
+
+
+# --- timers and responses: nothing lost when publishing fails or the process dies --------------
+
+
+async def _escalation_due(redis: Redis, networks: Nets) -> tuple[Clock, Dispatcher]:
+    """An urgent Meudon report at 03:00 nobody acknowledged; the clock at 03:10, when it escalates."""
+    at = datetime.fromisoformat("2026-03-03T03:00:00+01:00")
+    clock = Clock(at)
+    d = Dispatcher(networks, redis, clock)
+    d.begin_batch()
+    await d.process_reports([cleared("meudon", at, urgency="urgent", category="burglary")])
+    await d.confirm_claims()
+    clock.now = at + timedelta(minutes=10)
+    return clock, d
+
+
+async def test_a_scheduler_tick_whose_publishing_fails_escalates_on_the_next(redis: Redis, networks: Nets) -> None:
+    """Given an escalation due, when the scheduler takes it and publishing fails,
+    then the tick is undone (timer due again, report still unacknowledged-pending, job claims
+    released) and the next tick produces the same escalation."""
+    clock, d = await _escalation_due(redis, networks)
+    d.begin_batch()
+    first = jobs(await d.due())
+    assert [j.audience for j in first] == ["officer"]
+    await d.release_claims()  # the broker refused the tick's outputs
+    d.begin_batch()
+    again = jobs(await d.due())
+    assert [j.delivery_id for j in again] == [j.delivery_id for j in first]
+    d.claims_published()
+    await d.confirm_published()
+    clock.now += timedelta(hours=1)  # long past the lease: the published timer is gone
+    d.begin_batch()
+    assert await d.due() == []
+
+
+async def test_a_timer_taken_by_a_dispatcher_that_died_is_sent_by_the_next_after_the_lease(
+    redis: Redis, networks: Nets
+) -> None:
+    """Given the daily digest due at 08:00, taken by dispatcher A, which dies before publishing,
+    when dispatcher B looks during A's lease, then it finds nothing (the timer is A's);
+    when B looks after the lease, then it sends the digest (A's job claims taken over), once."""
+    clock = Clock(DAY)
+    a = Dispatcher(networks, redis, clock)
+    await a.process_reports([cleared("meudon", DAY, text="Graffiti op de muur")])
+    await a.confirm_claims()
+    clock.now = datetime.fromisoformat("2026-03-04T08:00:00+01:00")
+    a.begin_batch()
+    taken = jobs(await a.due())
+    assert len(taken) == 2
+    del a  # killed: nothing published, nothing confirmed, nothing released
+
+    b = Dispatcher(networks, redis, clock)
+    b.begin_batch()
+    assert await b.due() == []
+    clock.now += timedelta(seconds=state.TIMER_LEASE_SECONDS + 1)
+    sent = jobs(await b.due())
+    assert sorted(j.delivery_id for j in sent) == sorted(j.delivery_id for j in taken)
+    b.claims_published()
+    await b.confirm_published()
+    clock.now += timedelta(hours=1)
+    assert await Dispatcher(networks, redis, clock).due() == []
+
+
+async def test_an_approval_whose_publishing_fails_releases_the_deliveries_on_the_retry(
+    redis: Redis, networks: Nets
+) -> None:
+    """Given a police feedback message for Meudon held for approval (daytime: no quiet hours),
+    when a coordinator's approval is processed and publishing its deliveries fails,
+    then the approval is pending again and the redelivered approval releases the deliveries."""
+    d = Dispatcher(networks, redis, Clock(DAY))
+    msg = cleared("meudon", DAY, origin="police", kind="feedback")
+    d.begin_batch()
+    await d.process_reports([msg])
+    await d.confirm_claims()
+    approve = Response(report_id=msg.report_id, network_id="meudon", responder_id="meudon-coord-1",
+                       kind=ResponseKind.approve, via="sms", at=DAY + timedelta(minutes=5))
+    d.begin_batch()
+    [first] = await d.process_responses([approve])
+    assert jobs(first), "the approval releases deliveries"
+    await d.release_claims()  # the broker refused them
+    assert b'"pending"' in (await redis.get(state.approval_key(msg.report_id)) or b"")
+    d.begin_batch()
+    [again] = await d.process_responses([approve])
+    assert sorted(j.delivery_id for j in jobs(again)) == sorted(j.delivery_id for j in jobs(first))
+    await d.confirm_claims()
+    d.begin_batch()
+    assert await d.process_responses([approve]) == [[]]  # published now: a second approval changes nothing
+
+
+async def test_the_scheduler_loop_retries_a_tick_the_broker_refused(redis: Redis, networks: Nets) -> None:
+    """Given the scheduler running over a stage whose broker refuses the first publish,
+    when an escalation is due, then it is published on a later tick, and its timer is removed."""
+    from binrelay_dispatcher.service import scheduler
+    from binrelay_shared.metrics import StageMetrics
+    from binrelay_shared.stage import Stage
+
+    _clock, d = await _escalation_due(redis, networks)
+    stage: Stage[Response] = Stage(name="dispatcher-test", input_topic=topics.RESPONSES, model=Response,
+                                   process=d.process_responses, metrics=StageMetrics(CollectorRegistry(), "t"))
+    sent: list[str] = []
+    refusals = 0
+
+    async def publish(topic: str, value: bytes, key: bytes | None) -> None:
+        nonlocal refusals
+        if refusals == 0:
+            refusals += 1
+            raise ConnectionError("broker gone")
+        sent.append(topic)
+
+    stage.publish = publish
+    task = asyncio.create_task(scheduler(d, stage, tick=0.01))
+    try:
+        for _ in range(200):
+            if sent:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert refusals == 1 and sent == [topics.outbox("sms")]
+    assert await redis.zcard(state.TIMERS) == 0

@@ -229,6 +229,9 @@ class Dispatcher:
         self._published: list[str] = []  # claims whose outputs Kafka acknowledged, to confirm
         self._settle = redis.register_script(state.SETTLE_LUA)
         self._confirm = redis.register_script(state.CONFIRM_LUA)
+        self._claim = redis.register_script(state.CLAIM_LUA)
+        self._take_due = redis.register_script(state.TAKE_DUE_LUA)
+        self._timers_done: list[bytes] = []  # timers whose outputs Kafka acknowledged, to remove
 
     # -- reports ------------------------------------------------------------------------------
 
@@ -350,18 +353,33 @@ class Dispatcher:
         return self._current().confirmable
 
     async def release_claims(self) -> None:
-        """Publishing failed: forget this batch's claims so its retry is not taken for a duplicate."""
+        """Publishing failed: undo what this batch did in Redis, so its retry does it again.
+
+        Its claims are deleted (not taken for duplicates), the states it changed (an
+        acknowledgement, an approval, an escalation) are put back, the timers it added are removed
+        and the timers it took are due again at once."""
         batch = self._current()
-        claimed, batch.claimed, batch.confirmable = batch.claimed, [], []
-        if claimed:
-            await self.redis.delete(*claimed)
+        self._batch.set(_Batch())
+        pipe = self.redis.pipeline(transaction=False)
+        if batch.claimed:
+            pipe.delete(*batch.claimed)
+        for key, previous in batch.undo:
+            pipe.set(key, previous, xx=True, keepttl=True)
+        if batch.timers_added:
+            pipe.zrem(state.TIMERS, *batch.timers_added)
+        if batch.timers_taken:
+            pipe.zadd(state.TIMERS, {m: state.score(self.clock()) for m in batch.timers_taken})
+        if len(pipe):
+            await pipe.execute()
 
     def claims_published(self) -> None:
-        """Kafka acknowledged this task's batch: its claims are due to be confirmed (by
-        :meth:`confirm_published`, which the stage's trace writer runs after each write)."""
+        """Kafka acknowledged this task's batch: its claims are due to be confirmed and the timers
+        it took to be removed (by :meth:`confirm_published`, which the stage's trace writer runs
+        after each write)."""
         batch = self._current()
         self._published += batch.confirmable
-        batch.claimed, batch.confirmable = [], []
+        self._timers_done += batch.timers_taken
+        self._batch.set(_Batch())
 
     async def confirm_published(self) -> None:
         """Confirm (``done``) every claim whose outputs are published (one round trip per few hundred).
@@ -372,17 +390,20 @@ class Dispatcher:
         much, nothing else: until then this process takes the claims for duplicates, as it should.
         """
         keys, self._published = self._published, []
-        if not keys:
-            return
+        timers, self._timers_done = self._timers_done, []
         try:
             # In slices: Redis runs one script at a time, and an urgent report's claim may be next.
             for start in range(0, len(keys), trace.SCRIPT_KEYS):
                 await self._confirm(keys=keys[start:start + trace.SCRIPT_KEYS])
+            if timers:
+                await self.redis.zrem(state.TIMERS, *timers)
         except Exception as exc:
             log.warning("claims not confirmed; trying again with the next batch", error=type(exc).__name__,
                         claims=len(keys))
-            # Bounded while Redis is away; older ones stay provisional.
+            # Bounded while Redis is away; older ones stay provisional (and timers come back due
+            # when their lease ends: sent again, taken for duplicates by these claims).
             self._published = (keys + self._published)[-10_000:]
+            self._timers_done = (timers + self._timers_done)[-10_000:]
 
     async def confirm_claims(self) -> None:
         """Kafka acknowledged this task's batch: confirm its claims now (and any left over)."""
@@ -416,6 +437,7 @@ class Dispatcher:
             return []
         new_state = {"acknowledge": "acknowledged", "approve": "approved", "reject": "rejected"}[r.kind.value]
         await self.redis.set(key, orjson.dumps({**pending, "s": new_state}), keepttl=True)
+        self._current().undo.append((key, raw))  # pending again if what follows is not published
         self.metrics.responses.labels(r.kind.value, "applied").inc()
         if r.kind is ResponseKind.acknowledge:
             await self.redis.zrem(state.TIMERS, state.timer("escalate", r=r.report_id, n=pending["n"]))
@@ -453,66 +475,77 @@ class Dispatcher:
                 jobs.append(job)
         if later:
             await self.redis.zadd(state.TIMERS, later)
+            self._current().timers_added += list(later)
         return await self._claim_jobs(jobs)
 
     async def _claim_jobs(self, jobs: list[DeliveryJob]) -> list[Out]:
         if not jobs:
             return []
-        pipe = self.redis.pipeline(transaction=False)
-        for job in jobs:
-            pipe.set(state.job_key(job.idempotency_key), b"1", nx=True, ex=state.KEEP_SECONDS)
-        claimed = await pipe.execute()
-        return [Out(_OUTBOX[j.channel], j) for j, ok in zip(jobs, claimed, strict=True) if ok]
+        keys = [state.job_key(job.idempotency_key) for job in jobs]
+        claimed = await self._claim(keys=keys, args=[self.token, state.KEEP_SECONDS])
+        batch = self._current()
+        outs = []
+        for job, key, got in zip(jobs, keys, claimed, strict=True):
+            if got:
+                batch.claimed.append(key)
+                batch.confirmable.append(key)
+                outs.append(Out(_OUTBOX[job.channel], job))
+        return outs
 
     # -- timers -------------------------------------------------------------------------------
 
     async def due(self, limit: int = 200) -> list[Out]:
-        """Take the due timers (each claimed by ZREM) and return what to publish."""
+        """Take the due timers and return what to publish.
+
+        A timer is taken by postponing it for a lease (``state.TAKE_DUE_LUA``): it is removed once
+        Kafka has acknowledged what it led to (:meth:`claims_published`), due again at once if
+        publishing fails (:meth:`release_claims`), and due again when the lease ends if this
+        process dies in between."""
         now = self.clock()
         self.metrics.timers.set(await self.redis.zcard(state.TIMERS))
-        found: Any = await self.redis.zrangebyscore(state.TIMERS, "-inf", state.score(now), start=0, num=limit)
-        members: list[bytes] = list(found)
-        if not members:
+        lease = state.score(now) + state.TIMER_LEASE_SECONDS
+        found: Any = await self._take_due(keys=[state.TIMERS], args=[state.score(now), lease, limit])
+        won: list[bytes] = list(found)
+        if not won:
             return []
-        pipe = self.redis.pipeline(transaction=False)
-        for m in members:
-            pipe.zrem(state.TIMERS, m)
-        won = [m for m, ok in zip(members, await pipe.execute(), strict=True) if ok]
+        self._current().timers_taken += won
         outs: list[Out] = []
         digests: dict[tuple[str, str], list[DeliveryJob]] = {}
         sends: list[DeliveryJob] = []
-        try:
-            for m in won:
-                t = orjson.loads(m)
-                if t["t"] == "escalate":
-                    outs += await self._escalate(t["r"], t["n"], now)
-                elif t["t"] == "send":
-                    sends.append(DeliveryJob.model_validate(t["job"]))
-                elif t["t"] == "digest":
-                    job = DeliveryJob.model_validate(t["job"])
-                    digests.setdefault((job.recipient_id, job.channel.value), []).append(job)
-            outs += await self._claim_jobs(sends)
-            for items in digests.values():
-                outs += await self._claim_jobs([self._digest(items, now)])
-        except Exception:
-            await self.redis.zadd(state.TIMERS, {m: state.score(now) for m in won})
-            raise
+        for m in won:
+            t = orjson.loads(m)
+            if t["t"] == "escalate":
+                outs += await self._escalate(t["r"], t["n"], now)
+            elif t["t"] == "send":
+                sends.append(DeliveryJob.model_validate(t["job"]))
+            elif t["t"] == "digest":
+                job = DeliveryJob.model_validate(t["job"])
+                digests.setdefault((job.recipient_id, job.channel.value), []).append(job)
+        outs += await self._claim_jobs(sends)
+        for items in digests.values():
+            outs += await self._claim_jobs([self._digest(items, now)])
         return outs
 
     async def _escalate(self, report_id: str, network_id: str, now: datetime) -> list[Out]:
         with bind_report(report_id):
             raw = await self.redis.get(state.ack_key(report_id))
-            if raw is None or orjson.loads(raw)["s"] != "pending":
+            # "escalated" with its timer still there: the process that escalated died before its
+            # jobs were published (the timer is removed after that). Escalate again: the jobs it
+            # did publish are confirmed and taken for duplicates.
+            status = orjson.loads(raw)["s"] if raw is not None else None
+            if status not in ("pending", "escalated"):
                 return []
             cleared = await self._stored(report_id)
             network = self.networks.get(network_id)
-            if cleared is None or network is None:
+            if cleared is None or network is None or raw is None:
                 return []
             decision = plan_deliveries(network, cleared, cleared.stamps.received, phase="escalation", now=now)
-            await self.redis.set(state.ack_key(report_id),
-                                 orjson.dumps({**orjson.loads(raw), "s": "escalated"}), keepttl=True)
+            if status == "pending":
+                await self.redis.set(state.ack_key(report_id),
+                                     orjson.dumps({**orjson.loads(raw), "s": "escalated"}), keepttl=True)
+                self._current().undo.append((state.ack_key(report_id), raw))
+                self.metrics.escalations.inc()
             log.info("not acknowledged in time: escalating", deliveries=len(decision.deliveries))
-            self.metrics.escalations.inc()
             return await self._emit(cleared, decision)
 
     def _digest(self, items: list[DeliveryJob], now: datetime) -> DeliveryJob:
@@ -552,10 +585,14 @@ def _msg_key_of(c: ReportCleared) -> str:
 
 @dataclass
 class _Batch:
-    """The Redis claims one batch made: released if its publishing fails, confirmed if not."""
+    """What one batch (or scheduler tick) did in Redis: undone if its publishing fails, confirmed
+    if not."""
 
     claimed: list[str] = field(default_factory=list)
     confirmable: list[str] = field(default_factory=list)
+    undo: list[tuple[str, bytes | str]] = field(default_factory=list)  # key, value before the batch
+    timers_added: list[bytes] = field(default_factory=list)
+    timers_taken: list[bytes] = field(default_factory=list)
 
 
 class CompensatingStage(Stage[Any]):
@@ -610,9 +647,9 @@ def build(runtime: Runtime, networks: dict[str, Network], name: str = NAME,
         on_failure=dispatcher.release_claims,
         on_published=dispatcher.claims_published,
     )
-    if reports.trace is not None:
-        reports.trace.riders.append(dispatcher.confirm_published)
-    responses: Stage[Any] = Stage(
+    # Responses change state and claim jobs too (an approval releases held deliveries): the same
+    # undo if publishing fails, the same confirmation once published.
+    responses = CompensatingStage(
         name=f"{name}-responses",
         input_topic=topics.RESPONSES,
         model=Response,
@@ -621,22 +658,41 @@ def build(runtime: Runtime, networks: dict[str, Network], name: str = NAME,
         redis=runtime.redis,
         trace_ttl_seconds=runtime.settings.trace_ttl_seconds,
         trace_flush_ms=runtime.settings.trace_flush_ms,
+        on_start=dispatcher.begin_batch,
+        on_failure=dispatcher.release_claims,
+        on_published=dispatcher.claims_published,
     )
+    for stage in (reports, responses):
+        if stage.trace is not None:
+            stage.trace.riders.append(dispatcher.confirm_published)
     return dispatcher, [reports, responses]
 
 
 async def scheduler(dispatcher: Dispatcher, stage: Stage[Any], tick: float) -> None:
-    """Publish what the due timers call for, every ``tick`` seconds, until cancelled."""
+    """Publish what the due timers call for, every ``tick`` seconds, until cancelled.
+
+    A tick is a batch like a stage's: if publishing fails, what it did in Redis is undone (the
+    timers are due again, the jobs' claims released); once published, its claims are confirmed
+    and its timers removed (by the stage's trace writer's rider)."""
     while True:
+        dispatcher.begin_batch()
         try:
             outs = await dispatcher.due()
             if outs:
                 await stage._publish_all(outs)
-                await stage._record_trace(outs)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            log.warning("scheduler tick failed; retrying", error=type(exc).__name__)
+            log.warning("scheduler tick failed; its timers are due again", error=type(exc).__name__)
+            with contextlib.suppress(Exception):
+                await dispatcher.release_claims()
+        else:
+            dispatcher.claims_published()
+            await stage._record_trace(outs)
+            if stage.trace is not None:
+                await stage.trace.add([])  # the rider's turn (confirm, remove the timers)
+            else:
+                await dispatcher.confirm_published()
         await asyncio.sleep(tick)
 
 

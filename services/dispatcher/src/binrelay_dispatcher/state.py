@@ -10,13 +10,16 @@ Keys (prefix ``binrelay:dispatcher:``):
   (``claim-<hex>``, see :func:`new_token`), and confirmed (``done``) once Kafka has acknowledged
   what the claim let through (:data:`CONFIRM_LUA`). A claim left by a process that died before
   that is taken over by the next one, so a redelivered batch is not lost as a "duplicate".
-  ``1`` (a job claimed by the scheduler's or an approval's path, or any claim written before
-  tokens) counts as ``done``. ``msg`` holds the report id that claimed the adapter message:
-  another report id is a duplicate, the same one is judged by its ``seen`` key;
+  ``1`` (any claim written before tokens) counts as ``done``. Jobs of later phases (an
+  escalation, an approval, a timer) are claimed the same way (:data:`CLAIM_LUA`). ``msg``
+  holds the report id that claimed the adapter message: another report id is a duplicate, the
+  same one is judged by its ``seen`` key;
 * ``report:<report>`` — the cleared report, kept while an escalation or approval may need it;
 * ``ack:<report>`` / ``approval:<report>`` — ``pending`` until a Response (or the timer) settles it;
 * ``timers`` — a sorted set, score = due time (epoch seconds), member = what to do then
-  (escalate, send a job held for quiet hours, send a digest). A restart loses nothing.
+  (escalate, send a job held for quiet hours, send a digest). A due timer is taken by postponing
+  it for a lease (:data:`TAKE_DUE_LUA`) and removed once what it led to is published, so neither
+  a restart nor a failed publish loses one.
 """
 
 from __future__ import annotations
@@ -96,9 +99,7 @@ def score(at: datetime) -> float:
 #: twice, and a claim taken over was made by a script that added them with it. Returns, per
 #: report: 1 if new, 2 if taken over, 0 for a duplicate; then 1 or 0 per job claimed (0 for a
 #: duplicate's).
-SETTLE_LUA = """
-local out, k, a = {}, 2, 4
-local keep, token = ARGV[2], ARGV[3]
+_CLAIM_FN = """
 local function claim(key, ttl)
   if redis.call('SET', key, token, 'NX', 'EX', ttl) then return 1 end
   local v = redis.call('GET', key)
@@ -108,6 +109,12 @@ local function claim(key, ttl)
   end
   return 0
 end
+"""
+
+SETTLE_LUA = """
+local out, k, a = {}, 2, 4
+local keep, token = ARGV[2], ARGV[3]
+""" + _CLAIM_FN + """
 for _ = 1, tonumber(ARGV[1]) do
   local ttl, njobs, flags, ntimers = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
   local rid = ARGV[a + 4]
@@ -134,6 +141,30 @@ for _ = 1, tonumber(ARGV[1]) do
 end
 return out
 """
+
+#: Claims the jobs of a later phase (escalation, approval, a timer due) like SETTLE_LUA claims a
+#: report's: KEYS are job keys, ARGV[1] the caller's token, ARGV[2] the ttl. Returns per key 1
+#: (new), 2 (taken over from a process that died before publishing) or 0 (a duplicate).
+CLAIM_LUA = """
+local token, out = ARGV[1], {}
+""" + _CLAIM_FN + """
+for i = 1, #KEYS do out[i] = claim(KEYS[i], ARGV[2]) end
+return out
+"""
+
+#: Takes the due timers: members of KEYS[1] scored at most ARGV[1] (now), at most ARGV[3] of
+#: them, each postponed to ARGV[2] (a lease) rather than removed. The caller removes a timer once
+#: Kafka has acknowledged what it led to; if the caller dies first, the timer is due again when
+#: the lease ends, so a kill between taking and publishing loses nothing. Two instances never take
+#: the same timer at once: the script runs alone, and the first postpones it.
+TAKE_DUE_LUA = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, m in ipairs(due) do redis.call('ZADD', KEYS[1], 'XX', ARGV[2], m) end
+return due
+"""
+
+#: How long a taken timer is someone's before it is due again (its taker presumed dead).
+TIMER_LEASE_SECONDS = 60.0
 
 #: Confirms claims once Kafka has acknowledged what they let through: each key (``seen`` or job)
 #: still there becomes ``done``, its ttl kept (``XX``: a released or expired claim stays gone).
