@@ -539,3 +539,35 @@ async def test_the_scheduler_loop_retries_a_tick_the_broker_refused(redis: Redis
         await asyncio.gather(task, return_exceptions=True)
     assert refusals == 1 and sent == [topics.outbox("sms")]
     assert await redis.zcard(state.TIMERS) == 0
+
+
+async def test_an_approval_applied_by_a_dispatcher_that_died_is_applied_again_on_redelivery(
+    redis: Redis, networks: Nets
+) -> None:
+    """Given a police feedback message for Meudon held for approval during the day,
+    when dispatcher A applies a coordinator's approval and dies before publishing the deliveries,
+    and dispatcher B gets the same approval redelivered,
+    then B releases the same deliveries (A's claims taken over);
+    and another coordinator's approval afterwards changes nothing."""
+    a = Dispatcher(networks, redis, Clock(DAY))
+    msg = cleared("meudon", DAY, origin="police", kind="feedback")
+    a.begin_batch()
+    await a.process_reports([msg])
+    await a.confirm_claims()
+    approve = Response(report_id=msg.report_id, network_id="meudon", responder_id="meudon-coord-1",
+                       kind=ResponseKind.approve, via="sms", at=DAY + timedelta(minutes=5))
+    a.begin_batch()
+    [first] = await a.process_responses([approve])
+    assert jobs(first)
+    timers = await redis.zcard(state.TIMERS)
+    del a  # killed before publishing
+
+    b = Dispatcher(networks, redis, Clock(DAY + timedelta(minutes=6)))
+    b.begin_batch()
+    [again] = await b.process_responses([approve])
+    assert sorted(j.delivery_id for j in jobs(again)) == sorted(j.delivery_id for j in jobs(first))
+    assert await redis.zcard(state.TIMERS) == timers  # no second set of held jobs
+    await b.confirm_claims()
+    other = approve.model_copy(update={"responder_id": "meudon-coord-2", "at": DAY + timedelta(minutes=7)})
+    b.begin_batch()
+    assert await b.process_responses([other]) == [[]]

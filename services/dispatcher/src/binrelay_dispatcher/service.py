@@ -427,7 +427,13 @@ class Dispatcher:
             self.metrics.responses.labels(r.kind.value, "nothing_pending").inc()
             return []
         pending = orjson.loads(raw)
-        if pending["s"] != "pending":
+        new_state = {"acknowledge": "acknowledged", "approve": "approved", "reject": "rejected"}[r.kind.value]
+        # The same response again (same responder, same time): a redelivery after the process that
+        # applied it died before publishing what followed. Apply it again — what was published is
+        # confirmed and taken for duplicates, the rest goes out.
+        fingerprint = f"{r.responder_id}@{r.at.isoformat()}"
+        again = pending["s"] == new_state and pending.get("r") == fingerprint
+        if pending["s"] != "pending" and not again:
             log.info("response to a settled report", kind=r.kind.value, state=pending["s"])
             self.metrics.responses.labels(r.kind.value, "settled").inc()
             return []
@@ -435,10 +441,10 @@ class Dispatcher:
             log.warning("response from someone not entitled to it: ignored", kind=r.kind.value)
             self.metrics.responses.labels(r.kind.value, "not_entitled").inc()
             return []
-        new_state = {"acknowledge": "acknowledged", "approve": "approved", "reject": "rejected"}[r.kind.value]
-        await self.redis.set(key, orjson.dumps({**pending, "s": new_state}), keepttl=True)
-        self._current().undo.append((key, raw))  # pending again if what follows is not published
-        self.metrics.responses.labels(r.kind.value, "applied").inc()
+        if not again:
+            await self.redis.set(key, orjson.dumps({**pending, "s": new_state, "r": fingerprint}), keepttl=True)
+            self._current().undo.append((key, raw))  # pending again if what follows is not published
+            self.metrics.responses.labels(r.kind.value, "applied").inc()
         if r.kind is ResponseKind.acknowledge:
             await self.redis.zrem(state.TIMERS, state.timer("escalate", r=r.report_id, n=pending["n"]))
             log.info("acknowledged: escalation stopped")
@@ -453,15 +459,17 @@ class Dispatcher:
             return []
         decision = plan_deliveries(network, cleared, cleared.stamps.received, phase="approved", now=r.at)
         log.info("approved: releasing", deliveries=len(decision.deliveries))
-        return await self._emit(cleared, decision)
+        # Stamped with the approval's time, not the clock's: applied again, the held jobs are
+        # the same timer members, not new ones.
+        return await self._emit(cleared, decision, now=r.at)
 
     async def _stored(self, report_id: str) -> ReportCleared | None:
         raw = await self.redis.get(state.report_key(report_id))
         return ReportCleared.model_validate_json(raw) if raw else None
 
-    async def _emit(self, cleared: ReportCleared, decision: Decision) -> list[Out]:
+    async def _emit(self, cleared: ReportCleared, decision: Decision, now: datetime | None = None) -> list[Out]:
         """Jobs of a later phase: due ones claimed and returned, held ones put on the timers."""
-        now = self.clock()
+        now = now or self.clock()
         jobs, later = [], {}
         make = Jobs(cleared, cleared.stamps.model_copy(update={"dispatched": now}))
         for d in decision.deliveries:
