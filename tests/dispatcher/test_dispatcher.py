@@ -17,7 +17,7 @@ from binrelay_dispatcher import state
 from binrelay_dispatcher.load import Network
 from binrelay_dispatcher.service import Dispatcher, DispatcherMetrics
 from binrelay_shared import topics
-from binrelay_shared.events import DeliveryJob, Dispatch, Response, ResponseKind
+from binrelay_shared.events import DeliveryJob, Dispatch, ReportCleared, Response, ResponseKind
 from binrelay_shared.stage import Out
 
 from .helpers import cleared, seed_networks
@@ -481,12 +481,9 @@ async def test_a_timer_taken_by_a_dispatcher_that_died_is_sent_by_the_next_after
     assert await Dispatcher(networks, redis, clock).due() == []
 
 
-async def test_an_approval_whose_publishing_fails_releases_the_deliveries_on_the_retry(
-    redis: Redis, networks: Nets
-) -> None:
-    """Given a police feedback message for Meudon held for approval (daytime: no quiet hours),
-    when a coordinator's approval is processed and publishing its deliveries fails,
-    then the approval is pending again and the redelivered approval releases the deliveries."""
+async def _feedback_held_for_approval(redis: Redis, networks: Nets) -> tuple[Dispatcher, ReportCleared, Response]:
+    """A police feedback message for Meudon held for approval during the day (published and
+    confirmed), and a coordinator's approval of it five minutes later."""
     d = Dispatcher(networks, redis, Clock(DAY))
     msg = cleared("meudon", DAY, origin="police", kind="feedback")
     d.begin_batch()
@@ -494,6 +491,16 @@ async def test_an_approval_whose_publishing_fails_releases_the_deliveries_on_the
     await d.confirm_claims()
     approve = Response(report_id=msg.report_id, network_id="meudon", responder_id="meudon-coord-1",
                        kind=ResponseKind.approve, via="sms", at=DAY + timedelta(minutes=5))
+    return d, msg, approve
+
+
+async def test_an_approval_whose_publishing_fails_releases_the_deliveries_on_the_retry(
+    redis: Redis, networks: Nets
+) -> None:
+    """Given a police feedback message for Meudon held for approval (daytime: no quiet hours),
+    when a coordinator's approval is processed and publishing its deliveries fails,
+    then the approval is pending again and the redelivered approval releases the deliveries."""
+    d, msg, approve = await _feedback_held_for_approval(redis, networks)
     d.begin_batch()
     [first] = await d.process_responses([approve])
     assert jobs(first), "the approval releases deliveries"
@@ -549,13 +556,7 @@ async def test_an_approval_applied_by_a_dispatcher_that_died_is_applied_again_on
     and dispatcher B gets the same approval redelivered,
     then B releases the same deliveries (A's claims taken over);
     and another coordinator's approval afterwards changes nothing."""
-    a = Dispatcher(networks, redis, Clock(DAY))
-    msg = cleared("meudon", DAY, origin="police", kind="feedback")
-    a.begin_batch()
-    await a.process_reports([msg])
-    await a.confirm_claims()
-    approve = Response(report_id=msg.report_id, network_id="meudon", responder_id="meudon-coord-1",
-                       kind=ResponseKind.approve, via="sms", at=DAY + timedelta(minutes=5))
+    a, _msg, approve = await _feedback_held_for_approval(redis, networks)
     a.begin_batch()
     [first] = await a.process_responses([approve])
     assert jobs(first)
