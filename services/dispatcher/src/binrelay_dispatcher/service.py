@@ -13,8 +13,10 @@ Three loops in one process, all thin around the pure core in :mod:`.routing`:
   approval releases the held deliveries (quiet hours judged at the time of approval), a rejection
   drops them;
 * the **scheduler**: every ``tick`` seconds it takes the due timers from a Redis sorted set —
-  escalations, jobs held for quiet hours, digests — claims each with ZREM (so several instances
-  never run one twice) and publishes what follows.
+  escalations, jobs held for quiet hours, digests — takes each for a lease (so several
+  instances never run one at once), publishes what follows, and removes the timer once that is
+  published: a refused publish makes it due again at once, a dead process when the lease ends.
+  Responses and ticks undo what they did in Redis if their outputs are not published.
 
 Decisions are made at the time the network received the report (``stamps.received``), the
 approval's time, or the timer's due time — never at the time a message happens to be processed,
