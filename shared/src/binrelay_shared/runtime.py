@@ -127,9 +127,11 @@ def yield_to_urgent_lane(settings: Settings) -> None:
 
     Run as a process per lane, a stage's urgent process then takes a core as soon as an urgent
     record arrives, whatever the ordinary processes are doing: the kernel's scheduler, not the
-    event loop, decides who waits. On our 2-core machine at 688 ordinary reports/s, urgent p99
-    fell from 218-428 ms (one process, both lanes) to 48-93 ms (bench/run.py). The ordinary
-    lane loses nothing while a core is free: niceness only matters when both are busy.
+    event loop, decides who waits. On our 2-core machine at half the pipeline's maximum rate
+    (~650-730 reports/s), urgent p99 went from 135-428 ms (one process per stage) to 42-65 ms in
+    ``make bench`` runs. The ordinary lane loses nothing while a core is free: niceness only
+    matters when both are busy — then ordinary reports wait longer (p99 0.6-2 s instead of
+    0.2-0.4 s at that rate; a lower ``ordinary_nice`` moves the balance back).
     """
     if settings.lanes == "ordinary" and settings.ordinary_nice:
         os.nice(settings.ordinary_nice)
