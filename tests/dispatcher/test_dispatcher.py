@@ -572,3 +572,38 @@ async def test_an_approval_applied_by_a_dispatcher_that_died_is_applied_again_on
     other = approve.model_copy(update={"responder_id": "meudon-coord-2", "at": DAY + timedelta(minutes=7)})
     b.begin_batch()
     assert await b.process_responses([other]) == [[]]
+
+
+async def test_a_batch_met_by_an_unreachable_redis_is_retried_not_dead_lettered(networks: Nets) -> None:
+    """Given the dispatcher's stage whose Redis is unreachable (restarting, say),
+    when a batch of reports is handled, then the call raises for the handler to rewind and
+    retry the batch — the reports are not sent to the dead-letter topic."""
+    from aiokafka.structs import ConsumerRecord
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from binrelay_dispatcher.service import CompensatingStage
+    from binrelay_shared.codec import encode
+    from binrelay_shared.metrics import StageMetrics
+
+    down = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    d = Dispatcher(networks, down, Clock(DAY))
+    stage = CompensatingStage(
+        name="dispatcher-test", input_topic=topics.REPORTS_CLEARED, model=type(cleared("meudon", DAY)),
+        process=d.process_reports, metrics=StageMetrics(CollectorRegistry(), "dispatcher-test"),
+        on_start=d.begin_batch, on_failure=d.release_claims, on_published=d.confirm_claims,
+    )
+    sent: list[str] = []
+
+    async def publish(topic: str, value: bytes, key: bytes | None) -> None:
+        sent.append(topic)
+
+    stage.publish = publish
+    reports = [cleared("meudon", DAY, text=f"Graffiti {i}") for i in range(3)]
+    records = [ConsumerRecord(topics.REPORTS_CLEARED, 0, i, 0, 0, b"meudon", encode(r), None, 6, 100, ())
+               for i, r in enumerate(reports)]
+    try:
+        with pytest.raises(RedisConnectionError):
+            await stage.handle_records(records)
+        assert topics.DLQ not in sent
+    finally:
+        await down.aclose()

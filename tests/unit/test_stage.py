@@ -264,3 +264,37 @@ def test_a_bad_lanes_setting_stops_the_service_naming_the_variable(
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert "BINRELAY_LANES='fast'" in err and "'ordinary'" in err and "Traceback" not in err
+
+
+async def test_a_batch_whose_work_cannot_reach_redis_is_retried_not_dead_lettered() -> None:
+    """Given a stage whose work needs Redis, and Redis unreachable for a moment,
+    when a batch is handled, then the call raises (the handler rewinds and retries the batch)
+    and nothing is dead-lettered; when Redis is back, the same batch is published."""
+    from aiokafka import ConsumerRecord
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    published: list[tuple[str, str]] = []
+    redis_up = False
+
+    async def process(batch: list[ReportReceived]) -> list[list[Out]]:
+        if not redis_up:
+            raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        return [[Out("bin.test.out", e)] for e in batch]
+
+    async def publish(topic: str, value: bytes, key: bytes | None) -> None:
+        published.append((topic, orjson.loads(value).get("report_id")))
+
+    registry = CollectorRegistry()
+    stage = Stage(name="test", input_topic=topics.REPORTS_RECEIVED, model=ReportReceived, process=process,
+                  metrics=StageMetrics(registry, "test"))
+    stage.publish = publish
+    records = [ConsumerRecord(topics.REPORTS_RECEIVED, 0, i, 0, 0, None, encode(_event(f"r-{i}")), None, 0, 0, [])
+               for i in range(3)]
+    with pytest.raises(RedisConnectionError):
+        await stage.handle_records(list(records))
+    assert published == []
+    redis_up = True
+    await stage.handle_records(list(records))
+    assert published == [("bin.test.out", f"r-{i}") for i in range(3)]
+    assert registry.get_sample_value(
+        "binrelay_dead_letters_total", {"stage": "test", "reason": "processing_error"}) in (None, 0)

@@ -11,7 +11,8 @@ This is the thin shell every consuming service shares (DESIGN §6-7):
   being worked on waits for one chunk, not for the batch;
 * **total** — a record that fails to decode or validate, or whose processing raises, goes to
   ``bin.dlq.v1`` with the reason and the batch goes on (a batch handler that raises would be
-  redelivered forever);
+  redelivered forever) — unless the processing failed because a server it needs is unreachable
+  (:data:`UNREACHABLE`): then the batch is retried like a failed publish;
 * **publish, then commit** — outputs are sent without awaiting each acknowledgement and awaited
   once per batch; only when all are acknowledged are the batch's offsets marked for commit.
   The :class:`OffsetCommitter` commits marked offsets (explicit offsets, never the consumer's
@@ -42,6 +43,8 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.subscriber.usecase import BatchSubscriber
 from pydantic import BaseModel
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from . import topics, trace
 from .codec import decode, encode
@@ -276,10 +279,10 @@ class Stage(Generic[E]):
             try:
                 await self.handle_records(records, pull=fetched_by(msg.consumer), limit=2 * max_records)
             except Exception as exc:
-                # Publishing failed (broker down?): rewind every partition this call read to its
-                # first record and retry after a pause, so nothing is skipped and a dead broker
-                # is not hammered.
-                log.error("batch not published; retrying", stage=self.name, error=type(exc).__name__)
+                # Publishing failed (broker down?) or a part the work needs is unreachable (Redis
+                # down?): rewind every partition this call read to its first record and retry
+                # after a pause, so nothing is skipped and a dead server is not hammered.
+                log.error("batch not finished; retrying", stage=self.name, error=type(exc).__name__)
                 await asyncio.sleep(1.0)
                 if isinstance(msg.consumer, AIOKafkaConsumer):
                     rewind(msg.consumer, records)  # pulled records' partitions included
@@ -372,12 +375,16 @@ class Stage(Generic[E]):
                 raise RuntimeError("process returned a result count unlike its input")
             for r in results:
                 outs.extend(r)
+        except UNREACHABLE:
+            raise  # not the reports' fault: the whole batch is retried (see ``handle``)
         except Exception:
             # Find the culprit(s): redo one at a time, dead-letter what still fails.
             outs = []
             for rec, ev in valid:
                 try:
                     outs.extend((await self.process([ev]))[0])
+                except UNREACHABLE:
+                    raise
                 except Exception as exc:
                     rid = getattr(ev, "report_id", None)
                     with bind_report(rid):
@@ -454,6 +461,13 @@ class Stage(Generic[E]):
         if self.trace is not None and entries:
             await self.trace.add(entries)  # never raises: the trace is a convenience
 
+
+#: Failures that say a server the work needs is unreachable, not that a report is bad: the batch
+#: is retried after a pause instead of its reports being dead-lettered (a Redis restart would
+#: otherwise send every report of the moment to the DLQ, to be replayed by hand).
+UNREACHABLE: tuple[type[BaseException], ...] = (
+    ConnectionError, TimeoutError, RedisConnectionError, RedisTimeoutError,
+)
 
 Pull = Callable[[int], Awaitable[list[ConsumerRecord[bytes, bytes]]]]
 """Takes up to N more records the consumer has already fetched (none: an empty list)."""
