@@ -220,7 +220,9 @@ class Stage(Generic[E]):
         ``chunk_records`` so the urgent one runs within a chunk's time. Outputs go through
         ``publisher`` (default: the broker's own publish). A handler call takes a batch of at
         most ``max_records`` records and up to as many again fetched while it works (then it
-        returns, so its offsets get committed).
+        returns, so its offsets get committed). ``lanes`` ("both", "ordinary" or "urgent") says
+        which of the two subscriptions this process makes: deployed, each lane runs in a process
+        of its own (see ``runtime.yield_to_urgent_lane``).
         """
         self.publish = publisher or broker_publisher(broker)
         self.chunk_records = chunk_records
