@@ -698,9 +698,8 @@ async def scheduler(dispatcher: Dispatcher, stage: Stage[Any], tick: float) -> N
                 await dispatcher.release_claims()
         else:
             dispatcher.claims_published()
-            await stage._record_trace(outs)
-            if stage.trace is not None:
-                await stage.trace.add([])  # the rider's turn (confirm, remove the timers)
+            if stage.trace is not None:  # the trace write, then its rider: confirm, remove the timers
+                await stage.trace.add(stage._trace_entries(outs, utcnow()))
             else:
                 await dispatcher.confirm_published()
         await asyncio.sleep(tick)
