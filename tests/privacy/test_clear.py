@@ -12,7 +12,6 @@ from binrelay_privacy.clear import clear_report, render_text
 from binrelay_privacy.detectors import find
 from binrelay_privacy.language import guess_language
 from binrelay_privacy.policy import PrivacyPolicy
-from binrelay_privacy.redact import PLACEHOLDERS
 from binrelay_shared.attachments import AttachmentStore
 from binrelay_shared.events import (
     Attachment,
@@ -25,6 +24,7 @@ from binrelay_shared.events import (
     Reporter,
     Urgency,
 )
+from binrelay_shared.pii import PLACEHOLDERS, PiiKind
 
 from .labelled_set import IBAN_BE1, NN1, grouped
 
@@ -108,7 +108,7 @@ def test_placeholder_language(language: str) -> None:
     When a report is cleared,
     Then the placeholders are in that language."""
     _, renderings, _ = clear_report(_report(), _classification(language))
-    assert PLACEHOLDERS[language]["plate"] in renderings[Audience.group].text
+    assert PLACEHOLDERS[PiiKind.plate][language] in renderings[Audience.group].text
 
 
 @pytest.mark.parametrize(

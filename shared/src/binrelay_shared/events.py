@@ -29,6 +29,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from binrelay_shared.languages import Language
+from binrelay_shared.pii import PiiKind
+
 SCHEMA_VERSION = 1
 
 
@@ -119,7 +122,6 @@ class Audience(StrEnum):
     group = "group"
 
 
-Language = Literal["nl", "fr", "en", "de"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,7 +197,7 @@ class Classification(Model):
 class Finding(Model):
     """One piece of personal data found in the text: its kind and span in the original text."""
 
-    kind: str
+    kind: PiiKind
     start: int
     end: int
 
@@ -208,7 +210,7 @@ class Rendering(Model):
     attachments: tuple[Attachment, ...] = ()
     withheld_attachments: int = 0
     reporter: Reporter | None = None
-    redacted: tuple[str, ...] = ()
+    redacted: tuple[PiiKind, ...] = ()
     """Kinds redacted in this rendering (e.g. ``plate``, ``phone``); never the values."""
 
 

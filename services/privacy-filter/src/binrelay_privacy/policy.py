@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from binrelay_privacy.detectors import KINDS
+from binrelay_shared.pii import PiiKind
 
-ALL_KINDS = frozenset(KINDS)
+ALL_KINDS = frozenset(PiiKind)
 GroupPhotoMode = Literal["withhold", "blur"]
 CoordinatorPhotoMode = Literal["strip", "blur", "withhold"]
 
@@ -23,9 +23,9 @@ CoordinatorPhotoMode = Literal["strip", "blur", "withhold"]
 class PrivacyPolicy:
     """What the coordinator and the group may see."""
 
-    coordinator_sees: frozenset[str] = field(default_factory=frozenset)
+    coordinator_sees: frozenset[PiiKind] = field(default_factory=frozenset)
     """Kinds left readable for the coordinator (e.g. ``{"plate"}``); default none."""
-    group_sees: frozenset[str] = field(default_factory=frozenset)
+    group_sees: frozenset[PiiKind] = field(default_factory=frozenset)
     """Kinds left readable for the group; default none (and should stay so)."""
     coordinator_gets_reporter: bool = True
     group_photos: GroupPhotoMode = "withhold"
@@ -51,14 +51,14 @@ class PrivacyPolicy:
         if unknown:
             raise ValueError(f"privacy: unknown key(s) {unknown}; allowed: {sorted(known)}")
 
-        def kinds(key: str) -> frozenset[str]:
+        def kinds(key: str) -> frozenset[PiiKind]:
             value = data.get(key, ())
             if isinstance(value, str) or not all(isinstance(v, str) for v in value):
                 raise ValueError(f"privacy.{key}: expected a list of kinds from {sorted(ALL_KINDS)}")
             bad = sorted(set(value) - ALL_KINDS)
             if bad:
                 raise ValueError(f"privacy.{key}: unknown kind(s) {bad}; allowed: {sorted(ALL_KINDS)}")
-            return frozenset(value)
+            return frozenset(PiiKind(v) for v in value)
 
         group_photos = data.get("group_photos", "withhold")
         if group_photos not in ("withhold", "blur"):

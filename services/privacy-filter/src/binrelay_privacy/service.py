@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from binrelay_shared import topics
 from binrelay_shared.attachments import AttachmentStore
 from binrelay_shared.events import ReportClassified, ReportCleared, utcnow
+from binrelay_shared.pii import PiiKind
 from binrelay_shared.runtime import Runtime, run_stage_service
 from binrelay_shared.stage import Out, Stage, observed
 
@@ -84,8 +85,6 @@ def _clear_all(
     return result
 
 
-#: Finding kinds the detectors report; a bounded label set, created at zero.
-FINDING_KINDS = ("plate", "phone", "email", "iban", "national_number", "name", "address", "other")
 
 
 def redaction_counter(registry: CollectorRegistry) -> Counter:
@@ -96,8 +95,8 @@ def redaction_counter(registry: CollectorRegistry) -> Counter:
         ["kind"],
         registry=registry,
     )
-    for kind in FINDING_KINDS:
-        counter.labels(kind)
+    for kind in PiiKind:  # a bounded label set, created at zero
+        counter.labels(kind.value)
     return counter
 
 
@@ -108,7 +107,7 @@ def build(runtime: Runtime) -> Stage[ReportClassified]:
     def count(event: BaseModel) -> None:
         if isinstance(event, ReportCleared):
             for finding in event.findings:
-                counter.labels(finding.kind if finding.kind in FINDING_KINDS else "other").inc()
+                counter.labels(finding.kind.value).inc()
 
     return runtime.stage(topics.REPORTS_CLASSIFIED, ReportClassified, observed(work, count))
 

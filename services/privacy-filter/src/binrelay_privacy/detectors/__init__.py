@@ -16,15 +16,28 @@ from collections.abc import Iterable
 from binrelay_privacy.detectors import addresses, emails, iban, names, national_number, phones, plates
 from binrelay_privacy.detectors.base import Hit
 from binrelay_privacy.detectors.scan import Scan
+from binrelay_shared.pii import PiiKind
 
-KINDS = ("plate", "phone", "email", "iban", "national_number", "name", "address")
-_PRIORITY = {"email": 0, "iban": 1, "national_number": 2, "phone": 3, "plate": 4, "name": 5, "address": 6}
+#: Every kind a detector reports: all of :class:`PiiKind`, each found by one module here.
+KINDS: tuple[PiiKind, ...] = tuple(PiiKind)
+# Who wins an overlap (lower first). Every kind must rank: a new kind is refused here until it does.
+_PRIORITY = {
+    PiiKind.email: 0,
+    PiiKind.iban: 1,
+    PiiKind.national_number: 2,
+    PiiKind.phone: 3,
+    PiiKind.plate: 4,
+    PiiKind.name: 5,
+    PiiKind.address: 6,
+}
+if set(_PRIORITY) != set(PiiKind):  # pragma: no cover - a programming error
+    raise RuntimeError(f"binrelay_privacy.detectors: rank {set(PiiKind) - set(_PRIORITY)} in _PRIORITY")
 
 __all__ = ["KINDS", "Hit", "find"]
 
 
 def _resolve(hits: Iterable[Hit]) -> list[Hit]:
-    ranked = sorted(hits, key=lambda h: (_PRIORITY.get(h.kind, 9), -(h.end - h.start), h.start))
+    ranked = sorted(hits, key=lambda h: (_PRIORITY[h.kind], -(h.end - h.start), h.start))
     chosen: list[Hit] = []
     for hit in ranked:
         if all(hit.end <= c.start or hit.start >= c.end for c in chosen):

@@ -15,8 +15,9 @@ import re
 
 from binrelay_privacy.detectors.base import Hit
 from binrelay_privacy.detectors.scan import Scan, finditer_at, key_words
+from binrelay_shared.pii import PiiKind
 
-KIND = "address"
+KIND = PiiKind.address
 
 _RESIDES = (
     r"(?:woon|woont|wonen|woonde|verblijft)\s(?:op|in|aan|te|bij)(?:\s(?:de|het|nummer|nr\.?))?"

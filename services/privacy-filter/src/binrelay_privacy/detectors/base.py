@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from binrelay_shared.pii import PiiKind
+
 
 class Hit(NamedTuple):
-    kind: str
+    kind: PiiKind
     start: int
     end: int
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from binrelay_privacy.detectors.base import Hit
+from binrelay_shared.pii import PiiKind
 
-KIND = "email"
+KIND = PiiKind.email
 
 _AT = r"(?:@|\s?[\[({]\s?(?:at|@)\s?[\])}]\s?)"
 _DOT = r"(?:\.|\s?[\[({]\s?(?:dot|punt|point)\s?[\])}]\s?)"

@@ -14,8 +14,9 @@ import re
 
 from binrelay_privacy.detectors.base import Hit
 from binrelay_privacy.detectors.scan import Scan, search_at
+from binrelay_shared.pii import PiiKind
 
-KIND = "iban"
+KIND = PiiKind.iban
 
 _CANDIDATE = re.compile(
     r"(?<![\w-])[A-Z]{2}\s?\d{2}(?:[ -]?[A-Z0-9]){10,30}(?![\w])",

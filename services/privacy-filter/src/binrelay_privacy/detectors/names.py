@@ -19,8 +19,9 @@ from functools import lru_cache
 
 from binrelay_privacy.detectors.base import Hit
 from binrelay_privacy.detectors.scan import Scan, finditer_at, key_words, search_at
+from binrelay_shared.pii import PiiKind
 
-KIND = "name"
+KIND = PiiKind.name
 
 _UPPER = "A-ZÀ-ÖØ-ÞŠŽ"
 _LOWER = "a-zß-öø-ÿšž"

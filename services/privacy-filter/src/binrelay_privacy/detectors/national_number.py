@@ -15,8 +15,9 @@ from stdnum.be import nn as _nn
 
 from binrelay_privacy.detectors.base import Hit
 from binrelay_privacy.detectors.scan import Scan, finditer_at
+from binrelay_shared.pii import PiiKind
 
-KIND = "national_number"
+KIND = PiiKind.national_number
 
 _S = r"[ .-]?"
 _CANDIDATE = re.compile(rf"(?<![\w.,/+-])\d{{2}}{_S}\d{{2}}{_S}\d{{2}}{_S}\d{{3}}{_S}\d{{2}}(?!\w|[.,/-]\d)")

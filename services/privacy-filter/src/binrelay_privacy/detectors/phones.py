@@ -30,8 +30,9 @@ import phonenumbers
 
 from binrelay_privacy.detectors.base import Hit, preceding_word
 from binrelay_privacy.detectors.scan import Scan, finditer_at
+from binrelay_shared.pii import PiiKind
 
-KIND = "phone"
+KIND = PiiKind.phone
 
 _NATIONAL_REGIONS = ("BE", "NL", "FR", "DE")
 _MIN_NATIONAL_DIGITS = 9

@@ -25,8 +25,9 @@ from collections.abc import Callable
 
 from binrelay_privacy.detectors.base import Hit, has_context, preceding_word
 from binrelay_privacy.detectors.scan import Scan
+from binrelay_shared.pii import PiiKind
 
-KIND = "plate"
+KIND = PiiKind.plate
 
 # (name, groups, strong). A group is (class, min, max); class "9" digits, "A" letters.
 _G = tuple[str, int, int]
