@@ -82,3 +82,25 @@ def test_a_delivery_is_keyed_by_report_recipient_and_channel() -> None:
         text="Alarm",
     )
     assert job.idempotency_key == "r1:m-7:sms"
+
+
+def test_the_envelope_is_copied_to_the_next_event_with_the_stage_stamped() -> None:
+    """Given a received report, when the classifier builds its event from the envelope,
+    then ids, network, zone and trace are carried over and only the classified stamp is added."""
+    from datetime import UTC, datetime
+
+    from binrelay_shared.events import Classification, ReportClassified
+
+    source = received()
+    at = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+    classified = ReportClassified(
+        **source.envelope("classified", at),
+        report=source.report,
+        classification=Classification(urgency="non_urgent", category="other", language="nl", confidence=0.5),
+    )
+    for name in ("report_id", "network_id", "zone_id", "trace_id"):
+        assert getattr(classified, name) == getattr(source, name)
+    assert classified.stamps.received == source.stamps.received
+    assert classified.stamps.classified == at
+    assert source.stamps.classified is None  # the source is not changed
+    assert source.envelope()["stamps"] is source.stamps

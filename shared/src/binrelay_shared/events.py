@@ -25,7 +25,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -219,8 +219,12 @@ class Rendering(Model):
 # ---------------------------------------------------------------------------------------------
 
 
+#: A stage a report passes, as named in :class:`Stamps`.
+StageName = Literal["classified", "cleared", "dispatched"]
+
+
 class Envelope(Model):
-    """The fields every event carries."""
+    """The fields every event about a report carries: ids, network, zone, trace and stamps."""
 
     schema_version: int = SCHEMA_VERSION
     report_id: str
@@ -228,6 +232,23 @@ class Envelope(Model):
     zone_id: str
     trace_id: str
     stamps: Stamps
+
+    def envelope(self, stage: StageName | None = None, at: datetime | None = None) -> dict[str, Any]:
+        """This report's envelope, as keyword arguments for the next event about it.
+
+        The one place an envelope is copied from hop to hop: ``ReportCleared(**e.envelope("cleared",
+        now), ...)``. ``stage`` stamps the report as having passed it at ``at`` (now by default).
+        """
+        stamps = self.stamps
+        if stage is not None:
+            stamps = stamps.model_copy(update={stage: at or utcnow()})
+        return {
+            "report_id": self.report_id,
+            "network_id": self.network_id,
+            "zone_id": self.zone_id,
+            "trace_id": self.trace_id,
+            "stamps": stamps,
+        }
 
 
 class ReportReceived(Envelope):

@@ -29,11 +29,7 @@ async def process(events: list[ReportReceived]) -> list[list[Out]]:
             Out(
                 topics.REPORTS_CLASSIFIED,
                 ReportClassified(
-                    report_id=e.report_id,
-                    network_id=e.network_id,
-                    zone_id=e.zone_id,
-                    trace_id=e.trace_id,
-                    stamps=e.stamps.model_copy(update={"classified": now}),
+                    **e.envelope("classified", now),
                     report=e.report,
                     classification=verdict,
                 ),

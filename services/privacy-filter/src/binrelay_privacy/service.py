@@ -70,11 +70,7 @@ def _clear_all(
         policy = policies.get(e.network_id or "", default)
         findings, renderings, computed = clear_report(e.report, e.classification, policy=policy, store=store)
         cleared = ReportCleared(
-            report_id=e.report_id,
-            network_id=e.network_id,
-            zone_id=e.zone_id,
-            trace_id=e.trace_id,
-            stamps=e.stamps.model_copy(update={"cleared": now}),
+            **e.envelope("cleared", now),
             report=e.report,
             classification=e.classification,
             findings=findings,
