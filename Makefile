@@ -15,7 +15,7 @@ help:
 	@echo "make bench  run the benchmarks in bench/"
 
 # --- installation: everything the project needs, idempotent -------------------------------------
-.venv/.synced: pyproject.toml uv.lock shared/pyproject.toml $(wildcard services/*/pyproject.toml)
+.venv/.synced: pyproject.toml uv.lock shared/pyproject.toml $(wildcard services/*/pyproject.toml) deploy/devservers/pyproject.toml
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen --all-packages
 	touch $@

@@ -58,7 +58,7 @@ up() {
   if [ "$USE_SYNAPSE" = 1 ]; then
     "$here/synapse.sh" start
     local sdata="$RUN/synapse-$SYNAPSE_PORT"
-    "$BIN/python" -m binrelay_dispatcher.devservers.matrix_setup --url "http://127.0.0.1:$SYNAPSE_PORT" \
+    "$BIN/python" -m binrelay_devservers.matrix_setup --url "http://127.0.0.1:$SYNAPSE_PORT" \
       --secret-file "$sdata/registration_shared_secret" --state-dir "$sdata" >"$RUN/matrix.env"
     # shellcheck disable=SC1091
     source "$RUN/matrix.env"

@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from redis.asyncio import Redis
 
-from binrelay_dispatcher.senders.chat import ChatReceiver
-from binrelay_dispatcher.senders.worker import SenderWorker
+from binrelay_senders.registry import make_receiver
+from binrelay_senders.worker import SenderWorker
 from binrelay_shared.events import Channel
 from tests.channels.conftest import sender_settings
 from tests.channels.servers import job, start_synapse
@@ -38,11 +38,13 @@ async def main(redis_url: str, n: int) -> None:
         print("synapse RSS after start:", rss_mib(data), "MiB")
         bot, reader = syn.register("bench-bot"), syn.register("bench-reader")
         room = syn.create_room(reader, invite=[bot.user_id])
-        s = sender_settings(
-            redis_url, matrix_homeserver=syn.url, matrix_user_id=bot.user_id, matrix_access_token=bot.access_token
-        )
+        s = sender_settings(redis_url)
         redis = Redis.from_url(redis_url)
-        worker = SenderWorker(ChatReceiver(s, redis), s, redis)
+        receiver = make_receiver(
+            Channel.chat, s, redis, matrix_homeserver=syn.url, matrix_user_id=bot.user_id,
+            matrix_access_token=bot.access_token
+        )
+        worker = SenderWorker(receiver, s, redis)
         await worker.process([job(Channel.chat, room)])  # warm-up: join
         jobs = [job(Channel.chat, room, recipient_id=f"r{i}") for i in range(n)]
         t0 = time.perf_counter()

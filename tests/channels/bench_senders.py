@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO))
 
 from aiokafka import AIOKafkaProducer  # noqa: E402
 
-from binrelay_dispatcher.devservers.smtp_sink import start_sink  # noqa: E402
+from binrelay_devservers.smtp_sink import start_sink  # noqa: E402
 from binrelay_shared import topics  # noqa: E402
 from binrelay_shared.codec import encode  # noqa: E402
 from binrelay_shared.events import Channel  # noqa: E402

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from binrelay_dispatcher.devservers.smtp_sink import SinkHandler, start_sink
-from binrelay_dispatcher.senders.config import SenderSettings
+from binrelay_devservers.smtp_sink import SinkHandler, start_sink
+from binrelay_senders.settings import SenderSettings
 from tests.channels.servers import Gateway, StubIngest, Synapse, start_gateway, start_stub_ingest, start_synapse
 from tests.conftest import free_port
 
@@ -41,7 +41,11 @@ def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synapse]:
 
 
 def sender_settings(redis_url: str, kafka: str = "127.0.0.1:1", **overrides: object) -> SenderSettings:
-    """Sender settings on the session's Redis (and Kafka), with fast retries for tests."""
+    """Sender settings on the session's Redis (and Kafka), with fast retries for tests (a provider's
+    own settings are given to ``binrelay_senders.registry.make_receiver``, not here)."""
+    unknown = set(overrides) - set(SenderSettings.model_fields)
+    if unknown:
+        raise TypeError(f"not sender settings (a provider's?): {sorted(unknown)}")
     values: dict[str, object] = {
         "kafka": kafka,
         "redis_url": redis_url,

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import uvicorn
 
-from binrelay_dispatcher.devservers.sms_gateway import GatewayState, create_app
+from binrelay_devservers.sms_gateway import GatewayState, create_app
 from binrelay_shared.events import Channel, DeliveryJob, Stamps, new_id, utcnow
 from tests.conftest import LOCAL, free_port
 

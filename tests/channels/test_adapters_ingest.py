@@ -11,7 +11,7 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
-from binrelay_dispatcher.devservers.smtp_sink import SinkHandler
+from binrelay_devservers.smtp_sink import SinkHandler
 from binrelay_ingest.adapters.config import AdapterSettings
 from binrelay_ingest.adapters.sms_webhook import create_app
 from binrelay_ingest.adapters.smtp import start_listener

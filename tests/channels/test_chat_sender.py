@@ -5,11 +5,22 @@ from __future__ import annotations
 import pytest
 from redis.asyncio import Redis
 
-from binrelay_dispatcher.senders.chat import ChatReceiver
-from binrelay_dispatcher.senders.worker import ACK_CHAT_KEY, SenderWorker
+from binrelay_senders.base import Receiver
+from binrelay_senders.registry import make_receiver
+from binrelay_senders.settings import SenderSettings
+from binrelay_senders.worker import SenderWorker
+from binrelay_shared.addresses import ACK_CHAT_KEY
 from binrelay_shared.events import Channel, DeliveryOutcome, Outcome
 from tests.channels.conftest import sender_settings
-from tests.channels.servers import Synapse, job, wait_until
+from tests.channels.servers import MatrixUser, Synapse, job, wait_until
+
+
+def bot_receiver(settings: SenderSettings, synapse: Synapse, bot: MatrixUser, redis: Redis | None = None) -> Receiver:
+    """The chat sender's receiver (the configured transport: Matrix) with ``bot``'s session."""
+    return make_receiver(
+        Channel.chat, settings, redis,
+        matrix_homeserver=synapse.url, matrix_user_id=bot.user_id, matrix_access_token=bot.access_token,
+    )
 
 pytestmark = pytest.mark.integration
 
@@ -21,11 +32,9 @@ async def test_a_chat_job_appears_in_the_networks_room_once(synapse: Synapse, re
     bot = synapse.register("relay-bot-1")
     coordinator = synapse.register("coordinator-1")
     room = synapse.create_room(coordinator, invite=[bot.user_id], name="BIN Zavel")
-    settings = sender_settings(
-        redis_url, matrix_homeserver=synapse.url, matrix_user_id=bot.user_id, matrix_access_token=bot.access_token
-    )
+    settings = sender_settings(redis_url)
     redis = Redis.from_url(redis_url)
-    worker = SenderWorker(ChatReceiver(settings, redis), settings, redis)
+    worker = SenderWorker(bot_receiver(settings, synapse, bot, redis), settings, redis)
     j = job(Channel.chat, room, audience="coordinator", recipient_id="coord-zavel-1",
             text="Alarm: inbraak bezig, Grote Zavel (test).")
     try:
@@ -50,11 +59,9 @@ async def test_a_chat_job_to_a_user_opens_a_direct_room(synapse: Synapse, redis_
     then both arrive in one direct room the bot created and invited them to."""
     bot = synapse.register("relay-bot-2")
     coordinator = synapse.register("coordinator-2")
-    settings = sender_settings(
-        redis_url, matrix_homeserver=synapse.url, matrix_user_id=bot.user_id, matrix_access_token=bot.access_token
-    )
+    settings = sender_settings(redis_url)
     redis = Redis.from_url(redis_url)
-    worker = SenderWorker(ChatReceiver(settings, redis), settings, redis)
+    worker = SenderWorker(bot_receiver(settings, synapse, bot, redis), settings, redis)
     try:
         for text in ("Eerste testbericht.", "Tweede testbericht."):
             [outs] = await worker.process([job(Channel.chat, coordinator.user_id, text=text)])
@@ -76,11 +83,9 @@ async def test_a_room_the_bot_cannot_join_is_a_permanent_failure(synapse: Synaps
     bot = synapse.register("relay-bot-3")
     other = synapse.register("someone-3")
     room = synapse.create_room(other, invite=[])
-    settings = sender_settings(
-        redis_url, matrix_homeserver=synapse.url, matrix_user_id=bot.user_id, matrix_access_token=bot.access_token
-    )
+    settings = sender_settings(redis_url)
     redis = Redis.from_url(redis_url)
-    worker = SenderWorker(ChatReceiver(settings, redis), settings, redis)
+    worker = SenderWorker(bot_receiver(settings, synapse, bot, redis), settings, redis)
     try:
         [outs] = await worker.process([job(Channel.chat, room)])
         [outcome] = [o.event for o in outs]
@@ -99,11 +104,9 @@ async def test_a_resend_after_a_crash_is_dropped_by_the_homeserver(synapse: Syna
     bot = synapse.register("relay-bot-4")
     reader = synapse.register("coordinator-4")
     room = synapse.create_room(reader, invite=[bot.user_id])
-    settings = sender_settings(
-        redis_url, matrix_homeserver=synapse.url, matrix_user_id=bot.user_id, matrix_access_token=bot.access_token
-    )
+    settings = sender_settings(redis_url)
     j = job(Channel.chat, room, text="Eenmalig testbericht.")
-    first, second = ChatReceiver(settings), ChatReceiver(settings)
+    first, second = bot_receiver(settings, synapse, bot), bot_receiver(settings, synapse, bot)
     try:
         event_1 = await first.send(j)
         await first.close()

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from redis.asyncio import Redis
 
-from binrelay_dispatcher.senders.idempotency import Claims
+from binrelay_senders.idempotency import Claims
 from binrelay_shared.events import new_id
 
 pytestmark = pytest.mark.integration

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from binrelay_dispatcher.senders.chat import ChatReceiver
-from binrelay_dispatcher.senders.worker import SenderWorker
 from binrelay_ingest.adapters.config import AdapterSettings
 from binrelay_ingest.adapters.matrix_bot import RECEIPT, MatrixBot
+from binrelay_senders.registry import make_receiver
+from binrelay_senders.worker import SenderWorker
 from binrelay_shared import topics
 from binrelay_shared.events import Channel, new_id
 from binrelay_shared.settings import Settings
@@ -121,11 +121,12 @@ async def test_a_coordinators_ok_in_the_alert_thread_acknowledges_it(
     then a Response(kind=acknowledge, via chat) with the coordinator's member id is published on
     bin.responses.v1, and no report is posted."""
     redis = Redis.from_url(settings.redis_url)
-    sender_conf = sender_settings(
-        settings.redis_url, matrix_homeserver=synapse.url, matrix_user_id=room.bot.user_id,
+    sender_conf = sender_settings(settings.redis_url)
+    receiver = make_receiver(
+        Channel.chat, sender_conf, redis, matrix_homeserver=synapse.url, matrix_user_id=room.bot.user_id,
         matrix_access_token=room.bot.access_token, matrix_device_id=room.bot.device_id,
     )
-    worker = SenderWorker(ChatReceiver(sender_conf, redis), sender_conf, redis)
+    worker = SenderWorker(receiver, sender_conf, redis)
     alert = job(Channel.chat, room.room_id, audience="coordinator", recipient_id="zavel-coordinators",
                 text="Alarm: inbraak bezig, Grote Zavel (test).")
     reader = await TopicReader(settings.kafka, topics.RESPONSES).start()

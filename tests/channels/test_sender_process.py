@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from binrelay_dispatcher.devservers.smtp_sink import SinkHandler
+from binrelay_devservers.smtp_sink import SinkHandler
 from binrelay_shared import topics, trace
 from binrelay_shared.codec import encode
 from binrelay_shared.events import Channel

@@ -9,15 +9,21 @@ import orjson
 import pytest
 from redis.asyncio import Redis
 
-from binrelay_dispatcher.devservers.smtp_sink import SinkHandler
-from binrelay_dispatcher.senders.base import Permanent, Retryable, is_retryable
-from binrelay_dispatcher.senders.email import EmailReceiver, message_id
-from binrelay_dispatcher.senders.sms import SmsReceiver
-from binrelay_dispatcher.senders.worker import SenderWorker, fallback_job
+from binrelay_devservers.smtp_sink import SinkHandler
+from binrelay_senders.base import Permanent, Receiver, Retryable, is_retryable
+from binrelay_senders.providers.smtp import message_id
+from binrelay_senders.registry import make_receiver
+from binrelay_senders.settings import SenderSettings
+from binrelay_senders.worker import SenderWorker, fallback_job
 from binrelay_shared import topics, trace
 from binrelay_shared.events import Channel, DeliveryOutcome, Outcome, utcnow
 from tests.channels.conftest import sender_settings
 from tests.channels.servers import Gateway, job, parse_mail
+
+
+def sms_receiver(settings: SenderSettings, gateway: Gateway) -> Receiver:
+    """The SMS sender's receiver (the configured transport: the HTTP gateway) on the test gateway."""
+    return make_receiver(Channel.sms, settings, sms_gateway_url=gateway.url, sms_gateway_token=gateway.token)
 
 pytestmark = pytest.mark.integration
 
@@ -34,9 +40,9 @@ async def test_an_email_job_is_delivered_once_with_its_outcome_and_trace(
     then one mail is sent, the redelivery republishes 'delivered', the other job is a duplicate,
     and the trace shows delivery:email:delivered."""
     port, sink = smtp_sink
-    settings = sender_settings(redis_url, smtp_port=port)
+    settings = sender_settings(redis_url)
     redis = Redis.from_url(redis_url)
-    worker = SenderWorker(EmailReceiver(settings), settings, redis)
+    worker = SenderWorker(make_receiver(Channel.email, settings, smtp_port=port), settings, redis)
     j = job(Channel.email, "lid-1@example.test")
     try:
         first = await worker.process([j])
@@ -65,9 +71,9 @@ async def test_a_refused_mailbox_falls_back_to_the_next_channel(
     when the e-mail sender handles the job,
     then the outcome is fell_back and a new SMS job (attempt 2, the SMS address) goes to bin.outbox.sms.v1."""
     port, sink = smtp_sink
-    settings = sender_settings(redis_url, smtp_port=port)
+    settings = sender_settings(redis_url)
     redis = Redis.from_url(redis_url)
-    worker = SenderWorker(EmailReceiver(settings), settings, redis)
+    worker = SenderWorker(make_receiver(Channel.email, settings, smtp_port=port), settings, redis)
     j = job(Channel.email, "reject-lid@example.test", fallback=(Channel.sms,),
             fallback_addresses={Channel.sms: "+32470000001"})
     try:
@@ -94,9 +100,9 @@ async def test_a_busy_mailbox_is_retried_then_fails_without_fallback(
     when the e-mail sender handles the job,
     then it tries the configured number of times and the outcome is failed (retries exhausted)."""
     port, _ = smtp_sink
-    settings = sender_settings(redis_url, smtp_port=port, sender_max_attempts=3)
+    settings = sender_settings(redis_url, sender_max_attempts=3)
     redis = Redis.from_url(redis_url)
-    worker = SenderWorker(EmailReceiver(settings), settings, redis)
+    worker = SenderWorker(make_receiver(Channel.email, settings, smtp_port=port), settings, redis)
     try:
         [outs] = await worker.process([job(Channel.email, "busy-lid@example.test")])
         [outcome] = outcomes(outs)
@@ -114,9 +120,9 @@ async def test_sms_transient_failures_are_retried_and_permanent_ones_fall_back(
     """Given the SMS gateway failing the next two sends transiently,
     when the SMS sender sends a job, then it is delivered on the third try;
     and given the gateway failing permanently, a job with e-mail as next channel falls back."""
-    settings = sender_settings(redis_url, sms_gateway_url=gateway.url, sms_gateway_token=gateway.token)
+    settings = sender_settings(redis_url)
     redis = Redis.from_url(redis_url)
-    worker = SenderWorker(SmsReceiver(settings), settings, redis)
+    worker = SenderWorker(sms_receiver(settings, gateway), settings, redis)
     try:
         gateway.state.fail_mode, gateway.state.fail_count = "transient", 2
         [outs] = await worker.process([job(Channel.sms, "+32470000002")])
@@ -141,8 +147,8 @@ async def test_the_same_sms_idempotency_key_is_sent_once_by_the_gateway(gateway:
     """Given a sender that crashed after the gateway accepted an SMS but before marking it sent,
     when the job is sent again with the same idempotency key (after the lease expired),
     then the gateway recognises the Idempotency-Key and sends nothing new."""
-    settings = sender_settings(redis_url, sms_gateway_url=gateway.url, sms_gateway_token=gateway.token)
-    receiver = SmsReceiver(settings)
+    settings = sender_settings(redis_url)
+    receiver = sms_receiver(settings, gateway)
     j = job(Channel.sms, "+32470000004")
     try:
         first = await receiver.send(j)
@@ -157,10 +163,9 @@ async def test_an_early_job_is_held_until_due_or_requeued(gateway: Gateway, redi
     """Given jobs whose send_at is in the future,
     when the sender gets one due within the hold time, it waits and then sends it;
     when it gets one due much later, it puts it back on the outbox and sends nothing."""
-    settings = sender_settings(redis_url, sms_gateway_url=gateway.url, sms_gateway_token=gateway.token,
-                               sender_max_hold_seconds=0.5)
+    settings = sender_settings(redis_url, sender_max_hold_seconds=0.5)
     redis = Redis.from_url(redis_url)
-    worker = SenderWorker(SmsReceiver(settings), settings, redis)
+    worker = SenderWorker(sms_receiver(settings, gateway), settings, redis)
     try:
         soon = job(Channel.sms, "+32470000005", send_at=utcnow() + timedelta(seconds=0.3))
         [outs] = await worker.process([soon])
@@ -197,12 +202,11 @@ async def test_a_job_whose_key_another_live_sender_holds_is_requeued_not_sent(
     """Given another sender holding (and renewing) the claim on a job's key,
     when this sender gets the job and the claim stays held beyond its wait,
     then the job goes back on the outbox and nothing is sent."""
-    from binrelay_dispatcher.senders.idempotency import Claims
+    from binrelay_senders.idempotency import Claims
 
-    settings = sender_settings(redis_url, sms_gateway_url=gateway.url, sms_gateway_token=gateway.token,
-                               sender_lease_seconds=1)
+    settings = sender_settings(redis_url, sender_lease_seconds=1)
     redis = Redis.from_url(redis_url)
-    worker = SenderWorker(SmsReceiver(settings), settings, redis)
+    worker = SenderWorker(sms_receiver(settings, gateway), settings, redis)
     j = job(Channel.sms, "+32470000008")
     other = Claims(redis, "other-sender", 120, 60)
     try:
@@ -228,9 +232,9 @@ async def test_a_bad_job_in_a_batch_is_dead_lettered_and_the_others_get_one_outc
     from binrelay_shared.metrics import StageMetrics
     from binrelay_shared.stage import Stage
 
-    settings = sender_settings(redis_url, sms_gateway_url=gateway.url, sms_gateway_token=gateway.token)
+    settings = sender_settings(redis_url)
     redis = Redis.from_url(redis_url)
-    worker = SenderWorker(SmsReceiver(settings), settings, redis)
+    worker = SenderWorker(sms_receiver(settings, gateway), settings, redis)
     stage = Stage(name="sender-sms-test", input_topic=topics.outbox(Channel.sms), model=type(job()),
                   process=worker.process, metrics=StageMetrics(CollectorRegistry(), "sender-sms-test"))
     published: list[tuple[str, bytes]] = []

@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from binrelay_dispatcher.devservers.smsc import SmscState, start_smsc
-from binrelay_dispatcher.senders import smpp_pdu as p
-from binrelay_dispatcher.senders.smpp import SmppReceiver
-from binrelay_dispatcher.senders.worker import SenderWorker, make_receiver
+from binrelay_devservers.smsc import SmscState, start_smsc
+from binrelay_senders.providers import smpp_pdu as p
+from binrelay_senders.providers.smpp import SmppReceiver
+from binrelay_senders.registry import make_receiver
+from binrelay_senders.worker import SenderWorker
 from binrelay_shared import topics
 from binrelay_shared.events import Channel, DeliveryOutcome, Outcome
 from tests.channels.conftest import sender_settings
@@ -39,9 +40,9 @@ async def test_sms_over_smpp_delivered_retried_and_fallen_back(
     when the SMSC throttles twice, the job is delivered on the third try over the same session;
     when the SMSC refuses the destination, the job falls back to e-mail."""
     port, state = smsc
-    settings = sender_settings(redis_url, sms_transport="smpp", smpp_port=port)
+    settings = sender_settings(redis_url, sms_transport="smpp")
     redis = Redis.from_url(redis_url)
-    receiver = make_receiver(Channel.sms, settings)
+    receiver = make_receiver(Channel.sms, settings, smpp_port=port)
     assert isinstance(receiver, SmppReceiver)
     worker = SenderWorker(receiver, settings, redis)
     long_text = "Опасность: " + " ".join(["inbraak bezig, blijf binnen."] * 10)  # not Latin-1, > 140 bytes
@@ -81,8 +82,8 @@ async def test_a_wrong_password_is_retryable_and_names_no_secret(smsc: tuple[int
     """Given an SMSC that refuses our credentials, then the bind failure is retryable (an operator
     can fix it) and the reason is the SMPP status code only."""
     port, _ = smsc
-    settings = sender_settings(redis_url, sms_transport="smpp", smpp_port=port, smpp_password="wrong")
-    receiver = SmppReceiver(settings)
+    settings = sender_settings(redis_url, sms_transport="smpp")
+    receiver = make_receiver(Channel.sms, settings, smpp_port=port, smpp_password="wrong")
     try:
         with pytest.raises(Exception) as err:
             await receiver.send(job(Channel.sms, "+32470000015"))

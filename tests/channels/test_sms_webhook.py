@@ -10,12 +10,12 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
-from binrelay_dispatcher.senders.sms import SmsReceiver
-from binrelay_dispatcher.senders.worker import ACK_SMS_KEY, SenderWorker
 from binrelay_ingest.adapters import acks
 from binrelay_ingest.adapters.config import AdapterSettings
 from binrelay_ingest.adapters.sms_webhook import create_app, signature, verify
-from binrelay_shared import topics
+from binrelay_senders.registry import make_receiver
+from binrelay_senders.worker import SenderWorker
+from binrelay_shared import addresses, topics
 from binrelay_shared.events import Channel
 from binrelay_shared.settings import Settings
 from tests.channels.conftest import sender_settings
@@ -115,8 +115,9 @@ async def test_a_coordinators_ok_by_sms_acknowledges_the_alerts(
     and a second "OK" finds nothing left to acknowledge."""
     _, gw, _ = webhook
     redis = Redis.from_url(settings.redis_url)
-    conf = sender_settings(settings.redis_url, sms_gateway_url=gw.url, sms_gateway_token=gw.token)
-    worker = SenderWorker(SmsReceiver(conf), conf, redis)
+    conf = sender_settings(settings.redis_url)
+    receiver = make_receiver(Channel.sms, conf, sms_gateway_url=gw.url, sms_gateway_token=gw.token)
+    worker = SenderWorker(receiver, conf, redis)
     alerts = [
         job(Channel.sms, "+32 470 00 22 22", audience="coordinator", recipient_id="meudon-coord-1",
             text=f"Alarm {n}: inbraak bezig (test).")
@@ -143,10 +144,14 @@ async def test_a_coordinators_ok_by_sms_acknowledges_the_alerts(
 
 
 def test_the_ack_lookup_keys_are_the_same_on_both_sides() -> None:
-    """Given the sender writes and the adapter reads the ack lookup, then they use the same keys."""
-    assert acks.ACK_SMS_KEY == ACK_SMS_KEY
-    from binrelay_dispatcher.senders.worker import ACK_CHAT_KEY, address_hash
+    """Given the sender writes and the adapter reads the ack lookup, then both use the one
+    definition in binrelay_shared.addresses (keys, address hash, phone spelling)."""
+    from binrelay_ingest.adapters import members
+    from binrelay_senders import worker
+    from binrelay_senders.providers import smpp, sms_http
 
-    assert acks.ACK_CHAT_KEY == ACK_CHAT_KEY
-    assert acks.address_hash("k", "+32470000000") == address_hash("k", "+32470000000")
+    assert acks.ACK_SMS_KEY is worker.ACK_SMS_KEY is addresses.ACK_SMS_KEY
+    assert acks.ACK_CHAT_KEY is worker.ACK_CHAT_KEY is addresses.ACK_CHAT_KEY
+    assert acks.address_hash is worker.address_hash is addresses.address_hash
+    assert members.normalize_phone is sms_http.normalize_phone is smpp.normalize_phone is addresses.normalize_phone
     assert acks.is_ack("OK") and acks.is_ack(" ja! ") and acks.is_ack("Oui.") and not acks.is_ack("ok, ik kom")

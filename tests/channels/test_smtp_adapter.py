@@ -10,7 +10,7 @@ from pathlib import Path
 import aiosmtplib
 import pytest
 
-from binrelay_dispatcher.devservers.smtp_sink import SinkHandler
+from binrelay_devservers.smtp_sink import SinkHandler
 from binrelay_ingest.adapters.config import AdapterSettings
 from binrelay_ingest.adapters.smtp import ReportHandler, html_to_text, start_listener
 from tests.channels.servers import ADVICE, StubIngest, parse_mail, wait_until

@@ -3,16 +3,14 @@
 The senders remember, for every non-group delivery, which report it was about: by SMS in a hash
 per recipient number (keyed hash of the number; an SMS "OK" cannot say which alert it answers,
 so it acknowledges every alert of the last 24 h awaiting that number), in chat under the event id
-of the alert (a thread reply names its alert) (see
-``binrelay_dispatcher.senders.worker``: ``ACK_SMS_KEY`` / ``ACK_CHAT_KEY``; same formats here,
-checked by a test). A reply is an acknowledgement when its text is one of :data:`ACK_WORDS` and
-such a record exists; the responder is the member id of the delivery, never an address.
+of the alert (a thread reply names its alert). The key formats and the address hash are the ones
+in :mod:`binrelay_shared.addresses`, which the senders write with. A reply is an acknowledgement
+when its text is one of :data:`ACK_WORDS` and such a record exists; the responder is the member id
+of the delivery, never an address.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 from typing import Any
 
@@ -21,18 +19,12 @@ from aiokafka import AIOKafkaProducer
 from redis.asyncio import Redis
 
 from binrelay_shared import topics
+from binrelay_shared.addresses import ACK_CHAT_KEY, ACK_SMS_KEY, address_hash
 from binrelay_shared.codec import encode
 from binrelay_shared.events import Channel, Response, ResponseKind
 
-ACK_SMS_KEY = "bin:ack:sms:{}"
-ACK_CHAT_KEY = "bin:ack:chat:{}"
 ACK_WORDS = frozenset({"ok", "oké", "okay", "ja", "oui", "yes", "si", "d'accord", "akkoord"})
 _STRIP = re.compile(r"[\s.!,;:👍✅]+")
-
-
-def address_hash(secret: str, address: str) -> str:
-    """Same keyed hash as the senders use (Redis keys never hold an address)."""
-    return hmac.new(secret.encode(), address.strip().encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def is_ack(text: str) -> bool:

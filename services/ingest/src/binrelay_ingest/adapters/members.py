@@ -7,13 +7,13 @@ report), with an opaque reference instead of a member id.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from binrelay_shared.addresses import normalize_phone
 from binrelay_shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -25,13 +25,6 @@ class Member:
     language: str | None
     roles: tuple[str, ...]
     networks: tuple[str, ...]
-
-
-def normalize_phone(number: str) -> str:
-    digits = re.sub(r"[^0-9+]", "", number)
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    return digits
 
 
 def normalize(channel: str, address: str) -> str:

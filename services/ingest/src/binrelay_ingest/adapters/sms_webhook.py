@@ -1,4 +1,4 @@
-"""Inbound SMS: the gateway's signed webhook (protocol in ``binrelay_dispatcher.devservers.sms_gateway``).
+"""Inbound SMS: the gateway's signed webhook (protocol in ``binrelay_devservers.sms_gateway``).
 
 ``POST /v1/sms/inbound`` with a JSON body ``{"id", "from", "to", "text", "received_at"}``, headers
 ``X-Gateway-Timestamp`` (unix seconds) and ``X-Gateway-Signature: sha256=<hex>`` =

@@ -8,11 +8,28 @@ from email.message import EmailMessage
 from email.utils import formatdate
 
 import aiosmtplib
+from pydantic import Field
+from redis.asyncio import Redis
 
 from binrelay_shared.events import Channel, DeliveryJob
 
-from .base import Permanent, Retryable
-from .config import SenderSettings
+from ..base import Permanent, Receiver, Retryable
+from ..registry import Provider
+from ..settings import ProviderSettings, SenderSettings
+
+
+class SmtpSettings(ProviderSettings):
+    """The zone's SMTP relay (locally the dev SMTP sink)."""
+
+    smtp_host: str = Field("127.0.0.1", description="SMTP relay host")
+    smtp_port: int = Field(2525, description="SMTP relay port")
+    smtp_from: str = Field("BIN Relay <relay@binrelay.test>", description="From: of outgoing mail")
+    smtp_username: str | None = Field(None, description="SMTP AUTH user (optional)")
+    smtp_password: str | None = Field(None, description="SMTP AUTH password (optional)")
+    smtp_starttls: bool = Field(False, description="Use STARTTLS")
+    smtp_timeout: float = Field(30.0, description="SMTP timeout per command (s)")
+    smtp_connections: int = Field(4, description="SMTP connections kept open (mails sent in parallel)")
+
 
 SUBJECTS = {
     "nl": "Bericht van je buurtinformatienetwerk",
@@ -51,7 +68,7 @@ class EmailReceiver:
 
     channel = Channel.email
 
-    def __init__(self, settings: SenderSettings) -> None:
+    def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
         self._idle: asyncio.Queue[aiosmtplib.SMTP | None] = asyncio.Queue()
         for _ in range(max(1, settings.smtp_connections)):
@@ -117,3 +134,10 @@ class EmailReceiver:
                     await client.quit()
                 except Exception:
                     client.close()
+
+
+def _create(settings: SmtpSettings, _sender: SenderSettings, _redis: Redis | None) -> Receiver:
+    return EmailReceiver(settings)
+
+
+PROVIDER = Provider(Channel.email, "smtp", SmtpSettings, _create)

@@ -15,15 +15,29 @@ import asyncio
 import contextlib
 import itertools
 
+from pydantic import Field
+from redis.asyncio import Redis
+
+from binrelay_shared.addresses import normalize_phone
 from binrelay_shared.events import Channel, DeliveryJob
 
+from ..base import Permanent, Receiver, Retryable
+from ..registry import Provider
+from ..settings import SenderSettings, SmsSettings
 from . import smpp_pdu as p
-from .base import Permanent, Retryable
-from .config import SenderSettings
-from .sms import normalize_phone
 
 RETRYABLE_STATUS = {p.ESME_RTHROTTLED, p.ESME_RMSGQFUL, p.ESME_RSYSERR, 0x45}  # 0x45: submit_sm failed
 BIND_STATUS = {p.ESME_RBINDFAIL, p.ESME_RINVPASWD, p.ESME_RINVSYSID}
+
+
+class SmppSettings(SmsSettings):
+    """The operator's SMSC (SMPP 3.4, transmitter bind)."""
+
+    smpp_host: str = Field("127.0.0.1", description="SMSC host")
+    smpp_port: int = Field(2775, description="SMSC port")
+    smpp_system_id: str = Field("binrelay", description="SMPP system_id")
+    smpp_password: str = Field("dev-smpp", description="SMPP password")
+    smpp_enquire_link_seconds: float = Field(30.0, description="Keep-alive interval of the SMPP session")
 
 
 class _Session:
@@ -79,7 +93,7 @@ class _Session:
 class SmppReceiver:
     channel = Channel.sms
 
-    def __init__(self, settings: SenderSettings) -> None:
+    def __init__(self, settings: SmppSettings) -> None:
         self.settings = settings
         self._seq = itertools.count(1)
         self._session: _Session | None = None
@@ -148,3 +162,10 @@ class SmppReceiver:
                 with contextlib.suppress(Exception):
                     await session.request(p.Pdu(p.UNBIND, 0, next(self._seq)), 5)
             session.close()
+
+
+def _create(settings: SmppSettings, _sender: SenderSettings, _redis: Redis | None) -> Receiver:
+    return SmppReceiver(settings)
+
+
+PROVIDER = Provider(Channel.sms, "smpp", SmppSettings, _create)

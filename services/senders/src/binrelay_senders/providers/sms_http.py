@@ -1,22 +1,26 @@
-"""SMS through an HTTP gateway (protocol: :mod:`binrelay_dispatcher.devservers.sms_gateway`)."""
+"""SMS through an HTTP gateway (protocol: :mod:`binrelay_devservers.sms_gateway`)."""
 
 from __future__ import annotations
 
 import hashlib
-import re
 
 import httpx
+from pydantic import Field
+from redis.asyncio import Redis
 
+from binrelay_shared.addresses import normalize_phone
 from binrelay_shared.events import Channel, DeliveryJob
 
-from .base import Permanent, Retryable
-from .config import SenderSettings
+from ..base import Permanent, Receiver, Retryable
+from ..registry import Provider
+from ..settings import SenderSettings, SmsSettings
 
 
-def normalize_phone(number: str) -> str:
-    """``+32 470 00 00 00`` / ``0032470000000`` → ``+32470000000`` (as the SMS webhook does)."""
-    digits = re.sub(r"[^0-9+]", "", number)
-    return "+" + digits[2:] if digits.startswith("00") else digits
+class HttpSmsSettings(SmsSettings):
+    """The SMS gateway's HTTP API."""
+
+    sms_gateway_url: str = Field("http://127.0.0.1:8025", description="SMS gateway base URL")
+    sms_gateway_token: str = Field("dev-sms-token", description="Bearer token of the SMS gateway")
 
 
 class SmsReceiver:
@@ -24,7 +28,7 @@ class SmsReceiver:
 
     channel = Channel.sms
 
-    def __init__(self, settings: SenderSettings, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, settings: HttpSmsSettings, client: httpx.AsyncClient | None = None) -> None:
         self.settings = settings
         self.client = client or httpx.AsyncClient(
             base_url=settings.sms_gateway_url.rstrip("/"),
@@ -57,3 +61,10 @@ class SmsReceiver:
 
     async def close(self) -> None:
         await self.client.aclose()
+
+
+def _create(settings: HttpSmsSettings, _sender: SenderSettings, _redis: Redis | None) -> Receiver:
+    return SmsReceiver(settings)
+
+
+PROVIDER = Provider(Channel.sms, "http", HttpSmsSettings, _create)

@@ -10,8 +10,6 @@ so the bot can tell which alert a coordinator's thread reply ("OK") acknowledges
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
 import uuid
 from typing import Any
@@ -28,16 +26,29 @@ from nio import (
     RoomResolveAliasResponse,
     RoomSendResponse,
 )
+from pydantic import Field
 from redis.asyncio import Redis
 
+from binrelay_shared.addresses import address_hash
 from binrelay_shared.events import Channel, DeliveryJob
 
-from .base import Permanent, Retryable
-from .config import SenderSettings
+from ..base import Permanent, Receiver, Retryable
+from ..registry import Provider
+from ..settings import ProviderSettings, SenderSettings
 
 DM_KEY = "bin:chat:dm:{}"
 RETRYABLE_CODES = {"M_LIMIT_EXCEEDED", "M_UNKNOWN", "M_UNKNOWN_TOKEN", "M_RESOURCE_LIMIT_EXCEEDED", None}
 TXN_NAMESPACE = uuid.UUID("5b1f3a52-6c57-4bd3-9f0b-8e1c1c0e0b1e")
+
+
+class MatrixSettings(ProviderSettings):
+    """The homeserver and the relay bot's session."""
+
+    matrix_homeserver: str = Field("http://127.0.0.1:8008", description="Matrix homeserver URL")
+    matrix_user_id: str = Field("@binrelay:binrelay.test", description="The relay bot's Matrix id")
+    matrix_access_token: str | None = Field(None, description="Bot access token (or a password)")
+    matrix_password: str | None = Field(None, description="Bot password, when no token is given")
+    matrix_device_id: str = Field("BINRELAYSENDER", description="Device id of the sender's session")
 
 
 def txn_id(idempotency_key: str) -> str:
@@ -58,9 +69,10 @@ class ChatReceiver:
 
     channel = Channel.chat
 
-    def __init__(self, settings: SenderSettings, redis: Redis | None = None) -> None:
+    def __init__(self, settings: MatrixSettings, redis: Redis | None = None, *, ack_key_secret: str) -> None:
         self.settings = settings
         self.redis = redis
+        self.ack_key_secret = ack_key_secret  # keys the direct-room lookup by user (no Matrix id in Redis)
         logging.getLogger("nio").setLevel(logging.WARNING)  # nio logs Matrix user ids at INFO
         self.client = AsyncClient(
             settings.matrix_homeserver,
@@ -94,9 +106,6 @@ class ChatReceiver:
                 self._joined = set(joined.rooms)
             self._ready = True
 
-    def _user_hash(self, user_id: str) -> str:
-        return hmac.new(self.settings.ack_key_secret.encode(), user_id.encode(), hashlib.sha256).hexdigest()[:32]
-
     async def _room_for(self, address: str) -> str:
         if address.startswith("!"):
             room_id = address
@@ -119,7 +128,7 @@ class ChatReceiver:
         return room_id
 
     async def _direct_room(self, user_id: str) -> str:
-        key = DM_KEY.format(self._user_hash(user_id))
+        key = DM_KEY.format(address_hash(self.ack_key_secret, user_id))
         if self.redis is not None:
             known = await self.redis.get(key)
             if known:
@@ -157,3 +166,10 @@ class ChatReceiver:
 
     async def close(self) -> None:
         await self.client.close()
+
+
+def _create(settings: MatrixSettings, sender: SenderSettings, redis: Redis | None) -> Receiver:
+    return ChatReceiver(settings, redis, ack_key_secret=sender.ack_key_secret)
+
+
+PROVIDER = Provider(Channel.chat, "matrix", MatrixSettings, _create)

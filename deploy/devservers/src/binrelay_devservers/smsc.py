@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from binrelay_dispatcher.senders import smpp_pdu as p
+from binrelay_senders.providers import smpp_pdu as p
 
 
 @dataclass

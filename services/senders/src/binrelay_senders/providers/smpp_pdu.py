@@ -3,7 +3,7 @@
 A PDU is a 16-byte header — ``command_length``, ``command_id``, ``command_status``,
 ``sequence_number``, all big-endian unsigned 32-bit — and a body of C-strings (NUL-terminated),
 single bytes and optional TLVs (tag, length, value). Shared by the SMPP receiver and the loopback
-SMSC in ``binrelay_dispatcher.devservers.smsc``.
+SMSC in ``binrelay_devservers.smsc``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ budget, a new ``DeliveryJob`` on the member's next channel: outcome ``fell_back`
 publishes all that, then commits the batch: a worker killed mid-batch re-reads the batch and the
 keys tell it what was already sent (see :mod:`.idempotency` for the one at-least-once window).
 
-Run: ``binrelay-sender --channel email|sms|chat`` (settings: :class:`.config.SenderSettings`).
+Run: ``binrelay-sender --channel email|sms|chat`` (settings: :class:`.settings.SenderSettings`, and
+the settings of the channel's provider, chosen by ``BINRELAY_<CHANNEL>_TRANSPORT``: see
+:mod:`.registry`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
-import hmac
 import os
 import socket
 import time
@@ -32,49 +33,26 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from binrelay_shared import topics, trace
+from binrelay_shared.addresses import (
+    ACK_CHAT_KEY,
+    ACK_SMS_KEY,
+    ACK_SMS_TTL_SECONDS,
+    ACK_TTL_SECONDS,
+    address_hash,
+    normalize_phone,
+)
 from binrelay_shared.events import Channel, DeliveryJob, DeliveryOutcome, Outcome, utcnow
 from binrelay_shared.logging import bind_report, get_logger
 from binrelay_shared.metrics import StageMetrics
 from binrelay_shared.stage import Out, Stage
 
 from .base import Permanent, Receiver, is_retryable, reason_of
-from .config import SenderSettings
 from .idempotency import Claims
-from .sms import normalize_phone
+from .registry import PROVIDERS, load
+from .settings import SenderSettings
 
 log = get_logger(__name__)
 T = TypeVar("T")
-
-#: Where the inbound adapters look up which alert a reply acknowledges (see binrelay_ingest.adapters.acks).
-ACK_SMS_KEY = "bin:ack:sms:{}"
-ACK_CHAT_KEY = "bin:ack:chat:{}"
-ACK_TTL_SECONDS = 7 * 24 * 3600
-ACK_SMS_TTL_SECONDS = 24 * 3600
-
-
-def address_hash(secret: str, address: str) -> str:
-    """A keyed hash of an address (phone number, Matrix id): Redis keys never hold the address."""
-    return hmac.new(secret.encode(), address.strip().encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def make_receiver(channel: Channel, settings: SenderSettings, redis: Redis | None = None) -> Receiver:
-    if channel is Channel.email:
-        from .email import EmailReceiver
-
-        return EmailReceiver(settings)
-    if channel is Channel.sms:
-        if settings.sms_transport == "smpp":
-            from .smpp import SmppReceiver
-
-            return SmppReceiver(settings)
-        from .sms import SmsReceiver
-
-        return SmsReceiver(settings)
-    if channel is Channel.chat:
-        from .chat import ChatReceiver
-
-        return ChatReceiver(settings, redis)
-    raise ValueError(f"no sender for channel {channel.value!r}: use email, sms or chat")
 
 
 class DeliveryMetrics:
@@ -338,14 +316,13 @@ class SenderWorker:
 
 
 def build_stage(
-    channel: Channel, settings: SenderSettings, redis: Redis, registry: CollectorRegistry, metrics: StageMetrics
+    receiver: Receiver, settings: SenderSettings, redis: Redis, registry: CollectorRegistry, metrics: StageMetrics
 ) -> tuple[Stage[DeliveryJob], SenderWorker]:
-    """The sender stage of ``channel`` and its worker (not attached to a broker yet)."""
-    receiver = make_receiver(channel, settings, redis)
+    """The sender stage of ``receiver``'s channel and its worker (not attached to a broker yet)."""
     worker = SenderWorker(receiver, settings, redis, registry)
     stage: Stage[DeliveryJob] = Stage(
-        name=f"sender-{channel.value}",
-        input_topic=topics.outbox(channel),
+        name=f"sender-{receiver.channel.value}",
+        input_topic=topics.outbox(receiver.channel),
         model=DeliveryJob,
         process=worker.process,
         metrics=metrics,
@@ -362,17 +339,22 @@ def main(argv: list[str] | None = None) -> None:
     from binrelay_shared.logging import configure_logging
     from binrelay_shared.metrics import serve_metrics
     from binrelay_shared.runtime import make_runtime
+    from binrelay_shared.settings import settings_or_exit
 
     parser = argparse.ArgumentParser(prog="binrelay-sender", description=main.__doc__)
-    parser.add_argument("--channel", required=True, choices=["email", "sms", "chat"])
+    parser.add_argument("--channel", required=True, choices=[c.value for c in PROVIDERS])
     args = parser.parse_args(argv)
     channel = Channel(args.channel)
     name = f"sender-{channel.value}"
-    settings = SenderSettings()
+    # Everything read and checked before anything starts: a bad value exits 2 naming its variable.
+    settings = settings_or_exit(SenderSettings)
+    provider = load(channel, settings.transport(channel))
+    provider_settings = settings_or_exit(provider.settings)
     configure_logging(name, settings.log_level, settings.log_json)
     runtime = make_runtime(name, settings)
     serve_metrics(runtime.registry, settings.metrics_port)
-    stage, worker = build_stage(channel, settings, runtime.redis, runtime.registry, runtime.stage_metrics())
+    receiver = provider.create(provider_settings, settings, runtime.redis)
+    stage, worker = build_stage(receiver, settings, runtime.redis, runtime.registry, runtime.stage_metrics())
     stage.attach(
         runtime.broker, max_records=min(settings.batch_max_records, 200), batch_timeout_ms=settings.batch_timeout_ms
     )
@@ -383,7 +365,7 @@ def main(argv: list[str] | None = None) -> None:
         await worker.receiver.close()
         await runtime.redis.aclose()
 
-    log.info("starting", channel=channel.value, kafka=settings.kafka)
+    log.info("starting", channel=channel.value, transport=provider.name, kafka=settings.kafka)
     asyncio.run(app.run())
 
 

@@ -1,6 +1,6 @@
 """Prepare a local Synapse for BIN Relay: the relay bot, and one room per network.
 
-``python -m binrelay_dispatcher.devservers.matrix_setup --url URL --secret-file F --networks-dir D
+``python -m binrelay_devservers.matrix_setup --url URL --secret-file F --networks-dir D
 --state-dir S`` registers the bot with the shared secret (once; its password is kept in
 ``S/bot-password``), logs it in, makes sure every network has a room with the alias
 ``#bin-<network>:<server>``, and prints the settings the senders and the bot need as
