@@ -296,11 +296,7 @@ class SenderWorker:
 
     def _out(self, job: DeliveryJob, outcome: Outcome, attempts: int, reason: str | None = None) -> Out:
         event = DeliveryOutcome(
-            report_id=job.report_id,
-            network_id=job.network_id,
-            zone_id=job.zone_id,
-            trace_id=job.trace_id,
-            stamps=job.stamps,
+            **job.envelope(),
             delivery_id=job.delivery_id,
             audience=job.audience,
             recipient_id=job.recipient_id,
