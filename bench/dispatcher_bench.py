@@ -166,7 +166,8 @@ def local_redis(url: str | None) -> Iterator[str]:
 
 
 def _dispatcher(redis: Any) -> Any:
-    from binrelay_dispatcher.service import Dispatcher, load_plans
+    from binrelay_dispatcher.dispatcher import Dispatcher
+    from binrelay_dispatcher.service import load_plans
     from binrelay_shared.settings import Settings
 
     settings = Settings(networks_dir=NETWORKS_DIR, members_file=MEMBERS_FILE, zone_id="5339")
@@ -196,7 +197,7 @@ def _cpu_us(fn: Any, n: int, rounds: int) -> float:
 async def _batches(dispatcher: Any, events: list[Any], batch: int) -> list[list[Any]]:
     results: list[list[Any]] = []
     for i in range(0, len(events), batch):
-        dispatcher.begin_batch()
+        dispatcher.claims.begin_batch()
         results.extend(await dispatcher.process_reports(events[i:i + batch]))
     return results
 

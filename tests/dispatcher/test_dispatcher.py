@@ -14,11 +14,12 @@ from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
 from binrelay_dispatcher import state
+from binrelay_dispatcher.dispatcher import Dispatcher
 from binrelay_dispatcher.load import Network
-from binrelay_dispatcher.service import Dispatcher, DispatcherMetrics
+from binrelay_dispatcher.metrics import DispatcherMetrics
 from binrelay_shared import topics
 from binrelay_shared.events import DeliveryJob, Dispatch, ReportCleared, Response, ResponseKind
-from binrelay_shared.stage import Out
+from binrelay_shared.stage import Out, Stage
 
 from .helpers import cleared, seed_networks
 
@@ -79,15 +80,15 @@ async def test_same_report_twice_is_dispatched_once(redis: Redis, networks: Nets
     assert await d.process_reports([copy]) == [[]]
 
 
-async def test_release_claims_after_a_failed_publish_lets_the_retry_through(redis: Redis, networks: Nets) -> None:
+async def test_undoing_a_batch_after_a_failed_publish_lets_the_retry_through(redis: Redis, networks: Nets) -> None:
     """Given a batch whose publishing failed,
     when its claims are released and the batch is processed again,
     then the retry produces the same jobs (nothing is lost), with the same delivery ids."""
     d = Dispatcher(networks, redis, Clock(NIGHT))
     alarm = cleared("zavel", NIGHT, origin="police", kind="alarm", urgency="urgent")
-    d.begin_batch()
+    d.claims.begin_batch()
     first = jobs(flat(await d.process_reports([alarm])))
-    await d.release_claims()
+    await d.claims.undo_batch()
     again = jobs(flat(await d.process_reports([alarm])))
     assert sorted(j.delivery_id for j in again) == sorted(j.delivery_id for j in first)
 
@@ -219,15 +220,14 @@ async def test_a_batch_whose_publishing_fails_is_dispatched_on_the_retry(redis: 
     then the Dispatch and every job are published: the first attempt's claims did not swallow them."""
     from aiokafka.structs import ConsumerRecord
 
-    from binrelay_dispatcher.service import CompensatingStage
     from binrelay_shared.codec import encode
     from binrelay_shared.metrics import StageMetrics
 
     d = Dispatcher(networks, redis, Clock(NIGHT))
-    stage = CompensatingStage(
+    stage = Stage(
         name="dispatcher-test", input_topic=topics.REPORTS_CLEARED, model=type(cleared("zavel", NIGHT)),
         process=d.process_reports, metrics=StageMetrics(CollectorRegistry(), "dispatcher-test"),
-        on_start=d.begin_batch, on_failure=d.release_claims, on_published=d.confirm_claims,
+        compensation=d.claims,
     )
     alarm = cleared("zavel", NIGHT, origin="police", kind="alarm", urgency="urgent")
     record = ConsumerRecord(topics.REPORTS_CLEARED, 0, 7, 0, 0, b"zavel", encode(alarm), None, 5, 100, ())
@@ -263,17 +263,17 @@ async def test_claims_of_a_dispatcher_killed_before_publishing_are_taken_over(re
     and once B has confirmed, a third process takes the report for the duplicate it is."""
     alarm = cleared("zavel", NIGHT, origin="police", kind="alarm", urgency="urgent", adapter_message_id="m-9")
     a = Dispatcher(networks, redis, Clock(NIGHT))
-    a.begin_batch()
+    a.claims.begin_batch()
     [first] = await a.process_reports([alarm])
     assert len(dispatches(first)) == 1 and len(jobs(first)) == 7
     del a  # killed between its claims and its publish: nothing published, nothing confirmed
 
     b = Dispatcher(networks, redis, Clock(NIGHT + timedelta(minutes=1)))
-    b.begin_batch()
+    b.claims.begin_batch()
     [again] = await b.process_reports([alarm])
     assert len(dispatches(again)) == 1
     assert sorted(j.delivery_id for j in jobs(again)) == sorted(j.delivery_id for j in jobs(first))
-    await b.confirm_claims()  # B's publish was acknowledged
+    await b.claims.confirm_claims()  # B's publish was acknowledged
 
     c = Dispatcher(networks, redis, Clock(NIGHT + timedelta(minutes=2)))
     assert await c.process_reports([alarm]) == [[]]
@@ -286,9 +286,9 @@ async def test_a_confirmed_report_is_a_duplicate_for_the_next_process(redis: Red
     then B dispatches nothing for any of them."""
     alarm = cleared("zavel", NIGHT, origin="police", kind="alarm", urgency="urgent", adapter_message_id="m-10")
     a = Dispatcher(networks, redis, Clock(NIGHT))
-    a.begin_batch()
+    a.claims.begin_batch()
     assert len(jobs(flat(await a.process_reports([alarm])))) == 7
-    await a.confirm_claims()
+    await a.claims.confirm_claims()
     assert await redis.get(state.seen_key(alarm.report_id)) == b"done"
 
     b = Dispatcher(networks, redis, Clock(NIGHT))
@@ -305,17 +305,17 @@ async def test_after_a_crash_the_report_is_dispatched_once_per_batch_and_copies_
     then B dispatches it once, the copy not at all, and the later batch nothing."""
     alarm = cleared("zavel", NIGHT, origin="police", kind="alarm", urgency="urgent", adapter_message_id="m-11")
     a = Dispatcher(networks, redis, Clock(NIGHT))
-    a.begin_batch()
+    a.claims.begin_batch()
     await a.process_reports([alarm])
     del a
 
     b = Dispatcher(networks, redis, Clock(NIGHT))
     copy = alarm.model_copy(update={"report_id": "another-id-same-adapter-message-11"})
-    b.begin_batch()
+    b.claims.begin_batch()
     results = await b.process_reports([copy, alarm, alarm, copy])
     assert results[0] == [] and results[2] == [] and results[3] == []
     assert len(dispatches(results[1])) == 1 and len(jobs(results[1])) == 7
-    b.begin_batch()
+    b.claims.begin_batch()
     assert await b.process_reports([alarm]) == [[]]  # its own claim, not yet confirmed: a duplicate
 
 
@@ -329,7 +329,7 @@ async def test_a_job_already_done_is_not_sent_again_when_its_report_is_taken_ove
     then it dispatches the report and sends the other five jobs only."""
     alarm = cleared("zavel", NIGHT, origin="police", kind="alarm", urgency="urgent")
     a = Dispatcher(networks, redis, Clock(NIGHT))
-    a.begin_batch()
+    a.claims.begin_batch()
     first = jobs(flat(await a.process_reports([alarm])))
     del a
     done, legacy = first[0], first[1]
@@ -337,7 +337,7 @@ async def test_a_job_already_done_is_not_sent_again_when_its_report_is_taken_ove
     await redis.set(state.job_key(legacy.idempotency_key), b"1", keepttl=True)
 
     b = Dispatcher(networks, redis, Clock(NIGHT))
-    b.begin_batch()
+    b.claims.begin_batch()
     [outs] = await b.process_reports([alarm])
     assert len(dispatches(outs)) == 1
     assert sorted(j.delivery_id for j in jobs(outs)) == sorted(j.delivery_id for j in first[2:])
@@ -351,7 +351,7 @@ async def test_a_report_taken_over_adds_no_second_timer(redis: Redis, networks: 
     clock = Clock(DAY)
     a = Dispatcher(networks, redis, clock)
     report = cleared("meudon", DAY, text="Graffiti op de muur")
-    a.begin_batch()
+    a.claims.begin_batch()
     await a.process_reports([report])
     before = await redis.zcard(state.TIMERS)
     assert before > 0
@@ -359,11 +359,11 @@ async def test_a_report_taken_over_adds_no_second_timer(redis: Redis, networks: 
 
     clock.now = DAY + timedelta(minutes=1)
     b = Dispatcher(networks, redis, clock)
-    b.begin_batch()
+    b.claims.begin_batch()
     [outs] = await b.process_reports([report])
     assert len(dispatches(outs)) == 1
     assert await redis.zcard(state.TIMERS) == before
-    await b.confirm_claims()
+    await b.claims.confirm_claims()
     clock.now = datetime.fromisoformat("2026-03-04T08:00:00+01:00")
     digest = jobs(await b.due())
     assert digest
@@ -378,15 +378,14 @@ async def test_the_stage_confirms_its_claims_only_once_published(redis: Redis, n
     so a restarted dispatcher (a new token) takes the record, redelivered, for a duplicate."""
     from aiokafka.structs import ConsumerRecord
 
-    from binrelay_dispatcher.service import CompensatingStage
     from binrelay_shared.codec import encode
     from binrelay_shared.metrics import StageMetrics
 
-    def stage_of(d: Dispatcher) -> CompensatingStage:
-        return CompensatingStage(
+    def stage_of(d: Dispatcher) -> Stage[ReportCleared]:
+        return Stage(
             name="dispatcher-test", input_topic=topics.REPORTS_CLEARED, model=type(cleared("zavel", NIGHT)),
             process=d.process_reports, metrics=StageMetrics(CollectorRegistry(), "dispatcher-test"),
-            on_start=d.begin_batch, on_failure=d.release_claims, on_published=d.confirm_claims,
+            compensation=d.claims,
         )
 
     alarm = cleared("zavel", NIGHT, origin="police", kind="alarm", urgency="urgent")
@@ -427,9 +426,9 @@ async def _escalation_due(redis: Redis, networks: Nets) -> tuple[Clock, Dispatch
     at = datetime.fromisoformat("2026-03-03T03:00:00+01:00")
     clock = Clock(at)
     d = Dispatcher(networks, redis, clock)
-    d.begin_batch()
+    d.claims.begin_batch()
     await d.process_reports([cleared("meudon", at, urgency="urgent", category="burglary")])
-    await d.confirm_claims()
+    await d.claims.confirm_claims()
     clock.now = at + timedelta(minutes=10)
     return clock, d
 
@@ -439,17 +438,17 @@ async def test_a_scheduler_tick_whose_publishing_fails_escalates_on_the_next(red
     then the tick is undone (timer due again, report still unacknowledged-pending, job claims
     released) and the next tick produces the same escalation."""
     clock, d = await _escalation_due(redis, networks)
-    d.begin_batch()
+    d.claims.begin_batch()
     first = jobs(await d.due())
     assert [j.audience for j in first] == ["officer"]
-    await d.release_claims()  # the broker refused the tick's outputs
-    d.begin_batch()
+    await d.claims.undo_batch()  # the broker refused the tick's outputs
+    d.claims.begin_batch()
     again = jobs(await d.due())
     assert [j.delivery_id for j in again] == [j.delivery_id for j in first]
-    d.claims_published()
-    await d.confirm_published()
+    d.claims.batch_published()
+    await d.claims.confirm_published()
     clock.now += timedelta(hours=1)  # long past the lease: the published timer is gone
-    d.begin_batch()
+    d.claims.begin_batch()
     assert await d.due() == []
 
 
@@ -462,21 +461,21 @@ async def test_a_timer_taken_by_a_dispatcher_that_died_is_sent_by_the_next_after
     clock = Clock(DAY)
     a = Dispatcher(networks, redis, clock)
     await a.process_reports([cleared("meudon", DAY, text="Graffiti op de muur")])
-    await a.confirm_claims()
+    await a.claims.confirm_claims()
     clock.now = datetime.fromisoformat("2026-03-04T08:00:00+01:00")
-    a.begin_batch()
+    a.claims.begin_batch()
     taken = jobs(await a.due())
     assert len(taken) == 2
     del a  # killed: nothing published, nothing confirmed, nothing released
 
     b = Dispatcher(networks, redis, clock)
-    b.begin_batch()
+    b.claims.begin_batch()
     assert await b.due() == []
     clock.now += timedelta(seconds=state.TIMER_LEASE_SECONDS + 1)
     sent = jobs(await b.due())
     assert sorted(j.delivery_id for j in sent) == sorted(j.delivery_id for j in taken)
-    b.claims_published()
-    await b.confirm_published()
+    b.claims.batch_published()
+    await b.claims.confirm_published()
     clock.now += timedelta(hours=1)
     assert await Dispatcher(networks, redis, clock).due() == []
 
@@ -486,9 +485,9 @@ async def _feedback_held_for_approval(redis: Redis, networks: Nets) -> tuple[Dis
     confirmed), and a coordinator's approval of it five minutes later."""
     d = Dispatcher(networks, redis, Clock(DAY))
     msg = cleared("meudon", DAY, origin="police", kind="feedback")
-    d.begin_batch()
+    d.claims.begin_batch()
     await d.process_reports([msg])
-    await d.confirm_claims()
+    await d.claims.confirm_claims()
     approve = Response(report_id=msg.report_id, network_id="meudon", responder_id="meudon-coord-1",
                        kind=ResponseKind.approve, via="sms", at=DAY + timedelta(minutes=5))
     return d, msg, approve
@@ -501,29 +500,29 @@ async def test_an_approval_whose_publishing_fails_releases_the_deliveries_on_the
     when a coordinator's approval is processed and publishing its deliveries fails,
     then the approval is pending again and the redelivered approval releases the deliveries."""
     d, msg, approve = await _feedback_held_for_approval(redis, networks)
-    d.begin_batch()
+    d.claims.begin_batch()
     [first] = await d.process_responses([approve])
     assert jobs(first), "the approval releases deliveries"
-    await d.release_claims()  # the broker refused them
+    await d.claims.undo_batch()  # the broker refused them
     assert b'"pending"' in (await redis.get(state.approval_key(msg.report_id)) or b"")
-    d.begin_batch()
+    d.claims.begin_batch()
     [again] = await d.process_responses([approve])
     assert sorted(j.delivery_id for j in jobs(again)) == sorted(j.delivery_id for j in jobs(first))
-    await d.confirm_claims()
-    d.begin_batch()
+    await d.claims.confirm_claims()
+    d.claims.begin_batch()
     assert await d.process_responses([approve]) == [[]]  # published now: a second approval changes nothing
 
 
 async def test_the_scheduler_loop_retries_a_tick_the_broker_refused(redis: Redis, networks: Nets) -> None:
     """Given the scheduler running over a stage whose broker refuses the first publish,
     when an escalation is due, then it is published on a later tick, and its timer is removed."""
-    from binrelay_dispatcher.service import scheduler
+    from binrelay_dispatcher.timers import scheduler
     from binrelay_shared.metrics import StageMetrics
-    from binrelay_shared.stage import Stage
 
     _clock, d = await _escalation_due(redis, networks)
     stage: Stage[Response] = Stage(name="dispatcher-test", input_topic=topics.RESPONSES, model=Response,
-                                   process=d.process_responses, metrics=StageMetrics(CollectorRegistry(), "t"))
+                                   process=d.process_responses, metrics=StageMetrics(CollectorRegistry(), "t"),
+                                   compensation=d.claims)
     sent: list[str] = []
     refusals = 0
 
@@ -548,6 +547,22 @@ async def test_the_scheduler_loop_retries_a_tick_the_broker_refused(redis: Redis
     assert await redis.zcard(state.TIMERS) == 0
 
 
+async def test_the_scheduler_refuses_a_stage_not_compensated_by_the_dispatchers_claims(
+    redis: Redis, networks: Nets
+) -> None:
+    """Given a stage without the dispatcher's claims as its compensation,
+    when the scheduler is started over it, then it stops at once with the reason — its ticks
+    would otherwise take timers that are never removed nor given back."""
+    from binrelay_dispatcher.timers import scheduler
+    from binrelay_shared.metrics import StageMetrics
+
+    d = Dispatcher(networks, redis, Clock(DAY))
+    stage: Stage[Response] = Stage(name="dispatcher-test", input_topic=topics.RESPONSES, model=Response,
+                                   process=d.process_responses, metrics=StageMetrics(CollectorRegistry(), "t"))
+    with pytest.raises(ValueError, match="compensated by the dispatcher's claims"):
+        await scheduler(d, stage, tick=0.01)
+
+
 async def test_an_approval_applied_by_a_dispatcher_that_died_is_applied_again_on_redelivery(
     redis: Redis, networks: Nets
 ) -> None:
@@ -557,20 +572,20 @@ async def test_an_approval_applied_by_a_dispatcher_that_died_is_applied_again_on
     then B releases the same deliveries (A's claims taken over);
     and another coordinator's approval afterwards changes nothing."""
     a, _msg, approve = await _feedback_held_for_approval(redis, networks)
-    a.begin_batch()
+    a.claims.begin_batch()
     [first] = await a.process_responses([approve])
     assert jobs(first)
     timers = await redis.zcard(state.TIMERS)
     del a  # killed before publishing
 
     b = Dispatcher(networks, redis, Clock(DAY + timedelta(minutes=6)))
-    b.begin_batch()
+    b.claims.begin_batch()
     [again] = await b.process_responses([approve])
     assert sorted(j.delivery_id for j in jobs(again)) == sorted(j.delivery_id for j in jobs(first))
     assert await redis.zcard(state.TIMERS) == timers  # no second set of held jobs
-    await b.confirm_claims()
+    await b.claims.confirm_claims()
     other = approve.model_copy(update={"responder_id": "meudon-coord-2", "at": DAY + timedelta(minutes=7)})
-    b.begin_batch()
+    b.claims.begin_batch()
     assert await b.process_responses([other]) == [[]]
 
 
@@ -581,16 +596,15 @@ async def test_a_batch_met_by_an_unreachable_redis_is_retried_not_dead_lettered(
     from aiokafka.structs import ConsumerRecord
     from redis.exceptions import ConnectionError as RedisConnectionError
 
-    from binrelay_dispatcher.service import CompensatingStage
     from binrelay_shared.codec import encode
     from binrelay_shared.metrics import StageMetrics
 
     down = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
     d = Dispatcher(networks, down, Clock(DAY))
-    stage = CompensatingStage(
+    stage = Stage(
         name="dispatcher-test", input_topic=topics.REPORTS_CLEARED, model=type(cleared("meudon", DAY)),
         process=d.process_reports, metrics=StageMetrics(CollectorRegistry(), "dispatcher-test"),
-        on_start=d.begin_batch, on_failure=d.release_claims, on_published=d.confirm_claims,
+        compensation=d.claims,
     )
     sent: list[str] = []
 

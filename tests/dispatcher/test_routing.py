@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from binrelay_dispatcher.load import Network
-from binrelay_dispatcher.routing import Decision, Delivery, match, plan_deliveries
+from binrelay_dispatcher.routing import Decision, Delivery, plan_deliveries
+from binrelay_dispatcher.tree import match
 
 from .helpers import HERE, cleared_from_spec, seed_networks
 

@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from binrelay_dispatcher.load import Network, load_members, load_network
-from binrelay_dispatcher.routing import match, plan_deliveries
+from binrelay_dispatcher.routing import plan_deliveries
+from binrelay_dispatcher.tree import match
 
 from .helpers import HERE, MEMBERS_FILE, cleared_from_spec
 

@@ -1,4 +1,4 @@
-"""The stage shell on the real broker: chunks, records pulled mid-batch, and a failed publish."""
+"""The stage shell on the real broker: chunks, records pulled mid-batch, a failed publish, compensation."""
 
 from __future__ import annotations
 
@@ -38,6 +38,28 @@ async def _clients(bootstrap: str, sink: str, producer: AIOKafkaProducer
         await producer.stop()
 
 
+async def _create_topics(bootstrap: str, partitions: dict[str, int]) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    await admin.create_topics([NewTopic(name, n, 1) for name, n in partitions.items()])
+    await admin.close()
+
+
+class _Flaky:
+    """Publishes through ``producer``, but the ``fail_at``-th send fails (the broker goes away once)."""
+
+    def __init__(self, producer: AIOKafkaProducer, fail_at: int) -> None:
+        self.producer = producer
+        self.fail_at = fail_at
+        self.sends = 0
+
+    async def __call__(self, topic: str, value: bytes, key: bytes | None) -> Any:
+        self.sends += 1
+        if self.sends == self.fail_at:
+            raise ConnectionError("broker unreachable")
+        return await self.producer.send(topic, value, key=key)
+
+
 async def _read_ids(reader: AIOKafkaConsumer, distinct: int) -> list[str]:
     """The report ids read, in order, until ``distinct`` different ones (or a minute has passed)."""
     ids: list[str] = []
@@ -62,23 +84,13 @@ async def test_a_publish_failure_mid_batch_loses_no_record_of_any_partition(kafk
     then after the retry every report reached the output topic (at least once)."""
     run = uuid.uuid4().hex[:8]
     source, sink = f"test.stage.in.{run}", f"test.stage.out.{run}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    await admin.start()
-    await admin.create_topics([NewTopic(source, 3, 1), NewTopic(sink, 3, 1)])
-    await admin.close()
+    await _create_topics(kafka_bootstrap, {source: 3, sink: 3})
 
     async def process(events: list[ReportReceived]) -> list[list[Out]]:
         return [[Out(sink, e)] for e in events]
 
     producer = make_producer(kafka_bootstrap, "test-stage")
-    sends = 0
-
-    async def flaky(topic: str, value: bytes, key: bytes | None) -> Any:
-        nonlocal sends
-        sends += 1
-        if sends == 150:  # the broker "goes away" once, mid-call
-            raise ConnectionError("broker unreachable")
-        return await producer.send(topic, value, key=key)
+    flaky = _Flaky(producer, fail_at=150)  # the broker "goes away" once, mid-call
 
     stage = Stage(name=f"test-{run}", input_topic=source, model=ReportReceived, process=process,
                   metrics=StageMetrics(CollectorRegistry(), f"test-{run}"))
@@ -104,7 +116,7 @@ async def test_a_publish_failure_mid_batch_loses_no_record_of_any_partition(kafk
         async with broker:
             await broker.start()
             seen = set(await _read_ids(reader, 400))
-    assert sends > 150, "the failure was injected"
+    assert flaky.sends > 150, "the failure was injected"
     assert pulled > 0, "records fetched during a call were taken in"
     assert seen == {f"r-{i}" for i in range(400)}
 
@@ -119,10 +131,7 @@ async def test_a_stage_run_as_a_process_per_lane_reads_each_lane_once(
     run = uuid.uuid4().hex[:8]
     source, twin, sink = f"test.lanes.in.{run}", f"test.lanes.in.urgent.{run}", f"test.lanes.out.{run}"
     monkeypatch.setitem(topics.URGENT_LANE, source, twin)
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    await admin.start()
-    await admin.create_topics([NewTopic(source, 3, 1), NewTopic(twin, 1, 1), NewTopic(sink, 3, 1)])
-    await admin.close()
+    await _create_topics(kafka_bootstrap, {source: 3, twin: 1, sink: 3})
 
     seen_by: dict[str, list[str]] = {"ordinary": [], "urgent": []}
     producer = make_producer(kafka_bootstrap, "test-lanes")
@@ -157,3 +166,63 @@ async def test_a_stage_run_as_a_process_per_lane_reads_each_lane_once(
     assert sorted(published) == sorted(e.report_id for e in events)
     assert set(seen_by["urgent"]) == urgent and len(urgent) == 6
     assert set(seen_by["ordinary"]) == {e.report_id for e in events} - urgent
+
+
+async def test_a_compensated_batch_whose_publish_fails_is_undone_rewound_and_confirmed(kafka_bootstrap: str) -> None:
+    """Given a stage whose work claims each report (a compensation, as the dispatcher's claims in
+    Redis) and a broker that refuses one publish,
+    when 60 reports are handled, then the failed batch's claims are undone and the batch rewound:
+    every report reaches the output topic, and every report's claim is confirmed — none left undone."""
+    run = uuid.uuid4().hex[:8]
+    source, sink = f"test.comp.in.{run}", f"test.comp.out.{run}"
+    await _create_topics(kafka_bootstrap, {source: 1, sink: 1})
+
+    class Claims:
+        def __init__(self) -> None:
+            self.batch: list[str] = []
+            self.published: list[str] = []
+            self.done: set[str] = set()
+            self.undone = 0
+
+        def begin_batch(self) -> None:
+            self.batch = []
+
+        async def undo_batch(self) -> None:
+            self.undone += 1
+            self.batch = []
+
+        def batch_published(self) -> None:
+            self.published += self.batch
+
+        async def confirm_published(self) -> None:
+            self.done.update(self.published)
+            self.published = []
+
+    claims = Claims()
+
+    async def process(events: list[ReportReceived]) -> list[list[Out]]:
+        claims.batch += [e.report_id for e in events]
+        return [[Out(sink, e)] for e in events]
+
+    producer = make_producer(kafka_bootstrap, "test-comp")
+    flaky = _Flaky(producer, fail_at=20)
+
+    stage = Stage(name=f"comp-{run}", input_topic=source, model=ReportReceived, process=process,
+                  metrics=StageMetrics(CollectorRegistry(), f"comp-{run}"), compensation=claims)
+    broker = make_broker(kafka_bootstrap, "test-comp")
+    stage.attach(broker, max_records=100, publisher=flaky, chunk_records=8, commit_interval_ms=50)
+    async with _clients(kafka_bootstrap, sink, producer) as (feeder, reader):
+        for i in range(60):
+            await feeder.send(source, encode(_event(i).model_copy(update={"possibly_urgent": False})))
+        await feeder.flush()
+        async with broker:
+            await broker.start()
+            seen = set(await _read_ids(reader, 60))
+            for _ in range(100):  # the reader may see the outputs before the stage has confirmed
+                if len(claims.done) == 60:
+                    break
+                await asyncio.sleep(0.05)
+    expected = {f"r-{i}" for i in range(60)}
+    assert flaky.sends > 20 and claims.undone == 1
+    assert seen == expected
+    assert claims.done == expected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 import pytest
 from faststream.kafka import KafkaBroker, TestKafkaBroker
@@ -298,3 +300,154 @@ async def test_a_batch_whose_work_cannot_reach_redis_is_retried_not_dead_lettere
     assert published == [("bin.test.out", f"r-{i}") for i in range(3)]
     assert registry.get_sample_value(
         "binrelay_dead_letters_total", {"stage": "test", "reason": "processing_error"}) in (None, 0)
+
+
+# --- compensation: what a batch did elsewhere, undone or confirmed with it ---------------------
+
+
+class _Claims:
+    """A :class:`~binrelay_shared.stage.Compensation` like the dispatcher's: the work claims each
+    report; a failed batch's claims are dropped, a published one's are confirmed."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.batch: list[str] = []
+        self.published: list[str] = []
+        self.done: list[str] = []
+
+    def begin_batch(self) -> None:
+        self.calls.append("begin")
+        self.batch = []
+
+    async def undo_batch(self) -> None:
+        self.calls.append("undo")
+        self.batch = []
+
+    def batch_published(self) -> None:
+        self.calls.append("published")
+        self.published += self.batch
+        self.batch = []
+
+    async def confirm_published(self) -> None:
+        self.calls.append("confirm")
+        self.done += self.published
+        self.published = []
+
+
+def _records(ids: list[str]) -> list[Any]:
+    from aiokafka import ConsumerRecord
+
+    return [ConsumerRecord(topics.REPORTS_RECEIVED, 0, i, 0, 0, None, encode(_event(rid)), None, 0, 0, [])
+            for i, rid in enumerate(ids)]
+
+
+class _Broker:
+    """A publisher that refuses every message while ``down``, and keeps the report ids it took."""
+
+    def __init__(self, down: bool = True) -> None:
+        self.down = down
+        self.published: list[str] = []
+
+    async def __call__(self, topic: str, value: bytes, key: bytes | None) -> None:
+        if self.down:
+            raise ConnectionError("broker gone")
+        self.published.append(orjson.loads(value)["report_id"])
+
+
+def _claiming(claims: _Claims) -> Any:
+    async def process(batch: list[ReportReceived]) -> list[list[Out]]:
+        claims.batch += [e.report_id for e in batch]
+        return [[Out("bin.test.out", e)] for e in batch]
+
+    return process
+
+
+async def test_a_compensated_batch_whose_publishing_fails_is_undone_and_confirmed_once_retried() -> None:
+    """Given a stage with a compensation (claims made by its work) and a broker that refuses to publish,
+    when a batch is handled, then the call raises (the handler rewinds the batch) and the
+    compensation undid the batch's claims — nothing is confirmed;
+    when the same batch is handled again with the broker back,
+    then its outputs are published and, after that, its claims confirmed."""
+    claims = _Claims()
+    broker = _Broker()
+    stage = Stage(name="test", input_topic=topics.REPORTS_RECEIVED, model=ReportReceived,
+                  process=_claiming(claims), metrics=StageMetrics(CollectorRegistry(), "test"),
+                  compensation=claims)
+    stage.publish = broker
+    with pytest.raises(ConnectionError):
+        await stage.handle_records(_records(["r-1", "r-2"]))
+    assert claims.calls == ["begin", "undo"]
+    assert claims.done == [] and claims.batch == []
+
+    broker.down = False
+    await stage.handle_records(_records(["r-1", "r-2"]))
+    assert claims.calls == ["begin", "undo", "begin", "published", "confirm"]
+    assert broker.published == ["r-1", "r-2"] and claims.done == ["r-1", "r-2"]
+
+
+async def test_a_stage_with_a_trace_writer_confirms_after_its_trace_write() -> None:
+    """Given a compensated stage that writes a trace (Redis unreachable: the trace is a convenience),
+    when a batch is published, then the compensation's confirmation runs as the trace writer's
+    rider: after each write (the batch's own trace, before the batch is handed on, confirms
+    nothing of it), and once more after the batch is handed on."""
+    from redis.asyncio import Redis
+
+    claims = _Claims()
+    down = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    stage = Stage(name="test", input_topic=topics.REPORTS_RECEIVED, model=ReportReceived,
+                  process=_claiming(claims), metrics=StageMetrics(CollectorRegistry(), "test"),
+                  redis=down, compensation=claims)
+    stage.publish = _Broker(down=False)
+    try:
+        assert stage.trace is not None and stage.trace.riders == [claims.confirm_published]
+        await stage.handle_records(_records(["r-1"]))
+    finally:
+        await down.aclose()
+    assert claims.calls == ["begin", "confirm", "published", "confirm"]
+    assert claims.done == ["r-1"]
+
+
+async def test_a_stage_without_compensation_handles_a_failed_publish_as_before() -> None:
+    """Given a stage with no compensation (every stage but the dispatcher's),
+    when its publishing fails, then the call raises and nothing else happens;
+    when retried, the batch is published; its trace writer has no rider."""
+    from redis.asyncio import Redis
+
+    broker = _Broker()
+    down = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    stage = Stage(name="test", input_topic=topics.REPORTS_RECEIVED, model=ReportReceived, process=_passthrough,
+                  metrics=StageMetrics(CollectorRegistry(), "test"), redis=down)
+    stage.publish = broker
+    try:
+        assert stage.compensation is None and stage.trace is not None and stage.trace.riders == []
+        with pytest.raises(ConnectionError):
+            await stage.handle_records(_records(["r-1"]))
+        broker.down = False
+        await stage.handle_records(_records(["r-1"]))
+    finally:
+        await down.aclose()
+    assert broker.published == ["r-1"]
+
+
+async def test_outputs_made_outside_a_batch_are_emitted_under_the_stage_compensation() -> None:
+    """Given a compensated stage and work done outside any consumed batch (a scheduler's tick),
+    when its outputs cannot be published, then emit raises and the work is undone;
+    when they can, emit publishes them, then the work is confirmed, and returns the outputs."""
+    claims = _Claims()
+    stage = Stage(name="test", input_topic=topics.REPORTS_RECEIVED, model=ReportReceived,
+                  process=_passthrough, metrics=StageMetrics(CollectorRegistry(), "test"), compensation=claims)
+    broker = _Broker()
+
+    async def tick() -> list[Out]:
+        claims.batch.append("timer-1")
+        return [Out("bin.test.out", _event("timer-1"))]
+
+    stage.publish = broker
+    with pytest.raises(ConnectionError):
+        await stage.emit(tick)
+    assert claims.calls == ["begin", "undo"] and claims.done == []
+    broker.down = False
+    outs = await stage.emit(tick)
+    assert [o.event.report_id for o in outs] == ["timer-1"]  # type: ignore[attr-defined]
+    assert broker.published == ["timer-1"]
+    assert claims.calls == ["begin", "undo", "begin", "published", "confirm"] and claims.done == ["timer-1"]

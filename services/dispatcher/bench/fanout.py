@@ -13,10 +13,10 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from binrelay_dispatcher.jobs import job_of
 from binrelay_dispatcher.load import load_members, load_networks
 from binrelay_dispatcher.model import Address, Member, MembersFile
 from binrelay_dispatcher.routing import plan_deliveries
-from binrelay_dispatcher.service import job_of
 from binrelay_shared.codec import encode
 from binrelay_shared.events import (
     Audience,

@@ -23,12 +23,17 @@ This is the thin shell every consuming service shares (DESIGN §6-7):
   dispatcher dedups by report id);
 * **trace** — the topics each report reached are stamped when the broker acknowledged them, and
   written to Redis by a :class:`~.trace.TraceWriter` (in services: in the background, one round
-  trip per ``trace_flush_ms``).
+  trip per ``trace_flush_ms``);
+* **compensation** — a stage whose work changes state elsewhere before its outputs are published
+  (the dispatcher's Redis claims) is given a :class:`Compensation`: undone when the batch is
+  rewound, confirmed once Kafka has every output. :meth:`Stage.emit` publishes outputs made outside
+  a consumed batch (a scheduler's tick) the same way.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
@@ -65,6 +70,30 @@ class Out:
     topic: str
     event: BaseModel
     key: str | None = None
+
+
+class Compensation(Protocol):
+    """What a stage's work did elsewhere (claims, states in Redis), undone or confirmed with the batch.
+
+    Per batch (one ``handle_records`` call, or one :meth:`Stage.emit`), in the task that runs it:
+
+    * ``begin_batch()`` before the work: nothing done yet;
+    * ``undo_batch()`` if the work or the publishing of its outputs failed: the batch is rewound
+      and retried, so what it did must not be mistaken for done (its errors are suppressed: the
+      stage raises the batch's own);
+    * ``batch_published()`` once Kafka has acknowledged every output: what the batch did is due
+      to be confirmed;
+    * ``confirm_published()`` confirms it: run by the stage's trace writer after each write (a
+      rider, so within the writer's interval), or at once by a stage without one. Never raises.
+    """
+
+    def begin_batch(self) -> None: ...
+
+    async def undo_batch(self) -> None: ...
+
+    def batch_published(self) -> None: ...
+
+    async def confirm_published(self) -> None: ...
 
 
 class Publisher(Protocol):
@@ -170,7 +199,10 @@ class PromptBatchSubscriber(BatchSubscriber):
 
 
 class Stage(Generic[E]):
-    """A consuming stage: ``name`` reads ``input_topic`` as ``model`` and runs ``process``."""
+    """A consuming stage: ``name`` reads ``input_topic`` as ``model`` and runs ``process``.
+
+    With a ``compensation``, each batch is wrapped in it (see :class:`Compensation`).
+    """
 
     def __init__(
         self,
@@ -183,6 +215,7 @@ class Stage(Generic[E]):
         redis: Redis | None = None,
         trace_ttl_seconds: int = 7 * 24 * 3600,
         trace_flush_ms: int = 0,
+        compensation: Compensation | None = None,
     ) -> None:
         self.name = name
         self.input_topic = input_topic
@@ -195,6 +228,9 @@ class Stage(Generic[E]):
         self.publish: Publisher | None = None
         self.chunk_records = 32
         self.committers: list[OffsetCommitter] = []
+        self.compensation = compensation
+        if compensation is not None and self.trace is not None:
+            self.trace.riders.append(compensation.confirm_published)
 
     # -- wiring -------------------------------------------------------------------------------
 
@@ -303,8 +339,61 @@ class Stage(Generic[E]):
         """Process a batch of raw records; raises only if publishing fails (then: retry).
 
         With ``pull``, records fetched while the batch is worked on are taken in (appended to
-        ``records``, up to ``limit`` in all) so their urgent reports jump the queue.
+        ``records``, up to ``limit`` in all) so their urgent reports jump the queue. With a
+        compensation, what the batch did is undone if it raises, confirmed once it is published.
         """
+        compensation = self.compensation
+        if compensation is None:
+            await self._handle_records(records, pull, limit)
+            return
+        compensation.begin_batch()
+        try:
+            await self._handle_records(records, pull, limit)
+        except Exception:
+            with contextlib.suppress(Exception):
+                await compensation.undo_batch()
+            raise
+        # Outside the try: what published outputs did is never undone.
+        compensation.batch_published()
+        await self._confirm(compensation, [])
+
+    async def emit(self, produce: Callable[[], Awaitable[list[Out]]]) -> list[Out]:
+        """Make outputs outside a consumed batch (a scheduler's tick) and publish them like a batch's.
+
+        ``produce`` runs within the stage's compensation: if it or the publishing fails, what it
+        did is undone and the error raised; once Kafka has every output they are traced and what
+        it did is confirmed (by the trace writer's rider, or at once without a trace writer).
+        """
+        compensation = self.compensation
+        if compensation is not None:
+            compensation.begin_batch()
+        try:
+            outs = await produce()
+            if outs:
+                await self._publish_all(outs)
+        except Exception:
+            if compensation is not None:
+                with contextlib.suppress(Exception):
+                    await compensation.undo_batch()
+            raise
+        if compensation is not None:
+            compensation.batch_published()
+        await self._confirm(compensation, self._trace_entries(outs, utcnow()))
+        return outs
+
+    async def _confirm(self, compensation: Compensation | None, entries: list[tuple[str, str, datetime]]) -> None:
+        """Trace ``entries`` and let the compensation confirm: the trace write, then its rider."""
+        if self.trace is not None:
+            await self.trace.add(entries)  # the riders' turn: now, or within the writer's interval
+        elif compensation is not None:
+            await compensation.confirm_published()
+
+    async def _handle_records(
+        self,
+        records: list[ConsumerRecord[bytes, bytes]],
+        pull: Pull | None,
+        limit: int,
+    ) -> None:
         if not records:
             return
         started = time.perf_counter()

@@ -1,14 +1,9 @@
-"""The functional core of the dispatcher: which routes match, and which deliveries follow.
+"""The functional core of the dispatcher: which deliveries follow from the routes a report matches.
 
-``match(plan, cleared, at)`` walks the routing tree like Alertmanager's ``dispatch/route.go``: a
-node matches when all its matchers hold; its children are tried in order and the first that
-matches wins unless it says ``continue``; a node none of whose children match is itself the
-match. Options (channels, channel order, quiet hours, hold, approval, acknowledgement) are
-inherited from the ancestors.
-
-``plan_deliveries(network, cleared, at, ...)`` turns the matched routes into deliveries: one
-per recipient, with the channel, the fallback channels, the language, the rendered text, when
-to send (quiet hours, digest) and whether it is held. Both are pure: no clock, no I/O.
+``plan_deliveries(network, cleared, at, ...)`` takes the routes the report matches
+(:func:`.tree.match`) and turns them into deliveries: one per recipient, with the channel, the
+fallback channels, the language, the rendered text (:mod:`.texts`), when to send (quiet hours,
+digest) and whether it is held. Pure: no clock, no I/O.
 """
 
 from __future__ import annotations
@@ -16,189 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
-from binrelay_shared.events import Audience, Flag, Language, ReportCleared
+from binrelay_shared.events import Language, ReportCleared
 
-from .load import Network, route_name
-from .model import (
-    Ack,
-    Approval,
-    AudienceName,
-    Member,
-    Plan,
-    QuietMode,
-    Role,
-    Route,
-    Target,
-    TimeWindow,
-    Weekday,
-)
-from .sms import fit_sms, sms_size
-from .templates import CATEGORY_LABELS, render_part, variables
-
-TZ = ZoneInfo("Europe/Brussels")
-WEEKDAY_OF = list(Weekday)  # datetime.weekday(): 0 = Monday
-
-#: Policy flags hold a report for the coordinator (personal data is redacted, not held).
-POLICY_FLAGS = frozenset({Flag.vigilante, Flag.political, Flag.discriminatory})
+from .load import Network
+from .model import AudienceName, Member, QuietMode, Role, TimeWindow
+from .texts import ReportTexts
+from .tree import TZ, Effective, Matched, local, match
 
 Phase = Literal["initial", "approved", "escalation"]
 ALL_CHANNELS: tuple[str, ...] = ("chat", "email", "sms")
-
-#: Which rendering each audience sees. The reporter sees the group's (their own words, redacted).
-RENDERING_FOR = {
-    AudienceName.reporter: Audience.group,
-    AudienceName.coordinators: Audience.coordinator,
-    AudienceName.steering_group: Audience.coordinator,
-    AudienceName.officer: Audience.police,
-    AudienceName.group: Audience.group,
-}
-
-
-@dataclass(frozen=True)
-class Effective:
-    """A matched node's options, with what it inherited."""
-
-    channels: tuple[str, ...] | None = None
-    channel_order: str = "member"
-    quiet_hours: QuietMode = QuietMode.respect
-    hold: str | None = None
-    approval: Approval | None = None
-    ack: Ack | None = None
-
-    def child(self, route: Route) -> Effective:
-        return Effective(
-            channels=tuple(route.channels) if route.channels is not None else self.channels,
-            channel_order=route.channel_order or self.channel_order,
-            quiet_hours=route.quiet_hours or self.quiet_hours,
-            hold=route.hold or self.hold,
-            approval=route.approval or self.approval,
-            ack=route.ack or self.ack,
-        )
-
-    def target(self, target: Target) -> Effective:
-        return Effective(
-            channels=tuple(target.channels) if target.channels is not None else self.channels,
-            channel_order=target.channel_order or self.channel_order,
-            quiet_hours=target.quiet_hours or self.quiet_hours,
-            hold=self.hold,
-            approval=self.approval,
-            ack=self.ack,
-        )
-
-
-@dataclass(frozen=True)
-class Matched:
-    """One route a report matched, with its effective options."""
-
-    name: str
-    route: Route
-    options: Effective
-    #: Each of the route's deliver targets with the options it delivers with.
-    targets: tuple[tuple[Target, Effective], ...] = ()
-
-
-def local(at: datetime) -> datetime:
-    """``at`` in Europe/Brussels time (naive datetimes are taken as UTC)."""
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=ZoneInfo("UTC"))
-    return at.astimezone(TZ)
-
-
-def _set(values: list[Any] | None) -> frozenset[Any] | None:
-    return frozenset(values) if values is not None else None
-
-
-@dataclass(frozen=True, slots=True)
-class _Node:
-    """A routing-tree node as the plan loaded it: its matchers as sets, its options inherited."""
-
-    route: Route
-    matched: Matched  # what a match on this node returns (name, options, target options)
-    children: tuple[_Node, ...]
-    origin: frozenset[Any] | None
-    kind: frozenset[Any] | None
-    urgency: frozenset[Any] | None
-    category: frozenset[Any] | None
-    flags: frozenset[Any] | None
-    flagged: bool | None
-    weekdays: frozenset[int] | None  # datetime.weekday() numbers
-    time: TimeWindow | None
-
-    def matches(self, cleared: ReportCleared, at_local: datetime) -> bool:
-        """Do all of this node's matchers hold? (Stops at the first that does not.)"""
-        report, cls = cleared.report, cleared.classification
-        if self.origin is not None and report.origin not in self.origin:
-            return False
-        if self.kind is not None and report.kind not in self.kind:
-            return False
-        if self.urgency is not None and cls.urgency not in self.urgency:
-            return False
-        if self.category is not None and cls.category not in self.category:
-            return False
-        if self.flags is not None and self.flags.isdisjoint(cls.flags):
-            return False
-        if self.flagged is not None and self.flagged == POLICY_FLAGS.isdisjoint(cls.flags):
-            return False
-        if self.weekdays is not None and at_local.weekday() not in self.weekdays:
-            return False
-        return self.time is None or self.time.contains(at_local.time())
-
-
-def _compile(route: Route, path: tuple[str | int, ...], inherited: Effective) -> _Node:
-    options = inherited.child(route)
-    m = route.match
-    return _Node(
-        route=route,
-        matched=Matched(route_name(route, path), route, options,
-                        tuple((t, options.target(t)) for t in route.deliver)),
-        children=tuple(_compile(child, (*path, "routes", i), options) for i, child in enumerate(route.routes)),
-        origin=_set(m.origin),
-        kind=_set(m.kind),
-        urgency=_set(m.urgency),
-        category=_set(m.category),
-        flags=_set(m.flags),
-        flagged=m.flagged,
-        weekdays=frozenset(WEEKDAY_OF.index(d) for d in m.weekdays) if m.weekdays is not None else None,
-        time=m.time,
-    )
-
-
-#: Compiled trees by plan: id(plan) → (plan, tree). The plan is kept so its id stays its own.
-_TREES: dict[int, tuple[Plan, _Node]] = {}
-
-
-def _tree(plan: Plan) -> _Node:
-    """The plan's routing tree, compiled on first use (a plan is immutable once loaded)."""
-    hit = _TREES.get(id(plan))
-    if hit is not None and hit[0] is plan:
-        return hit[1]
-    if len(_TREES) > 256:  # plans reloaded many times (tests, plan check): start afresh
-        _TREES.clear()
-    tree = _compile(plan.route, ("plan", "route"), Effective())
-    _TREES[id(plan)] = (plan, tree)
-    return tree
-
-
-def match(plan: Plan, cleared: ReportCleared, at: datetime) -> list[Matched]:
-    """The routes ``cleared`` matches at time ``at`` (the root if no child matches)."""
-    at_local = local(at)
-
-    def walk(node: _Node) -> list[Matched]:
-        if not node.matches(cleared, at_local):
-            return []
-        found: list[Matched] = []
-        for child in node.children:
-            got = walk(child)
-            if got:
-                found.extend(got)
-                if not child.route.continue_:
-                    break
-        return found or [node.matched]
-
-    return walk(_tree(plan))
-
 
 # ---------------------------------------------------------------------------------------------
 # Deliveries
@@ -329,100 +151,6 @@ def _when(member: Member, network: Network, mode: QuietMode, now_local: datetime
     return None, None
 
 
-def _report_context(network: Network, cleared: ReportCleared) -> dict[str, Any]:
-    """The variables that depend on the report alone (computed once per report)."""
-    cls = cleared.classification
-    loc = cleared.report.location
-    return {
-        "network": network.file.name,
-        "report_id": cleared.report_id,
-        "ref": cleared.report_id[:8],
-        "kind": cleared.report.kind.value,
-        "origin": cleared.report.origin.value,
-        "urgency": cls.urgency.value,
-        "category": cls.category.value,
-        "category_label": None,
-        "text": "",
-        "street": loc.street if loc and loc.street else None,
-        "minutes": 0,
-        "refers_to": cleared.report.refers_to,
-        "flags": ", ".join(f.value for f in cls.flags) or "-",
-        "count": 1,
-    }
-
-
-def _audience_context(base: dict[str, Any], cleared: ReportCleared, audience: AudienceName, language: str,
-                      extra: dict[str, Any] | None) -> dict[str, Any]:
-    rendering = cleared.renderings.get(RENDERING_FOR.get(audience, Audience.group))
-    return {
-        **base,
-        "category_label": CATEGORY_LABELS.get(language, CATEGORY_LABELS["en"])[base["category"]],
-        "text": rendering.text if rendering else "",
-        **(extra or {}),
-    }
-
-
-def context(network: Network, cleared: ReportCleared, audience: AudienceName, language: str,
-            extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The variables a template sees for one audience and language."""
-    return _audience_context(_report_context(network, cleared), cleared, audience, language, extra)
-
-
-#: A delivery's texts: (text, subject, SMS segments).
-Texts = tuple[str, str | None, int | None]
-
-
-class _Texts:
-    """The texts of one report's deliveries, each rendered once per report.
-
-    A template is rendered once per (template, language, audience, extra variables) — not per
-    recipient, nor per route that names the same audience — and only the parts a channel uses:
-    an SMS needs the ``sms`` variant alone; an email or chat message its text and subject (and
-    the ``sms`` variant only to count the segments of a fallback to SMS).
-    """
-
-    def __init__(self, network: Network, cleared: ReportCleared) -> None:
-        self.network = network
-        self.cleared = cleared
-        self._texts: dict[tuple[Any, ...], Texts] = {}
-        self._variables: dict[tuple[Any, ...], dict[str, Any]] = {}
-        self._parts: dict[tuple[Any, ...], str] = {}
-        self._base: dict[str, Any] | None = None
-
-    def get(self, template: str, language: Language, audience: AudienceName, extra: dict[str, Any] | None,
-            sms: bool, has_sms: bool) -> Texts:
-        """Text, subject and segments for a delivery on SMS (``sms``) or another channel."""
-        which = (template, language, audience, tuple(extra.items()) if extra else ())
-        key = (*which, sms, has_sms)
-        texts = self._texts.get(key)
-        if texts is None:
-            body = self.network.templates[template][language]
-            if sms:
-                text, segments = fit_sms(self._part(which, body.sms or body.text, extra),
-                                         self.network.file.plan.sms_max_segments)
-                texts = (text, None, segments)
-            else:
-                texts = (
-                    self._part(which, body.text, extra),
-                    self._part(which, body.subject, extra) if body.subject else None,
-                    sms_size(self._part(which, body.sms or body.text, extra)).segments if has_sms else None,
-                )
-            self._texts[key] = texts
-        return texts
-
-    def _part(self, which: tuple[Any, ...], source: str, extra: dict[str, Any] | None) -> str:
-        key = (*which, source)
-        part = self._parts.get(key)
-        if part is None:
-            v = self._variables.get(which)
-            if v is None:
-                _, language, audience, _ = which
-                if self._base is None:
-                    self._base = variables(_report_context(self.network, self.cleared))
-                v = self._variables[which] = _audience_context(self._base, self.cleared, audience, language, extra)
-            part = self._parts[key] = render_part(source, v)
-        return part
-
 
 def _deliver(
     network: Network,
@@ -434,7 +162,7 @@ def _deliver(
     now: datetime,
     purpose: str,
     decision: Decision,
-    texts: _Texts,
+    texts: ReportTexts,
     held: str | None = None,
     extra: dict[str, Any] | None = None,
     already: frozenset[str] = frozenset(),
@@ -531,7 +259,7 @@ def plan_deliveries(
     now = now or at
     matched = match(network.file.plan, cleared, at)
     decision = Decision(routes=tuple(m.name for m in matched))
-    texts = _Texts(network, cleared)
+    texts = ReportTexts(network, cleared)
     for m in matched:
         opts = m.options
         if phase == "initial":

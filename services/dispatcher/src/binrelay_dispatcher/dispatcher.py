@@ -1,0 +1,152 @@
+"""The dispatcher's work on reports, with its plans, Redis and clock; no Kafka in here.
+
+A batch of reports is planned (:func:`.jobs.plan_report`, pure) and settled against Redis in one
+round trip (``state.SETTLE_LUA``): which reports and jobs are new, what waits for a Response or a
+timer. Responses (:mod:`.responses`) and timers (:mod:`.timers`) go through the same
+:class:`Dispatcher`; what a batch did in Redis is undone or confirmed by its :class:`.claims.Claims`.
+
+Decisions are made at the time the network received the report (``stamps.received``), the
+approval's time, or the timer's due time — never at the time a message happens to be processed,
+so a replayed report is routed exactly as the first time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import orjson
+from redis.asyncio import Redis
+
+from binrelay_shared import topics
+from binrelay_shared.codec import encode
+from binrelay_shared.events import ReportCleared, Response, utcnow
+from binrelay_shared.logging import bind_report, get_logger
+from binrelay_shared.stage import Out
+
+from . import responses, state, timers
+from .claims import Claims, Clock
+from .jobs import OUTBOX, Planned, later_jobs, plan_report
+from .load import Network
+from .metrics import DispatcherMetrics
+from .routing import Decision
+
+log = get_logger(__name__)
+
+
+class Dispatcher:
+    """The dispatcher's work, with its plans, Redis and clock; no Kafka in here.
+
+    ``claims`` is what each batch did in Redis: the stages' compensation (begin a batch, undo it,
+    confirm it once published)."""
+
+    def __init__(self, networks: dict[str, Network], redis: Redis, clock: Clock = utcnow,
+                 metrics: DispatcherMetrics | None = None) -> None:
+        self.networks = networks
+        self.redis = redis
+        self.clock = clock
+        self.metrics = metrics or DispatcherMetrics()
+        self.claims = Claims(redis, lambda: self.clock())
+        self._settle = redis.register_script(state.SETTLE_LUA)
+
+    # -- reports ------------------------------------------------------------------------------
+
+    def plan(self, cleared: ReportCleared) -> Planned:
+        """What ``cleared`` turns into, dispatched now (pure but for the clock)."""
+        return plan_report(self.networks.get(cleared.network_id or ""), cleared, self.clock())
+
+    async def process_reports(self, events: list[ReportCleared]) -> list[list[Out]]:
+        """Plan a batch, settle it against Redis in one round trip, return what to publish."""
+        batch = self.claims.current()
+        planned = [self.plan(e) for e in events]
+        if not planned:
+            return []
+        keys: list[str | bytes] = [state.TIMERS]
+        args: list[str | bytes | int | float] = [len(planned), state.KEEP_SECONDS, self.claims.token]
+        layout: list[tuple[int, int]] = []  # per report: (index of its first reply, number of job claims)
+        n = 0
+        for p in planned:
+            c = p.cleared
+            network = self.networks.get(c.network_id or "")
+            ttl = int(network.file.plan.dedup_window.total_seconds()) if network else 24 * 3600
+            d = p.decision
+            # What waits for a Response or a timer: the report itself (1), its acknowledgement (2)
+            # and its approval (4) are stored with it.
+            flags = 0
+            if d is not None and (d.escalation or d.approval):
+                flags = 1 | (2 if d.escalation else 0) | (4 if d.approval else 0)
+            keys += [state.seen_key(c.report_id), _msg_key_of(c)]
+            keys += [state.job_key(job.idempotency_key) for job in p.now_jobs]
+            args += [ttl, len(p.now_jobs), flags, len(p.later), c.report_id]
+            layout.append((n, len(p.now_jobs)))
+            n += 1 + len(p.now_jobs)
+            if flags and d is not None:
+                keys.append(state.report_key(c.report_id))
+                args.append(encode(c))
+                if d.escalation:
+                    keys.append(state.ack_key(c.report_id))
+                    args.append(orjson.dumps({"s": "pending", "by": d.escalation.by, "n": c.network_id}))
+                if d.approval:
+                    keys.append(state.approval_key(c.report_id))
+                    args.append(orjson.dumps({"s": "pending", "by": d.approval.by, "n": c.network_id}))
+            for member, sc in p.later:
+                args += [sc, member]
+        replies = await self._settle(keys=keys, args=args)
+
+        results: list[list[Out]] = []
+        for p, (start, _njobs) in zip(planned, layout, strict=True):
+            c = p.cleared
+            fresh = replies[start]  # 1 new, 2 taken over from a dead process, 0 duplicate
+            with bind_report(c.report_id):
+                if not fresh:
+                    log.info("duplicate report: not dispatched again", network_id=c.network_id)
+                    self.metrics.duplicates.inc()
+                    results.append([])
+                    continue
+                if fresh == 2:
+                    log.warning("report claimed by a process that never published it: dispatching it",
+                                network_id=c.network_id)
+                    self.metrics.taken_over.inc()
+                batch.claim(state.seen_key(c.report_id))
+                batch.claimed.append(_msg_key_of(c))
+                outs = [Out(topics.dispatch(c.zone_id), p.dispatch)]
+                for i, job in enumerate(p.now_jobs):
+                    if replies[start + 1 + i]:
+                        batch.claim(state.job_key(job.idempotency_key))
+                        outs.append(Out(OUTBOX[job.channel], job))
+                if p.dispatch.held:
+                    self.metrics.held.labels(p.dispatch.held).inc()
+                for reason in p.deferred:
+                    self.metrics.deferred.labels(reason).inc()
+                log.info("dispatched", network_id=c.network_id, routes=list(p.dispatch.routes),
+                         held=p.dispatch.held, jobs=len(outs) - 1, later=len(p.later))
+                results.append(outs)
+        return results
+
+    # -- responses and timers -----------------------------------------------------------------
+
+    async def process_responses(self, events: list[Response]) -> list[list[Out]]:
+        """Acknowledgements, approvals and rejections (see :mod:`.responses`)."""
+        return await responses.process_responses(self, events)
+
+    async def due(self, limit: int = 200) -> list[Out]:
+        """Take the due timers and return what to publish (see :mod:`.timers`)."""
+        return await timers.due(self, limit)
+
+    async def stored(self, report_id: str) -> ReportCleared | None:
+        """The report kept while an escalation or approval may need it."""
+        raw = await self.redis.get(state.report_key(report_id))
+        return ReportCleared.model_validate_json(raw) if raw else None
+
+    async def emit(self, cleared: ReportCleared, decision: Decision, now: datetime | None = None) -> list[Out]:
+        """Jobs of a later phase: due ones claimed and returned, held ones put on the timers."""
+        jobs, later = later_jobs(cleared, decision, now or self.clock())
+        if later:
+            await self.redis.zadd(state.TIMERS, later)
+            self.claims.current().timers_added += list(later)
+        return await self.claims.claim_jobs(jobs)
+
+
+def _msg_key_of(c: ReportCleared) -> str:
+    msg_id = c.report.adapter_message_id
+    return state.msg_key(c.network_id, c.report.adapter, msg_id) if msg_id else state.msg_key(
+        c.network_id, "-", c.report_id)
