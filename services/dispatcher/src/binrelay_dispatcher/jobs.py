@@ -56,13 +56,7 @@ class Jobs:
 
     def __init__(self, cleared: ReportCleared, stamps: Stamps) -> None:
         self.report_id = cleared.report_id
-        self._shared = {
-            "report_id": cleared.report_id,
-            "network_id": cleared.network_id,
-            "zone_id": cleared.zone_id,
-            "trace_id": cleared.trace_id,
-            "stamps": stamps,
-        }
+        self._shared = {**cleared.envelope(), "stamps": stamps}
 
     def __call__(self, d: Delivery) -> DeliveryJob:
         """The job of one delivery (to a recipient, not the zone)."""
@@ -86,18 +80,17 @@ class Jobs:
 
 def job_of(d: Delivery, cleared: ReportCleared, now: datetime, stamps: Stamps | None = None) -> DeliveryJob:
     """The DeliveryJob of one delivery (for many deliveries of one report, use :class:`Jobs`)."""
-    return Jobs(cleared, stamps or cleared.stamps.model_copy(update={"dispatched": now}))(d)
+    return Jobs(cleared, stamps or cleared.envelope("dispatched", now)["stamps"])(d)
 
 
 def dispatch_of(cleared: ReportCleared, decision: Decision | None, now: datetime,
                 stamps: Stamps | None = None) -> Dispatch:
     """The zone's Dispatch of one report (``stamps``: the report's, dispatched at ``now``)."""
+    envelope = cleared.envelope("dispatched", now)
+    if stamps is not None:
+        envelope["stamps"] = stamps
     return Dispatch(
-        report_id=cleared.report_id,
-        network_id=cleared.network_id,
-        zone_id=cleared.zone_id,
-        trace_id=cleared.trace_id,
-        stamps=stamps or cleared.stamps.model_copy(update={"dispatched": now}),
+        **envelope,
         origin=cleared.report.origin,
         kind=cleared.report.kind,
         classification=cleared.classification,
