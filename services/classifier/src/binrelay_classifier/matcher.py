@@ -109,6 +109,7 @@ class Matcher:
         self.entries: list[str] = list(table)
         self.cues: list[tuple[Cue, ...]] = [tuple(cue for _, cue in table[e]) for e in self.entries]
         self._ranks: list[tuple[int, ...]] = [tuple(rank for rank, _ in table[e]) for e in self.entries]
+        self._last_rank: list[int] = [ranks[-1] for ranks in self._ranks]
         self._regex: list[re.Pattern[str]] = [re.compile(_entry_regex(e)) for e in self.entries]
         self._keys: list[str] = [_key(e) for e in self.entries]
         # Per entry, the families of its cues: what it can shadow (one shared set per combination).
@@ -148,24 +149,42 @@ class Matcher:
                 m = regex[i].match(folded, pos)
                 if m is not None:
                     found.append((pos, -len(keys[i]), i, m.end()))
+        found.sort()
         spans = [(start, end, i) for start, _, i, end in found]
+        ranks = self._ranks
+        # Entries are numbered in the order of their first cue in the data, and an entry's cues
+        # are in data order: by (position, longer index key first, entry) the cues come in data
+        # order, unless two entries found at one place with keys of one length have interleaved
+        # ranks (an entry with cues in several files): then the cues are sorted by rank below.
+        last_rank = self._last_rank
+        tie = False
+        for (p1, k1, i1, _), (p2, k2, i2, _) in zip(found, found[1:], strict=False):  # noqa: RUF007
+            if p1 == p2 and k1 == k2 and last_rank[i1] > ranks[i2][0]:
+                tie = True
+                break
+        hits: list[Hit] = []
         ranked: list[tuple[int, int, int, Hit]] = []
         families = self._families
-        ranks = self._ranks
         for start, end, i in spans:
             # Families of the longer cues this one lies inside (almost always none).
             outer: set[str] = set()
             for s, e, j in spans:
                 if s <= start and end <= e and (e - s) > (end - start):
                     outer |= families[j]
-            key = -len(keys[i])
+            if not tie:
+                for cue in self.cues[i]:
+                    if not outer or _family(cue.tag) not in outer:
+                        hits.append(Hit(cue, start, end))
+                continue
             for cue, rank in zip(self.cues[i], ranks[i], strict=True):
                 if not outer or _family(cue.tag) not in outer:
-                    ranked.append((start, key, rank, Hit(cue, start, end)))
-        # By position, then longer index keys first, then lexicon order (a cue's place in the
-        # data: which of two cues of one tag found at one place comes first).
-        ranked.sort(key=_place)
-        return [hit for _, _, _, hit in ranked]
+                    ranked.append((start, -len(keys[i]), rank, Hit(cue, start, end)))
+        if tie:
+            # By position, then longer index keys first, then rank: which of two cues of one tag
+            # found at one place comes first is the data's order. (start, key, rank) is unique.
+            ranked.sort(key=_place)
+            hits = [hit for _, _, _, hit in ranked]
+        return hits
 
 
 def _place(item: tuple[int, int, int, Hit]) -> tuple[int, int, int]:
