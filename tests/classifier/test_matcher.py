@@ -51,18 +51,22 @@ def test_language_only_entry_is_marked(matcher: Matcher) -> None:
     assert hit.cue.lang_only and hit.cue.lang == "nl"
 
 
-def test_cues_of_one_tag_at_one_place_come_in_file_order() -> None:
-    """Given two cues of one tag that both match at the same place, listed in a given order,
-    When a text is scanned,
-    Then they are found in the order they are listed (whatever order the entries were first met)."""
+def test_cues_found_at_one_place_come_in_data_order() -> None:
+    """Given cues that all match "frappe" at the same place, listed as: "frappe" (danger),
+    "frapp*" (progress), "frappe" (progress) - one pattern listed twice around another,
+    When "frappe" is scanned,
+    Then the cues come in the order they are listed, not grouped by pattern."""
     cues = [
         CueEntry(cue="frappe", tag="urg:danger", lang="fr", weight=2),
-        CueEntry(cue="frappent", tag="urg:progress", lang="fr", weight=3),
+        CueEntry(cue="frapp*", tag="urg:progress", lang="fr", weight=1),
         CueEntry(cue="frappe", tag="urg:progress", lang="fr", weight=3),
     ]
-    hits = Matcher(cues).find("ils frappent")
-    assert [(h.cue.tag, h.cue.label) for h in hits] == [("urg:progress", "frappent")]
-    hits = Matcher([*cues, CueEntry(cue="frap*", tag="urg:progress", lang="fr", weight=1)]).find("frappe")
+    hits = Matcher(cues).find("frappe")
     assert [(h.cue.tag, h.cue.label) for h in hits] == [
-        ("urg:danger", "frappe"), ("urg:progress", "frappe"), ("urg:progress", "frap")
+        ("urg:danger", "frappe"), ("urg:progress", "frapp"), ("urg:progress", "frappe")
+    ]
+    # Without the pattern in between, one pattern's cues simply follow each other.
+    hits = Matcher([cues[0], cues[2], cues[1]]).find("frappe")
+    assert [(h.cue.tag, h.cue.label) for h in hits] == [
+        ("urg:danger", "frappe"), ("urg:progress", "frappe"), ("urg:progress", "frapp")
     ]
