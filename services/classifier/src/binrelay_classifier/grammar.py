@@ -1,6 +1,6 @@
 """Grammar cues (tense: progressive, perfect, passé composé) found in a folded text.
 
-Each pattern of :data:`binrelay_classifier.lexicon.GRAMMAR` gives at most one hit: its first
+Each pattern of the lexicon's ``grammar.yaml`` gives at most one hit: its first
 match. Most of them begin with a word from a fixed list (``\\b(?:is|are|s|re|am)\\s+...``), so they
 can only match where one of those words stands: one Aho-Corasick pass over the text finds where
 each such pattern can first match. A pattern none of whose words occurs is not searched at all;
@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 import ahocorasick
 
-from binrelay_classifier.lexicon import GRAMMAR
+from binrelay_classifier.lexicon import LEXICON, GrammarEntry
 from binrelay_classifier.matcher import Cue, Hit
 
 # A pattern that starts with a list of plain words followed by a space: \b(?:is|are|has been)\s
@@ -63,17 +64,16 @@ def leading_words(pattern: str) -> tuple[str, ...] | None:
 class Grammar:
     """The grammar cues of every language, ready to be found in folded texts."""
 
-    def __init__(self, grammar: tuple[tuple[str, str, str, float, str], ...] = GRAMMAR) -> None:
+    def __init__(self, grammar: Sequence[GrammarEntry] = LEXICON.grammar) -> None:
         self._patterns = [
-            (re.compile(pattern), Cue(tag, lang, weight, f"grammar {label}", True))
-            for pattern, label, tag, weight, lang in grammar
+            (re.compile(g.pattern), Cue(g.tag, g.lang, float(g.weight), f"grammar {g.label}", True)) for g in grammar
         ]
         self._by_lang: dict[str, list[int]] = {}
         # Pattern number -> whether it has leading words (patterns without are always searched).
         self._led: list[bool] = []
         words: dict[str, list[int]] = defaultdict(list)
-        for k, (pattern, _, _, _, _) in enumerate(grammar):
-            leading = leading_words(pattern)
+        for k, g in enumerate(grammar):
+            leading = leading_words(g.pattern)
             self._led.append(leading is not None)
             for word in leading or ():
                 words[f" {word} "].append(k)
@@ -84,7 +84,7 @@ class Grammar:
             self._words.make_automaton()
 
     def _applicable(self, lang: str) -> list[int]:
-        """The patterns of ``lang`` and of every language, in GRAMMAR order."""
+        """The patterns of ``lang`` and of every language, in the data file's order."""
         ks = self._by_lang.get(lang)
         if ks is None:  # a handful of languages: computed once each
             ks = self._by_lang[lang] = [k for k, (_, c) in enumerate(self._patterns) if c.lang in (lang, "*")]

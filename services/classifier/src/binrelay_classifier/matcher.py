@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
 import ahocorasick
 
-from binrelay_classifier.lexicon import GROUPS, Lexicon
+from binrelay_classifier.lexicon import LEXICON, CueEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,27 +56,13 @@ def _entry_regex(entry: str) -> str:
     return "".join(parts) + r"(?![a-z0-9])"
 
 
-def _parse(lexicons: tuple[Lexicon, ...]) -> dict[str, list[Cue]]:
-    """Every distinct entry pattern with all the cues it stands for."""
-    table: dict[str, list[Cue]] = defaultdict(list)
-    for lexicon in lexicons:
-        for tag, by_lang in lexicon.items():
-            for lang, spec in by_lang.items():
-                for raw in spec.split("|"):
-                    raw = raw.strip()
-                    if not raw:
-                        continue
-                    weight = 1.0
-                    if "=" in raw:
-                        raw, w = raw.rsplit("=", 1)
-                        weight = float(w)
-                    lang_only = raw.startswith("!")
-                    entry = raw.lstrip("!")
-                    label = entry.replace("*", "").replace(" .. ", " ")
-                    cue = Cue(tag, lang, weight, label, lang_only)
-                    # A later table may re-weigh an entry (e.g. to 0): the later one wins.
-                    table[entry] = [c for c in table[entry] if (c.tag, c.lang) != (tag, lang)]
-                    table[entry].append(cue)
+def _parse(cues: Iterable[CueEntry]) -> dict[str, list[tuple[int, Cue]]]:
+    """Every distinct entry pattern with all the cues it stands for, each with its rank: its
+    place in the lexicon's load order (the loader refuses a cue listed twice for a language)."""
+    table: dict[str, list[tuple[int, Cue]]] = defaultdict(list)
+    for rank, entry in enumerate(cues):
+        label = entry.cue.replace("*", "").replace(" .. ", " ")
+        table[entry.cue].append((rank, Cue(entry.tag, entry.lang, float(entry.weight), label, entry.lang_only)))
     return dict(table)
 
 
@@ -117,10 +104,12 @@ class Matcher:
     is dropped ("dringend" inside "niet dringend", "brand" inside "in brand").
     """
 
-    def __init__(self, lexicons: tuple[Lexicon, ...] = GROUPS) -> None:
-        table = _parse(lexicons)
+    def __init__(self, cues: Iterable[CueEntry] = LEXICON.cues) -> None:
+        table = _parse(cues)
         self.entries: list[str] = list(table)
-        self.cues: list[tuple[Cue, ...]] = [tuple(table[e]) for e in self.entries]
+        self.cues: list[tuple[Cue, ...]] = [tuple(cue for _, cue in table[e]) for e in self.entries]
+        self._ranks: list[tuple[int, ...]] = [tuple(rank for rank, _ in table[e]) for e in self.entries]
+        self._last_rank: list[int] = [ranks[-1] for ranks in self._ranks]
         self._regex: list[re.Pattern[str]] = [re.compile(_entry_regex(e)) for e in self.entries]
         self._keys: list[str] = [_key(e) for e in self.entries]
         # Per entry, the families of its cues: what it can shadow (one shared set per combination).
@@ -160,11 +149,21 @@ class Matcher:
                 m = regex[i].match(folded, pos)
                 if m is not None:
                     found.append((pos, -len(keys[i]), i, m.end()))
-        # In the order a scan entry by entry would find them: by position, then longer index
-        # keys first, then lexicon order.
         found.sort()
         spans = [(start, end, i) for start, _, i, end in found]
+        ranks = self._ranks
+        # Entries are numbered in the order of their first cue in the data, and an entry's cues
+        # are in data order: by (position, longer index key first, entry) the cues come in data
+        # order, unless two entries found at one place with keys of one length have interleaved
+        # ranks (an entry with cues in several files): then the cues are sorted by rank below.
+        last_rank = self._last_rank
+        tie = False
+        for (p1, k1, i1, _), (p2, k2, i2, _) in zip(found, found[1:], strict=False):  # noqa: RUF007
+            if p1 == p2 and k1 == k2 and last_rank[i1] > ranks[i2][0]:
+                tie = True
+                break
         hits: list[Hit] = []
+        ranked: list[tuple[int, int, int, Hit]] = []
         families = self._families
         for start, end, i in spans:
             # Families of the longer cues this one lies inside (almost always none).
@@ -172,10 +171,24 @@ class Matcher:
             for s, e, j in spans:
                 if s <= start and end <= e and (e - s) > (end - start):
                     outer |= families[j]
-            for cue in self.cues[i]:
+            if not tie:
+                for cue in self.cues[i]:
+                    if not outer or _family(cue.tag) not in outer:
+                        hits.append(Hit(cue, start, end))
+                continue
+            for cue, rank in zip(self.cues[i], ranks[i], strict=True):
                 if not outer or _family(cue.tag) not in outer:
-                    hits.append(Hit(cue, start, end))
+                    ranked.append((start, -len(keys[i]), rank, Hit(cue, start, end)))
+        if tie:
+            # By position, then longer index keys first, then rank: which of two cues of one tag
+            # found at one place comes first is the data's order. (start, key, rank) is unique.
+            ranked.sort(key=_place)
+            hits = [hit for _, _, _, hit in ranked]
         return hits
+
+
+def _place(item: tuple[int, int, int, Hit]) -> tuple[int, int, int]:
+    return item[0], item[1], item[2]
 
 
 def _family(tag: str) -> str:
