@@ -238,13 +238,13 @@ def capture(raws: list[bytes], redis_url: str, path: Path, batch: int) -> int:
     from binrelay_dispatcher import state
     from binrelay_shared.codec import encode
     from binrelay_shared.events import Response, ResponseKind
-    from binrelay_shared.stage import _key_of
+    from binrelay_shared.publisher import key_of
 
     def _out(o: Any, drop: tuple[str, ...] = ()) -> dict[str, Any]:
         event = orjson.loads(encode(o.event))
         for f in drop:
             event.pop(f)
-        return {"topic": o.topic, "key": (_key_of(o.event, o.key) or b"").decode(), "event": event}
+        return {"topic": o.topic, "key": (key_of(o.event, o.key) or b"").decode(), "event": event}
 
     events = _decode(raws)
 

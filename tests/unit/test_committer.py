@@ -7,7 +7,7 @@ from typing import Any
 
 from aiokafka import ConsumerRecord, TopicPartition
 
-from binrelay_shared.stage import OffsetCommitter
+from binrelay_shared.consumer import OffsetCommitter
 
 
 class FakeConsumer:

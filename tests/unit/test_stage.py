@@ -160,7 +160,7 @@ async def test_an_empty_poll_is_not_followed_by_a_pause(monkeypatch: pytest.Monk
     import anyio
     from faststream.kafka.subscriber.usecase import BatchSubscriber
 
-    from binrelay_shared.stage import PromptBatchSubscriber
+    from binrelay_shared.consumer import PromptBatchSubscriber
 
     broker = KafkaBroker()
     stage = Stage(name="test", input_topic=topics.REPORTS_RECEIVED, model=ReportReceived,

@@ -19,8 +19,9 @@ from redis.asyncio import Redis
 from .kafka import make_broker, make_producer
 from .logging import configure_logging, get_logger
 from .metrics import StageMetrics, serve_metrics
+from .publisher import JSON_HEADERS
 from .settings import Settings, settings_or_exit
-from .stage import JSON_HEADERS, Out, Stage
+from .stage import Out, Stage
 
 E = TypeVar("E", bound=BaseModel)
 

@@ -15,7 +15,7 @@ This is the thin shell every consuming service shares (DESIGN §6-7):
   (:data:`UNREACHABLE`): then the batch is retried like a failed publish;
 * **publish, then commit** — outputs are sent without awaiting each acknowledgement and awaited
   once per batch; only when all are acknowledged are the batch's offsets marked for commit.
-  The :class:`OffsetCommitter` commits marked offsets (explicit offsets, never the consumer's
+  The :class:`~.consumer.OffsetCommitter` commits marked offsets (explicit offsets, never the consumer's
   position) at most every ``commit_interval_ms`` from a background task, so a commit round trip
   (~7 ms on our broker) never sits in front of the next urgent report. If publishing fails every
   partition the batch touched is rewound to its first record and the batch retried, so a report
@@ -39,10 +39,9 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain
 from typing import Any, Generic, Protocol, TypeVar
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.subscriber.usecase import BatchSubscriber
@@ -53,10 +52,12 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from . import topics, trace
 from .codec import decode, encode
+from .consumer import OffsetCommitter, PromptBatchSubscriber, Pull, fetched_by, rewind
 from .deadletter import dead_letter
 from .events import DeadLetter, Envelope, is_urgent, utcnow
 from .logging import bind_report, get_logger
 from .metrics import StageMetrics
+from .publisher import Publisher, broker_publisher, key_of
 
 log = get_logger(__name__)
 
@@ -94,108 +95,6 @@ class Compensation(Protocol):
     def batch_published(self) -> None: ...
 
     async def confirm_published(self) -> None: ...
-
-
-class Publisher(Protocol):
-    """Sends bytes to a topic without waiting; returns something awaitable or None."""
-
-    async def __call__(self, topic: str, value: bytes, key: bytes | None) -> Any: ...
-
-
-def broker_publisher(broker: KafkaBroker) -> Publisher:
-    """Publish through a faststream broker with ``no_confirm`` (awaited once per batch)."""
-
-    async def publish(topic: str, value: bytes, key: bytes | None) -> Any:
-        return await broker.publish(
-            value, topic, key=key, headers={"content-type": "application/json"}, no_confirm=True
-        )
-
-    return publish
-
-
-def producer_publisher(producer: AIOKafkaProducer) -> Publisher:
-    """Publish straight through an aiokafka producer: ``send`` returns a future to await later.
-
-    This skips faststream's per-message publish middleware, which costs more than the stage's
-    own work (bench/run.py); the consuming side stays faststream's.
-    """
-
-    async def publish(topic: str, value: bytes, key: bytes | None) -> Any:
-        return await producer.send(topic, value, key=key, headers=JSON_HEADERS)
-
-    return publish
-
-
-JSON_HEADERS = [("content-type", b"application/json")]
-
-
-def _key_of(event: BaseModel, explicit: str | None) -> bytes | None:
-    if explicit is not None:
-        return explicit.encode()
-    network = getattr(event, "network_id", None)
-    return network.encode() if network else None
-
-
-class OffsetCommitter:
-    """Commits offsets of fully published batches, off the processing path.
-
-    ``mark`` records, per partition, the offset after the last record whose outputs Kafka has
-    acknowledged; a background task commits what is marked every ``interval`` seconds, and
-    ``flush`` commits it at once (shutdown). A failed commit (a rebalance took the partition)
-    only means that work is redone by the partition's new owner.
-    """
-
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
-        self.pending: dict[TopicPartition, int] = {}
-        self.consumer: Any = None
-        self._task: asyncio.Task[None] | None = None
-
-    def mark(self, consumer: Any, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
-        self.consumer = consumer
-        for rec in records:
-            tp = TopicPartition(rec.topic, rec.partition)
-            if rec.offset + 1 > self.pending.get(tp, -1):
-                self.pending[tp] = rec.offset + 1
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._loop())
-
-    async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            await self.flush()
-
-    async def flush(self) -> None:
-        if not self.pending or self.consumer is None:
-            return
-        offsets, self.pending = self.pending, {}
-        try:
-            await self.consumer.commit(offsets)
-        except Exception as exc:
-            log.warning("offset commit failed; the work will be redone", error=type(exc).__name__)
-
-    async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-        await self.flush()
-
-
-class PromptBatchSubscriber(BatchSubscriber):
-    """faststream's Kafka batch subscriber without its pause after an empty poll.
-
-    faststream's ``get_msg`` sleeps ``batch_timeout_ms`` after a ``getmany`` that found nothing,
-    and a record arriving during that sleep waits for it: up to 10 ms per stage with our old
-    setting, on every hop of an urgent report. ``getmany`` itself returns as soon as a record is
-    fetched, so polling again at once costs nothing while records flow and one call per
-    ``batch_timeout_ms`` while none do.
-    """
-
-    __slots__ = ()
-
-    async def get_msg(self, consumer: AIOKafkaConsumer) -> tuple[ConsumerRecord[bytes, bytes], ...]:
-        messages = await consumer.getmany(timeout_ms=self.batch_timeout_ms, max_records=self.max_records)
-        return tuple(chain.from_iterable(messages.values()))
 
 
 class Stage(Generic[E]):
@@ -522,7 +421,7 @@ class Stage(Generic[E]):
         latencies: dict[str, list[float]] = {}
         for out in outs:
             topic = topics.lane(out.topic, is_urgent(out.event)) if out.topic in topics.URGENT_LANE else out.topic
-            pending.append(await self.publish(topic, encode(out.event), _key_of(out.event, out.key)))
+            pending.append(await self.publish(topic, encode(out.event), key_of(out.event, out.key)))
             kind = _topic_kind(out.topic)
             per_kind[kind] = per_kind.get(kind, 0) + 1
             if isinstance(out.event, Envelope):
@@ -544,10 +443,6 @@ class Stage(Generic[E]):
     def _trace_entries(outs: list[Out], at: datetime) -> list[tuple[str, str, datetime]]:
         return [(rid, out.topic, at) for out in outs if (rid := getattr(out.event, "report_id", None))]
 
-    async def _record_trace(self, outs: list[Out]) -> None:
-        """Record in the trace that ``outs`` reached their topics now."""
-        await self._write_trace(self._trace_entries(outs, utcnow()))
-
     async def _write_trace(self, entries: list[tuple[str, str, datetime]]) -> None:
         if self.trace is not None and entries:
             await self.trace.add(entries)  # never raises: the trace is a convenience
@@ -559,33 +454,6 @@ class Stage(Generic[E]):
 UNREACHABLE: tuple[type[BaseException], ...] = (
     ConnectionError, TimeoutError, RedisConnectionError, RedisTimeoutError,
 )
-
-Pull = Callable[[int], Awaitable[list[ConsumerRecord[bytes, bytes]]]]
-"""Takes up to N more records the consumer has already fetched (none: an empty list)."""
-
-
-def fetched_by(consumer: Any) -> Pull | None:
-    """A :data:`Pull` over what ``consumer`` (aiokafka) has fetched; None for a test double."""
-    getmany = getattr(consumer, "getmany", None)
-    if not isinstance(consumer, AIOKafkaConsumer) or getmany is None:
-        return None
-
-    async def pull(n: int) -> list[ConsumerRecord[bytes, bytes]]:
-        batch = await getmany(timeout_ms=0, max_records=n)
-        return [rec for recs in batch.values() for rec in recs]
-
-    return pull
-
-
-def rewind(consumer: Any, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
-    """Seek every partition ``records`` came from back to its earliest record among them."""
-    earliest: dict[TopicPartition, int] = {}
-    for rec in records:
-        tp = TopicPartition(rec.topic, rec.partition)
-        if rec.offset < earliest.get(tp, rec.offset + 1):
-            earliest[tp] = rec.offset
-    for tp, offset in earliest.items():
-        consumer.seek(tp, offset)
 
 
 async def _settle(pending: list[Any]) -> None:
