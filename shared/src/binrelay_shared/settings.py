@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     trace_flush_ms: int = Field(
         50, ge=0, description="How long a stage collects trace entries before writing them (0: at once)"
     )
+    secrets_dir: Path = Field(
+        Path(".run/secrets"), description="Generated secrets, one file each (see binrelay_shared.secrets)"
+    )
 
 
 S = TypeVar("S", bound=BaseSettings)
