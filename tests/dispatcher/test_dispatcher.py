@@ -14,10 +14,10 @@ from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
 from binrelay_dispatcher import state
-from binrelay_dispatcher.load import Network
 from binrelay_dispatcher.service import Dispatcher, DispatcherMetrics
 from binrelay_shared import topics
 from binrelay_shared.events import DeliveryJob, Dispatch, ReportCleared, Response, ResponseKind
+from binrelay_shared.network import Network
 from binrelay_shared.stage import Out
 
 from .helpers import cleared, seed_networks

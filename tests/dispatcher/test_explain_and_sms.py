@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from binrelay.cli import app
-from binrelay_dispatcher.sms import fit_sms, sms_size
+from binrelay_shared.sms_segments import fit_sms, sms_size
 
 from .helpers import MEMBERS_FILE, NETWORKS_DIR
 

@@ -11,7 +11,7 @@ import yaml
 from typer.testing import CliRunner
 
 from binrelay.cli import app
-from binrelay_dispatcher.load import PlanError, load_members, load_network
+from binrelay_shared.network import PlanError, load_members, load_network
 
 from .helpers import HERE, MEMBERS_FILE, NETWORKS_DIR
 

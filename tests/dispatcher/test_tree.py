@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from binrelay_dispatcher.load import Network, load_members, load_network
 from binrelay_dispatcher.routing import match, plan_deliveries
+from binrelay_shared.network import Network, load_members, load_network
 
 from .helpers import HERE, MEMBERS_FILE, cleared_from_spec
 

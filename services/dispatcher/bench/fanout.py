@@ -13,8 +13,6 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from binrelay_dispatcher.load import load_members, load_networks
-from binrelay_dispatcher.model import Address, Member, MembersFile
 from binrelay_dispatcher.routing import plan_deliveries
 from binrelay_dispatcher.service import job_of
 from binrelay_shared.codec import encode
@@ -32,6 +30,7 @@ from binrelay_shared.events import (
     Urgency,
     new_id,
 )
+from binrelay_shared.network import Address, Member, MembersFile, load_members, load_networks
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -22,9 +22,8 @@ def _fail(message: str, fix: str, code: int = 2) -> None:
 
 
 def _members(path: Path | None, required: bool) -> object:
+    from binrelay_shared.network import PlanError, load_members
     from binrelay_shared.settings import Settings
-
-    from .load import PlanError, load_members
 
     members_path = path or Settings().members_file
     if not members_path.exists():
@@ -52,7 +51,7 @@ def register(app: typer.Typer) -> None:
         members: Annotated[Path | None, typer.Option(help="Members file (default: BINRELAY_MEMBERS_FILE)")] = None,
     ) -> None:
         """Validate plans; exit 1 naming the file, the line, the place in the tree and the fix."""
-        from .load import PlanError, iter_routes, load_network
+        from binrelay_shared.network import PlanError, iter_routes, load_network
 
         members_file = _members(members, required=False)
         bad = 0
@@ -84,10 +83,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """What would happen to this report or message: to whom, on which channel, when, held or not."""
         from binrelay_shared.events import utcnow
+        from binrelay_shared.network import PlanError, load_network
         from binrelay_shared.settings import Settings
 
         from .explain import BodyError, as_rows, explain, report_from_body, skipped_counts
-        from .load import PlanError, load_network
 
         members_file = _members(members, required=True)
         directory = networks_dir or Settings().networks_dir

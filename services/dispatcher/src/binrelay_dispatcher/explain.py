@@ -15,8 +15,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from binrelay_shared.events import Origin, Report, ReportCleared, Stamps, new_id
+from binrelay_shared.network import Network
 
-from .load import Network
 from .routing import Decision, Delivery, gate, local, plan_deliveries
 
 

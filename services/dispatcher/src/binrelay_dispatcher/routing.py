@@ -19,13 +19,12 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from binrelay_shared.events import Audience, Flag, Language, ReportCleared
-
-from .load import Network, route_name
-from .model import (
+from binrelay_shared.network import (
     Ack,
     Approval,
     AudienceName,
     Member,
+    Network,
     Plan,
     QuietMode,
     Role,
@@ -33,9 +32,10 @@ from .model import (
     Target,
     TimeWindow,
     Weekday,
+    route_name,
 )
-from .sms import fit_sms, sms_size
-from .templates import CATEGORY_LABELS, render_part, variables
+from binrelay_shared.network.templates import CATEGORY_LABELS, render_part, variables
+from binrelay_shared.sms_segments import fit_sms, sms_size
 
 TZ = ZoneInfo("Europe/Brussels")
 WEEKDAY_OF = list(Weekday)  # datetime.weekday(): 0 = Monday

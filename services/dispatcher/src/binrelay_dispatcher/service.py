@@ -59,14 +59,14 @@ from binrelay_shared.events import (
 )
 from binrelay_shared.logging import bind_report, configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
+from binrelay_shared.network import Network, PlanError, load_members, load_networks
+from binrelay_shared.network.templates import render
 from binrelay_shared.runtime import Runtime, make_runtime, wire_stages
 from binrelay_shared.settings import Settings, settings_or_exit
 from binrelay_shared.stage import Out, Pull, Stage
 
 from . import state
-from .load import Network, PlanError, load_members, load_networks
 from .routing import Decision, Delivery, local, plan_deliveries
-from .templates import render
 
 NAME = "dispatcher"
 log = get_logger(__name__)

@@ -16,6 +16,7 @@ import jinja2
 import yaml
 from pydantic import ValidationError
 
+from ..sms_segments import sms_size
 from .model import (
     AudienceName,
     Matchers,
@@ -26,7 +27,6 @@ from .model import (
     Route,
     TemplateText,
 )
-from .sms import sms_size
 from .templates import CATEGORY_LABELS, SAMPLE_CONTEXT, builtin, render
 
 AUDIENCES = ", ".join(a.value for a in AudienceName)
