@@ -28,6 +28,7 @@ from .model import (
     TimeWindow,
     Weekday,
 )
+from .privacy import CoordinatorPhotoMode, GroupPhotoMode, Privacy
 from .problems import PlanError, Problem
 
 __all__ = [
@@ -36,7 +37,9 @@ __all__ = [
     "Approval",
     "AudienceName",
     "Contacts",
+    "CoordinatorPhotoMode",
     "DeliveryChannel",
+    "GroupPhotoMode",
     "Matchers",
     "Member",
     "MembersFile",
@@ -45,6 +48,7 @@ __all__ = [
     "Options",
     "Plan",
     "PlanError",
+    "Privacy",
     "Problem",
     "QuietMode",
     "Role",

@@ -18,7 +18,13 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from binrelay_shared.events import Category, Flag, Kind, Language, Origin, Urgency
 
+from .privacy import Privacy
+
 LANGUAGES: tuple[str, ...] = ("nl", "fr", "en", "de")
+
+#: The one rule for a network id (a Kafka key, a report address's local part, a metrics label).
+NETWORK_ID = r"^[a-z0-9][a-z0-9-]{0,62}$"
+NETWORK_ID_HELP = "starting with a letter or digit, at most 63 characters"
 
 
 class Strict(BaseModel):
@@ -234,9 +240,16 @@ class Contacts(Strict):
 
 
 class Street(BaseModel):
+    """One street of the network's area, by its names (ingest's resolver matches any of them)."""
+
     model_config = ConfigDict(extra="allow", frozen=True)
     nl: str
     fr: str
+    en: str | None = None
+    de: str | None = None
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(n for n in (self.nl, self.fr, self.en, self.de) if n)
 
 
 class Area(BaseModel):
@@ -247,7 +260,7 @@ class Area(BaseModel):
 class NetworkFile(Strict):
     """A whole ``deploy/networks/<network>.yaml``."""
 
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+    id: Annotated[str, Field(pattern=NETWORK_ID)]
     name: str
     kind: Literal["BIN", "BIN-Z"]
     zone: Annotated[str, Field(pattern=r"^\d{4}$")]
@@ -255,5 +268,6 @@ class NetworkFile(Strict):
     area: Area = Field(default_factory=Area)
     contacts: Contacts = Field(default_factory=Contacts)
     plan: Plan
+    privacy: Privacy = Field(default_factory=Privacy, description="Who sees what (defaults: the strict reading)")
 
 

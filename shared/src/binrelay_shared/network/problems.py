@@ -14,7 +14,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .model import AudienceName
+from binrelay_shared.pii import PiiKind
+
+from .model import NETWORK_ID_HELP, AudienceName
+from .privacy import KIND_FIELDS, PHOTO_MODES
 
 AUDIENCES = ", ".join(a.value for a in AudienceName)
 
@@ -134,6 +137,9 @@ def schema_problems(file: str, lines: Lines, exc: ValidationError, prefix: TreeP
         elif etype == "missing":
             kind, msg = "missing_key", f"required key {field_name!r} is missing"
             fix = f"add {field_name!r}"
+        elif loc == ("id",) and etype == "string_pattern_mismatch":
+            kind, msg = "bad_network_id", f"network id {err.get('input')!r} is not a short lower-case name"
+            fix = f"use lower-case letters, digits and '-' ({NETWORK_ID_HELP}), e.g. 'zavel'"
         elif field_name == "audience" and etype == "enum":
             kind, msg = "unknown_audience", f"unknown audience: {err.get('input')!r}"
             fix = f"use one of: {AUDIENCES}"
@@ -146,6 +152,18 @@ def schema_problems(file: str, lines: Lines, exc: ValidationError, prefix: TreeP
         elif field_name in ("timeout", "dedup_window") and etype == "value_error":
             kind, msg = "bad_duration", str(err["msg"]).removeprefix("Value error, ")
             fix = "write a duration as 30s, 10m, 2h or 1d"
+        elif field_name in KIND_FIELDS or (len(loc) > 1 and loc[-2] in KIND_FIELDS):
+            kinds = ", ".join(k.value for k in PiiKind)
+            if etype == "enum":
+                kind, msg = "unknown_pii_kind", f"unknown kind of personal data: {err.get('input')!r}"
+                fix = f"use one of: {kinds}"
+            else:
+                name = field_name if field_name in KIND_FIELDS else str(loc[-2])
+                kind, msg = "invalid_value", f"{name}: expected a list of kinds of personal data"
+                fix = f"write a list, e.g. `{name}: [plate]` (kinds: {kinds})"
+        elif field_name in PHOTO_MODES:
+            kind, msg = "bad_photo_mode", f"unknown photo mode for {field_name}: {err.get('input')!r}"
+            fix = f"use one of: {', '.join(PHOTO_MODES[field_name])}"
         elif field_name == "languages" or (len(loc) > 1 and loc[-2] == "languages") or field_name == "language":
             kind, msg = "unknown_language", f"unknown language: {err.get('input')!r}"
             fix = "use nl, fr, en or de"
