@@ -29,7 +29,6 @@ import asyncio
 import contextlib
 import hashlib
 import inspect
-import sys
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -59,10 +58,10 @@ from binrelay_shared.events import (
 )
 from binrelay_shared.logging import bind_report, configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
-from binrelay_shared.network import Network, PlanError, load_members, load_networks
+from binrelay_shared.network import Network, load_members, load_networks
 from binrelay_shared.network.templates import render
 from binrelay_shared.runtime import Runtime, make_runtime, wire_stages
-from binrelay_shared.settings import Settings, settings_or_exit
+from binrelay_shared.settings import Settings, networks_or_exit, settings_or_exit
 from binrelay_shared.stage import Out, Pull, Stage
 
 from . import state
@@ -709,12 +708,7 @@ def main() -> None:
     settings = settings_or_exit(Settings)
     own = settings_or_exit(DispatcherSettings)
     configure_logging(NAME, settings.log_level, settings.log_json)
-    try:
-        networks = load_plans(settings)
-    except PlanError as exc:  # a bad plan stops the service here, with every problem named
-        for problem in exc.problems:
-            log.error("plan refused", problem=str(problem))
-        sys.exit(2)
+    networks = networks_or_exit(settings, members=True)  # a bad plan stops the service here, every problem named
     runtime = make_runtime(NAME, settings)
     serve_metrics(runtime.registry, settings.metrics_port)
     dispatcher, stages = build(runtime, networks, own.name)
