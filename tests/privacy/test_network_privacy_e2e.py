@@ -1,12 +1,12 @@
 """A network's own `privacy:` section, end to end on the real broker.
 
-A privacy-filter process of its own (consumer group ``privacy-filter-e2e``) reads a networks
-directory holding a copy of zavel's file with `privacy: {group_photos: blur, coordinator_sees:
-[plate]}` (id ``privacy-e2e-zavel``, so the session's other services only forward it to the zone).
-A dispatcher process of its own (``dispatcher-privacy-e2e``, Redis database 2) runs the same file:
-before the privacy section was part of the shared schema it refused to start on it. A classified
-member report with a plate and a photo is published on bin.reports.classified.v1 as the classifier
-does; its ReportCleared and the coordinators' delivery jobs are read from the broker.
+The session pipeline's privacy filter is stopped for the test and replaced by one that reads the
+seed network files plus a copy of zavel's with `privacy: {group_photos: blur, coordinator_sees:
+[plate]}` (id ``privacy-e2e-zavel``; in the same consumer group, so the report is cleared once, by
+it). A dispatcher process of its own (``dispatcher-privacy-e2e``, Redis database 2) runs that copy
+alone: before the privacy section was part of the shared schema it refused to start on it. A
+classified member report with a plate and a photo is published on bin.reports.classified.v1 as the
+classifier does; its ReportCleared and the coordinators' delivery jobs are read from the broker.
 """
 
 from __future__ import annotations
@@ -42,13 +42,13 @@ from binrelay_shared.events import (
 from binrelay_shared.settings import Settings
 from tests.conftest import REPO
 from tests.kafka_helpers import TopicReader, produce
+from tests.pipeline import Pipeline
 
 pytestmark = pytest.mark.integration
 
 NETWORK = "privacy-e2e-zavel"
 PLATE = "1-ABC-123"
-RUN = "from binrelay_privacy.service import build; from binrelay_shared.runtime import run_stage_service; " \
-      "run_stage_service('privacy-filter-e2e', build)"
+RUN = "from binrelay_privacy.service import main; main()"
 PRIVACY = "\nprivacy: {group_photos: blur, coordinator_sees: [plate]}\n"
 
 
@@ -57,16 +57,20 @@ def _start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[
         return subprocess.Popen(argv, env=env, stdout=out, stderr=out, cwd=REPO)
 
 
-def _write_files(directory: Path) -> tuple[Path, Path]:
-    """zavel's network file (renamed, with the privacy section) and the example members in it."""
-    networks = directory / "networks"
-    networks.mkdir()
+def _write_files(directory: Path) -> tuple[Path, Path, Path]:
+    """The privacy filter's networks (the seeds and zavel's renamed copy with the privacy section),
+    the dispatcher's (the copy alone) and the example members in the copy's group."""
     text = (REPO / "deploy" / "networks" / "zavel.yaml").read_text("utf-8")
-    (networks / f"{NETWORK}.yaml").write_text(text.replace("\nid: zavel\n", f"\nid: {NETWORK}\n") + PRIVACY)
+    copy = text.replace("\nid: zavel\n", f"\nid: {NETWORK}\n") + PRIVACY
+    for name in ("filter", "dispatcher"):
+        (directory / name).mkdir()
+        (directory / name / f"{NETWORK}.yaml").write_text(copy)
+    for seed in (REPO / "deploy" / "networks").glob("*.yaml"):
+        (directory / "filter" / seed.name).write_text(seed.read_text("utf-8"))
     members = directory / "members.yaml"
     example = (REPO / "deploy" / "members.example.yaml").read_text("utf-8")
     members.write_text(example.replace("networks: [zavel]", f"networks: [{NETWORK}]"))
-    return networks, members
+    return directory / "filter", directory / "dispatcher", members
 
 
 def _photo() -> bytes:
@@ -88,25 +92,27 @@ def _classified(photo: Attachment) -> ReportClassified:
 
 
 async def test_group_photos_blur_and_coordinator_sees_plate_on_the_real_broker(
-    settings: Settings, tmp_path: Path
+    settings: Settings, pipeline: Pipeline, tmp_path: Path
 ) -> None:
     """Given a network file with `privacy: {group_photos: blur, coordinator_sees: [plate]}` and a
     privacy-filter process reading it,
     when a member's report with a plate and a photo goes through it on the real broker,
     then the coordinator's rendering keeps the plate, the group's has it redacted, and the group
     gets the photo blurred (a cleaned copy, not withheld)."""
-    networks, members = _write_files(tmp_path)
+    filter_networks, dispatcher_networks, members = _write_files(tmp_path)
     store = AttachmentStore(settings.attachments_dir)
     photo = store.put(_photo(), "image/jpeg")
     env = {**os.environ, "BINRELAY_KAFKA": settings.kafka, "BINRELAY_REDIS_URL": settings.redis_url,
-           "BINRELAY_NETWORKS_DIR": str(networks), "BINRELAY_MEMBERS_FILE": str(members),
+           "BINRELAY_NETWORKS_DIR": str(filter_networks), "BINRELAY_MEMBERS_FILE": str(members),
            "BINRELAY_ATTACHMENTS_DIR": str(settings.attachments_dir), "BINRELAY_LOG_JSON": "true"}
     dispatcher_env = {**env, "BINRELAY_REDIS_URL": settings.redis_url.rsplit("/", 1)[0] + "/2",
+                      "BINRELAY_NETWORKS_DIR": str(dispatcher_networks),
                       "BINRELAY_DISPATCHER_NAME": "dispatcher-privacy-e2e"}
     log = tmp_path / "services.log"
     reader = await TopicReader(settings.kafka, topics.REPORTS_CLEARED).start()
     # urgent: zavel's urgent-member-report route bypasses quiet hours (SMS first), day or night
     sms = await TopicReader(settings.kafka, topics.outbox("sms")).start()
+    await asyncio.to_thread(pipeline.stop, "privacy-filter")  # ours takes its place in its group
     procs = [_start([sys.executable, "-c", RUN], env, log),
              _start([str(REPO / ".venv" / "bin" / "binrelay-dispatcher")], dispatcher_env, log)]
     try:
@@ -126,6 +132,7 @@ async def test_group_photos_blur_and_coordinator_sees_plate_on_the_real_broker(
         for proc in procs:
             proc.terminate()
             await asyncio.to_thread(proc.wait, 15)
+        pipeline.start("privacy-filter")
 
     cleared = ReportCleared.model_validate(raw)
     coordinator, group = cleared.renderings[Audience.coordinator], cleared.renderings[Audience.group]
