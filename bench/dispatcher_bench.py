@@ -87,6 +87,7 @@ def build_inputs(n: int, seed: int = 5339) -> list[bytes]:
     from binrelay_privacy.service import _clear_all, load_policies
     from binrelay_shared.codec import encode
     from binrelay_shared.events import Flag, Kind, Origin, ReportClassified, ReportReceived
+    from binrelay_shared.network import load_networks
 
     rng = random.Random(seed)
     received: list[ReportReceived] = []
@@ -123,7 +124,7 @@ def build_inputs(n: int, seed: int = 5339) -> list[bytes]:
             ev = ev.model_copy(update={"classification": ev.classification.model_copy(
                 update={"flags": tuple(Flag(f) for f in flags)})})
         classified.append(ev)
-    cleared = _clear_all(classified, load_policies(NETWORKS_DIR), PrivacyPolicy(), None)
+    cleared = _clear_all(classified, load_policies(load_networks(NETWORKS_DIR, None)), PrivacyPolicy(), None)
     return [encode(outs[0].event) for outs in cleared]
 
 

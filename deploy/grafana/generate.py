@@ -15,7 +15,6 @@ import json
 import sys
 from pathlib import Path
 
-import yaml
 from grafanalib._gen import DashboardEncoder
 from grafanalib.core import (
     Dashboard,
@@ -25,6 +24,8 @@ from grafanalib.core import (
     Templating,
     TimeSeries,
 )
+
+from binrelay_shared.network import load_networks
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -145,11 +146,9 @@ def channel(ch: str) -> Dashboard:
 
 
 def networks() -> list[tuple[str, str]]:
-    found = []
-    for path in sorted((REPO / "deploy" / "networks").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        found.append((str(data.get("id", path.stem)), str(data.get("name", path.stem))))
-    return found
+    """(id, name) of every network, read by the shared loader (a bad file stops the generator)."""
+    loaded = load_networks(REPO / "deploy" / "networks", None)
+    return [(net_id, net.file.name) for net_id, net in sorted(loaded.items())]
 
 
 def all_dashboards() -> dict[str, Dashboard]:

@@ -2,16 +2,26 @@
 
 Each service package contributes its own commands through a ``register(app)`` function in its
 ``cli`` module, so the command line grows with the services without one file owning them all.
+``plan explain`` is defined here: it runs ingest's, the classifier's, the privacy filter's and the
+dispatcher's code together, and only this top-level package may import every service.
 """
 
 from __future__ import annotations
 
+import json
 import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
 from binrelay_classifier import cli as classifier_cli
 from binrelay_dispatcher import cli as dispatcher_cli
+from binrelay_dispatcher.cli import fail, read_members
 from binrelay_ingest import cli as ingest_cli
 from binrelay_privacy import cli as privacy_cli
 from binrelay_shared import cli as shared_cli
@@ -26,6 +36,101 @@ app = typer.Typer(
 
 for module in (shared_cli, ingest_cli, classifier_cli, privacy_cli, dispatcher_cli):
     module.register(app)
+
+
+def _group(name: str) -> typer.Typer:
+    """The sub-command group ``name`` a package registered (``plan`` comes from the dispatcher)."""
+    for group in app.registered_groups:
+        if group.name == name and group.typer_instance is not None:
+            return group.typer_instance
+    raise LookupError(f"no command group {name!r} registered")
+
+
+plan_app = _group("plan")
+
+
+@plan_app.command("explain")
+def plan_explain(
+    network: Annotated[str, typer.Option("--network", help="Network id (e.g. zavel)")],
+    report: Annotated[str, typer.Option("--report", help="JSON body file as posted to ingest, or - for stdin")],
+    at: Annotated[str | None, typer.Option(
+        "--at", help="When it is received (ISO 8601; without offset: Brussels time). Default: now")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the deliveries as a JSON list")] = False,
+    author: Annotated[str, typer.Option(
+        "--as", help="Who posts a message (POST /v1/messages): police or coordinator")] = "police",
+    networks_dir: Annotated[Path | None, typer.Option(help="Default: BINRELAY_NETWORKS_DIR")] = None,
+    members: Annotated[Path | None, typer.Option(help="Default: BINRELAY_MEMBERS_FILE")] = None,
+) -> None:
+    """What would happen to this report or message: to whom, on which channel, when, held or not."""
+    from binrelay_shared.events import utcnow
+    from binrelay_shared.network import PlanError, load_network
+    from binrelay_shared.settings import Settings
+
+    from .explain import BodyError, as_rows, explain, report_from_body, skipped_counts
+
+    members_file = read_members(members, required=True)
+    directory = networks_dir or Settings().networks_dir
+    path = directory / f"{network}.yaml"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in directory.glob("*.yaml"))) or "none"
+        fail(f"no plan for network {network!r} in {directory}", f"use one of: {known}")
+    try:
+        net = load_network(path, members_file)  # type: ignore[arg-type]
+    except PlanError as exc:
+        for p in exc.problems:
+            typer.echo(str(p), err=True)
+        raise typer.Exit(1) from None
+    try:
+        raw = sys.stdin.read() if report == "-" else Path(report).read_text("utf-8")
+    except OSError as exc:
+        fail(f"cannot read {report}: {exc.strerror}", "pass a JSON file, or - to read stdin")
+    try:
+        body = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        fail(f"{report} is not JSON (line {exc.lineno}: {exc.msg})",
+              "pass the JSON body of POST /v1/reports or POST /v1/messages")
+    try:
+        if author not in ("police", "coordinator"):
+            fail(f"--as {author!r}", "use --as police or --as coordinator")
+        rep, _hint = report_from_body(body, author)
+    except BodyError as exc:
+        fail(f"{report}: {exc}", "pass the JSON body exactly as posted to ingest")
+    when = utcnow()
+    if at:
+        try:
+            when = datetime.fromisoformat(at)
+        except ValueError:
+            fail(f"--at {at!r} is not an ISO 8601 time", "write e.g. 2026-03-01T23:30 or 2026-03-01T22:30+00:00")
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=ZoneInfo("Europe/Brussels"))
+    ex = explain(net, rep, when)
+    rows = as_rows(ex)
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    cls = ex.cleared.classification
+    out = Console()
+    out.print(f"network {net.id} · {rep.origin.value} {rep.kind.value} · received "
+              f"{when.astimezone(ZoneInfo('Europe/Brussels')):%Y-%m-%d %H:%M} Brussels", highlight=False)
+    out.print(f"classification: {cls.urgency.value}, {cls.category.value}, {cls.language}, "
+              f"flags [{', '.join(f.value for f in cls.flags)}]"
+              f"{'' if cls.computed else ' (placeholder classifier: not computed)'}", highlight=False)
+    out.print(f"privacy (this network's policy): {net.file.privacy.describe()}", highlight=False, soft_wrap=True)
+    out.print(f"routes: {', '.join(ex.decision.routes)} · report held: {ex.decision.held or 'no'}",
+              highlight=False)
+    table = Table(title="deliveries (nothing is sent)")
+    for col in ("route", "audience", "channel", "lang", "recipients", "send at (Brussels)", "held", "why"):
+        table.add_column(col)
+    for r in rows:
+        send_at = (datetime.fromisoformat(r["send_at"]).astimezone(ZoneInfo("Europe/Brussels"))
+                   .strftime("%Y-%m-%d %H:%M") if r["send_at"] else "now")
+        why = r["why"] + (f" — {r['condition']}" if r["condition"] else "")
+        table.add_row(r["route"], r["audience"], r["channel"], r["language"] or "-", str(r["recipients"]),
+                      send_at, r["held"] or "-", why)
+    out.print(table)
+    for (audience, reason), count in sorted(skipped_counts(ex).items()):
+        out.print(f"skipped: {count} of {audience} ({reason.replace('_', ' ')})", highlight=False)
+
 
 
 def main() -> None:

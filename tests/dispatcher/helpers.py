@@ -6,7 +6,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from binrelay_dispatcher.load import Network, load_members, load_networks
 from binrelay_shared.events import (
     Audience,
     Category,
@@ -23,6 +22,7 @@ from binrelay_shared.events import (
     Urgency,
     new_id,
 )
+from binrelay_shared.network import Network, load_members, load_networks
 
 REPO = Path(__file__).resolve().parents[2]
 NETWORKS_DIR = REPO / "deploy" / "networks"

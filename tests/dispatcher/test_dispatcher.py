@@ -15,10 +15,10 @@ from redis.asyncio import Redis
 
 from binrelay_dispatcher import state
 from binrelay_dispatcher.dispatcher import Dispatcher
-from binrelay_dispatcher.load import Network
 from binrelay_dispatcher.metrics import DispatcherMetrics
 from binrelay_shared import topics
 from binrelay_shared.events import DeliveryJob, Dispatch, ReportCleared, Response, ResponseKind
+from binrelay_shared.network import Network
 from binrelay_shared.stage import Out, Stage
 
 from .helpers import cleared, seed_networks

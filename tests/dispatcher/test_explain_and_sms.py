@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from binrelay.cli import app
-from binrelay_dispatcher.sms import fit_sms, sms_size
+from binrelay.explain import explain, report_from_body
+from binrelay_shared.events import Audience
+from binrelay_shared.network import load_members, load_network
+from binrelay_shared.sms_segments import fit_sms, sms_size
 
 from .helpers import MEMBERS_FILE, NETWORKS_DIR
 
@@ -132,3 +137,48 @@ def test_fit_sms_shortens_to_the_limit() -> None:
     assert segs == 2 and short.endswith("...") and sms_size(short).units <= 306
     short, segs = fit_sms("Véhicule suspect, ça " * 20, 1)
     assert segs == 1 and short.endswith("…")
+
+
+def _zavel_with_privacy(tmp_path: Path) -> Path:
+    directory = tmp_path / "networks"
+    directory.mkdir()
+    text = (NETWORKS_DIR / "zavel.yaml").read_text("utf-8")
+    privacy = "\nprivacy: {group_photos: blur, coordinator_sees: [plate]}\n"
+    (directory / "zavel.yaml").write_text(text + privacy, "utf-8")
+    return directory
+
+
+PLATE_REPORT = {"text": "Verdachte wagen 1-ABC-123 rijdt rond de Zavel", "reporter": {"ref": "zavel-member-1"},
+                "location": {"street": "Grote Zavel"}, "channel": "sms", "network": "zavel"}
+
+
+def test_explain_shows_the_networks_own_privacy_policy(tmp_path: Path) -> None:
+    """Given zavel's plan with `privacy: {group_photos: blur, coordinator_sees: [plate]}`,
+    when a member's report is explained (text and JSON),
+    then the output shows that policy: the coordinator sees plates, the group's photos are blurred."""
+    directory = _zavel_with_privacy(tmp_path)
+    args = ["plan", "explain", "--networks-dir", str(directory), "--members", str(MEMBERS_FILE),
+            "--network", "zavel", "--report", "-", "--at", "2026-03-03T15:00"]
+
+    text = runner.invoke(app, args, input=json.dumps(PLATE_REPORT))
+    as_json = runner.invoke(app, [*args, "--json"], input=json.dumps(PLATE_REPORT))
+
+    assert text.exit_code == 0, text.output
+    assert ("privacy (this network's policy): coordinator sees plate + the reporter, photos strip; "
+            "group sees none, photos blur") in text.stdout
+    assert as_json.exit_code == 0, as_json.output
+    privacy = json.loads(as_json.stdout)[0]["privacy"]
+    assert privacy["coordinator_sees"] == ["plate"] and privacy["group_photos"] == "blur"
+
+
+def test_explain_clears_the_report_under_the_networks_policy(tmp_path: Path) -> None:
+    """Given zavel's plan with `coordinator_sees: [plate]` (the default shows plates to nobody),
+    when a report with a plate is explained,
+    then the coordinator's rendering keeps the plate and the group's has it redacted."""
+    net = load_network(_zavel_with_privacy(tmp_path) / "zavel.yaml", load_members(MEMBERS_FILE))
+    report, _ = report_from_body(PLATE_REPORT)
+
+    renderings = explain(net, report, datetime(2026, 3, 3, 14, tzinfo=UTC)).cleared.renderings
+
+    assert "1-ABC-123" in renderings[Audience.coordinator].text
+    assert "1-ABC-123" not in renderings[Audience.group].text

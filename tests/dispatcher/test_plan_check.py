@@ -11,7 +11,7 @@ import yaml
 from typer.testing import CliRunner
 
 from binrelay.cli import app
-from binrelay_dispatcher.load import PlanError, load_members, load_network
+from binrelay_shared.network import PlanError, load_members, load_network
 
 from .helpers import HERE, MEMBERS_FILE, NETWORKS_DIR
 
@@ -68,3 +68,25 @@ def test_broken_plan_is_refused(case: dict[str, Any], tmp_path: Path) -> None:
     out = result.output
     assert re.search(re.escape(str(path)) + r":\d+", out), out
     assert "fix:" in out and f"[{case['kind']}]" in out
+
+
+def test_privacy_section_is_part_of_the_plan(tmp_path: Path) -> None:
+    """Given zavel's plan with the privacy options the privacy filter's README documents
+    (`privacy: {group_photos: blur, coordinator_sees: [plate]}`),
+    when `binrelay plan check` runs on it and the dispatcher loads it,
+    then it is accepted and the loaded network carries that policy (the rest at their defaults)."""
+    text = (NETWORKS_DIR / "zavel.yaml").read_text("utf-8")
+    path = tmp_path / "zavel.yaml"
+    path.write_text(text + "\nprivacy: {group_photos: blur, coordinator_sees: [plate]}\n", "utf-8")
+
+    result = runner.invoke(app, ["plan", "check", "--members", str(MEMBERS_FILE), str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert "ok: " in result.output
+    privacy = load_network(path, load_members(MEMBERS_FILE)).file.privacy
+    assert privacy.group_photos == "blur"
+    assert privacy.coordinator_sees == {"plate"}
+    assert privacy.group_sees == frozenset()
+    assert privacy.coordinator_photos == "strip"
+    assert privacy.coordinator_gets_reporter is True
+    assert privacy.police_text_verbatim is False

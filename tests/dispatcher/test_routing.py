@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
-from binrelay_dispatcher.load import Network
 from binrelay_dispatcher.routing import Decision, Delivery, plan_deliveries
 from binrelay_dispatcher.tree import match
+from binrelay_shared.network import Network
 
 from .helpers import HERE, cleared_from_spec, seed_networks
 

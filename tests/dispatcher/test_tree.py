@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from binrelay_dispatcher.load import Network, load_members, load_network
 from binrelay_dispatcher.routing import plan_deliveries
 from binrelay_dispatcher.tree import match
+from binrelay_shared.network import Network, load_members, load_network
 
 from .helpers import HERE, MEMBERS_FILE, cleared_from_spec
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from binrelay_ingest.networks import NetworksError, Resolver, load_networks, normalize_street
+from binrelay_ingest.networks import Resolver, load_networks, normalize_street
+from binrelay_shared.network import NetworkFile, PlanError
 from tests.conftest import REPO
 
 NETWORKS = load_networks(REPO / "deploy" / "networks")
@@ -94,20 +95,35 @@ def test_abbreviations_are_expanded() -> None:
     assert normalize_street("Av. de Marly, Bruxelles") == "avenue de marly"
 
 
-def test_the_loader_reads_only_its_keys_and_names_the_file_on_errors(tmp_path: Path) -> None:
-    """Given a network file with extra top-level sections (contacts, plan) and a broken one,
-    when loaded,
-    then the extra sections are ignored, and the broken file's error names it and the fix."""
-    (tmp_path / "a.yaml").write_text(
-        "id: a\nzone: '5339'\nlanguages: [nl]\ncontacts: {x: 1}\nplan: {route: []}\n"
-        "area:\n  streets:\n    - {nl: Astraat, fr: Rue A}\n",
-        encoding="utf-8",
-    )
-    nets = load_networks(tmp_path)
-    assert nets["a"].streets == (("Astraat", "Rue A"),)
-    (tmp_path / "b.yaml").write_text("id: b\nzone: [\n", encoding="utf-8")
-    with pytest.raises(NetworksError, match=r"b\.yaml"):
+def test_ingest_reads_networks_with_the_shared_loader_and_its_one_id_rule(tmp_path: Path) -> None:
+    """Given a copy of zavel's network file whose id has an underscore (once allowed by ingest's
+    own reader, refused by the plan check),
+    when ingest loads the networks,
+    then it refuses the file exactly as the dispatcher and `binrelay plan check` do: the file, the
+    line of `id:`, the place and the fix."""
+    text = (REPO / "deploy" / "networks" / "zavel.yaml").read_text("utf-8").replace("id: zavel\n", "id: za_vel\n")
+    (tmp_path / "zavel.yaml").write_text(text, encoding="utf-8")
+
+    with pytest.raises(PlanError) as caught:
         load_networks(tmp_path)
+
+    [problem] = caught.value.problems
+    assert problem.file == str(tmp_path / "zavel.yaml")
+    assert problem.where == "id"
+    assert problem.line == text.splitlines().index("id: za_vel") + 1
+    assert problem.kind == "bad_network_id"
+    assert "za_vel" in problem.message and "zavel" in problem.fix
+
+
+def test_the_resolver_is_built_from_the_shared_model() -> None:
+    """Given the seed networks as the shared loader reads them,
+    when the resolver is built from them,
+    then every street of zavel's `area.streets` (both languages) resolves to zavel."""
+    zavel = NETWORKS["zavel"]
+    assert isinstance(zavel, NetworkFile)
+    for street in zavel.area.streets:
+        assert RESOLVER.resolve(street=street.nl).network_id == "zavel"
+        assert RESOLVER.resolve(street=street.fr).network_id == "zavel"
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -14,8 +14,6 @@ from datetime import datetime
 from pathlib import Path
 
 from binrelay_dispatcher.jobs import job_of
-from binrelay_dispatcher.load import load_members, load_networks
-from binrelay_dispatcher.model import Address, Member, MembersFile
 from binrelay_dispatcher.routing import plan_deliveries
 from binrelay_shared.codec import encode
 from binrelay_shared.events import (
@@ -32,6 +30,7 @@ from binrelay_shared.events import (
     Urgency,
     new_id,
 )
+from binrelay_shared.network import Address, Member, MembersFile, load_members, load_networks
 
 REPO = Path(__file__).resolve().parents[3]
 

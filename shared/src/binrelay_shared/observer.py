@@ -27,7 +27,6 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -180,17 +179,6 @@ def audience_label(audience: str) -> str:
     return audience if audience in AUDIENCES else ("group" if audience == Audience.group.value else "other")
 
 
-def configured_networks(networks_dir: Path) -> tuple[str, ...]:
-    """Ids of the networks whose plans are in ``networks_dir`` (for series created at zero)."""
-    import yaml
-
-    ids = []
-    for path in sorted(networks_dir.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        ids.append(str(data.get("id", path.stem)))
-    return tuple(ids)
-
-
 async def run_observer(
     bootstrap: str, registry: CollectorRegistry, lag_interval: float = 10.0, networks: tuple[str, ...] = ()
 ) -> None:
@@ -300,14 +288,15 @@ def main() -> None:
     """Entry point of ``binrelay-observer``."""
     from .logging import configure_logging, get_logger
     from .metrics import serve_metrics
-    from .settings import Settings
+    from .settings import Settings, networks_or_exit, settings_or_exit
 
-    settings = Settings()
+    settings = settings_or_exit(Settings)
     configure_logging("observer", settings.log_level, settings.log_json)
+    networks = tuple(networks_or_exit(settings))  # a bad network file stops the start
     registry = CollectorRegistry()
     serve_metrics(registry, settings.metrics_port)
     get_logger(__name__).info("starting", kafka=settings.kafka, metrics_port=settings.metrics_port)
     try:
-        asyncio.run(run_observer(settings.kafka, registry, networks=configured_networks(settings.networks_dir)))
+        asyncio.run(run_observer(settings.kafka, registry, networks=networks))
     except KeyboardInterrupt:
         pass

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, NoReturn, TypeVar
 
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from .network import MembersFile, Network, PlanError
 
 ENV_PREFIX = "BINRELAY_"
 
@@ -77,3 +80,43 @@ def settings_or_exit(kind: type[S]) -> S:
             name = prefix + "_".join(str(part) for part in error["loc"]).upper()
             print(f"error: {name}={error.get('input')!r}: {error['msg']}", file=sys.stderr)
         sys.exit(2)
+
+
+def networks_or_exit(settings: Settings, *, members: bool = False) -> dict[str, Network]:
+    """Every network file in ``settings.networks_dir``, read and checked by the one shared loader
+    (with ``members=True``, its contacts checked against the members file too).
+
+    A problem anywhere in a file stops the process: each problem (file, line, place, fix) is
+    printed to stderr, the same words in every service, and it exits 2 — never a traceback, never
+    a network quietly skipped or a section quietly defaulted.
+    """
+    from .network import PlanError, load_networks
+
+    people = members_or_exit(settings) if members else None
+    try:
+        return load_networks(settings.networks_dir, people)
+    except PlanError as exc:
+        _exit_with(exc, f"the network files in {settings.networks_dir}")
+
+
+def members_or_exit(settings: Settings, *, required: bool = True) -> MembersFile:
+    """The members file (``settings.members_file``), read by the shared loader; a problem in it
+    stops the process like :func:`networks_or_exit`. ``required=False``: a file that does not
+    exist is an empty members list (a channel adapter then knows every reporter as unknown)."""
+    from .network import MembersFile, PlanError, load_members
+
+    path = settings.members_file
+    if not required and not path.exists():
+        print(f"warning: members file {path} does not exist: every reporter is unknown", file=sys.stderr)
+        return MembersFile()
+    try:
+        return load_members(path)
+    except PlanError as exc:
+        _exit_with(exc, f"the members file {path}")
+
+
+def _exit_with(exc: PlanError, what: str) -> NoReturn:
+    print(f"error: {what} cannot be used ({len(exc.problems)} problem(s)):", file=sys.stderr)
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+    sys.exit(2)

@@ -19,7 +19,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
-import yaml
+
+from binrelay_shared.network import PlanError, load_networks
 
 
 def register(client: httpx.Client, secret: str, user: str, password: str) -> None:
@@ -49,6 +50,10 @@ def main(argv: list[str] | None = None) -> None:
         pw_file.write_text(secrets.token_urlsafe(24))
         pw_file.chmod(0o600)
     password = pw_file.read_text().strip()
+    try:  # the shared loader: the rooms are those of the networks every service accepts
+        networks = load_networks(args.networks_dir, None)
+    except PlanError as exc:
+        raise SystemExit(f"error: {exc}") from None
     with httpx.Client(base_url=args.url, timeout=60) as client:
         register(client, args.secret_file.read_text().strip(), args.bot, password)
         login = client.post(
@@ -61,11 +66,7 @@ def main(argv: list[str] | None = None) -> None:
         server = user_id.split(":", 1)[1]
         auth = {"authorization": f"Bearer {token}"}
         rooms: dict[str, str] = {}
-        for path in sorted(args.networks_dir.glob("*.yaml")):
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict) or not data.get("id"):
-                continue
-            network = str(data["id"])
+        for network, net in sorted(networks.items()):
             alias = f"#bin-{network}:{server}"
             r = client.get(f"/_matrix/client/v3/directory/room/{quote(alias)}", headers=auth)
             if r.status_code == 200:
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
                 r = client.post(
                     "/_matrix/client/v3/createRoom",
                     headers=auth,
-                    json={"room_alias_name": f"bin-{network}", "name": str(data.get("name", network)),
+                    json={"room_alias_name": f"bin-{network}", "name": net.file.name,
                           "preset": "public_chat"},
                 )
                 r.raise_for_status()

@@ -21,12 +21,12 @@ from binrelay_shared import topics
 from binrelay_shared.codec import encode
 from binrelay_shared.events import ReportCleared, Response, utcnow
 from binrelay_shared.logging import bind_report, get_logger
+from binrelay_shared.network import Network
 from binrelay_shared.stage import Out
 
 from . import responses, state, timers
 from .claims import Claims, Clock
 from .jobs import OUTBOX, Planned, later_jobs, plan_report
-from .load import Network
 from .metrics import DispatcherMetrics
 from .routing import Decision
 

@@ -20,11 +20,11 @@ from binrelay_shared.events import (
     Stamps,
     new_id,
 )
+from binrelay_shared.network import Network
+from binrelay_shared.network.templates import render
 
 from . import state
-from .load import Network
 from .routing import Decision, Delivery, plan_deliveries
-from .templates import render
 from .tree import local
 
 

@@ -13,9 +13,8 @@ from datetime import datetime, time, timedelta
 from typing import Any, Literal
 
 from binrelay_shared.events import Language, ReportCleared
+from binrelay_shared.network import AudienceName, Member, Network, QuietMode, Role, TimeWindow
 
-from .load import Network
-from .model import AudienceName, Member, QuietMode, Role, TimeWindow
 from .texts import ReportTexts
 from .tree import TZ, Effective, Matched, local, match
 

@@ -24,20 +24,19 @@ are not published, confirmed once they are.
 from __future__ import annotations
 
 import asyncio
-import sys
 from typing import Any
 
 from binrelay_shared import topics
 from binrelay_shared.events import ReportCleared, Response, utcnow
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
+from binrelay_shared.network import Network, load_members, load_networks
 from binrelay_shared.runtime import Runtime, make_runtime, wire_stages
-from binrelay_shared.settings import Settings, settings_or_exit
+from binrelay_shared.settings import Settings, networks_or_exit, settings_or_exit
 from binrelay_shared.stage import Stage
 
 from .claims import Clock
 from .dispatcher import Dispatcher
-from .load import Network, PlanError, load_members, load_networks
 from .metrics import DispatcherMetrics
 from .settings import NAME, DispatcherSettings
 from .timers import scheduler
@@ -81,12 +80,7 @@ def main() -> None:
     settings = settings_or_exit(Settings)
     own = settings_or_exit(DispatcherSettings)
     configure_logging(NAME, settings.log_level, settings.log_json)
-    try:
-        networks = load_plans(settings)
-    except PlanError as exc:  # a bad plan stops the service here, with every problem named
-        for problem in exc.problems:
-            log.error("plan refused", problem=str(problem))
-        sys.exit(2)
+    networks = networks_or_exit(settings, members=True)  # a bad plan stops the service here, every problem named
     runtime = make_runtime(NAME, settings)
     serve_metrics(runtime.registry, settings.metrics_port)
     dispatcher, stages = build(runtime, networks, own.name)

@@ -8,11 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from binrelay_shared.events import Audience, Language, ReportCleared
-
-from .load import Network
-from .model import AudienceName
-from .sms import fit_sms, sms_size
-from .templates import CATEGORY_LABELS, render_part, variables
+from binrelay_shared.network import AudienceName, Network
+from binrelay_shared.network.templates import CATEGORY_LABELS, render_part, variables
+from binrelay_shared.sms_segments import fit_sms, sms_size
 
 #: Which rendering each audience sees. The reporter sees the group's (their own words, redacted).
 RENDERING_FOR = {

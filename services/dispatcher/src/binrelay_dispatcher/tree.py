@@ -15,9 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from binrelay_shared.events import Flag, ReportCleared
-
-from .load import route_name
-from .model import Ack, Approval, Plan, QuietMode, Route, Target, TimeWindow, Weekday
+from binrelay_shared.network import Ack, Approval, Plan, QuietMode, Route, Target, TimeWindow, Weekday, route_name
 
 TZ = ZoneInfo("Europe/Brussels")
 WEEKDAY_OF = list(Weekday)  # datetime.weekday(): 0 = Monday

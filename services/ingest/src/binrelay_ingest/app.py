@@ -13,7 +13,7 @@ Both paths run the same code in :class:`.core.Ingest`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -28,13 +28,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from binrelay_shared.logging import get_logger
+from binrelay_shared.network import NetworkFile
 from binrelay_shared.settings import Settings
 
 from .api_models import Accepted, ErrorBody, MessageIn, ReportId, ReportIn, ReportStatus
 from .core import Credential, IngestLimits, KafkaPublisher, Publisher, Reply, presented
 from .core import Ingest as Ingest
 from .errors import ApiError, field_errors, too_large
-from .networks import Network, load_networks
+from .networks import load_networks
 from .resp import RespClient
 from .resp import supported as resp_supported
 
@@ -170,7 +171,7 @@ def create_app(
     publisher: Publisher | None = None,
     redis: Redis | None = None,
     registry: CollectorRegistry | None = None,
-    networks: dict[str, Network] | None = None,
+    networks: Mapping[str, NetworkFile] | None = None,
     front_door: bool = True,
 ) -> FastAPI:
     """Build the ingest API. The Kafka producer is started and stopped with the app.

@@ -89,10 +89,10 @@ def register(app: typer.Typer) -> None:
         if role == "coordinator" and not network:
             _fail("a coordinator key needs its networks", "add --network <id> (repeatable)")
         if network:
-            from .networks import load_networks
+            from binrelay_shared.settings import networks_or_exit
 
             settings = Settings()
-            known = load_networks(settings.networks_dir)
+            known = networks_or_exit(settings)
             unknown = [n for n in network if n != "*" and known and n not in known]
             if unknown:
                 _fail(

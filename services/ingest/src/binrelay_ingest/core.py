@@ -37,13 +37,14 @@ from binrelay_shared.events import (
     utcnow,
 )
 from binrelay_shared.logging import bind_report, get_logger
+from binrelay_shared.network import NetworkFile
 from binrelay_shared.settings import Settings
 
 from .api_models import Accepted, MessageIn, ReportIn, ReportStatus, Step
 from .errors import ApiError, invalid, unauthenticated
 from .gate import Gate, GateRequest, GateResult, idem_key
 from .keys import hash_key, parse_key, record_from_hash
-from .networks import Network, Resolver
+from .networks import Resolver
 from .precheck import ADVICE, advice_language, precheck
 from .resp import RespClient, RespError
 
@@ -254,7 +255,7 @@ class Ingest:
         publisher: Publisher,
         redis: Redis,
         registry: CollectorRegistry,
-        networks: dict[str, Network],
+        networks: Mapping[str, NetworkFile],
         fast: RespClient | None = None,
     ) -> None:
         self.settings = settings
@@ -510,7 +511,7 @@ class Ingest:
             final = self.nets.get(network_id) if network_id else None
             advice_lang = advice_language(
                 report.reporter.language, language, text=report.text,
-                network_languages=final.languages if final else (),
+                network_languages=tuple(final.languages) if final else (),
             )  # fmt: skip
             advice = ADVICE[advice_lang]
         answer = orjson.dumps(

@@ -1,6 +1,6 @@
 """Which network is this report about? Street names in Dutch or French, matched against the
-networks' bilingual street lists (``deploy/networks/*.yaml``: ``id``, ``zone``, ``languages``,
-``area.streets``; every other top-level key is ignored — the dispatcher owns those).
+networks' bilingual street lists (``area.streets`` of ``deploy/networks/*.yaml``, read by the
+shared loader :mod:`binrelay_shared.network` like every other reader of these files).
 
 A street is matched in a *folded* form: lower case, no accents, no punctuation, abbreviations
 expanded (``str.`` → ``straat``, ``r.`` → ``rue``, ``av.`` → ``avenue``, ``stwg`` → ``steenweg``,
@@ -23,20 +23,9 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-
-@dataclass(frozen=True, slots=True)
-class Network:
-    """What ingest needs of a network: identity, zone, languages and street names."""
-
-    id: str
-    zone: str
-    languages: tuple[str, ...]
-    streets: tuple[tuple[str, ...], ...] = ()
-    """Each street's names (Dutch, French)."""
+from binrelay_shared.network import NetworkFile
+from binrelay_shared.network import load_networks as shared_load_networks
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,46 +37,10 @@ class Resolution:
     """``hint``, ``street``, ``street_fuzzy``, ``text`` or ``none`` (a bounded label)."""
 
 
-class NetworksError(ValueError):
-    """A network file cannot be read; the message names the file and the fix."""
-
-
-def load_networks(directory: Path) -> dict[str, Network]:
-    """Read every ``*.yaml`` in ``directory`` (sorted); tolerant of extra keys, strict on ours."""
-    found: dict[str, Network] = {}
-    if not directory.is_dir():
-        return found
-    for path in sorted(directory.glob("*.yaml")):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise NetworksError(f"{path}: cannot read it ({type(exc).__name__}); fix the YAML syntax") from exc
-        if not isinstance(data, Mapping) or "id" not in data:
-            continue  # not a network file (e.g. a members file kept alongside)
-        net = _network(path, data)
-        if net.id in found:
-            raise NetworksError(f"{path}: network id {net.id!r} is used twice; give each file its own id")
-        found[net.id] = net
-    return found
-
-
-def _network(path: Path, data: Mapping[str, Any]) -> Network:
-    net_id, zone = data.get("id"), data.get("zone")
-    if not isinstance(net_id, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", net_id):
-        raise NetworksError(f"{path}: 'id' must be a short lower-case name like 'zavel'")
-    if not isinstance(zone, str | int):
-        raise NetworksError(f"{path}: 'zone' must be the police zone number, e.g. \"5339\"")
-    languages = data.get("languages") or ["nl", "fr"]
-    area = data.get("area") or {}
-    streets: list[tuple[str, ...]] = []
-    for i, street in enumerate((area.get("streets") if isinstance(area, Mapping) else None) or []):
-        if not isinstance(street, Mapping):
-            raise NetworksError(f"{path}: area.streets[{i}] must be a mapping like {{nl: ..., fr: ...}}")
-        names = tuple(str(street[lang]) for lang in ("nl", "fr", "en", "de") if street.get(lang))
-        if not names:
-            raise NetworksError(f"{path}: area.streets[{i}] has no name; give it 'nl' and 'fr'")
-        streets.append(names)
-    return Network(id=net_id, zone=str(zone), languages=tuple(str(x) for x in languages), streets=tuple(streets))
+def load_networks(directory: Path) -> dict[str, NetworkFile]:
+    """The networks of ``directory`` as the shared loader reads and checks them (the dispatcher's
+    view, to the line): raises :class:`~binrelay_shared.network.PlanError` naming every problem."""
+    return {net_id: net.file for net_id, net in shared_load_networks(directory, None).items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,15 +139,15 @@ def _variants(name: str) -> set[str]:
 class Resolver:
     """Resolves locations to networks; build it once from :func:`load_networks`."""
 
-    networks: dict[str, Network]
+    networks: Mapping[str, NetworkFile]
     _exact: dict[str, str] = field(init=False, default_factory=dict)
     _by_length: list[tuple[str, str]] = field(init=False, default_factory=list)
     _cache: dict[str, Resolution | None] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         for net in self.networks.values():
-            for names in net.streets:
-                for name in names:
+            for street in net.area.streets:
+                for name in street.names():
                     for variant in _variants(name):
                         self._exact.setdefault(variant, net.id)
         # Longest names first, so "Zavelstraat" is not mistaken for a part of a longer name.

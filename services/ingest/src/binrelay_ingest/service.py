@@ -9,17 +9,18 @@ from prometheus_client import CollectorRegistry
 
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
-from binrelay_shared.settings import Settings
+from binrelay_shared.settings import Settings, networks_or_exit, settings_or_exit
 
 from .app import FrontDoor, create_app
 
 
 def main() -> None:
-    settings = Settings()
+    settings = settings_or_exit(Settings)
     configure_logging("ingest", settings.log_level, settings.log_json)
+    networks = {net_id: net.file for net_id, net in networks_or_exit(settings).items()}
     registry = CollectorRegistry()
     serve_metrics(registry, settings.metrics_port)
-    app = create_app(settings, registry=registry, front_door=False)
+    app = create_app(settings, registry=registry, networks=networks, front_door=False)
     asgi = FrontDoor(app, app.state.core)  # outermost: the hot POSTs skip FastAPI's middleware
     gc.collect()
     gc.freeze()  # what start-up built lives forever: keep it out of every later collection

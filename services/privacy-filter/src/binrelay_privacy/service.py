@@ -5,18 +5,18 @@ Thin shell around the pure :func:`binrelay_privacy.clear.clear_report`.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable, Mapping
 
-import yaml
 from prometheus_client import CollectorRegistry, Counter
 from pydantic import BaseModel
 
 from binrelay_shared import topics
 from binrelay_shared.attachments import AttachmentStore
 from binrelay_shared.events import ReportClassified, ReportCleared, utcnow
+from binrelay_shared.network import Network
 from binrelay_shared.pii import PiiKind
 from binrelay_shared.runtime import Runtime, run_stage_service
+from binrelay_shared.settings import networks_or_exit
 from binrelay_shared.stage import Out, Stage, observed
 
 from .clear import clear_report
@@ -25,19 +25,10 @@ from .policy import PrivacyPolicy
 NAME = "privacy-filter"
 
 
-def load_policies(networks_dir: Path) -> dict[str, PrivacyPolicy]:
-    """Each network's privacy policy (the ``privacy:`` section of its plan; defaults otherwise).
-
-    Raises ``ValueError`` naming the file and the problem: the service refuses to start on a bad plan.
-    """
-    policies: dict[str, PrivacyPolicy] = {}
-    for path in sorted(networks_dir.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        try:
-            policies[str(data.get("id", path.stem))] = PrivacyPolicy.from_mapping(data.get("privacy"))
-        except ValueError as exc:
-            raise ValueError(f"{path}: {exc}") from None
-    return policies
+def load_policies(networks: Mapping[str, Network]) -> dict[str, PrivacyPolicy]:
+    """Each network's privacy policy: the ``privacy:`` section of its file, as the shared loader
+    read and checked it (a network without one has the defaults)."""
+    return {net_id: net.file.privacy for net_id, net in networks.items()}
 
 
 def make_process(
@@ -98,7 +89,8 @@ def redaction_counter(registry: CollectorRegistry) -> Counter:
 
 def build(runtime: Runtime) -> Stage[ReportClassified]:
     counter = redaction_counter(runtime.registry)
-    work = make_process(load_policies(runtime.settings.networks_dir), AttachmentStore(runtime.settings.attachments_dir))
+    policies = load_policies(networks_or_exit(runtime.settings))  # a bad network file stops the start
+    work = make_process(policies, AttachmentStore(runtime.settings.attachments_dir))
 
     def count(event: BaseModel) -> None:
         if isinstance(event, ReportCleared):

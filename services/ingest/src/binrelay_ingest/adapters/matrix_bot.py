@@ -36,6 +36,7 @@ from redis.asyncio import Redis
 from binrelay_shared.events import Channel
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
+from binrelay_shared.settings import members_or_exit, settings_or_exit
 
 from .acks import ResponsePublisher, address_hash, chat_record, is_ack
 from .client import IngestClient, IngestRefused, IngestUnavailable, idempotency_key
@@ -231,8 +232,9 @@ class MatrixBot:
 
 def main() -> None:
     """``binrelay-adapter-matrix``: the Matrix bot, until SIGTERM."""
-    settings = AdapterSettings()
+    settings = settings_or_exit(AdapterSettings)
     configure_logging("adapter-matrix", settings.log_level, settings.log_json)
+    directory = Directory(members_or_exit(settings, required=False))
 
     async def run() -> None:
         stop = asyncio.Event()
@@ -241,7 +243,7 @@ def main() -> None:
             loop.add_signal_handler(sig, stop.set)
         metrics = AdapterMetrics("matrix")
         serve_metrics(metrics.registry, settings.metrics_port)
-        await MatrixBot(settings, metrics=metrics).run(stop)
+        await MatrixBot(settings, metrics=metrics, directory=directory).run(stop)
 
     asyncio.run(run())
 

@@ -1,30 +1,20 @@
 """Who wrote? The members file (``BINRELAY_MEMBERS_FILE``) indexed by e-mail, phone and Matrix id.
 
-An address that matches no member is an *unknown* reporter: the report is still taken (anyone may
-report), with an opaque reference instead of a member id.
+The file is read by the shared loader (:func:`binrelay_shared.network.load_members`), the one the
+dispatcher uses. An address that matches no member is an *unknown* reporter: the report is still
+taken (anyone may report), with an opaque reference instead of a member id.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from binrelay_shared.addresses import normalize_phone
 from binrelay_shared.logging import get_logger
+from binrelay_shared.network import Member, MembersFile, load_members
 
 log = get_logger(__name__)
-
-
-@dataclass(frozen=True)
-class Member:
-    id: str
-    language: str | None
-    roles: tuple[str, ...]
-    networks: tuple[str, ...]
 
 
 def normalize(channel: str, address: str) -> str:
@@ -39,30 +29,23 @@ def opaque_ref(channel: str, address: str) -> str:
 
 
 class Directory:
-    def __init__(self, members: list[dict[str, Any]]) -> None:
+    """Members by (channel, normalised address)."""
+
+    def __init__(self, members: MembersFile) -> None:
         self._by: dict[tuple[str, str], Member] = {}
-        for m in members:
-            member = Member(
-                id=str(m["id"]),
-                language=m.get("language"),
-                roles=tuple(m.get("roles") or ()),
-                networks=tuple(m.get("networks") or ()),
-            )
-            for ch in m.get("channels") or ():
-                channel, address = ch.get("channel"), ch.get("address")
-                if channel and address:
-                    self._by[(channel, normalize(channel, str(address)))] = member
+        for member in members.members:
+            for a in member.channels:
+                self._by.setdefault((a.channel, normalize(a.channel, a.address)), member)
 
     @classmethod
     def load(cls, path: Path | None) -> Directory:
+        """The members of ``path``; none when there is no file (every reporter is then unknown).
+        A file that is there but wrong raises :class:`~binrelay_shared.network.PlanError`: a
+        service's start uses :func:`binrelay_shared.settings.members_or_exit` instead."""
         if path is None or not path.is_file():
-            return cls([])
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            log.warning("members file not readable: every reporter is unknown", error=type(exc).__name__)
-            return cls([])
-        return cls(list(data.get("members") or []))
+            log.warning("no members file: every reporter is unknown")
+            return cls(MembersFile())
+        return cls(load_members(path))
 
     def find(self, channel: str, address: str) -> Member | None:
         return self._by.get((channel, normalize(channel, address)))

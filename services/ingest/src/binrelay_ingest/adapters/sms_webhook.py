@@ -35,6 +35,7 @@ from starlette.routing import Route
 from binrelay_shared.events import Channel
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
+from binrelay_shared.settings import members_or_exit, settings_or_exit
 
 from .acks import ResponsePublisher, is_ack, sms_records
 from .client import IngestClient, IngestRefused, IngestUnavailable, idempotency_key
@@ -68,13 +69,14 @@ def create_app(
     client: IngestClient | None = None,
     redis: Redis | None = None,
     responses: ResponsePublisher | None = None,
+    directory: Directory | None = None,
     metrics: AdapterMetrics | None = None,
 ) -> Starlette:
     counts = metrics or AdapterMetrics("sms")
     ingest = client or IngestClient(settings)
     store = redis or Redis.from_url(settings.redis_url)
     publisher = responses or ResponsePublisher(settings.kafka)
-    directory = Directory.load(settings.members_file)
+    directory = directory or Directory.load(settings.members_file)
     gateway = httpx.AsyncClient(
         base_url=settings.sms_gateway_url.rstrip("/"),
         timeout=15,
@@ -189,13 +191,14 @@ def main() -> None:
     """``binrelay-adapter-sms``: the SMS gateway's inbound webhook, until SIGTERM."""
     import uvicorn
 
-    settings = AdapterSettings()
+    settings = settings_or_exit(AdapterSettings)
     configure_logging("adapter-sms", settings.log_level, settings.log_json)
+    directory = Directory(members_or_exit(settings, required=False))
     metrics = AdapterMetrics("sms")
     serve_metrics(metrics.registry, settings.metrics_port)
     log.info("listening", port=settings.sms_webhook_port)
     uvicorn.run(
-        create_app(settings, metrics=metrics),
+        create_app(settings, metrics=metrics, directory=directory),
         host=settings.sms_webhook_host,
         port=settings.sms_webhook_port,
         log_level="warning",

@@ -32,6 +32,8 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from binrelay_shared.attachments import AttachmentStore
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
+from binrelay_shared.network import load_networks
+from binrelay_shared.settings import members_or_exit, networks_or_exit, settings_or_exit
 
 from .client import IngestClient, IngestRefused, IngestUnavailable, idempotency_key
 from .config import AdapterSettings
@@ -105,18 +107,9 @@ def report_networks(rcpt_tos: list[str], domain: str, networks: set[str]) -> lis
 
 
 def known_networks(settings: AdapterSettings) -> set[str]:
-    """Network ids of the communication plans (``<id>.yaml`` files with an ``id:``)."""
-    import yaml
-
-    ids = set()
-    for path in sorted(settings.networks_dir.glob("*.yaml")):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError):
-            continue
-        if isinstance(data, dict) and data.get("id"):
-            ids.add(str(data["id"]).lower())
-    return ids
+    """Network ids of the network files, read by the shared loader (raises
+    :class:`~binrelay_shared.network.PlanError` on a bad file; the start uses ``networks_or_exit``)."""
+    return set(load_networks(settings.networks_dir, None))
 
 
 class ReportHandler:
@@ -241,7 +234,12 @@ class ReportHandler:
 
 
 def start_listener(
-    settings: AdapterSettings, client: IngestClient | None = None, metrics: AdapterMetrics | None = None
+    settings: AdapterSettings,
+    client: IngestClient | None = None,
+    metrics: AdapterMetrics | None = None,
+    *,
+    networks: set[str] | None = None,
+    directory: Directory | None = None,
 ) -> tuple[Controller, ReportHandler]:
     """Start the SMTP listener in a background thread (``controller.stop()`` ends it)."""
     # aiosmtpd logs every command line, sender and recipient at INFO: addresses are personal data.
@@ -249,8 +247,8 @@ def start_listener(
     handler = ReportHandler(
         settings,
         client or IngestClient(settings),
-        Directory.load(settings.members_file),
-        known_networks(settings),
+        directory or Directory.load(settings.members_file),
+        known_networks(settings) if networks is None else networks,
         AttachmentStore(settings.attachments_dir),
         metrics,
     )
@@ -266,11 +264,13 @@ def start_listener(
 
 def main() -> None:
     """``binrelay-adapter-smtp``: the inbound e-mail adapter, until SIGTERM."""
-    settings = AdapterSettings()
+    settings = settings_or_exit(AdapterSettings)
     configure_logging("adapter-smtp", settings.log_level, settings.log_json)
+    networks = set(networks_or_exit(settings))
+    directory = Directory(members_or_exit(settings, required=False))
     metrics = AdapterMetrics("smtp")
     serve_metrics(metrics.registry, settings.metrics_port)
-    controller, handler = start_listener(settings, metrics=metrics)
+    controller, handler = start_listener(settings, metrics=metrics, networks=networks, directory=directory)
     log.info("listening", port=settings.smtp_listen_port, networks=sorted(handler.networks))
 
     async def wait() -> None:

@@ -4,9 +4,7 @@ A network file holds the network's identity (``id``, ``name``, ``kind``, ``zone`
 ``area`` — read by ingest's resolver too), its ``contacts`` (member ids only) and its ``plan``: a
 routing tree in the spirit of Alertmanager's ``route`` (matchers, ``continue``, inherited options)
 whose nodes name audiences, channels in fallback order and templates.
-
-Members' personal data (addresses, language, channel order, quiet hours, consent) lives in a
-separate members file that a deployment supplies; ``deploy/members.example.yaml`` is fictitious.
+The members file's schema is in :mod:`.members`.
 """
 
 from __future__ import annotations
@@ -18,9 +16,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from binrelay_shared.events import Category, Channel, Flag, Kind, Language, Origin, Urgency
+from binrelay_shared.events import Category, Flag, Kind, Language, Origin, Urgency
+
+from .privacy import Privacy
 
 LANGUAGES: tuple[str, ...] = ("nl", "fr", "en", "de")
+
+#: The one rule for a network id (a Kafka key, a report address's local part, a metrics label).
+NETWORK_ID = r"^[a-z0-9][a-z0-9-]{0,62}$"
+NETWORK_ID_HELP = "starting with a letter or digit, at most 63 characters"
 
 
 class Strict(BaseModel):
@@ -236,9 +240,16 @@ class Contacts(Strict):
 
 
 class Street(BaseModel):
+    """One street of the network's area, by its names (ingest's resolver matches any of them)."""
+
     model_config = ConfigDict(extra="allow", frozen=True)
     nl: str
     fr: str
+    en: str | None = None
+    de: str | None = None
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(n for n in (self.nl, self.fr, self.en, self.de) if n)
 
 
 class Area(BaseModel):
@@ -249,7 +260,7 @@ class Area(BaseModel):
 class NetworkFile(Strict):
     """A whole ``deploy/networks/<network>.yaml``."""
 
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+    id: Annotated[str, Field(pattern=NETWORK_ID)]
     name: str
     kind: Literal["BIN", "BIN-Z"]
     zone: Annotated[str, Field(pattern=r"^\d{4}$")]
@@ -257,76 +268,6 @@ class NetworkFile(Strict):
     area: Area = Field(default_factory=Area)
     contacts: Contacts = Field(default_factory=Contacts)
     plan: Plan
+    privacy: Privacy = Field(default_factory=Privacy, description="Who sees what (defaults: the strict reading)")
 
 
-# ---------------------------------------------------------------------------------------------
-# Members
-# ---------------------------------------------------------------------------------------------
-
-
-class Role(StrEnum):
-    coordinator = "coordinator"
-    steering_group = "steering_group"
-    officer = "officer"
-
-
-class Address(Strict):
-    channel: DeliveryChannel
-    address: Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class Member(Strict):
-    """One member (or officer): personal data, held by the deployment, never logged."""
-
-    id: Annotated[str, Field(min_length=1, max_length=100)]
-    name: str | None = None
-    networks: list[str] = Field(default_factory=list, description="Networks whose group this member is in")
-    roles: list[Role] = Field(default_factory=list)
-    language: Language = "nl"
-    channels: list[Address] = Field(default_factory=list, description="In the member's order of preference")
-    quiet_hours: Window | None = Field(None, description="Own quiet hours (default: the network's)")
-    consent: bool = Field(False, description="Signed the house rules; nothing is sent without it")
-    excluded: bool = False
-
-
-class MembersFile(Strict):
-    members: list[Member] = Field(default_factory=list)
-
-    @field_validator("members")
-    @classmethod
-    def _unique(cls, v: list[Member]) -> list[Member]:
-        seen: set[str] = set()
-        for m in v:
-            if m.id in seen:
-                raise ValueError(f"member id {m.id!r} appears twice: member ids must be unique")
-            seen.add(m.id)
-        return v
-
-    def by_id(self) -> dict[str, Member]:
-        return {m.id: m for m in self.members}
-
-
-__all__ = [
-    "LANGUAGES",
-    "WEEKDAYS",
-    "Ack",
-    "Address",
-    "Approval",
-    "AudienceName",
-    "Channel",
-    "Contacts",
-    "DeliveryChannel",
-    "Matchers",
-    "Member",
-    "MembersFile",
-    "NetworkFile",
-    "Options",
-    "Plan",
-    "QuietMode",
-    "Role",
-    "Route",
-    "Target",
-    "TemplateText",
-    "TimeWindow",
-    "Weekday",
-]

@@ -2,22 +2,24 @@
 
 The report (or police / coordinator message) is taken exactly as a channel adapter, coordinator or
 police zone posts it to ingest (the JSON body of ``POST /v1/reports`` or ``POST /v1/messages``),
-then run through the same classification, privacy filter and routing code the services use.
+then run through the same classification, privacy filter (with the network's own ``privacy:``
+policy) and routing code the services use. It lives in the top-level command line because it
+needs ingest, the classifier, the privacy filter and the dispatcher at once; no service imports
+another.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
+from binrelay_dispatcher.routing import Decision, Delivery, gate, local, plan_deliveries
 from binrelay_shared.events import Origin, Report, ReportCleared, Stamps, new_id
-
-from .load import Network
-from .routing import Decision, Delivery, gate, local, plan_deliveries
+from binrelay_shared.network import Network, Privacy
 
 
 class BodyError(ValueError):
@@ -50,12 +52,13 @@ def report_from_body(body: Any, author_role: str = "police") -> tuple[Report, st
 
 
 def clear(report: Report, network: Network, at: datetime) -> ReportCleared:
-    """Classify and clear ``report`` with the very functions the classifier and privacy filter run."""
+    """Classify and clear ``report`` with the very functions the classifier and privacy filter run,
+    under the network's own privacy policy (the ``privacy:`` section of its file)."""
     from binrelay_classifier.classify import classify_report
     from binrelay_privacy.clear import clear_report
 
     classification = classify_report(report)
-    findings, renderings, computed = clear_report(report, classification)
+    findings, renderings, computed = clear_report(report, classification, policy=network.file.privacy)
     return ReportCleared(
         report_id=new_id(),
         network_id=network.id,
@@ -78,6 +81,8 @@ class Explanation:
     approved: Decision | None
     withheld_from_group: int = 0
     """Policy holds: how many group members would have been reached, and are not."""
+    privacy: Privacy = field(default_factory=Privacy)
+    """The network's privacy policy the report was cleared under."""
 
 
 def explain(network: Network, report: Report, at: datetime) -> Explanation:
@@ -91,7 +96,7 @@ def explain(network: Network, report: Report, at: datetime) -> Explanation:
     withheld = 0
     if decision.held == "policy":
         withheld = sum(1 for m in network.group() if gate(m) is None)
-    return Explanation(cleared, decision, escalation, approved, withheld)
+    return Explanation(cleared, decision, escalation, approved, withheld, network.file.privacy)
 
 
 def _rows(deliveries: list[Delivery], condition: str | None) -> list[dict[str, Any]]:
@@ -138,8 +143,12 @@ def as_rows(ex: Explanation) -> list[dict[str, Any]]:
             "template": None, "sms_segments": None, "condition": None,
             "why": "policy flag: held for the coordinator, never broadcast",
         })
+    privacy = ex.privacy.model_dump(mode="json")
+    for key in ("coordinator_sees", "group_sees"):
+        privacy[key] = sorted(privacy[key])
     for r in rows:
         r["classification"] = cls
+        r["privacy"] = privacy
         r["routes"] = list(ex.decision.routes)
         r["report_held"] = ex.decision.held
     return rows
