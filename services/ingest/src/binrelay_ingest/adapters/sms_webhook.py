@@ -33,8 +33,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from binrelay_shared.events import Channel
+from binrelay_shared.kafka_security import kafka_client_config, require_kafka
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
+from binrelay_shared.settings import settings_or_exit
 
 from .acks import ResponsePublisher, is_ack, sms_records
 from .client import IngestClient, IngestRefused, IngestUnavailable, idempotency_key
@@ -43,6 +45,9 @@ from .members import Directory, normalize_phone, opaque_ref
 from .metrics import AdapterMetrics
 
 log = get_logger(__name__)
+
+#: This adapter's Kafka principal (binrelay_shared.acl): it may only write bin.responses.v1.
+KAFKA_PRINCIPAL = "adapter-sms"
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -73,7 +78,7 @@ def create_app(
     counts = metrics or AdapterMetrics("sms")
     ingest = client or IngestClient(settings)
     store = redis or Redis.from_url(settings.redis_url)
-    publisher = responses or ResponsePublisher(settings.kafka)
+    publisher = responses or ResponsePublisher(kafka_client_config(settings, KAFKA_PRINCIPAL))
     directory = Directory.load(settings.members_file)
     gateway = httpx.AsyncClient(
         base_url=settings.sms_gateway_url.rstrip("/"),
@@ -189,8 +194,9 @@ def main() -> None:
     """``binrelay-adapter-sms``: the SMS gateway's inbound webhook, until SIGTERM."""
     import uvicorn
 
-    settings = AdapterSettings()
+    settings = settings_or_exit(AdapterSettings)
     configure_logging("adapter-sms", settings.log_level, settings.log_json)
+    require_kafka(settings, KAFKA_PRINCIPAL)  # a missing or refused secret: exit 2 now
     metrics = AdapterMetrics("sms")
     serve_metrics(metrics.registry, settings.metrics_port)
     log.info("listening", port=settings.sms_webhook_port)
