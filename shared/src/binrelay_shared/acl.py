@@ -173,10 +173,18 @@ def table_text(principals: Iterable[Principal] = TABLE) -> str:
 # -- applying it: confluent-kafka's AdminClient --------------------------------------------------
 
 
-def _binding(user: str, g: Grant) -> Any:
-    from confluent_kafka.admin import AclBinding, AclOperation, AclPermissionType, ResourcePatternType, ResourceType
+def _binding(user: str, g: Grant, *, as_filter: bool = False) -> Any:
+    from confluent_kafka.admin import (
+        AclBinding,
+        AclBindingFilter,
+        AclOperation,
+        AclPermissionType,
+        ResourcePatternType,
+        ResourceType,
+    )
 
-    return AclBinding(
+    kind = AclBindingFilter if as_filter else AclBinding
+    return kind(
         ResourceType[g.resource], g.name,
         ResourcePatternType.PREFIXED if g.prefixed else ResourcePatternType.LITERAL,
         f"User:{user}", "*", AclOperation[g.operation], AclPermissionType.ALLOW,
@@ -225,13 +233,13 @@ class Admin:
         if add:
             self._wait(self.client.create_acls([_binding(p.name, g) for g in sorted(add)]))
         if drop:
-            self._wait(self.client.delete_acls([_binding(p.name, g) for g in sorted(drop)]))
+            self._wait(self.client.delete_acls([_binding(p.name, g, as_filter=True) for g in sorted(drop)]))
         return len(add), len(drop)
 
     def remove_acls(self, user: str) -> int:
         have = self.acls_of(user)
         if have:
-            self._wait(self.client.delete_acls([_binding(user, g) for g in sorted(have)]))
+            self._wait(self.client.delete_acls([_binding(user, g, as_filter=True) for g in sorted(have)]))
         return len(have)
 
     def set_password(self, user: str, password: str) -> None:

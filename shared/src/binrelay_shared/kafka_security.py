@@ -143,27 +143,34 @@ class KafkaAuthError(RuntimeError):
 
 
 async def check_credentials(config: KafkaClientConfig, timeout: float = 30.0) -> None:
-    """Log in and ask for metadata once; raise :class:`KafkaAuthError` if the broker refuses.
+    """Log in to a bootstrap server once (TLS handshake, SCRAM exchange); raise
+    :class:`KafkaAuthError` if the broker refuses the certificate check or the credentials.
 
     An unreachable broker is not an error here (it may come up later; the clients retry)."""
-    from aiokafka.admin import AIOKafkaAdminClient
-    from aiokafka.errors import KafkaConnectionError, KafkaError
+    from aiokafka.conn import create_conn
+    from aiokafka.errors import KafkaError
 
-    admin = AIOKafkaAdminClient(**config.aiokafka(), request_timeout_ms=int(timeout * 1000))
-    try:
-        await asyncio.wait_for(admin.start(), timeout)
-    except (KafkaConnectionError, TimeoutError):
+    kwargs = config.aiokafka()
+    kwargs.pop("bootstrap_servers")
+    for server in config.servers:
+        host, _, port = server.rpartition(":")
+        try:
+            conn = await asyncio.wait_for(
+                create_conn(host, int(port), request_timeout_ms=int(timeout * 1000), **kwargs), timeout
+            )
+        except ssl.SSLError as exc:
+            raise KafkaAuthError(
+                f"TLS with Kafka at {server} failed ({exc.reason}): check BINRELAY_KAFKA_CA_FILE"
+            ) from None
+        except KafkaError as exc:
+            raise KafkaAuthError(
+                f"Kafka at {server} refused principal {config.user!r} ({type(exc).__name__}): check "
+                "BINRELAY_KAFKA_PASSWORD / BINRELAY_KAFKA_PASSWORD_FILE and BINRELAY_KAFKA_USER"
+            ) from None
+        except (OSError, TimeoutError):
+            continue  # not reachable (yet): the next server, or the clients' own retries
+        conn.close()
         return
-    except ssl.SSLError as exc:
-        raise KafkaAuthError(f"TLS to {config.bootstrap} failed ({exc.reason}): check BINRELAY_KAFKA_CA_FILE") from None
-    except KafkaError as exc:
-        what = type(exc).__name__
-        raise KafkaAuthError(
-            f"Kafka at {config.bootstrap} refused principal {config.user!r} ({what}): check "
-            "BINRELAY_KAFKA_PASSWORD / BINRELAY_KAFKA_PASSWORD_FILE and BINRELAY_KAFKA_USER"
-        ) from None
-    finally:
-        await admin.close()
 
 
 def require_kafka(settings: Settings, principal: str) -> KafkaClientConfig:
