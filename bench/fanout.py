@@ -80,7 +80,7 @@ def start(stack: Stack, n: int, split: bool = True) -> dict[str, Any]:
 
 async def measure(stack: Stack, n: int, gateway: str) -> dict[str, Any]:
     outbox = AIOKafkaConsumer(
-        topics.outbox("sms"), bootstrap_servers=stack.bootstrap, group_id=None, auto_offset_reset="latest"
+        topics.outbox("sms"), **stack.kafka.aiokafka(), group_id=None, auto_offset_reset="latest"
     )
     await outbox.start()
     await outbox.seek_to_end()
@@ -105,7 +105,7 @@ async def measure(stack: Stack, n: int, gateway: str) -> dict[str, Any]:
     )
     async with httpx.AsyncClient(base_url=gateway, timeout=30) as client:
         await client.delete("/messages")
-        producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap)
+        producer = AIOKafkaProducer(**stack.kafka.aiokafka())
         await producer.start()
         t0 = time.perf_counter()
         await producer.send_and_wait(topics.lane(topics.REPORTS_RECEIVED, is_urgent(alarm)), encode(alarm),
@@ -145,13 +145,13 @@ async def measure(stack: Stack, n: int, gateway: str) -> dict[str, Any]:
 async def _warm_up(stack: Stack) -> None:
     """Wait until the pipeline dispatches a report: services loaded, consumers assigned."""
     dispatch = AIOKafkaConsumer(
-        topics.dispatch("5339"), bootstrap_servers=stack.bootstrap, group_id=None, auto_offset_reset="latest"
+        topics.dispatch("5339"), **stack.kafka.aiokafka(), group_id=None, auto_offset_reset="latest"
     )
     await dispatch.start()
     await dispatch.seek_to_end()
     for tp in dispatch.assignment():
         await dispatch.position(tp)
-    producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap)
+    producer = AIOKafkaProducer(**stack.kafka.aiokafka())
     await producer.start()
     probe = ReportReceived(
         report_id=new_id(),

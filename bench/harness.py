@@ -14,6 +14,10 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from binrelay_shared.kafka_security import KafkaClientConfig
 
 REPO = Path(__file__).resolve().parent.parent
 LOCAL = REPO / "deploy" / "local"
@@ -43,6 +47,24 @@ class Stack:
     redis_port: int = field(default_factory=free_port)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: sasl_ssl: the broker as `make up` runs it (TLS, SCRAM, ACLs; each service its own
+    #: principal); plaintext: security off, for the comparison only (kafka.sh KAFKA_SECURITY).
+    security: str = "sasl_ssl"
+
+    @property
+    def secrets_dir(self) -> Path:
+        return self.root / "secrets"
+
+    @property
+    def kafka(self) -> KafkaClientConfig:
+        """How the benchmark's own clients (feeders, readers, raw loops) connect: as admin."""
+        from binrelay_shared.acl import ADMIN
+        from binrelay_shared.kafka_security import kafka_client_config
+        from binrelay_shared.settings import Settings
+
+        return kafka_client_config(
+            Settings(kafka=self.bootstrap, secrets_dir=self.secrets_dir, kafka_security=self.security,  # type: ignore[arg-type]
+                     kafka_user=None), ADMIN)
 
     @property
     def bootstrap(self) -> str:
@@ -61,6 +83,8 @@ class Stack:
             "KAFKA_HEAP": os.environ.get("KAFKA_HEAP", "512m"),
             "REDIS_PORT": str(self.redis_port),
             "REDIS_DATA_DIR": str(self.root / "redis"),
+            "BINRELAY_SECRETS_DIR": str(self.secrets_dir),
+            "KAFKA_SECURITY": self.security,
         }
 
     def start_infra(self) -> None:
@@ -70,7 +94,12 @@ class Stack:
         subprocess.run([str(LOCAL / "redis.sh"), "start"], env=env, check=True)
         from binrelay_shared.kafka import ensure_topics
 
-        asyncio.run(ensure_topics(self.bootstrap, [ZONE]))
+        asyncio.run(ensure_topics(self.kafka, [ZONE]))
+        if self.security != "plaintext":
+            from binrelay_shared.settings import Settings
+            from binrelay_shared.zones import apply_table
+
+            apply_table(Settings(kafka=self.bootstrap, secrets_dir=self.secrets_dir))
 
     def service_env(self) -> dict[str, str]:
         return {
@@ -78,6 +107,8 @@ class Stack:
             "BINRELAY_KAFKA": self.bootstrap,
             "BINRELAY_REDIS_URL": self.redis_url,
             "BINRELAY_ZONE_ID": ZONE,
+            "BINRELAY_SECRETS_DIR": str(self.secrets_dir),
+            "BINRELAY_KAFKA_SECURITY": self.security,
             "BINRELAY_LOG_JSON": "true",
             "BINRELAY_LOG_LEVEL": "WARNING",
             "BINRELAY_ATTACHMENTS_DIR": str(self.root / "attachments"),

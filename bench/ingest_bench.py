@@ -214,12 +214,21 @@ async def closed_loop(port: int, key: str, seconds: float, connections: int, run
     }
 
 
+def admin_kafka(bootstrap: str) -> Any:
+    """The benchmark's own connection: as admin (BINRELAY_SECRETS_DIR; Kafka security as configured)."""
+    from binrelay_shared.acl import ADMIN
+    from binrelay_shared.kafka_security import kafka_client_config
+    from binrelay_shared.settings import Settings
+
+    return kafka_client_config(Settings(kafka=bootstrap, kafka_user=None), ADMIN)
+
+
 async def end_offsets(bootstrap: str, topic: str) -> int:
     from aiokafka import AIOKafkaConsumer
 
     from binrelay_shared.kafka import partitions
 
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**admin_kafka(bootstrap).aiokafka(), enable_auto_commit=False)
     await consumer.start()
     try:
         parts = await partitions(consumer, topic)
@@ -274,6 +283,7 @@ def main() -> int:
     try:
         bootstrap = args.kafka
         if not bootstrap:
+            os.environ["BINRELAY_SECRETS_DIR"] = str(tmp / "secrets")  # this broker's passwords and CA
             port = free_port()
             env = {**os.environ, "KAFKA_PORT": str(port), "KAFKA_CTRL_PORT": str(free_port()),
                    "KAFKA_DATA_DIR": str(tmp / "kafka")}  # fmt: skip
@@ -291,7 +301,12 @@ def main() -> int:
         from binrelay_shared import topics
         from binrelay_shared.kafka import ensure_topics
 
-        asyncio.run(ensure_topics(bootstrap, ["5339"]))
+        asyncio.run(ensure_topics(admin_kafka(bootstrap), ["5339"]))
+        if admin_kafka(bootstrap).security != "plaintext":
+            from binrelay_shared.settings import Settings
+            from binrelay_shared.zones import apply_table
+
+            apply_table(Settings(kafka=bootstrap))
         key = asyncio.run(create_key(redis_url))
         http_port = args.port or free_port()
         env = {**os.environ, "BINRELAY_KAFKA": bootstrap, "BINRELAY_REDIS_URL": redis_url,

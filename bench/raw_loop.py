@@ -2,6 +2,9 @@
 
     python bench/raw_loop.py BOOTSTRAP IN_TOPIC OUT_TOPIC [GROUP]
 
+It connects as the admin principal (BINRELAY_SECRETS_DIR, BINRELAY_KAFKA_SECURITY), so the
+ceiling pays for TLS and SCRAM like the services when security is on.
+
 getmany → send every record without awaiting → await the futures once → commit; forever.
 """
 
@@ -12,13 +15,18 @@ import sys
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from binrelay_shared.acl import ADMIN
+from binrelay_shared.kafka_security import kafka_client_config
+from binrelay_shared.settings import Settings
+
 
 async def main(bootstrap: str, source: str, sink: str, group: str = "bench-raw") -> None:
+    kafka = kafka_client_config(Settings(kafka=bootstrap, kafka_user=None), ADMIN).aiokafka()
     consumer = AIOKafkaConsumer(
-        source, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
+        source, **kafka, group_id=group, enable_auto_commit=False,
         auto_offset_reset="earliest",
     )
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=2, acks=1, max_batch_size=1024 * 1024)
+    producer = AIOKafkaProducer(**kafka, linger_ms=2, acks=1, max_batch_size=1024 * 1024)
     await consumer.start()
     await producer.start()
     try:

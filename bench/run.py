@@ -12,10 +12,15 @@ Measures, in one run on one freshly started local broker:
 Each stage runs as deployed: a process per lane, the ordinary one at a lower CPU priority
 (``--lanes both``: one process per stage, to compare).
 
+Kafka security (TLS + SASL/SCRAM + ACLs, as `make up` runs it) is on; ``--security both`` (the
+default) runs the ceiling, the pipeline and the latencies a second time on a broker with security
+off (PLAINTEXT, no authoriser: kafka.sh KAFKA_SECURITY=plaintext) and prints both, so the cost of
+security is measured in the same run. The fan-out runs with security on only.
+
 Reports are realistic (nl/fr/en/de, ~10% urgent, personal data to redact; bench/reports.py).
 Figures vary with the machine: compare ratios, not absolutes. No test depends on them.
 
-    .venv/bin/python bench/run.py [--reports 10000] [--rate-seconds 10] [--json-out FILE]
+    .venv/bin/python bench/run.py [--reports 10000] [--rate-seconds 10] [--security on|off|both] [--json-out FILE]
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from bench import fanout
 from bench.harness import REPO, ZONE, Stack
 from bench.reports import make_report
 from binrelay_shared import topics, trace
+from binrelay_shared.kafka_security import KafkaClientConfig
 
 DISPATCH = topics.dispatch(ZONE)
 
@@ -51,8 +57,8 @@ DISPATCH = topics.dispatch(ZONE)
 class Arrivals:
     """Consumes topics from their end and records when each report id first arrives."""
 
-    def __init__(self, bootstrap: str, *watched: str) -> None:
-        self.consumer = AIOKafkaConsumer(*watched, bootstrap_servers=bootstrap, group_id=None,
+    def __init__(self, kafka: KafkaClientConfig, *watched: str) -> None:
+        self.consumer = AIOKafkaConsumer(*watched, **kafka.aiokafka(), group_id=None,
                                          enable_auto_commit=False, auto_offset_reset="latest")
         self.at: dict[str, float] = {}
         self.count = 0
@@ -134,21 +140,22 @@ async def ceiling(stack: Stack, n: int, hops: int = 1, runs: int = 3) -> dict[st
     with no work, show what the Kafka plumbing alone leaves for the stages' own work.
     """
     names = [f"bench.raw{hops}.{i}" for i in range(hops + 1)]
-    admin = AIOKafkaAdminClient(bootstrap_servers=stack.bootstrap)
+    admin = AIOKafkaAdminClient(**stack.kafka.aiokafka())
     await admin.start()
     await admin.create_topics([NewTopic(name, 3, 1) for name in names])
     await admin.close()
     # Started once, not on a hot path: a blocking Popen is fine here.
     loops = [
         subprocess.Popen(  # noqa: ASYNC220
-            [sys.executable, str(REPO / "bench" / "raw_loop.py"), stack.bootstrap, src, dst, f"bench-raw-{src}"]
+            [sys.executable, str(REPO / "bench" / "raw_loop.py"), stack.bootstrap, src, dst, f"bench-raw-{src}"],
+            env=stack.service_env(),
         )
         for src, dst in itertools.pairwise(names)
     ]
     try:
-        arrivals = Arrivals(stack.bootstrap, names[-1])
+        arrivals = Arrivals(stack.kafka, names[-1])
         await arrivals.start()
-        producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap, linger_ms=5, max_batch_size=1024 * 1024)
+        producer = AIOKafkaProducer(**stack.kafka.aiokafka(), linger_ms=5, max_batch_size=1024 * 1024)
         await producer.start()
         warm = fresh_items(500, 1)
         await produce_all(producer, names[0], warm, {})
@@ -174,9 +181,9 @@ async def ceiling(stack: Stack, n: int, hops: int = 1, runs: int = 3) -> dict[st
 
 
 async def pipeline_max(stack: Stack, n: int) -> dict[str, Any]:
-    arrivals = Arrivals(stack.bootstrap, DISPATCH)
+    arrivals = Arrivals(stack.kafka, DISPATCH)
     await arrivals.start()
-    producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap, linger_ms=5, max_batch_size=1024 * 1024)
+    producer = AIOKafkaProducer(**stack.kafka.aiokafka(), linger_ms=5, max_batch_size=1024 * 1024)
     await producer.start()
     try:
         warm = fresh_items(300, 3)
@@ -200,9 +207,9 @@ async def latency_at(stack: Stack, rate: float, seconds: float, seed: int) -> di
     rng = random.Random(seed)
     items = [make_report(rng, rng.random() < 0.1) for _ in range(n)]
     urgent = {rid for (rid, raw, _) in items if b'"possibly_urgent":true' in raw}
-    arrivals = Arrivals(stack.bootstrap, DISPATCH)
+    arrivals = Arrivals(stack.kafka, DISPATCH)
     await arrivals.start()
-    producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap, linger_ms=0)
+    producer = AIOKafkaProducer(**stack.kafka.aiokafka(), linger_ms=0)
     await producer.start()
     wall_offset = time.time() - time.perf_counter()  # perf_counter → wall clock, as the traces use
     try:
@@ -334,6 +341,21 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def security_cost(on: dict[str, Any], off: dict[str, Any]) -> str:
+    """What TLS + SCRAM + ACLs cost: throughput kept, urgent latency added."""
+    lines = ["Cost of Kafka security (on vs off):"]
+    for key, what in (("ceiling", "raw consume→produce ceiling"), ("chain", "three raw loops chained"),
+                      ("pipeline", "pipeline received → dispatched")):
+        if key in on and key in off:
+            a, b = on[key]["per_second"], off[key]["per_second"]
+            lines.append(f"  {what:<32}: {a:>8.0f} vs {b:>8.0f} /s  ({a / b:.0%} of security off)")
+    for share, lon, loff in zip((0.5, 0.8), on["latency"], off["latency"], strict=False):
+        lines.append(f"  urgent p50/p99 at {share:.0%} of each max : "
+                     f"{lon['urgent_p50_ms']:.1f}/{lon['urgent_p99_ms']:.1f} ms"
+                     f" vs {loff['urgent_p50_ms']:.1f}/{loff['urgent_p99_ms']:.1f} ms")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=10000)
@@ -341,18 +363,32 @@ def main() -> int:
     parser.add_argument("--members", type=int, default=10000, help="fan-out network size (0: skip)")
     parser.add_argument("--lanes", choices=("split", "both"), default="split",
                         help="a process per lane and stage, as deployed (split), or one process per stage (both)")
+    parser.add_argument("--security", choices=("on", "off", "both"), default="both",
+                        help="Kafka TLS+SCRAM+ACLs on, off, or both in this run (default: both, to compare)")
     parser.add_argument("--json-out", type=Path, default=REPO / "bench" / "results" / "pipeline.json")
     args = parser.parse_args()
-    stack = Stack()
-    stack.start_infra()
-    result = asyncio.run(run(stack, args))
-    result["lanes"] = args.lanes
+    modes = {"on": ["sasl_ssl"], "off": ["plaintext"], "both": ["sasl_ssl", "plaintext"]}[args.security]
+    runs: dict[str, dict[str, Any]] = {}
+    for mode in modes:
+        stack = Stack(security=mode)
+        stack.start_infra()
+        runs[mode] = asyncio.run(run(stack, args))
+        runs[mode]["lanes"] = args.lanes
+        runs[mode]["security"] = mode
+    result = runs[modes[0]]
     if args.members:
-        stack = Stack()
+        stack = Stack(security=modes[0])
         stack.start_infra()
         started = fanout.start(stack, args.members, split=args.lanes == "split")
         result["fanout"] = asyncio.run(run_fanout(stack, args, started["gateway"]))
+    print(f"Kafka security {'ON (TLS + SCRAM-SHA-512 + ACLs)' if modes[0] == 'sasl_ssl' else 'OFF'}:")
     print(table(result))
+    if len(modes) > 1:
+        off = runs[modes[1]]
+        result["security_off"] = off
+        print("\nKafka security OFF (PLAINTEXT, no authoriser), same run, for comparison:")
+        print(table(off))
+        print("\n" + security_cost(result, off))
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
     args.json_out.write_text(json.dumps(result, indent=2))
     print(json.dumps(result))

@@ -2,16 +2,19 @@
 
 The real parts (Kafka, Redis) are started once per test session on free loopback ports with
 their own data directories, so a developer's `make up` stack and parallel test runs never
-collide. Kafka comes from testcontainers when a Docker engine is reachable, and from the
-project's own script (deploy/local/kafka.sh: Apache Kafka jars from Maven Central) otherwise.
-Set BINRELAY_TEST_KAFKA / BINRELAY_TEST_REDIS_URL to use servers that are already running.
+collide. Kafka comes from the project's own script (deploy/local/kafka.sh: Apache Kafka jars
+from Maven Central), secure as `make up`'s: SASL_SSL/SCRAM, deny-by-default ACLs, the session's
+own CA and passwords in a temporary secrets folder (BINRELAY_SECRETS_DIR for the whole session,
+so every service the tests start connects with its own principal). Test code that plays the
+operator (feeding or reading topics) connects as admin: ``tests.kafka_helpers.admin_kafka``.
+Set BINRELAY_TEST_KAFKA (+ BINRELAY_SECRETS_DIR holding its kafka/admin password and tls/ca.pem)
+/ BINRELAY_TEST_REDIS_URL to use servers that are already running.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import socket
 import subprocess
 from collections.abc import AsyncIterator, Iterator
@@ -33,32 +36,37 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _docker_available() -> bool:
-    if not shutil.which("docker"):
-        return False
-    try:
-        return subprocess.run(["docker", "info"], capture_output=True, timeout=10).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
+@pytest.fixture(scope="session")
+def secrets_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The session's secrets folder (BINRELAY_SECRETS_DIR for every process the tests start)."""
+    given = os.environ.get("BINRELAY_TEST_KAFKA") and os.environ.get("BINRELAY_SECRETS_DIR")
+    path = Path(given) if given else tmp_path_factory.mktemp("secrets")
+    before = os.environ.get("BINRELAY_SECRETS_DIR")
+    os.environ["BINRELAY_SECRETS_DIR"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("BINRELAY_SECRETS_DIR", None)
+    else:
+        os.environ["BINRELAY_SECRETS_DIR"] = before
+
+
+def _prepare(bootstrap: str, secrets: Path) -> None:
+    """The pipeline's topics, and the ACL table applied (as `make up` does)."""
+    from binrelay_shared.kafka import ensure_topics
+    from binrelay_shared.zones import admin_config, apply_table
+
+    s = Settings(kafka=bootstrap, secrets_dir=secrets)
+    asyncio.run(ensure_topics(admin_config(s), [TEST_ZONE]))
+    apply_table(s)
 
 
 @pytest.fixture(scope="session")
-def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Bootstrap address of a real Kafka broker with the pipeline's topics created."""
-    from binrelay_shared.kafka import ensure_topics
-
+def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory, secrets_dir: Path) -> Iterator[str]:
+    """Bootstrap address of a real, secure Kafka broker with the pipeline's topics and ACLs."""
     given = os.environ.get("BINRELAY_TEST_KAFKA")
     if given:
-        asyncio.run(ensure_topics(given, [TEST_ZONE]))
+        _prepare(given, secrets_dir)
         yield given
-        return
-    if _docker_available():
-        from testcontainers.kafka import KafkaContainer
-
-        with KafkaContainer().with_kraft() as container:
-            bootstrap = container.get_bootstrap_server()
-            asyncio.run(ensure_topics(bootstrap, [TEST_ZONE]))
-            yield bootstrap
         return
     port = free_port()
     env = {
@@ -66,11 +74,13 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "KAFKA_PORT": str(port),
         "KAFKA_CTRL_PORT": str(free_port()),
         "KAFKA_DATA_DIR": str(tmp_path_factory.mktemp("kafka")),
+        "BINRELAY_SECRETS_DIR": str(secrets_dir),
     }
+    env.pop("KAFKA_SECURITY", None)
     subprocess.run([str(LOCAL / "kafka.sh"), "start"], env=env, check=True)
     bootstrap = f"127.0.0.1:{port}"
     try:
-        asyncio.run(ensure_topics(bootstrap, [TEST_ZONE]))
+        _prepare(bootstrap, secrets_dir)
         yield bootstrap
     finally:
         subprocess.run([str(LOCAL / "kafka.sh"), "stop"], env=env, check=False)
@@ -93,10 +103,12 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def settings(kafka_bootstrap: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def settings(kafka_bootstrap: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory,
+             secrets_dir: Path) -> Settings:
     """Settings pointing at the session's real Kafka and Redis."""
     return Settings(
         kafka=kafka_bootstrap,
+        secrets_dir=secrets_dir,
         redis_url=redis_url,
         zone_id=TEST_ZONE,
         attachments_dir=tmp_path_factory.mktemp("attachments"),

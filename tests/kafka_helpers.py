@@ -1,4 +1,8 @@
-"""Test helpers that talk to a real Kafka broker with plain aiokafka (no project code)."""
+"""Test helpers that talk to a real Kafka broker with plain aiokafka.
+
+They play the operator: they connect as the admin principal (the session's secrets folder,
+tests/conftest.py), whatever the pipeline's ACLs say; the services keep their own principals.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,20 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from binrelay_shared import topics
+from binrelay_shared.acl import ADMIN
 from binrelay_shared.kafka import partitions
+from binrelay_shared.kafka_security import KafkaClientConfig, kafka_client_config
+from binrelay_shared.settings import Settings
+
+
+def admin_kafka(bootstrap: str) -> KafkaClientConfig:
+    """How the tests connect to the broker at ``bootstrap``: as admin (BINRELAY_SECRETS_DIR)."""
+    return kafka_client_config(Settings(kafka=bootstrap, kafka_user=None), ADMIN)
 
 
 async def produce(bootstrap: str, topic: str, values: list[bytes], key: bytes | None = None) -> None:
     """Send raw bytes to a topic and wait until the broker has them."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    producer = AIOKafkaProducer(**admin_kafka(bootstrap).aiokafka())
     await producer.start()
     try:
         for value in values:
@@ -35,7 +47,7 @@ class TopicReader:
     def __init__(self, bootstrap: str, topic: str) -> None:
         self.bootstrap = bootstrap
         self.topic = topic
-        self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+        self.consumer = AIOKafkaConsumer(**admin_kafka(bootstrap).aiokafka(), enable_auto_commit=False)
         self.seen: list[dict[str, Any]] = []
 
     async def start(self, from_beginning: bool = False) -> TopicReader:

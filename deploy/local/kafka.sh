@@ -1,14 +1,42 @@
 #!/usr/bin/env bash
-# Local Apache Kafka (KRaft, one combined broker+controller) without Docker.
+# Local Apache Kafka (KRaft, one combined broker+controller) without Docker, secure by default.
 #
 #   deploy/local/kafka.sh start|stop|status|wait
 #
 # Environment (all optional):
-#   KAFKA_PORT        broker port on 127.0.0.1            (default 9092)
-#   KAFKA_CTRL_PORT   controller port                     (default KAFKA_PORT+1)
-#   KAFKA_DATA_DIR    log dirs, pid and server log         (default <repo>/.run/kafka-$KAFKA_PORT)
-#   KAFKA_HEAP        JVM heap                             (default 384m)
-#   BINRELAY_CACHE    where the jars are cached           (default ~/.cache/binrelay)
+#   KAFKA_PORT          broker port on 127.0.0.1          (default 9092)
+#   KAFKA_CTRL_PORT     controller port                   (default KAFKA_PORT+1)
+#   KAFKA_DATA_DIR      log dirs, pid and server log       (default <repo>/.run/kafka-$KAFKA_PORT)
+#   KAFKA_HEAP          JVM heap                           (default 384m)
+#   BINRELAY_SECRETS_DIR  passwords and the local CA      (default <repo>/.run/secrets)
+#   KAFKA_TLS_SAN       extra subjectAltNames of the broker certificate, e.g. DNS:kafka.example
+#   KAFKA_SECURITY      sasl_ssl (default) | plaintext — plaintext is ONLY for `make bench`'s
+#                       security-off comparison: no authentication, no authorisation, anyone on
+#                       the machine reads every report. Never for a stack with real data.
+#   BINRELAY_CACHE      where the jars are cached         (default ~/.cache/binrelay)
+#
+# Security (DESIGN §6 "Trusted by default"; issue 14):
+# * TLS: a local CA (<secrets>/tls/ca.key + ca.pem) is generated with openssl on first start, and
+#   a broker certificate signed by it (<data>/tls/, SAN 127.0.0.1 and localhost), all 0600 in
+#   0700 folders under .run/ (git-ignored). Clients check the broker against ca.pem
+#   (BINRELAY_KAFKA_CA_FILE).
+# * The client listener (CLIENT, 127.0.0.1:$KAFKA_PORT) is SASL_SSL with SCRAM-SHA-512 only.
+# * Authorisation: KRaft's StandardAuthorizer, allow.everyone.if.no.acl.found=false — a
+#   principal can do exactly what an ACL allows (binrelay_shared.acl, applied by `binrelay acl
+#   apply`), nothing else. super.users: User:admin and User:broker (the node itself).
+# * SCRAM credentials of admin and of every service principal are bootstrapped when the storage
+#   is formatted (StorageTool --add-scram, KIP-900): passwords generated into
+#   <secrets>/kafka/<principal>, handed to the StorageTool in a java @argfile (0600, removed at once), so no credential is ever
+#   on a command line.
+#   Later principals (police zones) are added with the admin API (`binrelay zones add`).
+# * Inter-broker traffic goes over the CLIENT listener as admin with SCRAM (the password sits in
+#   server.properties, 0600; Kafka prints it as [hidden]).
+# * The CONTROLLER listener cannot use SCRAM (KRaft keeps SCRAM credentials in the metadata log
+#   the controller serves), and a PLAINTEXT one would give whoever connects the principal
+#   ANONYMOUS, which the node's own connections need as a super user: an open door. So it is SSL
+#   with client certificates REQUIRED (mutual TLS), bound to 127.0.0.1: only a holder of a
+#   certificate signed by the local CA — the broker itself, CN=broker -> User:broker — gets in.
+# * No PLAINTEXT listener at all.
 #
 # The jars come from Maven Central once (deploy/local/kafka/pom.xml, maven-dependency-plugin's
 # copy-dependencies); later starts use the cache and need no network.
@@ -23,6 +51,10 @@ CTRL_PORT=${KAFKA_CTRL_PORT:-$((PORT + 1))}
 DATA=${KAFKA_DATA_DIR:-$repo/.run/kafka-$PORT}
 HEAP=${KAFKA_HEAP:-384m}
 PIDFILE="$DATA/kafka.pid"
+SECRETS=${BINRELAY_SECRETS_DIR:-$repo/.run/secrets}
+case "$SECRETS" in /*) ;; *) SECRETS="$repo/$SECRETS" ;; esac
+SECURITY=${KAFKA_SECURITY:-sasl_ssl}
+PY="$repo/.venv/bin/python"
 
 log() { echo "kafka: $*" >&2; }
 
@@ -54,20 +86,90 @@ wait_ready() {
   log "not ready after ${1:-60}s; see $DATA/logs/server.log"; return 1
 }
 
+# The local CA (kept) and the broker's certificate (re-issued when the CA changed).
+tls() {
+  local ca="$SECRETS/tls" own="$DATA/tls"
+  mkdir -p "$ca" "$own"; chmod 700 "$SECRETS" "$ca" "$own"
+  command -v openssl >/dev/null || { log "openssl not found: apt-get install openssl"; exit 1; }
+  if [ ! -s "$ca/ca.pem" ] || [ ! -s "$ca/ca.key" ]; then
+    log "generating the local CA in $ca (once)"
+    (umask 077
+     openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=BIN Relay local CA" \
+       -keyout "$ca/ca.key" -out "$ca/ca.pem" 2>/dev/null)
+  fi
+  if [ -s "$own/keystore.pem" ] && openssl verify -CAfile "$ca/ca.pem" "$own/broker.pem" >/dev/null 2>&1; then
+    return
+  fi
+  local san="IP:127.0.0.1,DNS:localhost${KAFKA_TLS_SAN:+,$KAFKA_TLS_SAN}"
+  (umask 077
+   openssl req -newkey rsa:2048 -nodes -subj "/CN=broker" -keyout "$own/broker.key" -out "$own/broker.csr" 2>/dev/null
+   printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth,clientAuth\n' "$san" >"$own/ext.cnf"
+   openssl x509 -req -in "$own/broker.csr" -CA "$ca/ca.pem" -CAkey "$ca/ca.key" -CAcreateserial -days 825 \
+     -extfile "$own/ext.cnf" -out "$own/broker.pem" 2>/dev/null
+   openssl pkcs8 -topk8 -nocrypt -in "$own/broker.key" -out "$own/broker.p8"
+   cat "$own/broker.p8" "$own/broker.pem" >"$own/keystore.pem"
+   cp "$ca/ca.pem" "$own/truststore.pem"
+   rm -f "$own/broker.csr" "$own/broker.key")
+}
+
+security_props() {
+  if [ "$SECURITY" = plaintext ]; then
+    cat <<PROPS
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CTRL_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+PROPS
+    return
+  fi
+  local admin_pw; admin_pw=$(head -1 "$SECRETS/kafka/admin")
+  cat <<PROPS
+listeners=CLIENT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CTRL_PORT
+advertised.listeners=CLIENT://127.0.0.1:$PORT
+listener.security.protocol.map=CLIENT:SASL_SSL,CONTROLLER:SSL
+inter.broker.listener.name=CLIENT
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$admin_pw";
+ssl.keystore.type=PEM
+ssl.keystore.location=$DATA/tls/keystore.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$DATA/tls/truststore.pem
+listener.name.controller.ssl.client.auth=required
+ssl.principal.mapping.rules=RULE:^CN=([a-zA-Z0-9.-]+)\$/\$1/,DEFAULT
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:admin;User:broker
+PROPS
+}
+
 start() {
   if running; then log "already running on 127.0.0.1:$PORT (pid $(cat "$PIDFILE"))"; return; fi
   if port_open; then log "port $PORT is taken by another process: set KAFKA_PORT"; exit 1; fi
   fetch
-  mkdir -p "$DATA/logs" "$DATA/data"
-  cat > "$DATA/server.properties" <<PROPS
+  mkdir -p "$DATA/logs" "$DATA/data"; chmod 700 "$DATA"
+  local scram=()
+  if [ "$SECURITY" = plaintext ]; then
+    log "WARNING: KAFKA_SECURITY=plaintext: no authentication, no authorisation (bench comparison only)"
+  else
+    [ -x "$PY" ] || { log "$PY not found: run make venv"; exit 1; }
+    tls
+    if [ ! -f "$DATA/data/meta.properties" ]; then
+      # Generates the missing passwords (0600) and prints --add-scram arguments (salted).
+      mapfile -t scram < <(umask 077; "$PY" -m binrelay_shared.kafka_security scram-args "$SECRETS")
+      [ ${#scram[@]} -gt 0 ] || { log "could not prepare the SCRAM credentials"; exit 1; }
+    elif [ ! -s "$SECRETS/kafka/admin" ]; then
+      log "$DATA was formatted with an admin password that $SECRETS/kafka/admin no longer holds:"
+      log "restore it, or remove $DATA to start afresh"; exit 1
+    fi
+  fi
+  (umask 077; cat > "$DATA/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$CTRL_PORT
-listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CTRL_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
+$(security_props)
 log.dirs=$DATA/data
 num.partitions=3
 offsets.topic.replication.factor=1
@@ -80,22 +182,28 @@ group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 log.retention.hours=168
 PROPS
+  )
   local cp="$LIBS/*"
   local jvm=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:TieredStopAtLevel=1
              -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m
              -Djava.awt.headless=true -Dkafka.logs.dir="$DATA/logs"
              -Dlog4j2.configurationFile="$here/kafka/log4j2.properties")
   if [ ! -f "$DATA/data/meta.properties" ]; then
-    java "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool format \
-      -t "$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null)" \
-      -c "$DATA/server.properties" >"$DATA/logs/format.log" 2>&1 \
-      || { log "storage format failed:"; cat "$DATA/logs/format.log" >&2; exit 1; }
+    # The arguments go through a java @argfile (0600, removed at once): the credentials stay off
+    # every command line (/proc/<pid>/cmdline is readable by every local user).
+    local uuid; uuid=$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null)
+    (umask 077
+     { printf '%s\n' kafka.tools.StorageTool format -t "$uuid" -c "'$DATA/server.properties'"
+       for a in "${scram[@]}"; do printf "'%s'\n" "$a"; done; } >"$DATA/format.args")
+    java "${jvm[@]}" -cp "$cp" @"$DATA/format.args" >"$DATA/logs/format.log" 2>&1 \
+      || { rm -f "$DATA/format.args"; log "storage format failed:"; cat "$DATA/logs/format.log" >&2; exit 1; }
+    rm -f "$DATA/format.args"
   fi
   nohup java "${jvm[@]}" -cp "$cp" kafka.Kafka "$DATA/server.properties" \
       >"$DATA/logs/stdout.log" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
   wait_ready 90
-  log "ready on 127.0.0.1:$PORT (pid $(cat "$PIDFILE"), data $DATA)"
+  log "ready on 127.0.0.1:$PORT ($SECURITY; pid $(cat "$PIDFILE"), data $DATA, secrets $SECRETS)"
 }
 
 stop() {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # System packages the local stack and the tests need, installed once when missing:
-# a JDK and Maven (Kafka from Maven Central), Redis, curl, Prometheus (and promtool). Then the Kafka jars are fetched.
+# a JDK and Maven (Kafka from Maven Central), Redis, curl, Prometheus (and promtool), openssl (the
+# local CA), kcat (police zones' example client). Then the Kafka jars are fetched and .venv/bin/kcat
+# is set up (see kcat_wrapper).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 need=()
@@ -9,6 +11,8 @@ command -v mvn >/dev/null || need+=(maven)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v curl >/dev/null || need+=(curl)
 command -v prometheus >/dev/null || need+=(prometheus)   # metrics tests and `make up`
+command -v openssl >/dev/null || need+=(openssl)         # kafka.sh: the local CA and broker certificate
+command -v kcat >/dev/null || need+=(kcat)               # README and docs/POLICE-ZONES.md, zone tests
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
     echo "sysdeps: missing ${need[*]}: install them with your package manager" >&2; exit 1
@@ -18,3 +22,24 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 "$here/kafka.sh" fetch
+
+# .venv/bin/kcat: Debian's kcat on a librdkafka that can log in to Kafka 4. librdkafka before 2.6.1
+# answers SCRAM with a nonce Kafka 4 rejects (confluentinc/librdkafka#4895; Debian 12 ships 2.0.2),
+# so the wrapper points kcat at the librdkafka that confluent-kafka's wheel (in .venv) carries.
+kcat_wrapper() {
+  local repo venv lib
+  repo=$(cd "$here/../.." && pwd); venv="$repo/.venv"
+  [ -d "$venv/bin" ] || return 0
+  lib=$(ls "$venv"/lib/python3*/site-packages/confluent_kafka.libs/librdkafka-*.so.1 2>/dev/null | head -1)
+  [ -n "$lib" ] || { echo "sysdeps: confluent-kafka's librdkafka not in .venv: run make venv" >&2; return 0; }
+  mkdir -p "$venv/lib/rdkafka"
+  ln -sf "$lib" "$venv/lib/rdkafka/librdkafka.so.1"
+  cat >"$venv/bin/kcat" <<'SH'
+#!/bin/sh
+# Debian's kcat with the librdkafka of confluent-kafka's wheel (SCRAM with Kafka 4; deploy/local/sysdeps.sh).
+here=$(cd "$(dirname "$0")/.." && pwd)
+LD_LIBRARY_PATH="$here/lib/rdkafka${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" exec /usr/bin/kcat "$@"
+SH
+  chmod 755 "$venv/bin/kcat"
+}
+kcat_wrapper

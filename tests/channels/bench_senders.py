@@ -29,7 +29,7 @@ from binrelay_shared.events import Channel  # noqa: E402
 from binrelay_shared.kafka import ensure_topics  # noqa: E402
 from tests.channels.servers import job, start_gateway  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
-from tests.kafka_helpers import TopicReader, produce  # noqa: E402
+from tests.kafka_helpers import TopicReader, admin_kafka, produce  # noqa: E402
 
 
 def rss_mib(pid: int) -> int:
@@ -39,7 +39,7 @@ def rss_mib(pid: int) -> int:
 
 
 async def produce_fast(kafka: str, topic: str, values: list[bytes]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=kafka, linger_ms=5)
+    producer = AIOKafkaProducer(**admin_kafka(kafka).aiokafka(), linger_ms=5)
     await producer.start()
     try:
         futures = [await producer.send(topic, v, key=f"n{i % 3}".encode()) for i, v in enumerate(values)]
@@ -51,7 +51,7 @@ async def produce_fast(kafka: str, topic: str, values: list[bytes]) -> None:
 async def run(
     kafka: str, redis: str, n: int, channel: Channel, env: dict[str, str], address: Callable[[int], str]
 ) -> None:
-    await ensure_topics(kafka, ["5339"])
+    await ensure_topics(admin_kafka(kafka), ["5339"])
     jobs = [job(channel, address(i), recipient_id=f"bench-{i}") for i in range(n)]
     ours = {j.delivery_id for j in jobs}
     reader = await TopicReader(kafka, topics.DELIVERIES).start()

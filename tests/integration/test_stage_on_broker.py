@@ -19,14 +19,15 @@ from binrelay_shared.events import Report, Reporter, ReportReceived, Stamps, utc
 from binrelay_shared.kafka import make_broker, make_producer
 from binrelay_shared.metrics import StageMetrics
 from binrelay_shared.stage import Out, Stage
+from tests.kafka_helpers import admin_kafka
 
 
 @contextlib.asynccontextmanager
 async def _clients(bootstrap: str, sink: str, producer: AIOKafkaProducer
                    ) -> AsyncIterator[tuple[AIOKafkaProducer, AIOKafkaConsumer]]:
     """Start the stage's ``producer``, and give a feeder and a reader of ``sink`` from its start."""
-    feeder = AIOKafkaProducer(bootstrap_servers=bootstrap)
-    reader = AIOKafkaConsumer(sink, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest")
+    feeder = AIOKafkaProducer(**admin_kafka(bootstrap).aiokafka())
+    reader = AIOKafkaConsumer(sink, **admin_kafka(bootstrap).aiokafka(), group_id=None, auto_offset_reset="earliest")
     await producer.start()
     await feeder.start()
     await reader.start()
@@ -39,7 +40,7 @@ async def _clients(bootstrap: str, sink: str, producer: AIOKafkaProducer
 
 
 async def _create_topics(bootstrap: str, partitions: dict[str, int]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**admin_kafka(bootstrap).aiokafka())
     await admin.start()
     await admin.create_topics([NewTopic(name, n, 1) for name, n in partitions.items()])
     await admin.close()
@@ -89,12 +90,12 @@ async def test_a_publish_failure_mid_batch_loses_no_record_of_any_partition(kafk
     async def process(events: list[ReportReceived]) -> list[list[Out]]:
         return [[Out(sink, e)] for e in events]
 
-    producer = make_producer(kafka_bootstrap, "test-stage")
+    producer = make_producer(admin_kafka(kafka_bootstrap), "test-stage")
     flaky = _Flaky(producer, fail_at=150)  # the broker "goes away" once, mid-call
 
     stage = Stage(name=f"test-{run}", input_topic=source, model=ReportReceived, process=process,
                   metrics=StageMetrics(CollectorRegistry(), f"test-{run}"))
-    broker = make_broker(kafka_bootstrap, "test-stage")
+    broker = make_broker(admin_kafka(kafka_bootstrap), "test-stage")
     stage.attach(broker, max_records=100, publisher=flaky, chunk_records=8, commit_interval_ms=50)
     pulled = 0
     handle_records = stage.handle_records
@@ -134,7 +135,7 @@ async def test_a_stage_run_as_a_process_per_lane_reads_each_lane_once(
     await _create_topics(kafka_bootstrap, {source: 3, twin: 1, sink: 3})
 
     seen_by: dict[str, list[str]] = {"ordinary": [], "urgent": []}
-    producer = make_producer(kafka_bootstrap, "test-lanes")
+    producer = make_producer(admin_kafka(kafka_bootstrap), "test-lanes")
     brokers = []
     for lanes in ("ordinary", "urgent"):
         async def process(events: list[ReportReceived], lanes: str = lanes) -> list[list[Out]]:
@@ -146,7 +147,7 @@ async def test_a_stage_run_as_a_process_per_lane_reads_each_lane_once(
 
         stage = Stage(name=f"lanes-{run}", input_topic=source, model=ReportReceived, process=process,
                       metrics=StageMetrics(CollectorRegistry(), f"lanes-{run}"))
-        broker = make_broker(kafka_bootstrap, f"test-lanes-{lanes}")
+        broker = make_broker(admin_kafka(kafka_bootstrap), f"test-lanes-{lanes}")
         stage.attach(broker, publisher=publish, lanes=lanes, commit_interval_ms=50)
         brokers.append(broker)
 
@@ -204,12 +205,12 @@ async def test_a_compensated_batch_whose_publish_fails_is_undone_rewound_and_con
         claims.batch += [e.report_id for e in events]
         return [[Out(sink, e)] for e in events]
 
-    producer = make_producer(kafka_bootstrap, "test-comp")
+    producer = make_producer(admin_kafka(kafka_bootstrap), "test-comp")
     flaky = _Flaky(producer, fail_at=20)
 
     stage = Stage(name=f"comp-{run}", input_topic=source, model=ReportReceived, process=process,
                   metrics=StageMetrics(CollectorRegistry(), f"comp-{run}"), compensation=claims)
-    broker = make_broker(kafka_bootstrap, "test-comp")
+    broker = make_broker(admin_kafka(kafka_bootstrap), "test-comp")
     stage.attach(broker, max_records=100, publisher=flaky, chunk_records=8, commit_interval_ms=50)
     async with _clients(kafka_bootstrap, sink, producer) as (feeder, reader):
         for i in range(60):

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import trace
+from . import security_cli, trace
 from .settings import Settings
 
 err = Console(stderr=True)
@@ -28,23 +28,30 @@ def register(app: typer.Typer) -> None:
     dlq_app = typer.Typer(help="Dead letters: list them, put them back.", no_args_is_help=True)
     app.add_typer(topics_app, name="topics")
     app.add_typer(dlq_app, name="dlq")
+    security_cli.register(app)
 
     @topics_app.command("create")
     def topics_create(
         zone: Annotated[list[str] | None, typer.Option(help="Police zone ids (repeatable)")] = None,
     ) -> None:
-        """Create every pipeline topic that is missing (idempotent)."""
-        from aiokafka.errors import KafkaConnectionError
+        """Create every pipeline topic that is missing, then apply the ACL table (both idempotent)."""
+        from aiokafka.errors import KafkaConnectionError, KafkaError
 
         from .kafka import ensure_topics
 
         settings = Settings()
         zones = zone or [settings.zone_id]
+        kafka = security_cli.admin_or_fail(settings)
         try:
-            created = asyncio.run(ensure_topics(settings.kafka, zones))
+            created = asyncio.run(ensure_topics(kafka, zones))
         except KafkaConnectionError:
             _fail(f"cannot reach Kafka at {settings.kafka}", "start it (make up) or set BINRELAY_KAFKA")
+        except KafkaError as exc:
+            _fail(f"Kafka refused the admin principal ({type(exc).__name__})",
+                  "check BINRELAY_SECRETS_DIR (kafka/admin) and BINRELAY_KAFKA_CA_FILE")
         typer.echo(f"{len(created)} topic(s) created" + (f": {', '.join(created)}" if created else ""))
+        if kafka.security != "plaintext":
+            security_cli.apply_acls(settings)
 
     @app.command("trace")
     def trace_cmd(
@@ -92,7 +99,7 @@ def register(app: typer.Typer) -> None:
         from .dlq import read_letters
 
         settings = Settings()
-        for letter in asyncio.run(read_letters(settings.kafka, limit)):
+        for letter in asyncio.run(read_letters(security_cli.operator_or_fail(settings), limit)):
             typer.echo(letter.model_dump_json(exclude={"raw"}))
 
     @dlq_app.command("replay")
@@ -104,7 +111,7 @@ def register(app: typer.Typer) -> None:
         from .dlq import replay
 
         settings = Settings()
-        n = asyncio.run(replay(settings.kafka, stage=stage, limit=limit))
+        n = asyncio.run(replay(security_cli.operator_or_fail(settings), stage=stage, limit=limit))
         typer.echo(f"{n} message(s) replayed")
 
     @app.command("asyncapi")

@@ -8,11 +8,12 @@ from . import topics
 from .deadletter import raw_bytes
 from .events import DeadLetter
 from .kafka import partitions
+from .kafka_security import KafkaClientConfig
 
 
-async def read_letters(bootstrap: str, limit: int) -> list[DeadLetter]:
+async def read_letters(kafka: KafkaClientConfig, limit: int) -> list[DeadLetter]:
     """The last ``limit`` dead letters (all partitions), oldest first."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap.split(","), enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka.aiokafka(), enable_auto_commit=False)
     await consumer.start()
     try:
         parts = await partitions(consumer, topics.DLQ)
@@ -36,10 +37,10 @@ async def read_letters(bootstrap: str, limit: int) -> list[DeadLetter]:
         await consumer.stop()
 
 
-async def replay(bootstrap: str, *, stage: str | None, limit: int) -> int:
+async def replay(kafka: KafkaClientConfig, *, stage: str | None, limit: int) -> int:
     """Re-publish dead letters' raw bytes to their source topics; return how many."""
-    letters = [x for x in await read_letters(bootstrap, limit) if stage is None or x.stage == stage]
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap.split(","))
+    letters = [x for x in await read_letters(kafka, limit) if stage is None or x.stage == stage]
+    producer = AIOKafkaProducer(**kafka.aiokafka())
     await producer.start()
     try:
         for letter in letters:

@@ -1,4 +1,8 @@
-"""Kafka plumbing shared by the services: the broker, and idempotent topic creation."""
+"""Kafka plumbing shared by the services: the broker, and idempotent topic creation.
+
+Every client here takes a :class:`~binrelay_shared.kafka_security.KafkaClientConfig` (from
+:func:`~binrelay_shared.kafka_security.kafka_client_config`): who connects, and how.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,13 @@ from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 from faststream.kafka import KafkaBroker
 
 from . import topics
+from .kafka_security import KafkaClientConfig
 from .logging import get_logger
 
 log = get_logger(__name__)
 
 
-def make_broker(bootstrap: str, client_id: str) -> KafkaBroker:
+def make_broker(kafka: KafkaClientConfig, client_id: str) -> KafkaBroker:
     """A faststream broker tuned for the pipeline: acks from the leader, lz4-free, no linger.
 
     No ``linger_ms``: a batch handler sends all its outputs without yielding to the event loop,
@@ -23,7 +28,7 @@ def make_broker(bootstrap: str, client_id: str) -> KafkaBroker:
     urgent report.
     """
     return KafkaBroker(
-        bootstrap.split(","),
+        **kafka.faststream(),
         client_id=client_id,
         linger_ms=0,
         acks=1,
@@ -34,10 +39,10 @@ def make_broker(bootstrap: str, client_id: str) -> KafkaBroker:
     )
 
 
-def make_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
+def make_producer(kafka: KafkaClientConfig, client_id: str) -> AIOKafkaProducer:
     """The stages' producer: same tuning as the broker's (see :func:`make_broker`)."""
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap.split(","),
+        **kafka.aiokafka(),
         client_id=client_id,
         linger_ms=0,
         acks=1,
@@ -46,10 +51,11 @@ def make_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
     )
 
 
-async def ensure_topics(bootstrap: str, zones: list[str], partitions: int = topics.PARTITIONS) -> list[str]:
-    """Create every pipeline topic that does not exist yet; return the names created."""
+async def ensure_topics(kafka: KafkaClientConfig, zones: list[str], partitions: int = topics.PARTITIONS) -> list[str]:
+    """Create every pipeline topic that does not exist yet; return the names created (as the
+    admin principal: ``kafka`` is ``kafka_client_config(settings, ADMIN)``)."""
     wanted = topics.all_topics(zones)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap.split(","), client_id="binrelay-admin")
+    admin = AIOKafkaAdminClient(**kafka.aiokafka(), client_id="binrelay-admin")
     for attempt in range(30):
         try:
             await admin.start()

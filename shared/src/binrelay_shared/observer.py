@@ -31,6 +31,7 @@ from datetime import datetime
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from .events import Audience, Channel, DeliveryOutcome, Dispatch, Outcome, Response, ResponseKind, Urgency
+from .kafka_security import KafkaClientConfig
 from .metrics import LATENCY_BUCKETS
 
 #: Audiences a delivery can be for (label values); anything else is counted as "other".
@@ -180,7 +181,7 @@ def audience_label(audience: str) -> str:
 
 
 async def run_observer(
-    bootstrap: str, registry: CollectorRegistry, lag_interval: float = 10.0, networks: tuple[str, ...] = ()
+    kafka: KafkaClientConfig, registry: CollectorRegistry, lag_interval: float = 10.0, networks: tuple[str, ...] = ()
 ) -> None:
     """Consume the observed topics forever, updating the metrics (the process's main loop)."""
     from aiokafka import AIOKafkaConsumer
@@ -192,7 +193,7 @@ async def run_observer(
     metrics = ObserverMetrics(registry, networks)
     watch = Watch()
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap.split(","),
+        **kafka.aiokafka(),
         group_id="binrelay-observer",
         auto_offset_reset="latest",
         enable_auto_commit=True,
@@ -200,7 +201,7 @@ async def run_observer(
     )
     consumer.subscribe(pattern=OBSERVED_TOPICS.pattern)
     await consumer.start()
-    lag_task = asyncio.create_task(_lag_loop(bootstrap, metrics, lag_interval))
+    lag_task = asyncio.create_task(_lag_loop(kafka, metrics, lag_interval))
     try:
         while True:
             batch = await consumer.getmany(timeout_ms=1000, max_records=1000)
@@ -213,7 +214,7 @@ async def run_observer(
             metrics.awaiting_ack.set(watch.urgent_awaiting_ack())
             if lag_task.done() and lag_task.exception() is not None:
                 log.warning("lag loop failed; restarting", error=type(lag_task.exception()).__name__)
-                lag_task = asyncio.create_task(_lag_loop(bootstrap, metrics, lag_interval))
+                lag_task = asyncio.create_task(_lag_loop(kafka, metrics, lag_interval))
     finally:
         lag_task.cancel()
         await consumer.stop()
@@ -250,13 +251,13 @@ def _observe(topic: str, raw: bytes, watch: Watch, metrics: ObserverMetrics) -> 
         metrics.events.labels("invalid").inc()  # the stages dead-letter bad input; here: count it
 
 
-async def consumer_lag(bootstrap: str) -> dict[tuple[str, str, int], int]:
+async def consumer_lag(kafka: KafkaClientConfig) -> dict[tuple[str, str, int], int]:
     """Lag of every binrelay consumer group per topic partition, from committed offsets."""
     from aiokafka import AIOKafkaConsumer
     from aiokafka.admin import AIOKafkaAdminClient
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap.split(","))
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap.split(","), enable_auto_commit=False)
+    admin = AIOKafkaAdminClient(**kafka.aiokafka())
+    consumer = AIOKafkaConsumer(**kafka.aiokafka(), enable_auto_commit=False)
     await admin.start()
     await consumer.start()
     try:
@@ -277,15 +278,16 @@ async def consumer_lag(bootstrap: str) -> dict[tuple[str, str, int], int]:
         await admin.close()
 
 
-async def _lag_loop(bootstrap: str, metrics: ObserverMetrics, interval: float) -> None:
+async def _lag_loop(kafka: KafkaClientConfig, metrics: ObserverMetrics, interval: float) -> None:
     while True:
-        for (group, topic, partition), lag in (await consumer_lag(bootstrap)).items():
+        for (group, topic, partition), lag in (await consumer_lag(kafka)).items():
             metrics.lag.labels(group, topic, str(partition)).set(lag)
         await asyncio.sleep(interval)
 
 
 def main() -> None:
     """Entry point of ``binrelay-observer``."""
+    from .kafka_security import require_kafka
     from .logging import configure_logging, get_logger
     from .metrics import serve_metrics
     from .settings import Settings, networks_or_exit, settings_or_exit
@@ -293,10 +295,11 @@ def main() -> None:
     settings = settings_or_exit(Settings)
     configure_logging("observer", settings.log_level, settings.log_json)
     networks = tuple(networks_or_exit(settings))  # a bad network file stops the start
+    kafka = require_kafka(settings, "observer")
     registry = CollectorRegistry()
     serve_metrics(registry, settings.metrics_port)
     get_logger(__name__).info("starting", kafka=settings.kafka, metrics_port=settings.metrics_port)
     try:
-        asyncio.run(run_observer(settings.kafka, registry, networks=networks))
+        asyncio.run(run_observer(kafka, registry, networks=networks))
     except KeyboardInterrupt:
         pass

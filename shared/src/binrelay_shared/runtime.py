@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from redis.asyncio import Redis
 
 from .kafka import make_broker, make_producer
+from .kafka_security import KafkaClientConfig, require_kafka
 from .logging import configure_logging, get_logger
 from .metrics import StageMetrics, serve_metrics
 from .publisher import JSON_HEADERS
@@ -35,6 +36,7 @@ class Runtime:
     registry: CollectorRegistry
     broker: KafkaBroker
     redis: Redis
+    kafka: KafkaClientConfig  # this service's principal and how it connects
 
     def stage_metrics(self) -> StageMetrics:
         return StageMetrics(self.registry, self.name)
@@ -59,14 +61,18 @@ class Runtime:
 
 
 def make_runtime(name: str, settings: Settings | None = None) -> Runtime:
-    """Build the runtime of service ``name`` (nothing is connected yet)."""
+    """Build the runtime of service ``name``, whose Kafka principal is ``name`` (unless
+    ``BINRELAY_KAFKA_USER`` says otherwise). Its credentials are checked with the broker here: a
+    missing or refused secret exits 2 naming the setting, before anything is consumed."""
     settings = settings or Settings()
+    kafka = require_kafka(settings, name)
     return Runtime(
         name=name,
         settings=settings,
         registry=CollectorRegistry(),
-        broker=make_broker(settings.kafka, f"binrelay-{name}"),
+        broker=make_broker(kafka, f"binrelay-{name}"),
         redis=Redis.from_url(settings.redis_url),
+        kafka=kafka,
     )
 
 
@@ -98,7 +104,7 @@ def wire_stages(runtime: Runtime, stages: Sequence[Stage[Any]]) -> FastStream:
     @app.on_startup
     async def _start_producer() -> None:
         yield_to_urgent_lane(runtime.settings)
-        producer = make_producer(runtime.settings.kafka, f"binrelay-{runtime.name}")
+        producer = make_producer(runtime.kafka, f"binrelay-{runtime.name}")
         await producer.start()
         producers.append(producer)
         freeze_heap()

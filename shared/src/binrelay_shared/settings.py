@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NoReturn, TypeVar
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -63,6 +63,23 @@ class Settings(BaseSettings):
     )
     secrets_dir: Path = Field(
         Path(".run/secrets"), description="Generated secrets, one file each (see binrelay_shared.secrets)"
+    )
+
+    # Kafka security (binrelay_shared.kafka_security): SASL/SCRAM-SHA-512 over TLS by default.
+    kafka_user: str | None = Field(
+        None, description="Kafka principal this process connects as (default: the service's own name)"
+    )
+    kafka_password: SecretStr | None = Field(None, description="SCRAM password of kafka_user (or use _FILE)")
+    kafka_password_file: Path | None = Field(
+        None, description="File holding kafka_user's SCRAM password (default: <secrets_dir>/kafka/<user>)"
+    )
+    kafka_ca_file: Path | None = Field(
+        None, description="CA certificate (PEM) the broker's TLS certificate is checked against "
+        "(default: <secrets_dir>/tls/ca.pem)"
+    )
+    kafka_security: Literal["sasl_ssl", "plaintext"] = Field(
+        "sasl_ssl", description="sasl_ssl (SCRAM-SHA-512 over TLS), or plaintext: an explicit opt-out for a "
+        "broker you run elsewhere without security"
     )
 
 

@@ -83,8 +83,10 @@ def register(app: typer.Typer) -> None:
         from aiokafka.errors import KafkaConnectionError
 
         from binrelay_shared import topics
+        from binrelay_shared.acl import OPERATOR
         from binrelay_shared.codec import encode
         from binrelay_shared.events import Response, ResponseKind
+        from binrelay_shared.kafka_security import kafka_client_config
         from binrelay_shared.settings import Settings
 
         settings = Settings()
@@ -97,7 +99,7 @@ def register(app: typer.Typer) -> None:
         )
 
         async def send() -> None:
-            producer = AIOKafkaProducer(bootstrap_servers=settings.kafka.split(","))
+            producer = AIOKafkaProducer(**kafka_client_config(settings, OPERATOR).aiokafka())
             await producer.start()
             try:
                 await producer.send_and_wait(topics.RESPONSES, encode(response),

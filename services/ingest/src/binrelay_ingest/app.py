@@ -27,6 +27,7 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from binrelay_shared.kafka_security import kafka_client_config
 from binrelay_shared.logging import get_logger
 from binrelay_shared.network import NetworkFile
 from binrelay_shared.settings import Settings
@@ -42,6 +43,9 @@ from .resp import supported as resp_supported
 __all__ = ["Ingest", "IngestLimits", "create_app"]
 
 log = get_logger(__name__)
+
+#: ingest's Kafka principal (binrelay_shared.acl): it may only write the received topics.
+NAME = "ingest"
 
 _FAST = {"/v1/reports": "report", "/v1/messages": "message"}
 
@@ -180,7 +184,7 @@ def create_app(
     puts it *outside* FastAPI (``FrontDoor(app, app.state.core)``, as the service does: faster).
     """
     limits = limits or IngestLimits()
-    publisher = publisher or KafkaPublisher(settings.kafka, limits.linger_ms)
+    publisher = publisher or KafkaPublisher(kafka_client_config(settings, NAME), limits.linger_ms)
     redis = redis or Redis(
         connection_pool=BlockingConnectionPool.from_url(
             settings.redis_url, max_connections=limits.redis_max_connections, timeout=limits.redis_timeout_seconds

@@ -36,6 +36,7 @@ from binrelay_shared.events import (
     new_id,
     utcnow,
 )
+from binrelay_shared.kafka_security import KafkaClientConfig
 from binrelay_shared.logging import bind_report, get_logger
 from binrelay_shared.network import NetworkFile
 from binrelay_shared.settings import Settings
@@ -82,8 +83,8 @@ class KafkaPublisher:
     """aiokafka's producer, used directly (the hot path): ``send`` appends to a batch, the batch
     leaves after ``linger_ms``, and each request awaits its own acknowledgement."""
 
-    def __init__(self, bootstrap: str, linger_ms: int = 2) -> None:
-        self.bootstrap = bootstrap
+    def __init__(self, kafka: KafkaClientConfig, linger_ms: int = 2) -> None:
+        self.kafka = kafka
         self.linger_ms = linger_ms
         self.producer: Any = None
 
@@ -92,7 +93,7 @@ class KafkaPublisher:
 
         # Created here: aiokafka binds the producer to the running loop.
         self.producer = AIOKafkaProducer(
-            bootstrap_servers=self.bootstrap.split(","),
+            **self.kafka.aiokafka(),
             client_id="binrelay-ingest",
             acks="all",
             linger_ms=self.linger_ms,

@@ -7,17 +7,19 @@ import gc
 import uvicorn
 from prometheus_client import CollectorRegistry
 
+from binrelay_shared.kafka_security import require_kafka
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
 from binrelay_shared.settings import Settings, networks_or_exit, settings_or_exit
 
-from .app import FrontDoor, create_app
+from .app import NAME, FrontDoor, create_app
 
 
 def main() -> None:
     settings = settings_or_exit(Settings)
     configure_logging("ingest", settings.log_level, settings.log_json)
     networks = {net_id: net.file for net_id, net in networks_or_exit(settings).items()}
+    require_kafka(settings, NAME)  # a missing or refused secret: exit 2 now, not at the first report
     registry = CollectorRegistry()
     serve_metrics(registry, settings.metrics_port)
     app = create_app(settings, registry=registry, networks=networks, front_door=False)

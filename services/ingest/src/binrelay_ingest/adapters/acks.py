@@ -22,6 +22,7 @@ from binrelay_shared import topics
 from binrelay_shared.addresses import ACK_CHAT_KEY, ACK_SMS_KEY, address_hash
 from binrelay_shared.codec import encode
 from binrelay_shared.events import Channel, Response, ResponseKind
+from binrelay_shared.kafka_security import KafkaClientConfig
 
 ACK_WORDS = frozenset({"ok", "oké", "okay", "ja", "oui", "yes", "si", "d'accord", "akkoord"})
 _STRIP = re.compile(r"[\s.!,;:👍✅]+")
@@ -47,13 +48,13 @@ async def chat_record(redis: Redis, event_id: str) -> dict[str, Any] | None:
 class ResponsePublisher:
     """Publishes ``Response`` events to ``bin.responses.v1`` (awaiting the broker's ack)."""
 
-    def __init__(self, bootstrap: str) -> None:
-        self.bootstrap = bootstrap
+    def __init__(self, kafka: KafkaClientConfig) -> None:
+        self.kafka = kafka
         self.producer: AIOKafkaProducer | None = None  # created in the running loop, on first use
 
     async def start(self) -> AIOKafkaProducer:
         if self.producer is None:
-            producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap.split(","), client_id="binrelay-adapter")
+            producer = AIOKafkaProducer(**self.kafka.aiokafka(), client_id="binrelay-adapter")
             await producer.start()
             self.producer = producer
         return self.producer

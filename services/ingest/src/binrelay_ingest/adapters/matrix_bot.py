@@ -34,6 +34,7 @@ from nio import (
 from redis.asyncio import Redis
 
 from binrelay_shared.events import Channel
+from binrelay_shared.kafka_security import kafka_client_config, require_kafka
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
 from binrelay_shared.settings import members_or_exit, settings_or_exit
@@ -45,6 +46,9 @@ from .members import Directory, opaque_ref
 from .metrics import AdapterMetrics
 
 log = get_logger(__name__)
+
+#: This adapter's Kafka principal (binrelay_shared.acl): it may only write bin.responses.v1.
+KAFKA_PRINCIPAL = "adapter-matrix"
 
 RECEIPT = "Ontvangen · Reçu · Received"
 NOT_TAKEN = (
@@ -68,7 +72,7 @@ class MatrixBot:
         self.settings = settings
         self.ingest = client or IngestClient(settings)
         self.redis = redis or Redis.from_url(settings.redis_url)
-        self.responses = responses or ResponsePublisher(settings.kafka)
+        self.responses = responses or ResponsePublisher(kafka_client_config(settings, KAFKA_PRINCIPAL))
         self.directory = directory or Directory.load(settings.members_file)
         self.nio = AsyncClient(
             settings.matrix_homeserver,
@@ -234,6 +238,7 @@ def main() -> None:
     """``binrelay-adapter-matrix``: the Matrix bot, until SIGTERM."""
     settings = settings_or_exit(AdapterSettings)
     configure_logging("adapter-matrix", settings.log_level, settings.log_json)
+    require_kafka(settings, KAFKA_PRINCIPAL)  # a missing or refused secret: exit 2 now
     directory = Directory(members_or_exit(settings, required=False))
 
     async def run() -> None:

@@ -33,6 +33,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from binrelay_shared.events import Channel
+from binrelay_shared.kafka_security import kafka_client_config, require_kafka
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
 from binrelay_shared.settings import members_or_exit, settings_or_exit
@@ -44,6 +45,9 @@ from .members import Directory, normalize_phone, opaque_ref
 from .metrics import AdapterMetrics
 
 log = get_logger(__name__)
+
+#: This adapter's Kafka principal (binrelay_shared.acl): it may only write bin.responses.v1.
+KAFKA_PRINCIPAL = "adapter-sms"
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -75,7 +79,7 @@ def create_app(
     counts = metrics or AdapterMetrics("sms")
     ingest = client or IngestClient(settings)
     store = redis or Redis.from_url(settings.redis_url)
-    publisher = responses or ResponsePublisher(settings.kafka)
+    publisher = responses or ResponsePublisher(kafka_client_config(settings, KAFKA_PRINCIPAL))
     directory = directory or Directory.load(settings.members_file)
     gateway = httpx.AsyncClient(
         base_url=settings.sms_gateway_url.rstrip("/"),
@@ -193,6 +197,7 @@ def main() -> None:
 
     settings = settings_or_exit(AdapterSettings)
     configure_logging("adapter-sms", settings.log_level, settings.log_json)
+    require_kafka(settings, KAFKA_PRINCIPAL)  # a missing or refused secret: exit 2 now
     directory = Directory(members_or_exit(settings, required=False))
     metrics = AdapterMetrics("sms")
     serve_metrics(metrics.registry, settings.metrics_port)
