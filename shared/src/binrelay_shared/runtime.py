@@ -158,9 +158,12 @@ def build_app(runtime: Runtime, build: Callable[[Runtime], Stage[Any]]) -> FastS
     return wire_stages(runtime, [build(runtime)])
 
 
-def run_stage_service(name: str, build: Callable[[Runtime], Stage[Any]]) -> None:
-    """Entry point of a stage service process: run until SIGINT/SIGTERM."""
-    settings = settings_or_exit(Settings)
+def run_stage_service(name: str, build: Callable[[Runtime], Stage[Any]], settings: Settings | None = None) -> None:
+    """Entry point of a stage service process: run until SIGINT/SIGTERM.
+
+    A service that validates its own configuration first (its network files) reads ``settings``
+    itself and passes them, so a bad file stops it before any connection is tried."""
+    settings = settings or settings_or_exit(Settings)
     configure_logging(name, settings.log_level, settings.log_json)
     runtime = make_runtime(name, settings)
     serve_metrics(runtime.registry, settings.metrics_port)

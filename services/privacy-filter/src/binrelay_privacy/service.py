@@ -16,7 +16,7 @@ from binrelay_shared.events import ReportClassified, ReportCleared, utcnow
 from binrelay_shared.network import Network
 from binrelay_shared.pii import PiiKind
 from binrelay_shared.runtime import Runtime, run_stage_service
-from binrelay_shared.settings import networks_or_exit
+from binrelay_shared.settings import Settings, networks_or_exit, settings_or_exit
 from binrelay_shared.stage import Out, Stage, observed
 
 from .clear import clear_report
@@ -87,9 +87,10 @@ def redaction_counter(registry: CollectorRegistry) -> Counter:
     return counter
 
 
-def build(runtime: Runtime) -> Stage[ReportClassified]:
+def build(runtime: Runtime, policies: dict[str, PrivacyPolicy] | None = None) -> Stage[ReportClassified]:
     counter = redaction_counter(runtime.registry)
-    policies = load_policies(networks_or_exit(runtime.settings))  # a bad network file stops the start
+    if policies is None:
+        policies = load_policies(networks_or_exit(runtime.settings))  # a bad network file stops the start
     work = make_process(policies, AttachmentStore(runtime.settings.attachments_dir))
 
     def count(event: BaseModel) -> None:
@@ -101,7 +102,10 @@ def build(runtime: Runtime) -> Stage[ReportClassified]:
 
 
 def main() -> None:
-    run_stage_service(NAME, build)
+    settings = settings_or_exit(Settings)
+    # The network files first: a bad one stops the service with its problems, before any connection.
+    policies = load_policies(networks_or_exit(settings))
+    run_stage_service(NAME, lambda runtime: build(runtime, policies), settings)
 
 
 if __name__ == "__main__":
