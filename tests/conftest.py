@@ -4,7 +4,12 @@ The real parts (Kafka, Redis) are started once per test session on free loopback
 their own data directories, so a developer's `make up` stack and parallel test runs never
 collide. Kafka comes from testcontainers when a Docker engine is reachable, and from the
 project's own script (deploy/local/kafka.sh: Apache Kafka jars from Maven Central) otherwise.
-Set BINRELAY_TEST_KAFKA / BINRELAY_TEST_REDIS_URL to use servers that are already running.
+Set BINRELAY_TEST_KAFKA / BINRELAY_TEST_REDIS_URL to use servers that are already running (with
+BINRELAY_TEST_SECRETS_DIR: the secrets folder that server's ACL users were made from).
+
+Redis runs with ACL users (binrelay_shared.redis_acl): the session's secrets — every user's
+password, the API key MAC secret, the ack and webhook keys — are generated into a folder of
+their own, exported as BINRELAY_SECRETS_DIR for the tests and the processes they start.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from binrelay_shared.settings import Settings
+from tests.redis_helpers import admin_redis
 
 REPO = Path(__file__).resolve().parent.parent
 LOCAL = REPO / "deploy" / "local"
@@ -76,15 +82,38 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         subprocess.run([str(LOCAL / "kafka.sh"), "stop"], env=env, check=False)
 
 
+# -- Redis security ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def secrets_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The session's secrets folder, every secret generated, exported as BINRELAY_SECRETS_DIR."""
+    from binrelay_shared.local_secrets import ensure_all
+
+    given = os.environ.get("BINRELAY_TEST_SECRETS_DIR")
+    path = Path(given) if given else tmp_path_factory.mktemp("secrets")
+    ensure_all(path)
+    before = os.environ.get("BINRELAY_SECRETS_DIR")
+    os.environ["BINRELAY_SECRETS_DIR"] = str(path)
+    try:
+        yield path
+    finally:
+        if before is None:
+            os.environ.pop("BINRELAY_SECRETS_DIR", None)
+        else:
+            os.environ["BINRELAY_SECRETS_DIR"] = before
+
+
 @pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL of a real Redis server (Debian's redis-server) for this test session."""
+def redis_url(tmp_path_factory: pytest.TempPathFactory, secrets_dir: Path) -> Iterator[str]:
+    """URL of a real Redis server (Debian's redis-server) for this test session, ACL users on."""
     given = os.environ.get("BINRELAY_TEST_REDIS_URL")
     if given:
         yield given
         return
     port = free_port()
-    env = {**os.environ, "REDIS_PORT": str(port), "REDIS_DATA_DIR": str(tmp_path_factory.mktemp("redis"))}
+    env = {**os.environ, "REDIS_PORT": str(port), "REDIS_DATA_DIR": str(tmp_path_factory.mktemp("redis")),
+           "BINRELAY_SECRETS_DIR": str(secrets_dir)}  # fmt: skip
     subprocess.run([str(LOCAL / "redis.sh"), "start"], env=env, check=True)
     try:
         yield f"redis://127.0.0.1:{port}/0"
@@ -93,7 +122,9 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def settings(kafka_bootstrap: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def settings(
+    kafka_bootstrap: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory, secrets_dir: Path
+) -> Settings:
     """Settings pointing at the session's real Kafka and Redis."""
     return Settings(
         kafka=kafka_bootstrap,
@@ -102,14 +133,14 @@ def settings(kafka_bootstrap: str, redis_url: str, tmp_path_factory: pytest.Temp
         attachments_dir=tmp_path_factory.mktemp("attachments"),
         networks_dir=REPO / "deploy" / "networks",
         log_json=True,
+        secrets_dir=secrets_dir,
     )
 
 
 @pytest.fixture
 async def redis_client(redis_url: str) -> AsyncIterator[object]:
-    from redis.asyncio import Redis
-
-    client = Redis.from_url(redis_url)
+    """A client of the session's Redis as its ``admin`` user."""
+    client = admin_redis(redis_url)
     yield client
     await client.aclose()
 

@@ -16,6 +16,9 @@ export BINRELAY_KAFKA=${BINRELAY_KAFKA:-127.0.0.1:${KAFKA_PORT:-9092}}
 export BINRELAY_REDIS_URL=${BINRELAY_REDIS_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}/0}
 export BINRELAY_HTTP_PORT=${BINRELAY_HTTP_PORT:-8080}
 export BINRELAY_LOG_JSON=true
+# Redis security: every secret (Redis users' passwords, the API key MAC, the webhook and ack keys)
+# is a file here, generated on first start, mode 0600 in a 0700 folder, never printed.
+export BINRELAY_SECRETS_DIR=${BINRELAY_SECRETS_DIR:-$RUN/secrets}
 
 # process name, metrics port, lanes it reads (- : not a stage). Each stage runs a process per
 # lane: the ordinary one lowers its CPU priority, so an urgent report never queues behind a
@@ -31,6 +34,7 @@ up() {
   local t0=$SECONDS
   mkdir -p "$PIDS" "$LOGS"
   "$here/kafka.sh" start
+  "$BIN/python" -m binrelay_shared.local_secrets "$BINRELAY_SECRETS_DIR" >/dev/null  # Redis security
   "$here/redis.sh" start
   "$BIN/binrelay" topics create >/dev/null
   for entry in "${SERVICES[@]}"; do
@@ -59,7 +63,8 @@ BIN Relay is up ($((SECONDS - t0)) s).
   metrics        http://127.0.0.1:9101/metrics (ingest)  :9102 (classifier)  :9103 (privacy-filter)  :9104 (dispatcher)  :9105 (observer)
                  urgent lane: :9106 (classifier)  :9107 (privacy-filter)  :9108 (dispatcher)
   Prometheus     $prom
-  Kafka          $BINRELAY_KAFKA        Redis  $BINRELAY_REDIS_URL
+  Kafka          $BINRELAY_KAFKA        Redis  $BINRELAY_REDIS_URL  (ACL users; unauthenticated: NOAUTH)
+  secrets        $BINRELAY_SECRETS_DIR/  (redis/<user>, api-key-mac, ack-key, sms-webhook, ...; values never printed)
   demo key       $(cat "$RUN/demo.key")   (adapter, every network; in .run/demo.key)
   logs           $LOGS/
 

@@ -20,6 +20,7 @@ from .kafka import make_broker, make_producer
 from .logging import configure_logging, get_logger
 from .metrics import StageMetrics, serve_metrics
 from .publisher import JSON_HEADERS
+from .redis_auth import check_redis_or_exit, redis_client
 from .settings import Settings, settings_or_exit
 from .stage import Out, Stage
 
@@ -66,7 +67,7 @@ def make_runtime(name: str, settings: Settings | None = None) -> Runtime:
         settings=settings,
         registry=CollectorRegistry(),
         broker=make_broker(settings.kafka, f"binrelay-{name}"),
-        redis=Redis.from_url(settings.redis_url),
+        redis=redis_client(settings, name),  # as Redis user `name` (binrelay_shared.redis_acl)
     )
 
 
@@ -156,6 +157,7 @@ def run_stage_service(name: str, build: Callable[[Runtime], Stage[Any]]) -> None
     """Entry point of a stage service process: run until SIGINT/SIGTERM."""
     settings = settings_or_exit(Settings)
     configure_logging(name, settings.log_level, settings.log_json)
+    check_redis_or_exit(settings, name)  # Redis security: a wrong secret stops here, exit 2
     runtime = make_runtime(name, settings)
     serve_metrics(runtime.registry, settings.metrics_port)
     app = build_app(runtime, build)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "BINRELAY_"
@@ -60,6 +60,19 @@ class Settings(BaseSettings):
     )
     secrets_dir: Path = Field(
         Path(".run/secrets"), description="Generated secrets, one file each (see binrelay_shared.secrets)"
+    )
+
+    # Redis security (see binrelay_shared.redis_acl and binrelay_shared.redis_auth)
+    redis_user: str | None = Field(None, description="Redis ACL user (default: the process's own, e.g. ingest)")
+    redis_password: SecretStr | None = Field(None, description="Password of the Redis user (else read from a file)")
+    redis_password_file: Path | None = Field(
+        None, description="File holding the Redis user's password (default: <secrets_dir>/redis/<user>)"
+    )
+    api_key_mac: SecretStr | None = Field(
+        None, description="Server secret that MACs API key records (else read from a file)"
+    )
+    api_key_mac_file: Path | None = Field(
+        None, description="File holding the API key MAC secret (default: <secrets_dir>/api-key-mac)"
     )
 
 

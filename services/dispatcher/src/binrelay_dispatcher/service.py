@@ -31,6 +31,7 @@ from binrelay_shared import topics
 from binrelay_shared.events import ReportCleared, Response, utcnow
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
+from binrelay_shared.redis_auth import check_redis_or_exit
 from binrelay_shared.runtime import Runtime, make_runtime, wire_stages
 from binrelay_shared.settings import Settings, settings_or_exit
 from binrelay_shared.stage import Stage
@@ -87,6 +88,7 @@ def main() -> None:
         for problem in exc.problems:
             log.error("plan refused", problem=str(problem))
         sys.exit(2)
+    check_redis_or_exit(settings, NAME)  # a missing or wrong Redis secret: exit 2, naming the setting
     runtime = make_runtime(NAME, settings)
     serve_metrics(runtime.registry, settings.metrics_port)
     dispatcher, stages = build(runtime, networks, own.name)
