@@ -33,14 +33,20 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from binrelay_shared.events import Channel
+from binrelay_shared.local_secrets import secrets_or_exit
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
+from binrelay_shared.redis_auth import check_redis_or_exit, redis_client
+from binrelay_shared.settings import settings_or_exit
 
 from .acks import ResponsePublisher, is_ack, sms_records
 from .client import IngestClient, IngestRefused, IngestUnavailable, idempotency_key
 from .config import AdapterSettings
 from .members import Directory, normalize_phone, opaque_ref
 from .metrics import AdapterMetrics
+
+#: This adapter's Redis ACL user (binrelay_shared.redis_acl).
+REDIS_USER = "adapter-sms"
 
 log = get_logger(__name__)
 
@@ -72,13 +78,14 @@ def create_app(
 ) -> Starlette:
     counts = metrics or AdapterMetrics("sms")
     ingest = client or IngestClient(settings)
-    store = redis or Redis.from_url(settings.redis_url)
+    store = redis or redis_client(settings, REDIS_USER)
+    webhook_secret, ack_key = settings.webhook_secret(), settings.ack_key()
     publisher = responses or ResponsePublisher(settings.kafka)
     directory = Directory.load(settings.members_file)
     gateway = httpx.AsyncClient(
         base_url=settings.sms_gateway_url.rstrip("/"),
         timeout=15,
-        headers={"authorization": f"Bearer {settings.sms_gateway_token}"},
+        headers={"authorization": f"Bearer {settings.gateway_token()}"},
     )
 
     async def answer(to: str, text: str, message_id: str) -> None:
@@ -96,7 +103,7 @@ def create_app(
     async def inbound(request: Request) -> Response:
         raw = await request.body()
         if not verify(
-            settings.sms_webhook_secret,
+            webhook_secret,
             request.headers.get("x-gateway-timestamp"),
             request.headers.get("x-gateway-signature"),
             raw,
@@ -117,7 +124,7 @@ def create_app(
 
         if is_ack(text):
             try:
-                key, records = await sms_records(store, settings.ack_key_secret, normalize_phone(number))
+                key, records = await sms_records(store, ack_key, normalize_phone(number))
                 if not records:
                     counts.count("ignored")
                     log.info("acknowledgement without an alert to acknowledge")
@@ -189,8 +196,12 @@ def main() -> None:
     """``binrelay-adapter-sms``: the SMS gateway's inbound webhook, until SIGTERM."""
     import uvicorn
 
-    settings = AdapterSettings()
+    settings = settings_or_exit(AdapterSettings)
     configure_logging("adapter-sms", settings.log_level, settings.log_json)
+    # A missing or wrong secret stops here (exit 2, the setting named), not at the first SMS.
+    secrets_or_exit(settings, {"sms_webhook_secret": "sms-webhook", "sms_gateway_token": "sms-gateway-token",
+                               "ack_key_secret": "ack-key"})  # fmt: skip
+    check_redis_or_exit(settings, REDIS_USER)
     metrics = AdapterMetrics("sms")
     serve_metrics(metrics.registry, settings.metrics_port)
     log.info("listening", port=settings.sms_webhook_port)
