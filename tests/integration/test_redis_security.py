@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from redis.asyncio import Redis
-from redis.exceptions import AuthenticationError, AuthenticationWrongNumberOfArgsError, NoPermissionError, ResponseError
+from redis.exceptions import AuthenticationError, AuthenticationWrongNumberOfArgsError, NoPermissionError
 
 from binrelay_shared.redis_acl import BY_NAME, USERS, RedisUser
 from tests.conftest import REPO
@@ -47,15 +47,26 @@ def _outside(user: RedisUser) -> str:
 
 async def test_an_unauthenticated_client_is_refused_every_command(redis_url: str) -> None:
     """Given the session's Redis (ACL users on, as `make up` starts it),
-    when a client that has not authenticated sends commands,
+    when a client that has not authenticated sends commands (plain RESP, as redis-cli does),
     then each is refused with NOAUTH — reading a key record, writing one, even PING."""
-    anonymous = Redis.from_url(redis_url)
+    from binrelay_ingest.resp import RespClient, RespError
+
+    anonymous = RespClient(redis_url)
     try:
         for command in (("PING",), ("HGETALL", "bin:key:0123456789ab"), ("HSET", "bin:key:x", "role", "police")):
-            with pytest.raises(ResponseError, match="NOAUTH"):
-                await anonymous.execute_command(*command)
+            reply = await anonymous.call(*command)
+            assert isinstance(reply, RespError) and str(reply).startswith("NOAUTH"), reply
     finally:
-        await anonymous.aclose()
+        await anonymous.close()
+    assert await _exists_as_admin(redis_url, "bin:key:x") == 0
+
+
+async def _exists_as_admin(redis_url: str, key: str) -> int:
+    admin = admin_redis(redis_url)
+    try:
+        return int(await admin.exists(key))
+    finally:
+        await admin.aclose()
 
 
 async def test_a_wrong_password_is_refused(redis_url: str) -> None:
@@ -148,6 +159,20 @@ def test_a_service_with_a_missing_or_wrong_redis_secret_stops_at_start_naming_th
     assert "not-the-password" not in wrong.stderr + wrong.stdout
 
 
+async def _metrics_page(client: Any, port: int) -> str:
+    """A service's /metrics page, once it serves it (a service may still be starting)."""
+    import asyncio
+
+    import httpx
+
+    for _ in range(300):
+        try:
+            return str((await client.get(f"http://127.0.0.1:{port}/metrics")).text)
+        except httpx.ConnectError:
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"no metrics on port {port}")
+
+
 def _secret_values(secrets_dir: Path) -> dict[str, str]:
     return {p.name: p.read_text().strip() for p in secrets_dir.rglob("*") if p.is_file() and p.name != "users.acl"}
 
@@ -174,8 +199,7 @@ async def test_no_secret_value_appears_in_any_service_log_or_metrics_page(pipeli
         resp = await client.post(f"{pipeline.ingest_url}/v1/reports", headers={"Authorization": f"Bearer {key}"},
                                  json=body)  # fmt: skip
         assert resp.status_code == 202, resp.text
-        ports = pipeline.metrics_ports.values()
-        pages = [(await client.get(f"http://127.0.0.1:{port}/metrics")).text for port in ports]
+        pages = [await _metrics_page(client, port) for port in pipeline.metrics_ports.values()]
     values = _secret_values(secrets_dir)
     assert len(values) >= 10
     seen = pipeline.log_text() + "\n".join(pages)
