@@ -204,7 +204,8 @@ async def _batches(dispatcher: Any, events: list[Any], batch: int) -> list[list[
 
 
 def measure(raws: list[bytes], redis_url: str, rounds: int, batch: int) -> dict[str, float]:
-    from redis.asyncio import Redis
+    from binrelay_shared.redis_auth import redis_client
+    from binrelay_shared.settings import Settings
 
     events = _decode(raws)
     n = len(events)
@@ -212,7 +213,7 @@ def measure(raws: list[bytes], redis_url: str, rounds: int, batch: int) -> dict[
     out["decode"] = _cpu_us(lambda: _decode(raws), n, rounds)
 
     async def run() -> None:
-        redis = Redis.from_url(redis_url)
+        redis = redis_client(Settings(redis_url=redis_url), "admin")
         dispatcher = _dispatcher(redis)
         for e in events[:200]:  # warm-up: template compilation, zoneinfo, lazy indexes
             dispatcher.plan(e)
@@ -234,12 +235,12 @@ def measure(raws: list[bytes], redis_url: str, rounds: int, batch: int) -> dict[
 
 def capture(raws: list[bytes], redis_url: str, path: Path, batch: int) -> int:
     """Every Out (topic, key, JSON) of every report, then the Redis state left, as JSON lines."""
-    from redis.asyncio import Redis
-
     from binrelay_dispatcher import state
     from binrelay_shared.codec import encode
     from binrelay_shared.events import Response, ResponseKind
     from binrelay_shared.publisher import key_of
+    from binrelay_shared.redis_auth import redis_client
+    from binrelay_shared.settings import Settings
 
     def _out(o: Any, drop: tuple[str, ...] = ()) -> dict[str, Any]:
         event = orjson.loads(encode(o.event))
@@ -250,7 +251,7 @@ def capture(raws: list[bytes], redis_url: str, path: Path, batch: int) -> int:
     events = _decode(raws)
 
     async def run() -> list[bytes]:
-        redis: Any = Redis.from_url(redis_url)  # replies are bytes (no decode_responses)
+        redis: Any = redis_client(Settings(redis_url=redis_url), "admin")  # replies are bytes (no decode_responses)
         await redis.flushdb()
         dispatcher = _dispatcher(redis)
         lines: list[bytes] = []

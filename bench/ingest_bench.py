@@ -239,13 +239,18 @@ async def end_offsets(bootstrap: str, topic: str) -> int:
 
 
 async def create_key(redis_url: str) -> str:
-    from redis.asyncio import Redis
-
+    from binrelay_ingest.keys import api_key_mac
     from binrelay_ingest.keys import create_key as create
+    from binrelay_shared.local_secrets import ensure_all
+    from binrelay_shared.redis_auth import redis_client
+    from binrelay_shared.settings import Settings
 
-    redis = Redis.from_url(redis_url)
+    settings = Settings(redis_url=redis_url)
+    ensure_all(settings.secrets_dir)  # Redis users' passwords, the API key MAC secret
+    redis = redis_client(settings, "admin")
     try:
-        key, _ = await create(redis, role="adapter", zone="5339", adapter="bench", label="bench", rate=1_000_000)
+        key, _ = await create(redis, mac_key=api_key_mac(settings), role="adapter", zone="5339", adapter="bench",
+                              label="bench", rate=1_000_000)
         return key
     finally:
         await redis.aclose()

@@ -41,7 +41,9 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from redis.asyncio import Redis
+
+from binrelay_shared.redis_auth import redis_client
+from binrelay_shared.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -243,7 +245,7 @@ async def urgent_hops(stack: Stack, urgent: set[str], sent: dict[str, float], wa
                       ) -> dict[str, dict[str, float]]:
     """Where an urgent report's time goes: p50/p99 per stage, from the reports' Redis traces
     (each stage stamps the topic it published to once the broker acknowledged it)."""
-    redis = Redis.from_url(stack.redis_url)
+    redis = redis_client(Settings(redis_url=stack.redis_url), "admin")  # Redis ACL users are on
     per_hop: dict[str, list[float]] = {name: [] for name, _ in HOPS}
     try:
         for rid in urgent:

@@ -4,11 +4,13 @@ The real parts (Kafka, Redis) are started once per test session on free loopback
 their own data directories, so a developer's `make up` stack and parallel test runs never
 collide. Kafka comes from the project's own script (deploy/local/kafka.sh: Apache Kafka jars
 from Maven Central), secure as `make up`'s: SASL_SSL/SCRAM, deny-by-default ACLs, the session's
-own CA and passwords in a temporary secrets folder (BINRELAY_SECRETS_DIR for the whole session,
-so every service the tests start connects with its own principal). Test code that plays the
-operator (feeding or reading topics) connects as admin: ``tests.kafka_helpers.admin_kafka``.
-Set BINRELAY_TEST_KAFKA (+ BINRELAY_SECRETS_DIR holding its kafka/admin password and tls/ca.pem)
-/ BINRELAY_TEST_REDIS_URL to use servers that are already running.
+own CA and passwords. Redis runs with ACL users (binrelay_shared.redis_acl). The session's
+secrets — Kafka and Redis passwords, the CA, the API key MAC secret, the ack and webhook keys —
+are generated into a temporary folder of their own, exported as BINRELAY_SECRETS_DIR for the
+whole session, so every service the tests start connects as its own principal and user. Test
+code that plays the operator (feeding or reading topics) connects as admin:
+``tests.kafka_helpers.admin_kafka``. Set BINRELAY_TEST_KAFKA / BINRELAY_TEST_REDIS_URL (with
+BINRELAY_SECRETS_DIR holding their passwords and tls/ca.pem) to use servers already running.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from binrelay_shared.settings import Settings
+from tests.redis_helpers import admin_redis
 
 REPO = Path(__file__).resolve().parent.parent
 LOCAL = REPO / "deploy" / "local"
@@ -34,20 +37,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def secrets_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The session's secrets folder (BINRELAY_SECRETS_DIR for every process the tests start)."""
-    given = os.environ.get("BINRELAY_TEST_KAFKA") and os.environ.get("BINRELAY_SECRETS_DIR")
-    path = Path(given) if given else tmp_path_factory.mktemp("secrets")
-    before = os.environ.get("BINRELAY_SECRETS_DIR")
-    os.environ["BINRELAY_SECRETS_DIR"] = str(path)
-    yield path
-    if before is None:
-        os.environ.pop("BINRELAY_SECRETS_DIR", None)
-    else:
-        os.environ["BINRELAY_SECRETS_DIR"] = before
 
 
 def _prepare(bootstrap: str, secrets: Path) -> None:
@@ -86,15 +75,41 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory, secrets_dir: Path)
         subprocess.run([str(LOCAL / "kafka.sh"), "stop"], env=env, check=False)
 
 
+# -- Redis security ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def secrets_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The session's secrets folder, every secret generated, exported as BINRELAY_SECRETS_DIR."""
+    from binrelay_shared.local_secrets import ensure_all
+
+    # Servers already running (BINRELAY_TEST_KAFKA / _REDIS_URL) come with the folder their users were made from.
+    given = os.environ.get("BINRELAY_TEST_SECRETS_DIR") or (
+        os.environ.get("BINRELAY_TEST_KAFKA") and os.environ.get("BINRELAY_SECRETS_DIR")
+    )
+    path = Path(given) if given else tmp_path_factory.mktemp("secrets")
+    ensure_all(path)
+    before = os.environ.get("BINRELAY_SECRETS_DIR")
+    os.environ["BINRELAY_SECRETS_DIR"] = str(path)
+    try:
+        yield path
+    finally:
+        if before is None:
+            os.environ.pop("BINRELAY_SECRETS_DIR", None)
+        else:
+            os.environ["BINRELAY_SECRETS_DIR"] = before
+
+
 @pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL of a real Redis server (Debian's redis-server) for this test session."""
+def redis_url(tmp_path_factory: pytest.TempPathFactory, secrets_dir: Path) -> Iterator[str]:
+    """URL of a real Redis server (Debian's redis-server) for this test session, ACL users on."""
     given = os.environ.get("BINRELAY_TEST_REDIS_URL")
     if given:
         yield given
         return
     port = free_port()
-    env = {**os.environ, "REDIS_PORT": str(port), "REDIS_DATA_DIR": str(tmp_path_factory.mktemp("redis"))}
+    env = {**os.environ, "REDIS_PORT": str(port), "REDIS_DATA_DIR": str(tmp_path_factory.mktemp("redis")),
+           "BINRELAY_SECRETS_DIR": str(secrets_dir)}  # fmt: skip
     subprocess.run([str(LOCAL / "redis.sh"), "start"], env=env, check=True)
     try:
         yield f"redis://127.0.0.1:{port}/0"
@@ -103,8 +118,9 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def settings(kafka_bootstrap: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory,
-             secrets_dir: Path) -> Settings:
+def settings(
+    kafka_bootstrap: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory, secrets_dir: Path
+) -> Settings:
     """Settings pointing at the session's real Kafka and Redis."""
     return Settings(
         kafka=kafka_bootstrap,
@@ -119,9 +135,8 @@ def settings(kafka_bootstrap: str, redis_url: str, tmp_path_factory: pytest.Temp
 
 @pytest.fixture
 async def redis_client(redis_url: str) -> AsyncIterator[object]:
-    from redis.asyncio import Redis
-
-    client = Redis.from_url(redis_url)
+    """A client of the session's Redis as its ``admin`` user."""
+    client = admin_redis(redis_url)
     yield client
     await client.aclose()
 

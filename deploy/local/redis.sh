@@ -5,12 +5,19 @@
 #
 #   REDIS_PORT      (default 6379)
 #   REDIS_DATA_DIR  (default <repo>/.run/redis-$REDIS_PORT)
+#   BINRELAY_SECRETS_DIR (default <repo>/.run/secrets): the users' passwords, redis/<user>
+#
+# ACL users on: the default user is off (an unauthenticated command gets NOAUTH); the users and
+# what each may do come from binrelay_shared.redis_acl (one table), rendered at every start into
+# $REDIS_DATA_DIR/users.acl (password hashes only), passwords generated when missing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 PORT=${REDIS_PORT:-6379}
 DATA=${REDIS_DATA_DIR:-$repo/.run/redis-$PORT}
 PIDFILE="$DATA/redis.pid"
+SECRETS=${BINRELAY_SECRETS_DIR:-$repo/.run/secrets}
+PY=${BINRELAY_PYTHON:-$repo/.venv/bin/python}
 
 log() { echo "redis: $*" >&2; }
 
@@ -25,17 +32,21 @@ install() {
   fi
 }
 
+# redis-cli as the admin user (password from the secrets folder, through the environment).
+admin_cli() { REDISCLI_AUTH=$(cat "$SECRETS/redis/admin" 2>/dev/null) redis-cli --user admin -p "$PORT" "$@"; }
+
 running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
 start() {
   if running; then log "already running on 127.0.0.1:$PORT"; return; fi
   install
   mkdir -p "$DATA"
+  "$PY" -m binrelay_shared.redis_acl "$SECRETS" "$DATA/users.acl"
   redis-server --bind 127.0.0.1 --port "$PORT" --daemonize yes --dir "$DATA" \
     --pidfile "$PIDFILE" --logfile "$DATA/redis.log" --save "" --appendonly yes \
-    --protected-mode yes >/dev/null
+    --protected-mode yes --aclfile "$DATA/users.acl" >/dev/null
   for _ in $(seq 1 100); do
-    if redis-cli -p "$PORT" ping 2>/dev/null | grep -q PONG; then log "ready on 127.0.0.1:$PORT"; return; fi
+    if admin_cli ping 2>/dev/null | grep -q PONG; then log "ready on 127.0.0.1:$PORT (ACL users, passwords in $SECRETS/redis/)"; return; fi
     sleep 0.1
   done
   log "not ready; see $DATA/redis.log"; exit 1
@@ -44,7 +55,9 @@ start() {
 stop() {
   if running; then
     local pid; pid=$(cat "$PIDFILE")
-    redis-cli -p "$PORT" shutdown nosave >/dev/null 2>&1 || kill "$pid"
+    admin_cli shutdown nosave >/dev/null 2>&1 || kill "$pid"
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then kill "$pid"; fi  # SHUTDOWN refused (e.g. no admin password)
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     log "stopped"
   fi

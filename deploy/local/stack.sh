@@ -20,6 +20,9 @@ ZONE=${BINRELAY_ZONE_ID:-5339}
 export BINRELAY_REDIS_URL=${BINRELAY_REDIS_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}/0}
 export BINRELAY_HTTP_PORT=${BINRELAY_HTTP_PORT:-8080}
 export BINRELAY_LOG_JSON=true
+# Redis security: every secret (Redis users' passwords, the API key MAC, the webhook and ack keys)
+# is a file here, generated on first start, mode 0600 in a 0700 folder, never printed.
+export BINRELAY_SECRETS_DIR=${BINRELAY_SECRETS_DIR:-$RUN/secrets}
 
 # process name, metrics port, lanes it reads (- : not a stage). Each stage runs a process per
 # lane: the ordinary one lowers its CPU priority, so an urgent report never queues behind a
@@ -35,6 +38,7 @@ up() {
   local t0=$SECONDS
   mkdir -p "$PIDS" "$LOGS"
   "$here/kafka.sh" start
+  "$BIN/python" -m binrelay_shared.local_secrets "$BINRELAY_SECRETS_DIR" >/dev/null  # Redis security
   "$here/redis.sh" start
   "$BIN/binrelay" topics create >/dev/null   # topics, then the ACL table (binrelay acl list)
   "$BIN/binrelay" zones add "$ZONE" >/dev/null  # the police zone's principal and client configs
@@ -64,8 +68,8 @@ BIN Relay is up ($((SECONDS - t0)) s).
   metrics        http://127.0.0.1:9101/metrics (ingest)  :9102 (classifier)  :9103 (privacy-filter)  :9104 (dispatcher)  :9105 (observer)
                  urgent lane: :9106 (classifier)  :9107 (privacy-filter)  :9108 (dispatcher)
   Prometheus     $prom
-  Kafka          $BINRELAY_KAFKA (SASL_SSL, SCRAM-SHA-512, ACLs: .venv/bin/binrelay acl list)        Redis  $BINRELAY_REDIS_URL
-  Kafka secrets  $BINRELAY_SECRETS_DIR/kafka/<principal> (passwords), $BINRELAY_SECRETS_DIR/tls/ca.pem (CA)
+  Kafka          $BINRELAY_KAFKA (SASL_SSL, SCRAM-SHA-512, ACLs: .venv/bin/binrelay acl list)        Redis  $BINRELAY_REDIS_URL (ACL users; unauthenticated: NOAUTH)
+  secrets        $BINRELAY_SECRETS_DIR/ (kafka/<principal>, redis/<user>, tls/ca.pem, api-key-mac, ack-key, sms-webhook, ...; values never printed)
   police zone    $RUN/zones/$ZONE/ (kcat.conf, client.properties, consume.py; docs/POLICE-ZONES.md)
   demo key       $(cat "$RUN/demo.key")   (adapter, every network; in .run/demo.key)
   logs           $LOGS/

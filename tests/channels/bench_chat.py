@@ -15,13 +15,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from redis.asyncio import Redis
 
 from binrelay_senders.registry import make_receiver
 from binrelay_senders.worker import SenderWorker
 from binrelay_shared.events import Channel
 from tests.channels.conftest import sender_settings
 from tests.channels.servers import job, start_synapse
+from tests.redis_helpers import admin_redis
 
 
 def rss_mib(data: Path) -> int:
@@ -39,7 +39,7 @@ async def main(redis_url: str, n: int) -> None:
         bot, reader = syn.register("bench-bot"), syn.register("bench-reader")
         room = syn.create_room(reader, invite=[bot.user_id])
         s = sender_settings(redis_url)
-        redis = Redis.from_url(redis_url)
+        redis = admin_redis(redis_url)
         receiver = make_receiver(
             Channel.chat, s, redis, matrix_homeserver=syn.url, matrix_user_id=bot.user_id,
             matrix_access_token=bot.access_token

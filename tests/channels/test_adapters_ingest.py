@@ -9,7 +9,6 @@ from pathlib import Path
 import aiosmtplib
 import httpx
 import pytest
-from redis.asyncio import Redis
 
 from binrelay_devservers.smtp_sink import SinkHandler
 from binrelay_ingest.adapters.config import AdapterSettings
@@ -24,14 +23,16 @@ from tests.channels.test_sender_process import sender
 from tests.conftest import REPO, TEST_ZONE, free_port
 from tests.kafka_helpers import TopicReader
 from tests.pipeline import Pipeline
+from tests.redis_helpers import admin_redis, mac_key
 
 pytestmark = pytest.mark.integration
 
 
 async def adapter_key(redis_url: str, adapter: str) -> str:
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     try:
-        key, _ = await create_key(redis, role="adapter", zone=TEST_ZONE, adapter=adapter, label="channels test")
+        key, _ = await create_key(redis, mac_key=mac_key(),
+            role="adapter", zone=TEST_ZONE, adapter=adapter, label="channels test")
         return key
     finally:
         await redis.aclose()
@@ -162,7 +163,7 @@ async def test_full_loop_mail_in_sms_out_and_the_coordinators_ok_comes_back(
                 timeout=120,
             )
             assert any(m["to"] == "+447700900001" for m in gw.state.sent)
-            redis = Redis.from_url(settings.redis_url)
+            redis = admin_redis(settings.redis_url)
             try:
                 assert "delivery:sms:delivered" in await trace.read(redis, rid)
             finally:

@@ -13,6 +13,7 @@ from binrelay_shared.addresses import ACK_CHAT_KEY
 from binrelay_shared.events import Channel, DeliveryOutcome, Outcome
 from tests.channels.conftest import sender_settings
 from tests.channels.servers import MatrixUser, Synapse, job, wait_until
+from tests.redis_helpers import admin_redis
 
 
 def bot_receiver(settings: SenderSettings, synapse: Synapse, bot: MatrixUser, redis: Redis | None = None) -> Receiver:
@@ -33,7 +34,7 @@ async def test_a_chat_job_appears_in_the_networks_room_once(synapse: Synapse, re
     coordinator = synapse.register("coordinator-1")
     room = synapse.create_room(coordinator, invite=[bot.user_id], name="BIN Zavel")
     settings = sender_settings(redis_url)
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     worker = SenderWorker(bot_receiver(settings, synapse, bot, redis), settings, redis)
     j = job(Channel.chat, room, audience="coordinator", recipient_id="coord-zavel-1",
             text="Alarm: inbraak bezig, Grote Zavel (test).")
@@ -60,7 +61,7 @@ async def test_a_chat_job_to_a_user_opens_a_direct_room(synapse: Synapse, redis_
     bot = synapse.register("relay-bot-2")
     coordinator = synapse.register("coordinator-2")
     settings = sender_settings(redis_url)
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     worker = SenderWorker(bot_receiver(settings, synapse, bot, redis), settings, redis)
     try:
         for text in ("Eerste testbericht.", "Tweede testbericht."):
@@ -84,7 +85,7 @@ async def test_a_room_the_bot_cannot_join_is_a_permanent_failure(synapse: Synaps
     other = synapse.register("someone-3")
     room = synapse.create_room(other, invite=[])
     settings = sender_settings(redis_url)
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     worker = SenderWorker(bot_receiver(settings, synapse, bot, redis), settings, redis)
     try:
         [outs] = await worker.process([job(Channel.chat, room)])

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from redis.asyncio import Redis
 
 from binrelay_senders.idempotency import Claims
 from binrelay_shared.events import new_id
+from tests.redis_helpers import admin_redis
 
 pytestmark = pytest.mark.integration
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 async def test_a_claim_held_by_a_dead_sender_is_taken_over_when_its_lease_expires(redis_url: str) -> None:
     """Given sender A claimed a key and died (its lease is 1 s),
     when sender B wants the same key, then B waits and gets it once the lease has expired."""
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     key = new_id()
     a, b = Claims(redis, "A", 1, 60), Claims(redis, "B", 1, 60)
     try:
@@ -37,7 +37,7 @@ async def test_done_keys_tell_redeliveries_duplicates_and_new_attempts_apart(red
     when the same delivery comes again, then it learns the recorded outcome (nothing to send);
     when another delivery of a delivered key comes, then it is not acquired (a duplicate);
     when another delivery of a failed key comes, then it may try again."""
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     claims = Claims(redis, "A", 5, 60)
     delivered, failed = new_id(), new_id()
     try:

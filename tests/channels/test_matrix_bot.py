@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from redis.asyncio import Redis
 
 from binrelay_ingest.adapters.config import AdapterSettings
 from binrelay_ingest.adapters.matrix_bot import RECEIPT, MatrixBot
@@ -21,6 +20,7 @@ from binrelay_shared.settings import Settings
 from tests.channels.conftest import sender_settings
 from tests.channels.servers import ADVICE, MatrixUser, StubIngest, Synapse, job
 from tests.kafka_helpers import TopicReader
+from tests.redis_helpers import admin_redis
 
 pytestmark = pytest.mark.integration
 
@@ -120,7 +120,7 @@ async def test_a_coordinators_ok_in_the_alert_thread_acknowledges_it(
     when the coordinator answers "OK" in the alert's thread,
     then a Response(kind=acknowledge, via chat) with the coordinator's member id is published on
     bin.responses.v1, and no report is posted."""
-    redis = Redis.from_url(settings.redis_url)
+    redis = admin_redis(settings.redis_url)
     sender_conf = sender_settings(settings.redis_url)
     receiver = make_receiver(
         Channel.chat, sender_conf, redis, matrix_homeserver=synapse.url, matrix_user_id=room.bot.user_id,

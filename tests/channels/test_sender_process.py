@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from redis.asyncio import Redis
 
 from binrelay_devservers.smtp_sink import SinkHandler
 from binrelay_shared import topics, trace
@@ -21,6 +20,7 @@ from binrelay_shared.settings import Settings
 from tests.channels.servers import Gateway, job, parse_mail, sha, wait_until
 from tests.conftest import REPO
 from tests.kafka_helpers import TopicReader, produce
+from tests.redis_helpers import admin_redis
 
 pytestmark = pytest.mark.integration
 
@@ -72,7 +72,7 @@ async def test_the_email_sender_delivers_an_outbox_job_and_publishes_the_outcome
         assert outcome["channel"] == "email"
         mails = [parse_mail(m.data) for m in sink.messages]
         assert [m["X-BIN-Relay-Delivery"] for m in mails if m["To"] == "lid-e2e@example.test"] == [j.delivery_id]
-        redis = Redis.from_url(settings.redis_url)
+        redis = admin_redis(settings.redis_url)
         try:
             assert "delivery:email:delivered" in await trace.read(redis, j.report_id)
         finally:

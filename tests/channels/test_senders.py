@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import orjson
 import pytest
-from redis.asyncio import Redis
 
 from binrelay_devservers.smtp_sink import SinkHandler
 from binrelay_senders.base import Permanent, Receiver, Retryable, is_retryable
@@ -19,6 +18,7 @@ from binrelay_shared import topics, trace
 from binrelay_shared.events import Channel, DeliveryOutcome, Outcome, utcnow
 from tests.channels.conftest import sender_settings
 from tests.channels.servers import Gateway, job, parse_mail
+from tests.redis_helpers import admin_redis
 
 
 def sms_receiver(settings: SenderSettings, gateway: Gateway) -> Receiver:
@@ -41,7 +41,7 @@ async def test_an_email_job_is_delivered_once_with_its_outcome_and_trace(
     and the trace shows delivery:email:delivered."""
     port, sink = smtp_sink
     settings = sender_settings(redis_url)
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     worker = SenderWorker(make_receiver(Channel.email, settings, smtp_port=port), settings, redis)
     j = job(Channel.email, "lid-1@example.test")
     try:
@@ -72,7 +72,7 @@ async def test_a_refused_mailbox_falls_back_to_the_next_channel(
     then the outcome is fell_back and a new SMS job (attempt 2, the SMS address) goes to bin.outbox.sms.v1."""
     port, sink = smtp_sink
     settings = sender_settings(redis_url)
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     worker = SenderWorker(make_receiver(Channel.email, settings, smtp_port=port), settings, redis)
     j = job(Channel.email, "reject-lid@example.test", fallback=(Channel.sms,),
             fallback_addresses={Channel.sms: "+32470000001"})
@@ -101,7 +101,7 @@ async def test_a_busy_mailbox_is_retried_then_fails_without_fallback(
     then it tries the configured number of times and the outcome is failed (retries exhausted)."""
     port, _ = smtp_sink
     settings = sender_settings(redis_url, sender_max_attempts=3)
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     worker = SenderWorker(make_receiver(Channel.email, settings, smtp_port=port), settings, redis)
     try:
         [outs] = await worker.process([job(Channel.email, "busy-lid@example.test")])
@@ -121,7 +121,7 @@ async def test_sms_transient_failures_are_retried_and_permanent_ones_fall_back(
     when the SMS sender sends a job, then it is delivered on the third try;
     and given the gateway failing permanently, a job with e-mail as next channel falls back."""
     settings = sender_settings(redis_url)
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     worker = SenderWorker(sms_receiver(settings, gateway), settings, redis)
     try:
         gateway.state.fail_mode, gateway.state.fail_count = "transient", 2
@@ -164,7 +164,7 @@ async def test_an_early_job_is_held_until_due_or_requeued(gateway: Gateway, redi
     when the sender gets one due within the hold time, it waits and then sends it;
     when it gets one due much later, it puts it back on the outbox and sends nothing."""
     settings = sender_settings(redis_url, sender_max_hold_seconds=0.5)
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     worker = SenderWorker(sms_receiver(settings, gateway), settings, redis)
     try:
         soon = job(Channel.sms, "+32470000005", send_at=utcnow() + timedelta(seconds=0.3))
@@ -205,7 +205,7 @@ async def test_a_job_whose_key_another_live_sender_holds_is_requeued_not_sent(
     from binrelay_senders.idempotency import Claims
 
     settings = sender_settings(redis_url, sender_lease_seconds=1)
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     worker = SenderWorker(sms_receiver(settings, gateway), settings, redis)
     j = job(Channel.sms, "+32470000008")
     other = Claims(redis, "other-sender", 120, 60)
@@ -233,7 +233,7 @@ async def test_a_bad_job_in_a_batch_is_dead_lettered_and_the_others_get_one_outc
     from binrelay_shared.stage import Stage
 
     settings = sender_settings(redis_url)
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     worker = SenderWorker(sms_receiver(settings, gateway), settings, redis)
     stage = Stage(name="sender-sms-test", input_topic=topics.outbox(Channel.sms), model=type(job()),
                   process=worker.process, metrics=StageMetrics(CollectorRegistry(), "sender-sms-test"))

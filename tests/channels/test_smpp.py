@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from redis.asyncio import Redis
 
 from binrelay_devservers.smsc import SmscState, start_smsc
 from binrelay_senders.providers import smpp_pdu as p
@@ -17,6 +16,7 @@ from binrelay_shared.events import Channel, DeliveryOutcome, Outcome
 from tests.channels.conftest import sender_settings
 from tests.channels.servers import job
 from tests.conftest import free_port
+from tests.redis_helpers import admin_redis
 
 pytestmark = pytest.mark.integration
 
@@ -41,8 +41,8 @@ async def test_sms_over_smpp_delivered_retried_and_fallen_back(
     when the SMSC refuses the destination, the job falls back to e-mail."""
     port, state = smsc
     settings = sender_settings(redis_url, sms_transport="smpp")
-    redis = Redis.from_url(redis_url)
-    receiver = make_receiver(Channel.sms, settings, smpp_port=port)
+    redis = admin_redis(redis_url)
+    receiver = make_receiver(Channel.sms, settings, smpp_port=port, smpp_password=state.password)
     assert isinstance(receiver, SmppReceiver)
     worker = SenderWorker(receiver, settings, redis)
     long_text = "Опасность: " + " ".join(["inbraak bezig, blijf binnen."] * 10)  # not Latin-1, > 140 bytes

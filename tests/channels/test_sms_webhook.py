@@ -8,7 +8,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from redis.asyncio import Redis
 
 from binrelay_ingest.adapters import acks
 from binrelay_ingest.adapters.config import AdapterSettings
@@ -22,6 +21,7 @@ from tests.channels.conftest import sender_settings
 from tests.channels.servers import ADVICE, Gateway, Served, StubIngest, job, serve, start_gateway
 from tests.conftest import free_port
 from tests.kafka_helpers import TopicReader
+from tests.redis_helpers import admin_redis
 
 pytestmark = pytest.mark.integration
 
@@ -114,7 +114,7 @@ async def test_a_coordinators_ok_by_sms_acknowledges_the_alerts(
     responder (never the number), is published on bin.responses.v1 and no report is posted;
     and a second "OK" finds nothing left to acknowledge."""
     _, gw, _ = webhook
-    redis = Redis.from_url(settings.redis_url)
+    redis = admin_redis(settings.redis_url)
     conf = sender_settings(settings.redis_url)
     receiver = make_receiver(Channel.sms, conf, sms_gateway_url=gw.url, sms_gateway_token=gw.token)
     worker = SenderWorker(receiver, conf, redis)

@@ -31,6 +31,7 @@ from binrelay_shared.codec import encode
 from binrelay_shared.events import ReportCleared, utcnow
 from binrelay_shared.settings import Settings
 from tests.kafka_helpers import TopicReader, produce
+from tests.redis_helpers import admin_redis
 
 from .conftest import _start, _write_plans
 from .helpers import cleared
@@ -53,7 +54,7 @@ class Harness:
 async def harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Harness]:
     plans, members = _write_plans(tmp_path, prefix="crash-")
     redis_url = settings.redis_url.rsplit("/", 1)[0] + "/3"
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     await redis.flushdb()
     env = {
         **os.environ,

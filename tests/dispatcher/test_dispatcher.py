@@ -20,6 +20,7 @@ from binrelay_shared import topics
 from binrelay_shared.events import DeliveryJob, Dispatch, ReportCleared, Response, ResponseKind
 from binrelay_shared.network import Network
 from binrelay_shared.stage import Out, Stage
+from tests.redis_helpers import admin_redis
 
 from .helpers import cleared, seed_networks
 
@@ -38,7 +39,7 @@ class Clock:
 
 @pytest.fixture
 async def redis(redis_url: str) -> AsyncIterator[Redis]:
-    client = Redis.from_url(redis_url.rsplit("/", 1)[0] + "/2")  # its own database: timers are global
+    client = admin_redis(redis_url.rsplit("/", 1)[0] + "/2")  # its own database: timers are global
     await client.flushdb()
     yield client
     await client.aclose()

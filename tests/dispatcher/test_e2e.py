@@ -18,13 +18,13 @@ from typing import Any
 
 import orjson
 import pytest
-from redis.asyncio import Redis
 
 from binrelay_dispatcher import state
 from binrelay_shared import topics
 from binrelay_shared.codec import encode
 from binrelay_shared.events import Response, ResponseKind, utcnow
 from tests.kafka_helpers import TopicReader, produce
+from tests.redis_helpers import admin_redis
 
 from .conftest import E2E
 from .helpers import REPO, cleared
@@ -145,7 +145,7 @@ async def test_acknowledged_report_is_not_escalated_and_unacknowledged_one_is(e2
     assert ("officer", "officer-5339-meudon", "sms") in _summary(escalated)
     officer = next(j for j in escalated if j["audience"] == "officer")
     assert "ESCALATIE" in officer["text"] and officer["language"] == "nl"
-    redis = Redis.from_url(e2e.redis_url)
+    redis = admin_redis(e2e.redis_url)
     try:
         raw = await redis.get(state.ack_key(acked.report_id))
     finally:
@@ -252,7 +252,7 @@ async def test_binrelay_approve_publishes_the_decision(e2e: E2E, feeds: Feeds) -
     finally:
         await responses.stop()
     assert resp["kind"] == "approve" and resp["via"] == "cli"
-    redis = Redis.from_url(e2e.redis_url)
+    redis = admin_redis(e2e.redis_url)
     try:
         for _ in range(100):
             raw = await redis.get(state.approval_key(msg.report_id))

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from redis.asyncio import Redis
 
 from binrelay_shared import topics
 from tests.kafka_helpers import TopicReader
 from tests.pipeline import Pipeline
+from tests.redis_helpers import admin_redis, mac_key
 
 pytestmark = pytest.mark.integration
 
@@ -17,9 +17,10 @@ pytestmark = pytest.mark.integration
 async def _key(pipeline: Pipeline, role: str) -> dict[str, str]:
     from binrelay_ingest.keys import create_key
 
-    redis = Redis.from_url(pipeline.settings.redis_url)
+    redis = admin_redis(pipeline.settings.redis_url)
     try:
-        key, _ = await create_key(redis, role=role, zone="5339", networks=None, label="dispatcher test")
+        key, _ = await create_key(redis, mac_key=mac_key(),
+            role=role, zone="5339", networks=None, label="dispatcher test")
     finally:
         await redis.aclose()
     return {"Authorization": f"Bearer {key}"}

@@ -17,12 +17,12 @@ from typing import Any
 import httpx
 import pytest
 from prometheus_client import CollectorRegistry
-from redis.asyncio import Redis
 
 from binrelay_ingest.app import create_app
 from binrelay_ingest.keys import create_key
 from binrelay_shared.settings import Settings
 from tests.conftest import TEST_ZONE
+from tests.redis_helpers import admin_redis, mac_key
 
 
 @dataclass
@@ -44,12 +44,13 @@ class Keys:
 
 @pytest.fixture(scope="session")
 async def keys(redis_url: str) -> AsyncIterator[Keys]:
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     try:
         run = uuid.uuid4().hex[:6]
 
         async def make(role: str, **kw: Any) -> str:
-            key, _ = await create_key(redis, role=role, zone=kw.pop("zone", TEST_ZONE), label=f"test {run}", **kw)
+            key, _ = await create_key(redis, mac_key=mac_key(),
+                role=role, zone=kw.pop("zone", TEST_ZONE), label=f"test {run}", **kw)
             return key
 
         yield Keys(

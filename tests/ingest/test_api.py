@@ -9,7 +9,6 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from redis.asyncio import Redis
 
 from binrelay_ingest.core import IngestLimits
 from binrelay_ingest.keys import create_key, parse_key, revoke_key
@@ -18,6 +17,7 @@ from binrelay_shared.events import ReportReceived
 from binrelay_shared.settings import Settings
 from tests.ingest.conftest import Keys, drain, report, running_app
 from tests.kafka_helpers import TopicReader
+from tests.redis_helpers import admin_redis, mac_key
 
 pytestmark = pytest.mark.integration
 
@@ -152,9 +152,9 @@ async def test_unknown_missing_malformed_and_revoked_credentials_get_401(
     """Given no credential, a malformed one, an unknown one and a revoked one,
     when each posts a valid report,
     then each gets 401 with WWW-Authenticate, and the body names the Authorization field."""
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     try:
-        revoked, record = await create_key(redis, role="adapter", zone="5339")
+        revoked, record = await create_key(redis, mac_key=mac_key(), role="adapter", zone="5339")
         assert await revoke_key(redis, record.id)
     finally:
         await redis.aclose()
@@ -282,9 +282,9 @@ async def test_rate_limits_per_reporter_and_per_adapter_answer_429_with_retry_af
     when one reporter posts a third report, and then the adapter exceeds its own limit,
     then each excess gets 429 with Retry-After (following a report counts too), and another
     reporter is not affected by the first."""
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     try:
-        key, _ = await create_key(redis, role="adapter", zone="5339", adapter="rate-test")
+        key, _ = await create_key(redis, mac_key=mac_key(), role="adapter", zone="5339", adapter="rate-test")
     finally:
         await redis.aclose()
     limits = IngestLimits(reporter_limit=2, reporter_window_seconds=60, key_limit=5, key_window_seconds=60)

@@ -8,12 +8,12 @@ import subprocess
 from typing import Any
 
 import pytest
-from redis.asyncio import Redis
 
 from binrelay_ingest.cli import openapi_text
 from binrelay_ingest.keys import hash_key, parse_key
 from binrelay_ingest.resp import RespClient, RespError, _parse, encode
 from tests.conftest import REPO
+from tests.redis_helpers import admin_redis, mac_key, user_credentials
 
 BINRELAY = str(REPO / ".venv" / "bin" / "binrelay")
 
@@ -114,7 +114,8 @@ async def test_the_resp_client_pipelines_commands_on_the_real_redis(redis_url: s
     then every reply reaches its own caller, in order, errors included."""
     import asyncio
 
-    client = RespClient(redis_url)
+    user, password = user_credentials(redis_url, "admin")
+    client = RespClient(redis_url, username=user, password=password)
     try:
         replies = await client.call_many([("SET", "bin:test:resp", "1"), ("INCR", "bin:test:resp"), ("GET", "nope:x")])
         assert replies == [b"OK", 2, None]
@@ -122,7 +123,7 @@ async def test_the_resp_client_pipelines_commands_on_the_real_redis(redis_url: s
         assert results == list(range(3, 203))
         assert isinstance(await client.call("NOSUCHCOMMAND"), RespError)
     finally:
-        redis = Redis.from_url(redis_url)
+        redis = admin_redis(redis_url)
         await redis.delete("bin:test:resp")
         await redis.aclose()
         await client.close()
@@ -147,7 +148,8 @@ async def test_the_resp_client_fails_fast_while_redis_is_down_and_reconnects_aft
         await asyncio.to_thread(subprocess.run, [str(LOCAL / "redis.sh"), action], env=env, check=True)
 
     await redis("start")
-    client = RespClient(f"redis://127.0.0.1:{port}/0")
+    user, password = user_credentials(f"redis://127.0.0.1:{port}/0", "admin")
+    client = RespClient(f"redis://127.0.0.1:{port}/0", username=user, password=password)
     try:
         assert await client.call("PING") == b"PONG"
         await redis("stop")
@@ -159,12 +161,14 @@ async def test_the_resp_client_fails_fast_while_redis_is_down_and_reconnects_aft
         assert await client.call("PING") == b"PONG"
         # A restarted Redis has no scripts cached: the gate falls back from EVALSHA to EVAL.
         from binrelay_ingest.gate import Gate, GateRequest
+        from binrelay_ingest.keys import create_key
 
-        slow = Redis.from_url(f"redis://127.0.0.1:{port}/0")
+        slow = admin_redis(f"redis://127.0.0.1:{port}/0")
         try:
-            result = await Gate(slow, client).check(
+            _, record = await create_key(slow, mac_key=mac_key(), role="adapter", zone="5339")  # a genuine record
+            result = await Gate(slow, client, mac_key=mac_key()).check(
                 GateRequest(
-                    key_id="0123456789ab", key_hash="0" * 64, roles=("adapter",), report_id="r", kind="report",
+                    key_id=record.id, key_hash="0" * 64, roles=("adapter",), report_id="r", kind="report",
                     network=None, network_mode="", network_zone=None, default_zone="5339", now_ms=0,
                     reporter_ref=None, reporter_limit=0, reporter_window_ms=1000, key_limit=0, key_window_ms=1000,
                     idempotency_key=None, fingerprint="", pending_ms=1000, refers_to=None, record_ttl_s=60,

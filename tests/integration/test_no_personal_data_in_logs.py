@@ -22,6 +22,7 @@ from binrelay_shared.attachments import AttachmentStore
 from tests.integration.conftest import Pipeline
 from tests.kafka_helpers import TopicReader, produce
 from tests.privacy.labelled_set import be_bban, grouped, iban, national_number
+from tests.redis_helpers import admin_redis, mac_key
 
 ZONE = "5339"
 IBAN = grouped(iban("BE", be_bban(63, 4176502)))
@@ -109,13 +110,13 @@ def _photo_with_gps() -> bytes:
 
 async def _adapter_key(pipeline: Pipeline) -> dict[str, str]:
     """Credentials for an adapter (ingest authenticates every request)."""
-    from redis.asyncio import Redis
 
     from binrelay_ingest.keys import create_key
 
-    redis = Redis.from_url(pipeline.settings.redis_url)
+    redis = admin_redis(pipeline.settings.redis_url)
     try:
-        key, _ = await create_key(redis, role="adapter", zone=ZONE, networks=None, adapter="webhook", label="log test")
+        key, _ = await create_key(redis, mac_key=mac_key(),
+            role="adapter", zone=ZONE, networks=None, adapter="webhook", label="log test")
     finally:
         await redis.aclose()
     return {"Authorization": f"Bearer {key}"}

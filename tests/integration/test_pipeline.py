@@ -11,6 +11,7 @@ import orjson
 from binrelay_shared import topics
 from tests.integration.conftest import Pipeline
 from tests.kafka_helpers import TopicReader, produce
+from tests.redis_helpers import admin_redis, mac_key
 
 DISPATCH = topics.dispatch("5339")
 
@@ -21,13 +22,13 @@ def _report(text: str = "Verdachte man kijkt in geparkeerde auto's op de Grote Z
 
 async def _adapter(pipeline: Pipeline) -> dict[str, str]:
     """An adapter credential in the pipeline's Redis (ingest authenticates every request)."""
-    from redis.asyncio import Redis
 
     from binrelay_ingest.keys import create_key
 
-    redis = Redis.from_url(pipeline.settings.redis_url)
+    redis = admin_redis(pipeline.settings.redis_url)
     try:
-        key, _ = await create_key(redis, role="adapter", zone="5339", adapter="webhook", label="pipeline test")
+        key, _ = await create_key(redis, mac_key=mac_key(),
+            role="adapter", zone="5339", adapter="webhook", label="pipeline test")
     finally:
         await redis.aclose()
     return {"Authorization": f"Bearer {key}"}
@@ -53,12 +54,11 @@ async def test_posted_report_reaches_the_zone_dispatch_topic(pipeline: Pipeline)
     stamps = dispatched["stamps"]
     assert stamps["received"] <= stamps["classified"] <= stamps["cleared"] <= stamps["dispatched"]
 
-    from redis.asyncio import Redis
 
     from binrelay_shared import trace
 
     stages = [topics.REPORTS_RECEIVED, topics.REPORTS_CLASSIFIED, topics.REPORTS_CLEARED, DISPATCH]
-    redis = Redis.from_url(pipeline.settings.redis_url)
+    redis = admin_redis(pipeline.settings.redis_url)
     try:
         # Stages write the trace in the background, within BINRELAY_TRACE_FLUSH_MS (50 ms).
         for _ in range(100):

@@ -9,11 +9,12 @@ from typing import Any
 from redis.asyncio import Redis
 
 from binrelay_shared import trace
+from tests.redis_helpers import admin_redis
 
 
 async def test_a_batch_of_entries_is_recorded_with_expiry_and_read_back_in_order(redis_url: str) -> None:
     # Given a batch stamped at one time and a later one, with a duplicate entry
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     t1 = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
     t2 = t1 + timedelta(seconds=1)
     try:
@@ -44,7 +45,7 @@ async def test_a_trace_writer_with_an_interval_writes_later_in_one_call_then_run
     when two batches' entries are added,
     then nothing is written at once; within the interval both are, in one call,
     and the rider runs after the write; and close() writes what came after."""
-    redis = Redis.from_url(redis_url)
+    redis = admin_redis(redis_url)
     t1 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     ridden: list[dict[str, str]] = []
 

@@ -59,13 +59,15 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
     ) -> None:
         """Where did my report go? Every topic (and delivery) it reached, with times."""
-        from redis.asyncio import Redis
+        from redis.exceptions import AuthenticationError, NoPermissionError
         from redis.exceptions import ConnectionError as RedisConnectionError
+
+        from .redis_auth import RedisAuthError, password_path, redis_client
 
         settings = Settings()
 
         async def fetch() -> dict[str, str]:
-            redis = Redis.from_url(settings.redis_url)
+            redis = redis_client(settings, "operator")  # the operator's Redis user
             try:
                 return await trace.read(redis, report_id)
             finally:
@@ -73,6 +75,11 @@ def register(app: typer.Typer) -> None:
 
         try:
             seen = asyncio.run(fetch())
+        except RedisAuthError as exc:
+            _fail(str(exc), "run `make up` (it writes the secrets) or set BINRELAY_REDIS_PASSWORD_FILE")
+        except (AuthenticationError, NoPermissionError) as exc:
+            _fail(f"Redis refused the operator's user: {type(exc).__name__}",
+                  f"check BINRELAY_REDIS_USER and the password in {password_path(settings, 'operator')}")  # fmt: skip
         except RedisConnectionError:
             _fail(f"cannot reach Redis at {settings.redis_url}", "start it (make up) or set BINRELAY_REDIS_URL")
         if as_json:

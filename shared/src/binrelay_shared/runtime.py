@@ -21,6 +21,7 @@ from .kafka_security import KafkaClientConfig, require_kafka
 from .logging import configure_logging, get_logger
 from .metrics import StageMetrics, serve_metrics
 from .publisher import JSON_HEADERS
+from .redis_auth import check_redis_or_exit, redis_client
 from .settings import Settings, settings_or_exit
 from .stage import Out, Stage
 
@@ -71,7 +72,7 @@ def make_runtime(name: str, settings: Settings | None = None) -> Runtime:
         settings=settings,
         registry=CollectorRegistry(),
         broker=make_broker(kafka, f"binrelay-{name}"),
-        redis=Redis.from_url(settings.redis_url),
+        redis=redis_client(settings, name),  # as Redis user `name` (binrelay_shared.redis_acl)
         kafka=kafka,
     )
 
@@ -165,6 +166,7 @@ def run_stage_service(name: str, build: Callable[[Runtime], Stage[Any]], setting
     itself and passes them, so a bad file stops it before any connection is tried."""
     settings = settings or settings_or_exit(Settings)
     configure_logging(name, settings.log_level, settings.log_json)
+    check_redis_or_exit(settings, name)  # Redis security: a wrong secret stops here, exit 2
     runtime = make_runtime(name, settings)
     serve_metrics(runtime.registry, settings.metrics_port)
     app = build_app(runtime, build)

@@ -81,6 +81,18 @@ class Settings(BaseSettings):
         "sasl_ssl", description="sasl_ssl (SCRAM-SHA-512 over TLS), or plaintext: an explicit opt-out for a "
         "broker you run elsewhere without security"
     )
+    # Redis security (see binrelay_shared.redis_acl and binrelay_shared.redis_auth)
+    redis_user: str | None = Field(None, description="Redis ACL user (default: the process's own, e.g. ingest)")
+    redis_password: SecretStr | None = Field(None, description="Password of the Redis user (else read from a file)")
+    redis_password_file: Path | None = Field(
+        None, description="File holding the Redis user's password (default: <secrets_dir>/redis/<user>)"
+    )
+    api_key_mac: SecretStr | None = Field(
+        None, description="Server secret that MACs API key records (else read from a file)"
+    )
+    api_key_mac_file: Path | None = Field(
+        None, description="File holding the API key MAC secret (default: <secrets_dir>/api-key-mac)"
+    )
 
 
 S = TypeVar("S", bound=BaseSettings)

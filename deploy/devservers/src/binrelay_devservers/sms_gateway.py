@@ -31,7 +31,8 @@ Test and development controls (this loopback gateway only)
 fail; ``POST /_control/inbound {"from", "to", "text"}`` simulates an incoming SMS (signed and
 posted to the webhook) and answers with the webhook's status code.
 
-Run: ``binrelay-devserver sms --port 8025 --token dev-sms-token --webhook-url URL --webhook-secret S``.
+Run: ``binrelay-devserver sms --port 8025 --webhook-url URL`` (token and webhook secret: the files
+``make up`` generates, or ``--token`` / ``--webhook-secret``).
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from binrelay_shared.events import ReportCleared, Response, utcnow
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
 from binrelay_shared.network import Network, load_members, load_networks
+from binrelay_shared.redis_auth import check_redis_or_exit
 from binrelay_shared.runtime import Runtime, make_runtime, wire_stages
 from binrelay_shared.settings import Settings, networks_or_exit, settings_or_exit
 from binrelay_shared.stage import Stage
@@ -81,6 +82,7 @@ def main() -> None:
     own = settings_or_exit(DispatcherSettings)
     configure_logging(NAME, settings.log_level, settings.log_json)
     networks = networks_or_exit(settings, members=True)  # a bad plan stops the service here, every problem named
+    check_redis_or_exit(settings, NAME)  # a missing or wrong Redis secret: exit 2, naming the setting
     runtime = make_runtime(NAME, settings)
     serve_metrics(runtime.registry, settings.metrics_port)
     dispatcher, stages = build(runtime, networks, own.name)

@@ -30,6 +30,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from binrelay_shared.kafka_security import kafka_client_config
 from binrelay_shared.logging import get_logger
 from binrelay_shared.network import NetworkFile
+from binrelay_shared.redis_auth import credentials as redis_credentials
+from binrelay_shared.redis_auth import redis_client
 from binrelay_shared.settings import Settings
 
 from .api_models import Accepted, ErrorBody, MessageIn, ReportId, ReportIn, ReportStatus
@@ -46,6 +48,8 @@ log = get_logger(__name__)
 
 #: ingest's Kafka principal (binrelay_shared.acl): it may only write the received topics.
 NAME = "ingest"
+#: ingest's Redis ACL user (binrelay_shared.redis_acl), unless BINRELAY_REDIS_USER says otherwise.
+REDIS_USER = "ingest"
 
 _FAST = {"/v1/reports": "report", "/v1/messages": "message"}
 
@@ -185,13 +189,15 @@ def create_app(
     """
     limits = limits or IngestLimits()
     publisher = publisher or KafkaPublisher(kafka_client_config(settings, NAME), limits.linger_ms)
-    redis = redis or Redis(
-        connection_pool=BlockingConnectionPool.from_url(
-            settings.redis_url, max_connections=limits.redis_max_connections, timeout=limits.redis_timeout_seconds
-        )
-    )
+    redis = redis or redis_client(
+        settings, REDIS_USER, connection_pool_class=BlockingConnectionPool,
+        max_connections=limits.redis_max_connections, timeout=limits.redis_timeout_seconds,
+    )  # fmt: skip
     nets = networks if networks is not None else load_networks(settings.networks_dir)
-    fast = RespClient(settings.redis_url) if resp_supported(settings.redis_url) else None
+    fast = None
+    if resp_supported(settings.redis_url):
+        user, password = redis_credentials(settings, REDIS_USER)
+        fast = RespClient(settings.redis_url, username=user, password=password)
     core = Ingest(settings, limits, publisher, redis, registry or CollectorRegistry(), nets, fast)
 
     @asynccontextmanager

@@ -36,16 +36,23 @@ def openapi_text() -> str:
     return json.dumps(openapi_document(), indent=2, ensure_ascii=False) + "\n"
 
 
+#: The Redis ACL user of the operator's commands (binrelay_shared.redis_acl).
+OPERATOR = "operator"
+
+
 def _with_redis(work: Callable[[Any], Awaitable[T]]) -> T:
-    from redis.asyncio import Redis
+    """Run ``work`` with a Redis client of the operator's user; exit 2 with the fix when Redis
+    cannot be reached or refuses the credentials (no credential is made without them)."""
+    from redis.exceptions import AuthenticationError, NoPermissionError
     from redis.exceptions import ConnectionError as RedisConnectionError
 
+    from binrelay_shared.redis_auth import RedisAuthError, password_path, redis_client
     from binrelay_shared.settings import Settings
 
     settings = Settings()
 
     async def run() -> T:
-        redis = Redis.from_url(settings.redis_url)
+        redis = redis_client(settings, OPERATOR)
         try:
             return await work(redis)
         finally:
@@ -53,9 +60,14 @@ def _with_redis(work: Callable[[Any], Awaitable[T]]) -> T:
 
     try:
         return asyncio.run(run())
+    except RedisAuthError as exc:
+        _fail(str(exc), "run `make up` (it writes the secrets) or set BINRELAY_REDIS_PASSWORD_FILE")
+    except (AuthenticationError, NoPermissionError) as exc:
+        _fail(f"Redis refused user {settings.redis_user or OPERATOR!r}: {type(exc).__name__}",
+              f"check BINRELAY_REDIS_USER and the password in {password_path(settings, OPERATOR)}")  # fmt: skip
     except RedisConnectionError:
         _fail(f"cannot reach Redis at {settings.redis_url}", "start it (make up) or set BINRELAY_REDIS_URL")
-        raise  # unreachable: _fail exits
+    raise AssertionError("unreachable: _fail exits")
 
 
 def register(app: typer.Typer) -> None:
@@ -80,9 +92,10 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
     ) -> None:
         """Create a credential. The key is printed ONCE: Redis keeps only its SHA-256."""
+        from binrelay_shared.secrets import MissingSecret
         from binrelay_shared.settings import Settings
 
-        from .keys import Role, create_key
+        from .keys import Role, api_key_mac, create_key
 
         if role not in Role.__members__:
             _fail(f"unknown role {role!r}", "use one of: adapter, coordinator, police, operator")
@@ -100,11 +113,16 @@ def register(app: typer.Typer) -> None:
                     f"use ids from {settings.networks_dir}/*.yaml: {', '.join(sorted(known))}",
                 )
         zone_id = zone or Settings().zone_id
+        try:
+            mac_key = api_key_mac(Settings())
+        except MissingSecret as exc:
+            _fail(str(exc), "run `make up` (it writes the secrets) or set BINRELAY_API_KEY_MAC_FILE")
         key, record = _with_redis(
             lambda r: create_key(
-                r, role=role, zone=zone_id, networks=network or None, adapter=adapter, label=label, rate=rate
+                r, mac_key=mac_key, role=role, zone=zone_id, networks=network or None, adapter=adapter, label=label,
+                rate=rate,
             )
-        )
+        )  # fmt: skip
         if quiet:
             typer.echo(key)
         elif as_json:

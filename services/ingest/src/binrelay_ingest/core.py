@@ -44,7 +44,7 @@ from binrelay_shared.settings import Settings
 from .api_models import Accepted, MessageIn, ReportIn, ReportStatus, Step
 from .errors import ApiError, invalid, unauthenticated
 from .gate import Gate, GateRequest, GateResult, idem_key
-from .keys import hash_key, parse_key, record_from_hash
+from .keys import api_key_mac, hash_key, parse_key, record_from_hash
 from .networks import Resolver
 from .precheck import ADVICE, advice_language, precheck
 from .resp import RespClient, RespError
@@ -69,6 +69,9 @@ class IngestLimits(BaseSettings):
     redis_timeout_seconds: float = Field(2.0, description="Longest a POST waits for Redis")
     redis_max_connections: int = Field(64, description="Redis connections of one ingest process")
     linger_ms: int = Field(2, description="Kafka producer linger: concurrent reports share a round trip")
+    max_header_bytes: int = Field(
+        16 * 1024, ge=1024, description="Largest request line and headers, together (beyond: 431)"
+    )
 
 
 class Publisher(Protocol):
@@ -266,7 +269,7 @@ class Ingest:
         self.nets = networks
         self.resolver = Resolver(networks)
         self.fast = fast
-        self.gate = Gate(redis, fast)
+        self.gate = Gate(redis, fast, mac_key=api_key_mac(settings))
         self.finisher = Finisher(self.gate)
         self.finisher.idem_ttl_s = limits.idempotency_ttl_seconds
         self.finisher.trace_ttl_s = settings.trace_ttl_seconds
@@ -543,7 +546,8 @@ class Ingest:
         except (RedisError, OSError, TimeoutError):
             raise ApiError(503, "report status unavailable right now", [("(redis)", "unavailable")],
                            {"Retry-After": "2"}) from None  # fmt: skip
-        if key_raw.get("hash") != cred.hash or key_raw.get("revoked"):
+        verified = self.gate.verified_record(cred.id, key_raw)  # MACed by `binrelay keys create`
+        if key_raw.get("hash") != cred.hash or key_raw.get("revoked") or not verified:
             raise unauthenticated()
         key = record_from_hash(cred.id, key_raw)
         limit = key.rate or self.limits.key_limit

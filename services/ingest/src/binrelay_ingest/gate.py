@@ -1,6 +1,10 @@
 """The per-request check, in ONE Redis round trip: a Lua script that does, atomically,
 
-1. **authentication** — the key record exists, is not revoked, and its SHA-256 matches;
+1. **authentication** — the key record exists, is not revoked, its SHA-256 matches, and it is the
+   record this process verified the MAC of (:mod:`.keys`: Redis cannot compute an HMAC with our
+   secret, so the gate verifies a record's MAC in Python once, keeps the record's digest, and the
+   script checks, with ``redis.sha1hex``, that the record it reads still has that digest; a
+   changed record answers ``stale`` and is verified again);
 2. **authorisation** — the role may use this endpoint; the network and zone are in the key's scope
    (a network the adapter *resolved* but may not post for falls back to "no network": the report
    still goes to the zone; a network the caller *named* outside its scope is refused, 403);
@@ -12,6 +16,10 @@
 After Kafka has the event, :meth:`Gate.finish_many` stores the answer under the idempotency key and writes
 the trace; if publishing fails, :func:`release` undoes step 6, so nothing is half-published.
 Key names never hold personal data: reporter references and idempotency keys are hashed.
+
+The key record is read, not declared in ``KEYS``: Redis 7 requires read *and* write permission on
+a script's declared keys, and ingest's Redis user may only read ``bin:key:*``
+(:mod:`binrelay_shared.redis_acl`).
 """
 
 from __future__ import annotations
@@ -20,11 +28,12 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import SecretStr
 from redis.asyncio import Redis
 
 from binrelay_shared.topics import REPORTS_RECEIVED
 
-from .keys import KEY_PREFIX
+from .keys import KEY_PREFIX, mac_valid, record_digest
 from .resp import RespClient, RespError
 
 REPORT_PREFIX = "bin:report:"
@@ -32,9 +41,14 @@ IDEM_PREFIX = "bin:idem:"
 RATE_PREFIX = "bin:rl:"
 
 _LUA = r"""
-local rec = redis.call('HMGET', KEYS[1], 'hash', 'role', 'networks', 'zone', 'adapter', 'rate', 'revoked')
+local rec = redis.call('HMGET', 'bin:key:' .. ARGV[18], 'hash', 'role', 'networks', 'zone', 'adapter', 'rate',
+  'revoked', 'mac')
 if not rec[1] or rec[1] ~= ARGV[1] or (rec[7] and rec[7] ~= '') then
   return {'401'}
+end
+if redis.sha1hex(table.concat({rec[1], rec[2] or '', rec[3] or '', rec[4] or '', rec[5] or '', rec[6] or '',
+    rec[8] or ''}, '\n')) ~= ARGV[19] then
+  return {'stale'}
 end
 local role, networks, zone, adapter = rec[2], rec[3] or '*', rec[4] or '', rec[5] or ''
 if not string.find(ARGV[2], ',' .. role .. ',', 1, true) then
@@ -50,41 +64,41 @@ if net ~= '' and networks ~= '*' and not string.find(networks, ',' .. net .. ','
   net = ''
 end
 if ARGV[14] == '1' then
-  local ref = redis.call('HMGET', KEYS[5], 'kind', 'net')
+  local ref = redis.call('HMGET', KEYS[4], 'kind', 'net')
   if ref[1] ~= 'alarm' or (ref[2] or '') ~= net then
     return {'422', 'refers_to'}
   end
 end
 local now = tonumber(ARGV[6])
 if ARGV[11] == '1' then
-  local seen = redis.call('GET', KEYS[2])
+  local seen = redis.call('GET', KEYS[1])
   if seen then return {'idem', seen} end
 end
 local key_limit = tonumber(rec[6] or '') or tonumber(ARGV[9])
-local key_count = tonumber(redis.call('GET', KEYS[4]) or '0')
+local key_count = tonumber(redis.call('GET', KEYS[3]) or '0')
 if key_limit > 0 and key_count >= key_limit then
-  return {'429', tostring(redis.call('PTTL', KEYS[4])), 'key'}
+  return {'429', tostring(redis.call('PTTL', KEYS[3])), 'key'}
 end
 local rep_limit = tonumber(ARGV[7])
 if rep_limit > 0 then
-  local rep_count = tonumber(redis.call('GET', KEYS[3]) or '0')
+  local rep_count = tonumber(redis.call('GET', KEYS[2]) or '0')
   if rep_count >= rep_limit then
-    return {'429', tostring(redis.call('PTTL', KEYS[3])), 'reporter'}
+    return {'429', tostring(redis.call('PTTL', KEYS[2])), 'reporter'}
   end
-  if redis.call('INCR', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[8]) end
+  if redis.call('INCR', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[8]) end
 end
-if redis.call('INCR', KEYS[4]) == 1 then redis.call('PEXPIRE', KEYS[4], ARGV[10]) end
+if redis.call('INCR', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[10]) end
 if ARGV[11] == '1' then
-  redis.call('SET', KEYS[2], 'P:' .. ARGV[12], 'PX', ARGV[13])
+  redis.call('SET', KEYS[1], 'P:' .. ARGV[12], 'PX', ARGV[13])
 end
 local out_zone = net_zone
 if net == '' then
   out_zone = ARGV[17]
   if zone ~= '*' and zone ~= '' then out_zone = zone end
 end
-redis.call('HSET', KEYS[6], 'kind', ARGV[15], 'net', net, 'zone', out_zone, 'key', string.sub(KEYS[1], 9),
+redis.call('HSET', KEYS[5], 'kind', ARGV[15], 'net', net, 'zone', out_zone, 'key', ARGV[18],
   'adapter', adapter, 'role', role)
-redis.call('EXPIRE', KEYS[6], ARGV[16])
+redis.call('EXPIRE', KEYS[5], ARGV[16])
 return {'ok', net, out_zone, role, adapter}
 """
 
@@ -146,9 +160,15 @@ class Gate:
     connection; otherwise, and for everything else, through redis-py.
     """
 
-    def __init__(self, redis: Redis, fast: RespClient | None = None) -> None:
+    #: Most verified records kept per process (then forgotten, and verified again).
+    VERIFIED_MAX = 10_000
+
+    def __init__(self, redis: Redis, fast: RespClient | None = None, *, mac_key: SecretStr) -> None:
         self.redis = redis
         self.fast = fast
+        self.mac_key = mac_key
+        self.verified: dict[str, str] = {}
+        """key id → digest of its record, whose MAC verified."""
         self.script = redis.register_script(_LUA)
         self.sha = hashlib.sha1(_LUA.encode()).hexdigest()
 
@@ -162,11 +182,40 @@ class Gate:
             raise reply
         return reply
 
+    async def _digest(self, key_id: str) -> str | None:
+        """The digest of ``key_id``'s record if its MAC verifies (read from Redis once), else None."""
+        digest = self.verified.get(key_id)
+        if digest is None:
+            record = _str_dict(await self.redis.hgetall(KEY_PREFIX + key_id))
+            if not record or not mac_valid(self.mac_key, key_id, record):
+                return None
+            if len(self.verified) >= self.VERIFIED_MAX:
+                self.verified.clear()
+            digest = self.verified[key_id] = record_digest(record)
+        return digest
+
+    def verified_record(self, key_id: str, record: dict[str, str]) -> bool:
+        """Is ``record`` (read from Redis) MACed with our secret?"""
+        return bool(record) and mac_valid(self.mac_key, key_id, record)
+
     async def check(self, req: GateRequest) -> GateResult:
+        """The gate's decision; a record changed since it was verified is verified again, once."""
+        digest = await self._digest(req.key_id)
+        if digest is None:
+            return GateResult("401")
+        result = await self._check(req, digest)
+        if result.outcome == "stale":
+            self.verified.pop(req.key_id, None)
+            digest = await self._digest(req.key_id)
+            result = GateResult("401") if digest is None else await self._check(req, digest)
+            if result.outcome == "stale":  # changed again meanwhile: refuse, the caller may retry
+                result = GateResult("401")
+        return result
+
+    async def _check(self, req: GateRequest, digest: str) -> GateResult:
         idem = idem_key(req.key_id, req.idempotency_key) if req.idempotency_key else "bin:idem:-"
         reporter = f"{RATE_PREFIX}r:{req.key_id}:{_h(req.reporter_ref, 24)}" if req.reporter_ref else "bin:rl:r:-"
         keys = [
-            KEY_PREFIX + req.key_id,
             idem,
             reporter,
             f"{RATE_PREFIX}k:{req.key_id}",
@@ -191,6 +240,8 @@ class Gate:
             req.kind,
             req.record_ttl_s,
             req.default_zone,
+            req.key_id,
+            digest,
         ]
         raw = await self._eval(keys, args)
         parts = [p.decode() if isinstance(p, bytes) else str(p) for p in raw]

@@ -15,20 +15,31 @@ is enough because the key is high-entropy random, not a password — plus the ke
 
 The plaintext key is shown once, at creation. Revoking marks the record (kept for the audit);
 ingest refuses revoked keys at once (the check runs in Redis on every request).
+
+Records are **MACed**: ``mac`` is an HMAC-SHA256, with a server secret (``BINRELAY_API_KEY_MAC``,
+by default the file ``<secrets_dir>/api-key-mac``), over the key id and every field that grants
+something (:data:`MAC_FIELDS`). Ingest refuses (401, as an unknown key) a record whose MAC does not
+verify, so writing a record into Redis — even with Redis credentials — does not make a credential:
+only ``binrelay keys create`` (which holds the secret) does. ``revoked`` and ``label`` are left out:
+they grant nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pydantic import SecretStr
 from redis.asyncio import Redis
 
 from binrelay_shared.events import utcnow
+from binrelay_shared.secrets import load_secret
+from binrelay_shared.settings import Settings
 
 KEY_PREFIX = "bin:key:"
 KEY_INDEX = "bin:keys"
@@ -66,6 +77,34 @@ class KeyRecord:
         if network_id is None or self.networks is None:
             return True
         return network_id in self.networks
+
+
+#: The fields of a record its MAC covers (with the key id), in this order.
+MAC_FIELDS = ("hash", "role", "networks", "zone", "adapter", "rate")
+
+
+def api_key_mac(settings: Settings) -> SecretStr:
+    """The server secret that MACs key records (:class:`~binrelay_shared.secrets.MissingSecret`
+    naming ``BINRELAY_API_KEY_MAC`` when it is neither set nor in its file)."""
+    path = settings.api_key_mac_file or settings.secrets_dir / "api-key-mac"
+    return load_secret("BINRELAY_API_KEY_MAC", settings.api_key_mac, path)
+
+
+def record_mac(secret: SecretStr, key_id: str, fields: Mapping[str, str]) -> str:
+    """HMAC-SHA256 (hex) of a record's granting fields, bound to its key id."""
+    message = "\n".join(["binrelay-api-key-v1", key_id, *(fields.get(f) or "" for f in MAC_FIELDS)])
+    return hmac.new(secret.get_secret_value().encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def mac_valid(secret: SecretStr, key_id: str, fields: Mapping[str, str]) -> bool:
+    """Was this record written by :func:`create_key` with this secret (and not changed since)?"""
+    return hmac.compare_digest(fields.get("mac") or "", record_mac(secret, key_id, fields))
+
+
+def record_digest(fields: Mapping[str, str]) -> str:
+    """SHA-1 (hex) of the MACed fields and the MAC, as the gate script computes it in Redis
+    (``redis.sha1hex``) to tell that a record it reads is the one verified here."""
+    return hashlib.sha1("\n".join(fields.get(f) or "" for f in (*MAC_FIELDS, "mac")).encode()).hexdigest()
 
 
 def hash_key(key: str) -> str:
@@ -109,6 +148,7 @@ def record_from_hash(key_id: str, data: dict[bytes, bytes] | dict[str, str]) -> 
 async def create_key(
     redis: Redis,
     *,
+    mac_key: SecretStr,
     role: Role | str,
     zone: str,
     networks: Iterable[str] | None = None,
@@ -116,7 +156,8 @@ async def create_key(
     label: str = "",
     rate: int | None = None,
 ) -> tuple[str, KeyRecord]:
-    """Create a credential; return the plaintext key (show it once) and its record."""
+    """Create a credential; return the plaintext key (show it once) and its record (MACed with
+    ``mac_key``, see :func:`api_key_mac`)."""
     role = Role(role)
     key_id = secrets.token_hex(6)
     key = f"binr_{key_id}_{secrets.token_urlsafe(32)}"
@@ -131,6 +172,7 @@ async def create_key(
     }
     if rate:
         fields["rate"] = str(int(rate))
+    fields["mac"] = record_mac(mac_key, key_id, fields)
     pipe = redis.pipeline(transaction=True)
     pipe.hset(KEY_PREFIX + key_id, mapping=fields)  # type: ignore[arg-type]
     pipe.sadd(KEY_INDEX, key_id)

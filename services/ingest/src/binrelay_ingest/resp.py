@@ -17,6 +17,8 @@ from collections import deque
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from pydantic import SecretStr
+
 
 class RespError(Exception):
     """An error reply from Redis (``-ERR ...``, ``-NOSCRIPT ...``)."""
@@ -137,13 +139,13 @@ class _Protocol(asyncio.Protocol):
 class RespClient:
     """One pipelined connection; reconnects on the next call after a loss."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, username: str | None = None, password: SecretStr | None = None) -> None:
         u = urlparse(url)
         self.host = u.hostname or "127.0.0.1"
         self.port = u.port or 6379
         self.db = int((u.path or "/0").lstrip("/") or 0)
-        self.username = unquote(u.username) if u.username else None
-        self.password = unquote(u.password) if u.password else None
+        self.username = username or (unquote(u.username) if u.username else None)
+        self._password = password or (SecretStr(unquote(u.password)) if u.password else None)
         self.proto: _Protocol | None = None
         self.lock = asyncio.Lock()
 
@@ -157,8 +159,9 @@ class RespClient:
             loop = asyncio.get_running_loop()
             _, proto = await loop.create_connection(_Protocol, self.host, self.port)
             setup: list[tuple[Any, ...]] = []
-            if self.password:
-                setup.append(("AUTH", self.username, self.password) if self.username else ("AUTH", self.password))
+            if self._password:
+                secret = self._password.get_secret_value()
+                setup.append(("AUTH", self.username, secret) if self.username else ("AUTH", secret))
             if self.db:
                 setup.append(("SELECT", self.db))
             for cmd in setup:

@@ -10,12 +10,14 @@ included — stops the process with exit status 2 and the variable named, never 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from binrelay_shared.events import Channel
+from binrelay_shared.local_secrets import setting_secret
 from binrelay_shared.settings import ENV_PREFIX, Settings
 
 from .registry import PROVIDERS
@@ -35,7 +37,13 @@ class SenderSettings(Settings):
     sender_done_ttl_seconds: int = Field(30 * 24 * 3600, description="How long sent keys are kept")
     sender_max_hold_seconds: float = Field(5.0, description="Longest an early job is held in memory")
     sender_concurrency: int = Field(32, description="Jobs of one batch sent at the same time")
-    ack_key_secret: str = Field("binrelay-dev-ack", description="Keys the reply-to-ack lookup (HMAC)")
+    # Secrets: a value, its _file, or <secrets_dir>/<name> (binrelay_shared.local_secrets); no default here.
+    ack_key_secret: SecretStr | None = Field(None, description="Keys the reply-to-ack lookup (HMAC)")
+    ack_key_secret_file: Path | None = Field(None, description="File of it (default <secrets_dir>/ack-key)")
+
+    def ack_key(self) -> str:
+        """The reply-to-ack lookup's key (:class:`~binrelay_shared.secrets.MissingSecret` if none)."""
+        return setting_secret(self, "ack_key_secret", "ack-key").get_secret_value()
 
     @field_validator("email_transport", "sms_transport", "chat_transport", mode="before")
     @classmethod
@@ -55,6 +63,8 @@ class ProviderSettings(BaseSettings):
     """Base of a provider's own settings: same ``BINRELAY_`` prefix, its own fields only."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
+
+    secrets_dir: Path = Field(Path(".run/secrets"), description="Generated secrets (binrelay_shared.secrets)")
 
 
 class SmsSettings(ProviderSettings):

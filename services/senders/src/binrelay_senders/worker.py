@@ -19,6 +19,7 @@ import asyncio
 import hashlib
 import os
 import socket
+import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -44,6 +45,7 @@ from binrelay_shared.addresses import (
 from binrelay_shared.events import Channel, DeliveryJob, DeliveryOutcome, Outcome, utcnow
 from binrelay_shared.logging import bind_report, get_logger
 from binrelay_shared.metrics import StageMetrics
+from binrelay_shared.secrets import MissingSecret
 from binrelay_shared.stage import Out, Stage
 
 from .base import Permanent, Receiver, is_retryable, reason_of
@@ -114,6 +116,7 @@ class SenderWorker:
         self.channel = receiver.channel
         self.settings = settings
         self.redis = redis
+        self.ack_key = settings.ack_key()  # keys the reply-to-ack lookups (a secret: never logged)
         self.claims = Claims(
             redis,
             owner or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}",
@@ -266,14 +269,14 @@ class SenderWorker:
                 "network_id": job.network_id,
                 "recipient_id": job.recipient_id,
                 "delivery_id": job.delivery_id,
-                "address": address_hash(self.settings.ack_key_secret, job.address),
+                "address": address_hash(self.ack_key, job.address),
             }
         )
         try:
             if job.channel is Channel.sms:
                 # One hash per number: every alert awaiting that number's "OK" (an SMS reply cannot
                 # say which alert it answers, so an OK acknowledges all of them).
-                key = ACK_SMS_KEY.format(address_hash(self.settings.ack_key_secret, normalize_phone(job.address)))
+                key = ACK_SMS_KEY.format(address_hash(self.ack_key, normalize_phone(job.address)))
                 pipe = self.redis.pipeline(transaction=True)
                 pipe.hset(key, job.report_id, record)
                 pipe.expire(key, ACK_SMS_TTL_SECONDS)
@@ -334,6 +337,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from binrelay_shared.logging import configure_logging
     from binrelay_shared.metrics import serve_metrics
+    from binrelay_shared.redis_auth import check_redis_or_exit
     from binrelay_shared.runtime import make_runtime
     from binrelay_shared.settings import settings_or_exit
 
@@ -347,10 +351,15 @@ def main(argv: list[str] | None = None) -> None:
     provider = load(channel, settings.transport(channel))
     provider_settings = settings_or_exit(provider.settings)
     configure_logging(name, settings.log_level, settings.log_json)
+    check_redis_or_exit(settings, name)  # a missing or wrong Redis secret: exit 2, naming the setting
     runtime = make_runtime(name, settings)
     serve_metrics(runtime.registry, settings.metrics_port)
-    receiver = provider.create(provider_settings, settings, runtime.redis)
-    stage, worker = build_stage(receiver, settings, runtime.redis, runtime.registry, runtime.stage_metrics())
+    try:  # a missing secret (ack key, gateway token, SMPP password) stops here, exit 2
+        receiver = provider.create(provider_settings, settings, runtime.redis)
+        stage, worker = build_stage(receiver, settings, runtime.redis, runtime.registry, runtime.stage_metrics())
+    except MissingSecret as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
     stage.attach(
         runtime.broker, max_records=min(settings.batch_max_records, 200), batch_timeout_ms=settings.batch_timeout_ms
     )

@@ -40,7 +40,7 @@ class IngestClient:
         self.settings = settings
         headers = {"user-agent": "binrelay-adapter"}
         if settings.adapter_api_key:
-            headers["authorization"] = f"Bearer {settings.adapter_api_key}"
+            headers["authorization"] = f"Bearer {settings.adapter_api_key.get_secret_value()}"
         self.http = client or httpx.AsyncClient(
             base_url=settings.ingest_url.rstrip("/"), timeout=settings.adapter_timeout, headers=headers
         )

@@ -35,8 +35,10 @@ from redis.asyncio import Redis
 
 from binrelay_shared.events import Channel
 from binrelay_shared.kafka_security import kafka_client_config, require_kafka
+from binrelay_shared.local_secrets import secrets_or_exit
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
+from binrelay_shared.redis_auth import check_redis_or_exit, redis_client
 from binrelay_shared.settings import members_or_exit, settings_or_exit
 
 from .acks import ResponsePublisher, address_hash, chat_record, is_ack
@@ -44,6 +46,9 @@ from .client import IngestClient, IngestRefused, IngestUnavailable, idempotency_
 from .config import AdapterSettings
 from .members import Directory, opaque_ref
 from .metrics import AdapterMetrics
+
+#: This adapter's Redis ACL user (binrelay_shared.redis_acl).
+REDIS_USER = "adapter-matrix"
 
 log = get_logger(__name__)
 
@@ -71,7 +76,8 @@ class MatrixBot:
         logging.getLogger("nio").setLevel(logging.WARNING)  # nio logs Matrix user ids at INFO
         self.settings = settings
         self.ingest = client or IngestClient(settings)
-        self.redis = redis or Redis.from_url(settings.redis_url)
+        self.redis = redis or redis_client(settings, REDIS_USER)
+        self.ack_key = settings.ack_key()
         self.responses = responses or ResponsePublisher(kafka_client_config(settings, KAFKA_PRINCIPAL))
         self.directory = directory or Directory.load(settings.members_file)
         self.nio = AsyncClient(
@@ -87,10 +93,10 @@ class MatrixBot:
     async def start(self) -> None:
         s = self.settings
         if s.matrix_access_token:
-            self.nio.access_token = s.matrix_access_token
+            self.nio.access_token = s.matrix_access_token.get_secret_value()
             self.nio.user_id = s.matrix_user_id
         elif s.matrix_password:
-            resp = await self.nio.login(s.matrix_password, device_name="BIN Relay bot")
+            resp = await self.nio.login(s.matrix_password.get_secret_value(), device_name="BIN Relay bot")
             if not isinstance(resp, LoginResponse):
                 raise RuntimeError("matrix login failed")
         else:
@@ -168,7 +174,7 @@ class MatrixBot:
         member = self.directory.find("chat", event.sender)
         if member is not None:
             responder = member.id
-        elif record.get("address") == address_hash(self.settings.ack_key_secret, event.sender):
+        elif record.get("address") == address_hash(self.ack_key, event.sender):
             responder = str(record["recipient_id"])
         else:
             self.metrics.count("ignored")
@@ -238,7 +244,10 @@ def main() -> None:
     """``binrelay-adapter-matrix``: the Matrix bot, until SIGTERM."""
     settings = settings_or_exit(AdapterSettings)
     configure_logging("adapter-matrix", settings.log_level, settings.log_json)
-    require_kafka(settings, KAFKA_PRINCIPAL)  # a missing or refused secret: exit 2 now
+    # A missing or wrong secret stops here (exit 2, the setting named), not at the first message.
+    secrets_or_exit(settings, {"ack_key_secret": "ack-key"})
+    check_redis_or_exit(settings, REDIS_USER)
+    require_kafka(settings, KAFKA_PRINCIPAL)
     directory = Directory(members_or_exit(settings, required=False))
 
     async def run() -> None:

@@ -34,8 +34,10 @@ from starlette.routing import Route
 
 from binrelay_shared.events import Channel
 from binrelay_shared.kafka_security import kafka_client_config, require_kafka
+from binrelay_shared.local_secrets import secrets_or_exit
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
+from binrelay_shared.redis_auth import check_redis_or_exit, redis_client
 from binrelay_shared.settings import members_or_exit, settings_or_exit
 
 from .acks import ResponsePublisher, is_ack, sms_records
@@ -43,6 +45,9 @@ from .client import IngestClient, IngestRefused, IngestUnavailable, idempotency_
 from .config import AdapterSettings
 from .members import Directory, normalize_phone, opaque_ref
 from .metrics import AdapterMetrics
+
+#: This adapter's Redis ACL user (binrelay_shared.redis_acl).
+REDIS_USER = "adapter-sms"
 
 log = get_logger(__name__)
 
@@ -78,13 +83,14 @@ def create_app(
 ) -> Starlette:
     counts = metrics or AdapterMetrics("sms")
     ingest = client or IngestClient(settings)
-    store = redis or Redis.from_url(settings.redis_url)
+    store = redis or redis_client(settings, REDIS_USER)
+    webhook_secret, ack_key = settings.webhook_secret(), settings.ack_key()
     publisher = responses or ResponsePublisher(kafka_client_config(settings, KAFKA_PRINCIPAL))
     directory = directory or Directory.load(settings.members_file)
     gateway = httpx.AsyncClient(
         base_url=settings.sms_gateway_url.rstrip("/"),
         timeout=15,
-        headers={"authorization": f"Bearer {settings.sms_gateway_token}"},
+        headers={"authorization": f"Bearer {settings.gateway_token()}"},
     )
 
     async def answer(to: str, text: str, message_id: str) -> None:
@@ -102,7 +108,7 @@ def create_app(
     async def inbound(request: Request) -> Response:
         raw = await request.body()
         if not verify(
-            settings.sms_webhook_secret,
+            webhook_secret,
             request.headers.get("x-gateway-timestamp"),
             request.headers.get("x-gateway-signature"),
             raw,
@@ -123,7 +129,7 @@ def create_app(
 
         if is_ack(text):
             try:
-                key, records = await sms_records(store, settings.ack_key_secret, normalize_phone(number))
+                key, records = await sms_records(store, ack_key, normalize_phone(number))
                 if not records:
                     counts.count("ignored")
                     log.info("acknowledgement without an alert to acknowledge")
@@ -197,7 +203,11 @@ def main() -> None:
 
     settings = settings_or_exit(AdapterSettings)
     configure_logging("adapter-sms", settings.log_level, settings.log_json)
-    require_kafka(settings, KAFKA_PRINCIPAL)  # a missing or refused secret: exit 2 now
+    # A missing or wrong secret stops here (exit 2, the setting named), not at the first SMS.
+    secrets_or_exit(settings, {"sms_webhook_secret": "sms-webhook", "sms_gateway_token": "sms-gateway-token",
+                               "ack_key_secret": "ack-key"})  # fmt: skip
+    check_redis_or_exit(settings, REDIS_USER)
+    require_kafka(settings, KAFKA_PRINCIPAL)
     directory = Directory(members_or_exit(settings, required=False))
     metrics = AdapterMetrics("sms")
     serve_metrics(metrics.registry, settings.metrics_port)

@@ -26,7 +26,7 @@ from nio import (
     RoomResolveAliasResponse,
     RoomSendResponse,
 )
-from pydantic import Field
+from pydantic import Field, SecretStr
 from redis.asyncio import Redis
 
 from binrelay_shared.addresses import address_hash
@@ -46,8 +46,8 @@ class MatrixSettings(ProviderSettings):
 
     matrix_homeserver: str = Field("http://127.0.0.1:8008", description="Matrix homeserver URL")
     matrix_user_id: str = Field("@binrelay:binrelay.test", description="The relay bot's Matrix id")
-    matrix_access_token: str | None = Field(None, description="Bot access token (or a password)")
-    matrix_password: str | None = Field(None, description="Bot password, when no token is given")
+    matrix_access_token: SecretStr | None = Field(None, description="Bot access token (or a password)")
+    matrix_password: SecretStr | None = Field(None, description="Bot password, when no token is given")
     matrix_device_id: str = Field("BINRELAYSENDER", description="Device id of the sender's session")
 
 
@@ -93,10 +93,10 @@ class ChatReceiver:
                 return
             s = self.settings
             if s.matrix_access_token:
-                self.client.access_token = s.matrix_access_token
+                self.client.access_token = s.matrix_access_token.get_secret_value()
                 self.client.user_id = s.matrix_user_id
             elif s.matrix_password:
-                resp = await self.client.login(s.matrix_password, device_name="BIN Relay sender")
+                resp = await self.client.login(s.matrix_password.get_secret_value(), device_name="BIN Relay sender")
                 if not isinstance(resp, LoginResponse):
                     raise Retryable("matrix_login_failed")
             else:
@@ -169,7 +169,7 @@ class ChatReceiver:
 
 
 def _create(settings: MatrixSettings, sender: SenderSettings, redis: Redis | None) -> Receiver:
-    return ChatReceiver(settings, redis, ack_key_secret=sender.ack_key_secret)
+    return ChatReceiver(settings, redis, ack_key_secret=sender.ack_key())
 
 
 PROVIDER = Provider(Channel.chat, "matrix", MatrixSettings, _create)

@@ -14,12 +14,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from redis.asyncio import Redis
 
 from binrelay_shared.addresses import normalize_phone
 from binrelay_shared.events import Channel, DeliveryJob
+from binrelay_shared.local_secrets import setting_secret
 
 from ..base import Permanent, Receiver, Retryable
 from ..registry import Provider
@@ -36,7 +38,8 @@ class SmppSettings(SmsSettings):
     smpp_host: str = Field("127.0.0.1", description="SMSC host")
     smpp_port: int = Field(2775, description="SMSC port")
     smpp_system_id: str = Field("binrelay", description="SMPP system_id")
-    smpp_password: str = Field("dev-smpp", description="SMPP password")
+    smpp_password: SecretStr | None = Field(None, description="SMPP password")
+    smpp_password_file: Path | None = Field(None, description="File of it (default <secrets_dir>/smpp-password)")
     smpp_enquire_link_seconds: float = Field(30.0, description="Keep-alive interval of the SMPP session")
 
 
@@ -95,6 +98,7 @@ class SmppReceiver:
 
     def __init__(self, settings: SmppSettings) -> None:
         self.settings = settings
+        self.password = setting_secret(settings, "smpp_password", "smpp-password").get_secret_value()
         self._seq = itertools.count(1)
         self._session: _Session | None = None
         self._keepalive: asyncio.Task[None] | None = None
@@ -114,7 +118,7 @@ class SmppReceiver:
                 )
             except (OSError, TimeoutError):
                 raise Retryable("smpp_connect") from None
-            writer.write(p.bind_transmitter(s.smpp_system_id, s.smpp_password, next(self._seq)).encode())
+            writer.write(p.bind_transmitter(s.smpp_system_id, self.password, next(self._seq)).encode())
             try:
                 resp = await asyncio.wait_for(p.read_pdu(reader), s.sms_timeout)
             except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError):

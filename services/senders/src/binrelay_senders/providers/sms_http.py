@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import httpx
-from pydantic import Field
+from pydantic import Field, SecretStr
 from redis.asyncio import Redis
 
 from binrelay_shared.addresses import normalize_phone
 from binrelay_shared.events import Channel, DeliveryJob
+from binrelay_shared.local_secrets import setting_secret
 
 from ..base import Permanent, Receiver, Retryable
 from ..registry import Provider
@@ -20,7 +22,10 @@ class HttpSmsSettings(SmsSettings):
     """The SMS gateway's HTTP API."""
 
     sms_gateway_url: str = Field("http://127.0.0.1:8025", description="SMS gateway base URL")
-    sms_gateway_token: str = Field("dev-sms-token", description="Bearer token of the SMS gateway")
+    sms_gateway_token: SecretStr | None = Field(None, description="Bearer token of the SMS gateway")
+    sms_gateway_token_file: Path | None = Field(
+        None, description="File of it (default <secrets_dir>/sms-gateway-token)"
+    )
 
 
 class SmsReceiver:
@@ -30,10 +35,11 @@ class SmsReceiver:
 
     def __init__(self, settings: HttpSmsSettings, client: httpx.AsyncClient | None = None) -> None:
         self.settings = settings
+        token = setting_secret(settings, "sms_gateway_token", "sms-gateway-token").get_secret_value()
         self.client = client or httpx.AsyncClient(
             base_url=settings.sms_gateway_url.rstrip("/"),
             timeout=settings.sms_timeout,
-            headers={"authorization": f"Bearer {settings.sms_gateway_token}"},
+            headers={"authorization": f"Bearer {token}"},
         )
 
     async def send(self, job: DeliveryJob) -> str | None:

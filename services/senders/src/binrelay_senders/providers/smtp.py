@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 
 import aiosmtplib
-from pydantic import Field
+from pydantic import Field, SecretStr
 from redis.asyncio import Redis
 
 from binrelay_shared.events import Channel, DeliveryJob
@@ -25,7 +25,7 @@ class SmtpSettings(ProviderSettings):
     smtp_port: int = Field(2525, description="SMTP relay port")
     smtp_from: str = Field("BIN Relay <relay@binrelay.test>", description="From: of outgoing mail")
     smtp_username: str | None = Field(None, description="SMTP AUTH user (optional)")
-    smtp_password: str | None = Field(None, description="SMTP AUTH password (optional)")
+    smtp_password: SecretStr | None = Field(None, description="SMTP AUTH password (optional)")
     smtp_starttls: bool = Field(False, description="Use STARTTLS")
     smtp_timeout: float = Field(30.0, description="SMTP timeout per command (s)")
     smtp_connections: int = Field(4, description="SMTP connections kept open (mails sent in parallel)")
@@ -82,7 +82,7 @@ class EmailReceiver:
         )
         await client.connect()
         if s.smtp_username and s.smtp_password:
-            await client.login(s.smtp_username, s.smtp_password)
+            await client.login(s.smtp_username, s.smtp_password.get_secret_value())
         return client
 
     async def send(self, job: DeliveryJob) -> str | None:
