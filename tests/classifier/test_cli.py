@@ -95,3 +95,34 @@ def test_evaluate_bad_file_is_a_clear_error(app: typer.Typer, tmp_path: Path) ->
     assert result.exit_code == 2
     assert "bad.jsonl:1" in result.output and "category" in result.output
     assert "Traceback" not in result.output
+
+
+def test_evaluate_prints_flags_per_flag_and_language(app: typer.Typer, tmp_path: Path) -> None:
+    """Given a labelled file with flag labels (and an urgency on one line),
+    When `binrelay classify --evaluate FILE` runs,
+    Then precision, recall and F1 are printed per policy flag, for all lines and per language,
+    with the urgency figures of the lines that carry one."""
+    rows = [
+        {"text": "On va le choper ce voleur et lui donner une leçon", "lang": "fr", "flags": ["vigilante"]},
+        {"text": "Votez Ecolo aux élections pour un quartier plus sûr", "lang": "fr", "flags": ["political"]},
+        {"text": "The police caught them at the corner", "lang": "en", "flags": [], "urgency": "non_urgent"},
+    ]
+    path = tmp_path / "flags.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = CliRunner().invoke(app, ["classify", "--evaluate", str(path)])
+    assert result.exit_code == 0, result.output
+    for part in ("== flags: all", "== flags: fr", "== flags: en", "vigilante", "political", "discriminatory",
+                 "precision", "recall", "urgency on the 1 lines"):
+        assert part in result.output
+    assert "macro-F1" not in result.output  # no urgency + category lines: no such table
+
+
+def test_evaluate_bad_flags_is_a_clear_error(app: typer.Typer, tmp_path: Path) -> None:
+    """Given a flags line naming an unknown flag,
+    When it is evaluated,
+    Then the command exits 2 naming the line and the flags it may use."""
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "x", "flags": ["rude"]}\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["classify", "--evaluate", str(path)])
+    assert result.exit_code == 2
+    assert "bad.jsonl:1" in result.output and "vigilante" in result.output

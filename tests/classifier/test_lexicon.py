@@ -41,6 +41,8 @@ def matcher() -> Matcher:
         # context and policy flags
         ("Een witte bestelwagen", "ctx:vehicle", "nl", "bestelwagen", 2),
         ("Teach him a lesson", "flag:vigilante", "en", "teach him a lesson", 3),
+        ("Wir haben ihn vermöbelt", "ctx:force", "de", "vermobel", 3),
+        ("Encore des Roumains", "ctx:group", "fr", "des roumains", 1),
     ],
 )
 def test_a_cue_of_each_group_is_found_with_its_tag_language_and_weight(
@@ -59,6 +61,7 @@ def test_every_group_the_rules_read_has_a_tag() -> None:
     Then each is a known tag (a group with no possible cue would silently count nothing)."""
     read = {tag for _, tag in classify._NOW_TAGS + classify._NOT_NOW_TAGS + classify._SOFT_TAGS}
     read |= set(classify._CATEGORY_TAGS.values()) | {"urg:danger", "ctx:vehicle", "ctx:person", "flag:vigilante"}
+    read |= {"ctx:we", "ctx:force", "ctx:origin", "ctx:group", "ctx:general"} | set(classify._FLAG_EVIDENCE)
     assert read <= TAGS
 
 

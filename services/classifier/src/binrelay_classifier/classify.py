@@ -407,29 +407,43 @@ def _flags(ev: _Evidence, text: str) -> tuple[list[Flag], list[str]]:
     signals: list[str] = []
 
     def labels(tag: str) -> list[str]:
-        return [f"flag:{tag.split(':', 1)[1]}:{lbl}" for lbl in ev.labels.get(tag, [])]
+        # weight-0 cues are exceptions that hide a shorter cue ("we pakken het probleem aan"): no signal
+        named = dict.fromkeys(h.cue.label for h in ev.of(tag) if h.cue.weight > 0)
+        return [f"flag:{tag.split(':', 1)[1]}:{lbl}" for lbl in named]
 
     vigilante = ev.score("flag:vigilante")
     we = ev.score("ctx:we")
-    if vigilante >= 3 or (vigilante >= 1.5 and we >= 1):
+    # An act against a person (ctx:force: beat up, catch, corner, in any person or tense) is a call
+    # to take the law into one's own hands when a "we", a plan or a call to act goes with it: a
+    # violent act (3) with any "we", a catching or confronting one (2) with a plan or call (2).
+    force = ev.score("ctx:force")
+    forced = (force >= 3 and we >= 1) or (force >= 2 and we >= 2)
+    if vigilante >= 3 or (vigilante >= 1.5 and we >= 1) or forced:
         flags.append(Flag.vigilante)
         signals += labels("flag:vigilante")
+        if forced:
+            signals += [f"flag:vigilante:act:{lbl}" for lbl in ev.labels.get("ctx:force", [])]
     if ev.score("flag:political") >= 2:
         flags.append(Flag.political)
         signals += labels("flag:political")
     slur = ev.score("flag:slur")
     origin = ev.score("ctx:origin")
+    group = ev.score("ctx:group")
     behaviour = any(
         h.cue.tag.startswith("cat:") and h.cue.tag != "cat:other" and h.cue.weight >= 2
         and h.cue.label not in _GENERIC_SUSPICION
         for h in ev.hits
     ) or any(h.cue.weight >= 3 for h in ev.of("urg:progress"))
     general = ev.score("ctx:general")
-    if slur >= 3 or (origin and (slur or general or not behaviour)):
+    # A slur; an origin or a group with a generalisation or a slur-like word ("vermin", "racaille");
+    # or a group named by origin ("Romanians", "les Roms", in the plural) with no behaviour described:
+    # the group is the news. An origin adjective in a description ("Romanian plates", "Marokkaanse
+    # bakkerij") is not, unless a generalisation goes with it.
+    if slur >= 3 or ((origin or group) and (slur or general)) or (group and not behaviour):
         flags.append(Flag.discriminatory)
         signals += labels("flag:slur")
-        if origin:
-            signals.append("flag:discriminatory:origin_without_behaviour" if not behaviour
+        if origin or group:
+            signals.append("flag:discriminatory:origin_without_behaviour" if not (slur or general)
                            else "flag:discriminatory:generalisation")
     share = ev.score("ctx:share")
     written = _written_identifier(text)
@@ -475,6 +489,31 @@ _GENERIC_SUSPICION = frozenset(
 )
 
 
+_POLICY = frozenset({Flag.vigilante, Flag.discriminatory, Flag.political})
+
+# The cues that make a sentence part of a policy flag's evidence (set aside to judge urgency).
+_FLAG_EVIDENCE = frozenset({"flag:vigilante", "flag:political", "flag:slur", "ctx:force", "ctx:general", "ctx:group"})
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
+
+
+def _without_flag_sentences(text: str, lang: str) -> str:
+    """``text`` without its sentences that carry a policy flag's cues or a call to act ("who's
+    in?", "on y va"); empty when nothing is left or nothing was set aside."""
+    sentences = _SENTENCE.findall(text)
+    kept = [
+        sentence
+        for sentence in sentences
+        if not any(
+            (h.cue.tag in _FLAG_EVIDENCE and h.cue.weight > 0) or (h.cue.tag == "ctx:we" and h.cue.weight >= 2)
+            for h in _usable(_MATCHER.find(fold(sentence)), lang)
+        )
+    ]
+    if not kept or len(kept) == len(sentences):
+        return ""
+    return " ".join(s.strip() for s in kept)
+
+
 def _squash(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
@@ -485,8 +524,11 @@ def analyse(
     origin: Origin = Origin.member,
     kind: Kind = Kind.report,
     has_images: bool = False,
+    set_aside: bool = True,
 ) -> Verdict:
-    """The full verdict for one text (pure; the core of :func:`classify_report`)."""
+    """The full verdict for one text (pure; the core of :func:`classify_report`). ``set_aside``:
+    whether a flagged text's urgency may also be judged without its flagged sentences (off for
+    that second look itself)."""
     folded = fold(text)
     language: Language
     signals: list[str] = []
@@ -542,6 +584,16 @@ def analyse(
         urg_signals = [f"kind:{origin.value}:{kind.value}"]
         urg_conf = 0.99
     else:
+        if score < URGENT_THRESHOLD and set_aside and any(f in _POLICY for f in flags):
+            # A flag never lowers urgency: the words that raise it ("tomorrow we'll catch him
+            # ourselves", "who's in?") speak of what members would do, not of when the facts
+            # happen. Judged without those sentences, the report may be urgent: then it is.
+            rest = _without_flag_sentences(text, language)
+            if rest:
+                without = analyse(rest, language, origin, kind, has_images, set_aside=False)
+                if without.urgency_score > score:
+                    score = without.urgency_score
+                    urg_signals.append("urgency:flag_sentences_set_aside")
         urgency = Urgency.urgent if score >= URGENT_THRESHOLD else Urgency.non_urgent
         urg_conf = _squash(1.2 * abs(score - URGENT_THRESHOLD) + 0.5)
         urg_signals.append(f"urgency:score:{score:+.1f}")

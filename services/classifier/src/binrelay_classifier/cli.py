@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
     def classify(
         evaluate: Annotated[
             Path | None,
-            typer.Option("--evaluate", help="Labelled JSON-lines file (text, urgency, category, lang)."),
+            typer.Option("--evaluate", help="Labelled JSON-lines file (text, lang, and urgency + category or flags)."),
         ] = None,
         split: Annotated[
             str | None, typer.Option("--split", help="With --evaluate: only lines whose 'split' is this.")
@@ -72,7 +72,8 @@ def register(app: typer.Typer) -> None:
             try:
                 typer.echo(evaluate_file(evaluate, split, misses))
             except (OSError, LabelledFileError) as exc:
-                typer.echo(f"error: {exc}. Fix: give a JSON-lines file with text, urgency and category.", err=True)
+                fix = "Fix: give a JSON-lines file with text and urgency + category, or flags."
+                typer.echo(f"error: {exc}. {fix}", err=True)
                 raise typer.Exit(2) from exc
             return
         out = sys.stdout.buffer

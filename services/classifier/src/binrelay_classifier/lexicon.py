@@ -9,7 +9,8 @@ the cues signal (the README's "Cues" section says how to add one):
 - ``not_now/<kind>.json``      — ``non:<kind>``, evidence that it does not (past, gone, resolved,
   question, prevention tip, aftermath, a recurring situation, calm, future, meta, idioms);
 - ``context/<kind>.json``      — ``ctx:<kind>``, context read by the combination rules (vehicle,
-  person, animal, item, house, origin, generalisation, sharing intent, "we", actor);
+  person, animal, item, house, origin, a group named by origin, generalisation, sharing intent, "we"
+  and calls to act, an act against a person, actor);
 - ``flag/<flag>.json``         — ``flag:<flag>``, policy cues (vigilante, political, slur);
 - ``grammar.yaml``             — tense and time as regular expressions (label, tag, weight, language).
 
@@ -51,7 +52,11 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("past", "gone", "resolved", "question", "prevention", "aftermath", "duration", "calm", "future",
          "meta", "idiom"),
     ),
-    "context": ("ctx", ("vehicle", "house", "person", "animal", "item", "origin", "general", "share", "we", "actor")),
+    "context": (
+        "ctx",
+        ("vehicle", "house", "person", "animal", "item", "origin", "group", "general", "share", "we", "force",
+         "actor"),
+    ),
     "flag": ("flag", ("vigilante", "political", "slur")),
 }
 """Folder -> (tag prefix, the names it may hold). A tag is ``<prefix>:<name>``, in ``<folder>/<name>.json``."""
