@@ -313,6 +313,19 @@ async def test_urgent_flagged_report_at_night_reaches_the_officer_at_once(
     assert "group" not in {j["audience"] for j in jobs}
 
 
+async def test_a_german_speaking_member_gets_german(e2e: E2E, feeds: Feeds) -> None:
+    """Given Meudon's plan (languages nl, fr) and a member who reads German (meudon-member-4, e-mail),
+    when a police alarm arrives, then that member's job is in German, from the German template."""
+    r = cleared("e2e-meudon", DAY, origin="police", kind="alarm", urgency="urgent", category="missing_person",
+                text="Vermist kind, 8 jaar, rode jas")
+    await e2e.post(r)
+    await feeds.jobs(r.report_id, 1)
+    [job] = [j for j in await feeds.settle_jobs(r.report_id) if j["recipient_id"] == "meudon-member-4"]
+    assert (job["language"], job["channel"]) == ("de", "email")
+    assert job["subject"].endswith("POLIZEI-ALARM: vermisste Person")
+    assert "Greifen Sie nicht selbst ein" in job["text"]
+
+
 async def test_the_same_report_twice_is_dispatched_once(e2e: E2E, feeds: Feeds) -> None:
     """Given Kastelein's plan, when the same cleared report is published twice,
     then there is one Dispatch and one job per recipient."""

@@ -100,9 +100,14 @@ def next_time(after_local: datetime, t: time) -> datetime:
     return candidate
 
 
-def _member_language(member: Member, network: Network) -> Language:
-    langs = network.file.languages
-    return member.language if member.language in langs else langs[0]
+def _member_language(member: Member, network: Network, template: str) -> Language:
+    """The member's own language whenever the template has it — even one the network's
+    ``languages:`` do not name (a German-speaking member of a Dutch/French network reads German);
+    else the network's first language (``plan check`` refuses a plan whose templates lack a
+    member's language, so this is for members added since)."""
+    if member.language in network.templates.get(template, ()):
+        return member.language
+    return network.file.languages[0]
 
 
 def _reporter_member(network: Network, cleared: ReportCleared) -> Member | None:
@@ -204,7 +209,7 @@ def _deliver(
             skipped.append(Skipped(route, audience, "no_channel"))
             continue
         channel, address = order[0]
-        language = _member_language(who, network)
+        language = _member_language(who, network, template)
         has_sms = any(c == "sms" for c, _ in order)
         text, subject, segments = texts.get(template, language, target_audience, extra, channel == "sms", has_sms)
         when = timing.get(who.quiet_hours)

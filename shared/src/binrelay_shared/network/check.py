@@ -176,22 +176,38 @@ def check(network: Network, lines: Lines, members: MembersFile | None) -> Iterat
         yield from _urgent_flagged(network, lines, plan.route)
 
     # -- templates ------------------------------------------------------------------------------
+    # The languages a template must speak: the network's own, and every language its members
+    # (the group and the contacts) read — a member gets their own language, never silently another.
+    spoken: dict[str, int] = {}
+    if members is not None:
+        contact_ids = {*net.contacts.coordinators, *net.contacts.steering_group, *net.contacts.officer}
+        for m in members.members:
+            if not m.excluded and (net.id in m.networks or m.id in contact_ids):
+                spoken[m.language] = spoken.get(m.language, 0) + 1
+    languages = [*net.languages, *sorted(lang for lang in spoken if lang not in net.languages)]
     checked: set[tuple[str, str]] = set()
     for name, where in used_templates:
         if name not in network.templates:
             yield _p(network, lines, where, "unknown_template", f"unknown template {name!r}",
                      f"use one of: {', '.join(sorted(network.templates))}, or define it under plan.templates")
             continue
-        for lang in net.languages:
+        for lang in languages:
             if (name, lang) in checked:
                 continue
             checked.add((name, lang))
             body = network.templates[name].get(lang)
             tpl_where: TreePath = ("plan", "templates", name) if name in net.plan.templates else where
-            if body is None:
+            if body is None and lang in net.languages:
                 yield _p(network, lines, tpl_where, "missing_language",
                          f"template {name!r} has no {lang!r} version, and the network uses {lang!r}",
                          f"add a {lang!r} version under plan.templates.{name}")
+                continue
+            if body is None:
+                yield _p(network, lines, tpl_where, "member_language_missing",
+                         f"template {name!r} has no {lang!r} version, and {spoken[lang]} member(s) of this "
+                         f"network read {lang!r} (members file): they would get {net.languages[0]!r} instead",
+                         f"add a {lang!r} version under plan.templates.{name} (the built-in templates have "
+                         "nl, fr, en and de), or correct those members' language")
                 continue
             ctx = {**SAMPLE_CONTEXT, "category_label": CATEGORY_LABELS.get(lang, CATEGORY_LABELS["en"])["other"]}
             try:
