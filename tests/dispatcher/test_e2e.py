@@ -202,7 +202,7 @@ async def test_police_alarm_reaches_the_whole_group_at_night_then_the_closing_me
     assert len(jobs) == 7 and "zavel-member-noconsent" not in members and "zavel-member-excluded" not in members
     assert all(j["send_at"] is None for j in jobs)
     assert sum(j["channel"] == "sms" for j in jobs) == 5
-    assert {j["language"] for j in jobs} == {"nl", "fr", "en"}
+    assert {j["language"] for j in jobs} == {"nl", "fr", "en", "de"}  # zavel-member-4 reads German
     assert all("[group]" in j["text"] for j in jobs)
     closing = cleared("e2e-zavel", NIGHT + timedelta(minutes=45), origin="police", kind="closing",
                       refers_to=alarm.report_id, text="Man teruggevonden. Bedankt.")
