@@ -66,7 +66,7 @@ def plan_explain(
     from binrelay_shared.network import PlanError, load_network
     from binrelay_shared.settings import Settings
 
-    from .explain import BodyError, as_rows, explain, report_from_body, skipped_counts
+    from .explain import BodyError, as_rows, explain, policy_note, report_from_body, skipped_counts
 
     members_file = read_members(members, required=True)
     directory = networks_dir or Settings().networks_dir
@@ -114,16 +114,21 @@ def plan_explain(
               f"{when.astimezone(ZoneInfo('Europe/Brussels')):%Y-%m-%d %H:%M} Brussels", highlight=False)
     out.print(f"classification: {cls.urgency.value}, {cls.category.value}, {cls.language}, "
               f"flags [{', '.join(f.value for f in cls.flags)}]"
-              f"{'' if cls.computed else ' (placeholder classifier: not computed)'}", highlight=False)
+              f"{'' if cls.computed else ' (placeholder classifier: not computed)'}", highlight=False, markup=False)
     out.print(f"privacy (this network's policy): {net.file.privacy.describe()}", highlight=False, soft_wrap=True)
     out.print(f"routes: {', '.join(ex.decision.routes)} · report held: {ex.decision.held or 'no'}",
               highlight=False)
+    note = policy_note(ex)
+    if note:
+        out.print(note, highlight=False, soft_wrap=True, markup=False)
     table = Table(title="deliveries (nothing is sent)")
     for col in ("route", "audience", "channel", "lang", "recipients", "send at (Brussels)", "held", "why"):
         table.add_column(col)
     for r in rows:
         send_at = (datetime.fromisoformat(r["send_at"]).astimezone(ZoneInfo("Europe/Brussels"))
                    .strftime("%Y-%m-%d %H:%M") if r["send_at"] else "now")
+        if r["held"] in ("policy", "approval"):
+            send_at = "not sent" if r["held"] == "policy" else "on approval"
         why = r["why"] + (f" — {r['condition']}" if r["condition"] else "")
         table.add_row(r["route"], r["audience"], r["channel"], r["language"] or "-", str(r["recipients"]),
                       send_at, r["held"] or "-", why)

@@ -99,6 +99,18 @@ def explain(network: Network, report: Report, at: datetime) -> Explanation:
     return Explanation(cleared, decision, escalation, approved, withheld, network.file.privacy)
 
 
+def policy_note(ex: Explanation) -> str | None:
+    """What a policy flag does to this report, in one line (None when it carries none that holds)."""
+    if ex.decision.held != "policy":
+        return None
+    flags = ", ".join(f.value for f in ex.cleared.classification.flags)
+    at_once = sorted({d.audience for d in ex.decision.deliveries if d.held is None and d.send_at is None})
+    told = f"; at once: {', '.join(at_once)}" if at_once else ""
+    return (f"policy flag [{flags}]: urgent first, policy after — only the broadcast is held for a human "
+            f"(group: {ex.withheld_from_group} members); the officer, the zone and the coordinators get "
+            f"what the route gives them, the flag shown{told}")
+
+
 def _rows(deliveries: list[Delivery], condition: str | None) -> list[dict[str, Any]]:
     groups: Counter[tuple[Any, ...]] = Counter()
     segs: dict[tuple[Any, ...], int] = {}
@@ -137,11 +149,12 @@ def as_rows(ex: Explanation) -> list[dict[str, Any]]:
     if ex.approved:
         rows += _rows(ex.approved.deliveries, "after approval (if approved now)")
     if ex.withheld_from_group:
+        held_by = [route for route, audience in ex.decision.withheld if audience == "group"]
         rows.append({
             "audience": "group", "channel": None, "language": None, "send_at": None, "held": "policy",
-            "recipients": ex.withheld_from_group, "route": ex.decision.routes[0], "purpose": "message",
-            "template": None, "sms_segments": None, "condition": None,
-            "why": "policy flag: held for the coordinator, never broadcast",
+            "recipients": ex.withheld_from_group, "route": (held_by or list(ex.decision.routes))[0],
+            "purpose": "message", "template": None, "sms_segments": None, "condition": None,
+            "why": "policy flag: the broadcast is held for a human (never the officer or the zone)",
         })
     privacy = ex.privacy.model_dump(mode="json")
     for key in ("coordinator_sees", "group_sees"):

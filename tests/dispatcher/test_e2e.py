@@ -23,6 +23,7 @@ from binrelay_dispatcher import state
 from binrelay_shared import topics
 from binrelay_shared.codec import encode
 from binrelay_shared.events import Response, ResponseKind, utcnow
+from binrelay_shared.network.templates import FLAG_LABELS
 from tests.kafka_helpers import TopicReader, produce
 from tests.redis_helpers import admin_redis
 
@@ -201,7 +202,7 @@ async def test_police_alarm_reaches_the_whole_group_at_night_then_the_closing_me
     assert len(jobs) == 7 and "zavel-member-noconsent" not in members and "zavel-member-excluded" not in members
     assert all(j["send_at"] is None for j in jobs)
     assert sum(j["channel"] == "sms" for j in jobs) == 5
-    assert {j["language"] for j in jobs} == {"nl", "fr", "en"}
+    assert {j["language"] for j in jobs} == {"nl", "fr", "en", "de"}  # zavel-member-4 reads German
     assert all("[group]" in j["text"] for j in jobs)
     closing = cleared("e2e-zavel", NIGHT + timedelta(minutes=45), origin="police", kind="closing",
                       refers_to=alarm.report_id, text="Man teruggevonden. Bedankt.")
@@ -286,7 +287,43 @@ async def test_policy_flagged_report_is_held_for_the_coordinator_never_broadcast
     assert dispatch["held"] == "policy" and dispatch["routes"] == ["policy-hold"]
     jobs = await feeds.jobs(r.report_id, 2)
     assert {j["audience"] for j in await feeds.settle_jobs(r.report_id)} == {"coordinators"}
-    assert all("vigilante" in j["text"] for j in jobs)
+    assert all(FLAG_LABELS[j["language"]]["vigilante"] in j["text"] for j in jobs)
+
+
+@pytest.mark.parametrize("network", ["zavel", "kastelein", "meudon"])
+async def test_urgent_flagged_report_at_night_reaches_the_officer_at_once(
+    e2e: E2E, feeds: Feeds, network: str
+) -> None:
+    """Urgent first, policy after. Given a network's plan, when a burglary in progress at night whose
+    text also calls to deal with the burglar oneself (urgent + vigilante) arrives, then the zone gets
+    the Dispatch (held=policy: the broadcast is held), the officer an SMS job at once showing the
+    flag in their language, and no member of the group anything."""
+    r = cleared(f"e2e-{network}", NIGHT, urgency="urgent", category="burglary", flags=["vigilante"],
+                text="Inbraak bezig, we pakken hem zelf")
+    await e2e.post(r)
+    dispatch = await feeds.dispatch(r.report_id)
+    assert dispatch["held"] == "policy"
+    await feeds.jobs(r.report_id, 1)
+    jobs = await feeds.settle_jobs(r.report_id)
+    officer = [j for j in jobs if j["audience"] == "officer"]
+    assert [(j["recipient_id"], j["channel"], j["send_at"]) for j in officer] == [
+        (f"officer-5339-{network}", "sms", None)
+    ]
+    assert FLAG_LABELS[officer[0]["language"]]["vigilante"] in officer[0]["text"]
+    assert "group" not in {j["audience"] for j in jobs}
+
+
+async def test_a_german_speaking_member_gets_german(e2e: E2E, feeds: Feeds) -> None:
+    """Given Meudon's plan (languages nl, fr) and a member who reads German (meudon-member-4, e-mail),
+    when a police alarm arrives, then that member's job is in German, from the German template."""
+    r = cleared("e2e-meudon", DAY, origin="police", kind="alarm", urgency="urgent", category="missing_person",
+                text="Vermist kind, 8 jaar, rode jas")
+    await e2e.post(r)
+    await feeds.jobs(r.report_id, 1)
+    [job] = [j for j in await feeds.settle_jobs(r.report_id) if j["recipient_id"] == "meudon-member-4"]
+    assert (job["language"], job["channel"]) == ("de", "email")
+    assert job["subject"].endswith("POLIZEI-ALARM: vermisste Person")
+    assert "Greifen Sie nicht selbst ein" in job["text"]
 
 
 async def test_the_same_report_twice_is_dispatched_once(e2e: E2E, feeds: Feeds) -> None:

@@ -81,6 +81,35 @@ def test_explain_policy_flagged_report_shows_what_is_withheld() -> None:
     assert any(r["audience"] == "coordinators" and r["template"] == "policy_hold" for r in rows)
 
 
+BURGLARY_AND_VIGILANTE = ("Er wordt nu ingebroken bij de buren, de inbreker is nog binnen! "
+                          "Kom allemaal, we pakken hem zelf.")
+
+
+@pytest.mark.parametrize("network", ["zavel", "kastelein", "meudon"])
+def test_explain_urgent_flagged_report_reaches_the_officer_at_once_at_night(network: str) -> None:
+    """Given a network's plan, when a burglary in progress at night whose text also calls to take
+    the law into one's own hands is explained, then — if the classifier reads it as urgent and
+    vigilante — the officer gets it at once (SMS, not held) and the zone too; only the group
+    broadcast is held for policy; the human output says so and shows the flag."""
+    body = {"text": BURGLARY_AND_VIGILANTE, "reporter": {"ref": f"{network}-member-1"}, "network": network}
+    rows = _explain(network, body, "2026-03-03T23:30")
+    cls = rows[0]["classification"]
+    if cls["urgency"] != "urgent" or "vigilante" not in cls["flags"]:  # type: ignore[index]
+        pytest.skip("the classifier in this tree does not read this text as urgent and vigilante")
+    officer = [r for r in rows if r["audience"] == "officer" and r["condition"] is None]
+    assert [(r["channel"], r["held"], r["send_at"]) for r in officer] == [("sms", None, None)]
+    assert any(r["audience"] == "zone" for r in rows)
+    assert [r["held"] for r in rows if r["audience"] == "group"] == ["policy"]
+    assert rows[0]["report_held"] == "policy"
+
+    result = runner.invoke(app, [*BASE, "--network", network, "--report", "-", "--at", "2026-03-03T23:30"],
+                           input=json.dumps(body), env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "flags [vigilante]" in result.output
+    assert "policy flag [vigilante]: urgent first, policy after" in result.output
+    assert "officer" in result.output.split("at once:")[1]
+
+
 def test_explain_coordinator_message() -> None:
     """Given Meudon's plan, when a coordinator's message is explained (--as coordinator),
     then it goes to the group within quiet hours, without approval."""

@@ -53,4 +53,4 @@ async def test_police_alarm_posted_to_ingest_reaches_every_consenting_member(pip
             await r.stop()
     assert len({j["recipient_id"] for j in jobs}) == 7
     assert all(j["send_at"] is None and j["audience"] == "group" for j in jobs)
-    assert {j["language"] for j in jobs} == {"nl", "fr", "en"}
+    assert {j["language"] for j in jobs} == {"nl", "fr", "en", "de"}  # zavel-member-4 reads German

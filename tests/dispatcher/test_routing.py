@@ -100,3 +100,42 @@ def test_every_delivery_carries_text_in_the_members_language(networks: dict[str,
             assert d.subject is None
         if d.audience == "group":
             assert "[group]" in d.text  # the group's rendering, never the police's
+
+
+GERMAN = {"police_alarm": "POLIZEI-ALARM", "police_message": "Nachricht der Polizei",
+          "coordinator_message": "Nachricht der Koordination"}
+
+
+@pytest.mark.parametrize(("network_id", "member_id", "message", "template"), [
+    ("zavel", "zavel-member-4", {"origin": "police", "kind": "alarm", "urgency": "urgent"}, "police_alarm"),
+    ("meudon", "meudon-member-4", {"origin": "police", "kind": "alarm", "urgency": "urgent"}, "police_alarm"),
+    ("meudon", "meudon-member-4", {"origin": "coordinator", "kind": "prevention"}, "coordinator_message"),
+])
+def test_a_german_speaking_member_gets_german(network_id: str, member_id: str, message: dict[str, Any],
+                                              template: str, networks: dict[str, Network]) -> None:
+    """Given a member whose language is German, in a network whose `languages:` do not name German
+    (Zavel: nl, fr, en; Meudon: nl, fr), when a message reaches the group, then that member's
+    delivery is in German, from the German version of the template, with the category in German;
+    the others keep their own language."""
+    at = datetime.fromisoformat("2026-03-03T14:00:00+01:00")
+    report = cleared_from_spec(network_id, at, {**message, "category": "burglary", "text": "Inbraakgolf"})
+
+    decision = plan_deliveries(networks[network_id], report, at)
+
+    [german] = [d for d in decision.deliveries if d.recipient_id == member_id]
+    assert german.language == "de" and german.template == template
+    assert GERMAN[template] in german.text or GERMAN[template] in (german.subject or "")
+    assert german.channel == "sms" or template != "police_alarm" or "Einbruch" in german.text
+    others = {d.language for d in decision.deliveries if d.recipient_id not in (member_id, None)}
+    assert "de" not in others and "nl" in others
+
+
+def test_every_built_in_template_speaks_the_four_languages() -> None:
+    """Every built-in template, and every category label, exists in nl, fr, en and de."""
+    from binrelay_shared.network.templates import CATEGORY_LABELS, FLAG_LABELS, builtin
+
+    for name, langs in builtin().items():
+        assert set(langs) == {"nl", "fr", "en", "de"}, name
+    assert set(CATEGORY_LABELS) >= {"nl", "fr", "en", "de"}
+    assert len({frozenset(labels) for labels in CATEGORY_LABELS.values()}) == 1
+    assert set(FLAG_LABELS) == {"nl", "fr", "en", "de"}

@@ -4,6 +4,14 @@
 (:func:`.tree.match`) and turns them into deliveries: one per recipient, with the channel, the
 fallback channels, the language, the rendered text (:mod:`.texts`), when to send (quiet hours,
 digest) and whether it is held. Pure: no clock, no I/O.
+
+Urgent first, policy after: a policy flag never decides *whether* the police hear of a report.
+On a report carrying one (vigilante, political, discriminatory) a route with ``hold: policy``
+holds only its broadcast deliveries — the group, and targets marked ``broadcast`` — for a human
+(:attr:`Decision.withheld`); the officer, the zone, the coordinators, the steering group and the
+reporter get what the route gives them, when it says (an urgent route's bypass of quiet hours
+included), the flag shown in their text. ``plan check`` refuses a plan in which an urgent flagged
+member report would not reach the officer and the zone at once (``urgent_held_from_police``).
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from binrelay_shared.events import Language, ReportCleared
 from binrelay_shared.network import AudienceName, Member, Network, QuietMode, Role, TimeWindow
 
 from .texts import ReportTexts
-from .tree import TZ, Effective, Matched, local, match
+from .tree import POLICY_FLAGS, TZ, Effective, Matched, local, match
 
 Phase = Literal["initial", "approved", "escalation"]
 ALL_CHANNELS: tuple[str, ...] = ("chat", "email", "sms")
@@ -80,6 +88,8 @@ class Decision:
     skipped: list[Skipped] = field(default_factory=list)
     escalation: Escalation | None = None
     approval: PendingApproval | None = None
+    #: Broadcasts held for a human by a policy flag: (route, audience), never sent.
+    withheld: list[tuple[str, str]] = field(default_factory=list)
 
 
 def next_time(after_local: datetime, t: time) -> datetime:
@@ -90,9 +100,14 @@ def next_time(after_local: datetime, t: time) -> datetime:
     return candidate
 
 
-def _member_language(member: Member, network: Network) -> Language:
-    langs = network.file.languages
-    return member.language if member.language in langs else langs[0]
+def _member_language(member: Member, network: Network, template: str) -> Language:
+    """The member's own language whenever the template has it — even one the network's
+    ``languages:`` do not name (a German-speaking member of a Dutch/French network reads German);
+    else the network's first language (``plan check`` refuses a plan whose templates lack a
+    member's language, so this is for members added since)."""
+    if member.language in network.templates.get(template, ()):
+        return member.language
+    return network.file.languages[0]
 
 
 def _reporter_member(network: Network, cleared: ReportCleared) -> Member | None:
@@ -194,7 +209,7 @@ def _deliver(
             skipped.append(Skipped(route, audience, "no_channel"))
             continue
         channel, address = order[0]
-        language = _member_language(who, network)
+        language = _member_language(who, network, template)
         has_sms = any(c == "sms" for c, _ in order)
         text, subject, segments = texts.get(template, language, target_audience, extra, channel == "sms", has_sms)
         when = timing.get(who.quiet_hours)
@@ -259,10 +274,12 @@ def plan_deliveries(
     matched = match(network.file.plan, cleared, at)
     decision = Decision(routes=tuple(m.name for m in matched))
     texts = ReportTexts(network, cleared)
+    flagged = not POLICY_FLAGS.isdisjoint(cleared.classification.flags)
     for m in matched:
         opts = m.options
+        policy = flagged and opts.hold == "policy"
         if phase == "initial":
-            if opts.hold == "policy":
+            if policy:
                 decision.held = "policy"
             if opts.approval:
                 decision.held = decision.held or "approval"
@@ -279,6 +296,9 @@ def plan_deliveries(
                     due=at + opts.ack.timeout, route=m.name, by=_member_ids(network, opts.ack.by)
                 )
             for target, target_opts in m.targets:
+                if policy and target.is_broadcast():
+                    decision.withheld.append((m.name, target.audience.value))
+                    continue
                 held = "approval" if opts.approval and target.audience is not AudienceName.zone else None
                 _deliver(network, cleared, m.name, target.audience, target.template, target_opts, now,
                          "message", decision, texts, held=held)
@@ -286,12 +306,16 @@ def plan_deliveries(
             # whoever got the approval request has read the message: they get it once
             approvers = frozenset(_member_ids(network, opts.approval.by))
             for target, target_opts in m.targets:
+                if policy and target.is_broadcast():
+                    continue  # an approval never releases what a policy flag holds
                 if target.audience is not AudienceName.zone:
                     _deliver(network, cleared, m.name, target.audience, target.template,
                              target_opts, now, "message", decision, texts, already=approvers)
         elif phase == "escalation" and opts.ack and m.name == _escalating_route(matched):
             minutes = max(1, round(opts.ack.timeout.total_seconds() / 60))
             for who in opts.ack.escalate_to:
+                if policy and who is AudienceName.group:
+                    continue
                 _deliver(network, cleared, m.name, who, opts.ack.template, opts, now, "escalation", decision,
                          texts, extra={"minutes": minutes})
     decision.deliveries = _dedup(decision.deliveries)

@@ -9,7 +9,7 @@ from typing import Any
 
 from binrelay_shared.events import Audience, Language, ReportCleared
 from binrelay_shared.network import AudienceName, Network
-from binrelay_shared.network.templates import CATEGORY_LABELS, render_part, variables
+from binrelay_shared.network.templates import CATEGORY_LABELS, policy_flag_labels, render_part, variables
 from binrelay_shared.sms_segments import fit_sms, sms_size
 
 #: Which rendering each audience sees. The reporter sees the group's (their own words, redacted).
@@ -40,6 +40,7 @@ def _report_context(network: Network, cleared: ReportCleared) -> dict[str, Any]:
         "minutes": 0,
         "refers_to": cleared.report.refers_to,
         "flags": ", ".join(f.value for f in cls.flags) or "-",
+        "policy_flags": tuple(f.value for f in cls.flags),  # labelled per language below
         "count": 1,
     }
 
@@ -51,6 +52,7 @@ def _audience_context(base: dict[str, Any], cleared: ReportCleared, audience: Au
         **base,
         "category_label": CATEGORY_LABELS.get(language, CATEGORY_LABELS["en"])[base["category"]],
         "text": rendering.text if rendering else "",
+        "policy_flags": policy_flag_labels(base["policy_flags"], language),
         **(extra or {}),
     }
 

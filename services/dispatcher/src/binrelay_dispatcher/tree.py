@@ -14,14 +14,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from binrelay_shared.events import Flag, ReportCleared
+from binrelay_shared.events import ReportCleared
 from binrelay_shared.network import Ack, Approval, Plan, QuietMode, Route, Target, TimeWindow, Weekday, route_name
+from binrelay_shared.network.model import POLICY_FLAGS
 
 TZ = ZoneInfo("Europe/Brussels")
 WEEKDAY_OF = list(Weekday)  # datetime.weekday(): 0 = Monday
 
-#: Policy flags hold a report for the coordinator (personal data is redacted, not held).
-POLICY_FLAGS = frozenset({Flag.vigilante, Flag.political, Flag.discriminatory})
+__all__ = ["POLICY_FLAGS", "TZ", "Effective", "Matched", "local", "match"]
 
 @dataclass(frozen=True)
 class Effective:

@@ -3,6 +3,11 @@
 Contacts against the members file (when it is given), routes that reach nobody or can never match,
 approvals and acknowledgements without anyone to give them, templates that are missing, do not
 render or do not fit the plan's SMS budget. Each problem names the file, line, place and fix.
+
+Urgent first, policy after: a policy flag holds only broadcasts, never the police, so every plan
+must let an urgent member report that carries one reach the officer and the zone at once — the
+check follows such a report through the tree (every route it may take, at any time of day) and
+refuses the plan otherwise (``urgent_held_from_police``).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import jinja2
 from binrelay_shared.sms_segments import sms_size
 
 from .members import MembersFile, Role
-from .model import AudienceName, Matchers, Route
+from .model import POLICY_FLAGS, AudienceName, Matchers, QuietMode, Route
 from .problems import Lines, Problem, TreePath, place
 from .templates import CATEGORY_LABELS, SAMPLE_CONTEXT, render
 
@@ -100,10 +105,16 @@ def check(network: Network, lines: Lines, members: MembersFile | None) -> Iterat
                          "add `template: <name>` (e.g. new_report, urgent_report, police_alarm)")
             else:
                 used_templates.append((target.template, (*tpath, "template")))
-            if target.audience is AudienceName.group and route.hold == "policy":
+            if target.audience is AudienceName.group and route.hold == "policy" and route.match.flagged is True:
                 yield _p(network, lines, (*tpath, "audience"), "policy_broadcast",
-                         "a route that holds flagged reports for policy reasons delivers to the whole group",
+                         "a route that holds flagged reports for policy reasons delivers to the whole group: "
+                         "it only matches flagged reports, so the group would never get it",
                          "deliver policy-held reports to the coordinators (or the officer), never to the group")
+            if target.broadcast and target.audience in (AudienceName.officer, AudienceName.zone):
+                yield _p(network, lines, (*tpath, "broadcast"), "broadcast_to_police",
+                         f"the {target.audience.value} is never a broadcast: a policy flag holds broadcasts "
+                         "for a human, and must never hold the police",
+                         "remove `broadcast: true` from this delivery")
             if target.audience is AudienceName.group and _matches_kind(route, rpath, plan.route, "alarm"):
                 alarm_to_group = True
         if _matches_kind(route, rpath, plan.route, "closing") and any(
@@ -160,23 +171,43 @@ def check(network: Network, lines: Lines, members: MembersFile | None) -> Iterat
     # -- unreachable routes -------------------------------------------------------------------
     yield from _unreachable(network, lines, plan.route, ("plan", "route"), {})
 
+    # -- urgent first, policy after -------------------------------------------------------------
+    if net.contacts.officer:
+        yield from _urgent_flagged(network, lines, plan.route)
+
     # -- templates ------------------------------------------------------------------------------
+    # The languages a template must speak: the network's own, and every language its members
+    # (the group and the contacts) read — a member gets their own language, never silently another.
+    spoken: dict[str, int] = {}
+    if members is not None:
+        contact_ids = {*net.contacts.coordinators, *net.contacts.steering_group, *net.contacts.officer}
+        for m in members.members:
+            if not m.excluded and (net.id in m.networks or m.id in contact_ids):
+                spoken[m.language] = spoken.get(m.language, 0) + 1
+    languages = [*net.languages, *sorted(lang for lang in spoken if lang not in net.languages)]
     checked: set[tuple[str, str]] = set()
     for name, where in used_templates:
         if name not in network.templates:
             yield _p(network, lines, where, "unknown_template", f"unknown template {name!r}",
                      f"use one of: {', '.join(sorted(network.templates))}, or define it under plan.templates")
             continue
-        for lang in net.languages:
+        for lang in languages:
             if (name, lang) in checked:
                 continue
             checked.add((name, lang))
             body = network.templates[name].get(lang)
             tpl_where: TreePath = ("plan", "templates", name) if name in net.plan.templates else where
-            if body is None:
+            if body is None and lang in net.languages:
                 yield _p(network, lines, tpl_where, "missing_language",
                          f"template {name!r} has no {lang!r} version, and the network uses {lang!r}",
                          f"add a {lang!r} version under plan.templates.{name}")
+                continue
+            if body is None:
+                yield _p(network, lines, tpl_where, "member_language_missing",
+                         f"template {name!r} has no {lang!r} version, and {spoken[lang]} member(s) of this "
+                         f"network read {lang!r} (members file): they would get {net.languages[0]!r} instead",
+                         f"add a {lang!r} version under plan.templates.{name} (the built-in templates have "
+                         "nl, fr, en and de), or correct those members' language")
                 continue
             ctx = {**SAMPLE_CONTEXT, "category_label": CATEGORY_LABELS.get(lang, CATEGORY_LABELS["en"])["other"]}
             try:
@@ -268,3 +299,122 @@ def _covers(a: Matchers, b: Matchers) -> bool:
             return False
     return not (a.time is not None and a.time != b.time)
 
+
+
+# ---------------------------------------------------------------------------------------------
+# Urgent first, policy after
+# ---------------------------------------------------------------------------------------------
+
+#: The report followed through the tree: a member's urgent report (with or without a policy flag).
+_URGENT = {"origin": "member", "kind": "report", "urgency": "urgent"}
+_MAX_OUTCOMES = 256
+#: How soon the officer hears of a report on a path: at once (quiet hours bypassed, no approval),
+#: later (quiet hours, digest, approval or an escalation) or never.
+_AT_ONCE, _LATER, _NEVER = 2, 1, 0
+_HOW_SOON = {_AT_ONCE: "at once", _LATER: "only later (quiet hours, approval or escalation)", _NEVER: "never"}
+
+#: One route a report takes, with what it inherited: (route, path, quiet hours, under an approval).
+_Taken = tuple[Route, TreePath, QuietMode, bool]
+
+
+def _may_match(m: Matchers, flag: str | None) -> str:
+    """Whether an urgent member report carrying ``flag`` (None: no policy flag) matches ``m``:
+    "yes", "no" or "may" (the matcher looks at what the report does not fix: its category, the day,
+    the time, other flags)."""
+    for f, value in _URGENT.items():
+        values = getattr(m, f)
+        if values is not None and value not in {str(v) for v in values}:
+            return "no"
+    if m.flagged is not None and m.flagged is (flag is None):
+        return "no"
+    if m.flags is not None:
+        named = {str(v) for v in m.flags}
+        if flag in named:
+            return "yes" if not any(getattr(m, f) is not None for f in ("category", "weekdays", "time")) else "may"
+        if named <= {str(f) for f in POLICY_FLAGS}:
+            return "no"  # only other policy flags: one flag at a time is followed
+        return "may"
+    if any(getattr(m, f) is not None for f in ("category", "weekdays", "time")):
+        return "may"
+    return "yes"
+
+
+def _walk(route: Route, path: TreePath, quiet: QuietMode, approval: bool, flag: str | None) -> list[list[_Taken]]:
+    """Every list of routes (continue included) such a report may take below ``route`` (matched)."""
+    quiet = route.quiet_hours or quiet
+    approval = approval or route.approval is not None
+    states: list[tuple[list[_Taken], bool]] = [([], False)]  # (routes taken so far, walk stopped)
+    for i, child in enumerate(route.routes):
+        verdict = _may_match(child.match, flag)
+        if verdict == "no":
+            continue
+        cpath = (*path, "routes", i)
+        following: list[tuple[list[_Taken], bool]] = []
+        for taken, stopped in states:
+            if stopped:
+                following.append((taken, True))
+                continue
+            if verdict == "may":
+                following.append((taken, False))
+            for below in _walk(child, cpath, quiet, approval, flag):
+                following.append((taken + below, not child.continue_))
+        states = following[:_MAX_OUTCOMES]
+    return [taken or [(route, path, quiet, approval)] for taken, _ in states]
+
+
+def _outcomes(root: Route, flag: str | None) -> list[list[_Taken]]:
+    if _may_match(root.match, flag) == "no":
+        return [[]]
+    return _walk(root, ("plan", "route"), QuietMode.respect, False, flag)
+
+
+def _officer(taken: list[_Taken]) -> int:
+    """How soon the officer hears of the report on this path."""
+    soon = _NEVER
+    for route, _, quiet, approval in taken:
+        for t in route.deliver:
+            if t.audience is AudienceName.officer:
+                if not approval and (t.quiet_hours or quiet) is QuietMode.bypass:
+                    return _AT_ONCE
+                soon = _LATER
+        if route.ack and AudienceName.officer in route.ack.escalate_to:
+            soon = _LATER
+    return soon
+
+
+def _zone(taken: list[_Taken]) -> bool:
+    return any(t.audience is AudienceName.zone for route, _, _, _ in taken for t in route.deliver)
+
+
+def _urgent_flagged(network: Network, lines: Lines, root: Route) -> Iterator[Problem]:
+    """A policy flag never keeps an urgent member report from the police: on every route the
+    flagged report may take, the officer hears of it at least as soon as on the routes the same
+    report takes unflagged (its worst), and the zone gets it if it does unflagged."""
+    plain = _outcomes(root, None)
+    officer_base = min(_officer(t) for t in plain)
+    zone_base = all(_zone(t) for t in plain)
+    found: dict[tuple[TreePath, int, bool], tuple[list[str], list[str]]] = {}
+    for flag in sorted(str(f) for f in POLICY_FLAGS):
+        for taken in _outcomes(root, flag):
+            officer, zone = _officer(taken), _zone(taken) or not zone_base
+            if officer >= officer_base and zone:
+                continue
+            where = taken[-1][1] if taken else ("plan", "route")
+            names = [route_name(r, p) for r, p, _, _ in taken]
+            flags, _ = found.setdefault((where, officer, zone), ([], names))
+            if flag not in flags:
+                flags.append(flag)
+    for (where, officer, zone), (flags, names) in found.items():
+        took = ", ".join(repr(n) for n in names) or "no route"
+        lost = []
+        if officer < officer_base:
+            lost.append(f"the officer would hear of it {_HOW_SOON[officer]} (unflagged: {_HOW_SOON[officer_base]})")
+        if not zone:
+            lost.append("the zone would not get it (unflagged it does)")
+        yield _p(network, lines, where, "urgent_held_from_police",
+                 f"an urgent member report flagged {' or '.join(flags)} can take route {took}: "
+                 f"{'; '.join(lost)} — urgent first, policy after: a policy flag may hold the broadcast, "
+                 "never keep a report from the police",
+                 "put the route matching `{origin: [member], urgency: [urgent]}` (officer with "
+                 "`quiet_hours: bypass`, and the zone) above every route that matches flagged reports; "
+                 "`hold: policy` on it holds only the group broadcast, never the police")

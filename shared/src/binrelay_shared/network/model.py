@@ -22,6 +22,10 @@ from .privacy import Privacy
 
 LANGUAGES: tuple[str, ...] = ("nl", "fr", "en", "de")
 
+#: The policy flags: a report carrying one has its broadcasts held for a human (``hold: policy``);
+#: never its deliveries to the police (personal data is redacted, not held).
+POLICY_FLAGS = frozenset({Flag.vigilante, Flag.political, Flag.discriminatory})
+
 #: The one rule for a network id (a Kafka key, a report address's local part, a metrics label).
 NETWORK_ID = r"^[a-z0-9][a-z0-9-]{0,62}$"
 NETWORK_ID_HELP = "starting with a letter or digit, at most 63 characters"
@@ -171,6 +175,18 @@ class Target(Options):
 
     audience: AudienceName
     template: str | None = None
+    broadcast: bool = Field(
+        False,
+        description="A broadcast (the group always is one): held for a human when the report carries a "
+        "policy flag and the route says `hold: policy`. The officer and the zone are never a broadcast",
+    )
+
+    def is_broadcast(self) -> bool:
+        """Whether a policy hold stops this delivery: the group, or a target marked ``broadcast``
+        (never the officer or the zone: a policy hold never stops the police)."""
+        if self.audience in (AudienceName.officer, AudienceName.zone):
+            return False
+        return self.audience is AudienceName.group or self.broadcast
 
 
 class Ack(Strict):
@@ -195,7 +211,12 @@ class Route(Options):
     name: str | None = None
     match: Matchers = Field(default_factory=Matchers)
     continue_: bool = Field(False, alias="continue")
-    hold: Literal["policy"] | None = None
+    hold: Literal["policy"] | None = Field(
+        None,
+        description="policy: on a report carrying a policy flag (vigilante, political, discriminatory), the "
+        "broadcast deliveries (the group, targets marked `broadcast`) are held for a human; everyone else "
+        "(officer, zone, coordinators, steering group, reporter) gets it as the route says, the flag shown",
+    )
     approval: Approval | None = None
     ack: Ack | None = None
     deliver: list[Target] = Field(default_factory=list)

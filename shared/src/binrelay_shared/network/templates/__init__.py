@@ -68,6 +68,23 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+#: The policy flags (a report carrying one is held from every broadcast) as a coordinator or an
+#: officer reads them, per language: the ``policy_flags`` variable of a template.
+FLAG_LABELS: dict[str, dict[str, str]] = {
+    "nl": {"vigilante": "eigenrichting", "political": "partijpolitiek", "discriminatory": "discriminatie"},
+    "fr": {"vigilante": "justice privée", "political": "politique partisane", "discriminatory": "discrimination"},
+    "en": {"vigilante": "taking the law into own hands", "political": "party politics",
+           "discriminatory": "discrimination"},
+    "de": {"vigilante": "Selbstjustiz", "political": "Parteipolitik", "discriminatory": "Diskriminierung"},
+}
+
+
+def policy_flag_labels(flags: tuple[str, ...] | list[str], language: str) -> str:
+    """The report's policy flags in ``language``, comma-separated ("" when it carries none)."""
+    labels = FLAG_LABELS.get(language, FLAG_LABELS["en"])
+    return ", ".join(labels[f] for f in flags if f in labels)
+
+
 #: A context with every variable a template may use, for checking templates when a plan loads.
 SAMPLE_CONTEXT: dict[str, Any] = {
     "network": "BIN Voorbeeld",
@@ -83,6 +100,7 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "minutes": 10,
     "refers_to": None,
     "flags": "vigilante",
+    "policy_flags": "eigenrichting",
     "count": 2,
 }
 
