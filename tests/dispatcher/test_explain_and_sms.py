@@ -68,13 +68,13 @@ def test_explain_member_report_as_posted_to_ingest() -> None:
 
 def test_explain_policy_flagged_report_shows_what_is_withheld() -> None:
     """Given Zavel's plan, when a member report calling to take the law into one's own hands is
-    explained, then — if the classifier flags it — the group row says held: policy and no group
+    explained, then the classifier flags it, the group row says held: policy and no group
     delivery is planned; the coordinators are told."""
     body = {"text": "We gaan die dief zelf een lesje leren, wie doet mee? Neem knuppels mee.",
             "reporter": {"ref": "zavel-member-1"}, "network": "zavel"}
     rows = _explain("zavel", body, "2026-03-03T15:00")
-    if "vigilante" not in rows[0]["classification"]["flags"]:  # type: ignore[index]
-        pytest.skip("the classifier in this tree does not flag this text")
+    # A failure here is the classifier's (tests/classifier/test_flags.py), not the plan's: it must flag this text.
+    assert "vigilante" in rows[0]["classification"]["flags"]  # type: ignore[index]
     group = [r for r in rows if r["audience"] == "group"]
     assert [(r["held"], r["channel"]) for r in group] == [("policy", None)]
     assert group[0]["recipients"] == 7
@@ -88,14 +88,13 @@ BURGLARY_AND_VIGILANTE = ("Er wordt nu ingebroken bij de buren, de inbreker is n
 @pytest.mark.parametrize("network", ["zavel", "kastelein", "meudon"])
 def test_explain_urgent_flagged_report_reaches_the_officer_at_once_at_night(network: str) -> None:
     """Given a network's plan, when a burglary in progress at night whose text also calls to take
-    the law into one's own hands is explained, then — if the classifier reads it as urgent and
-    vigilante — the officer gets it at once (SMS, not held) and the zone too; only the group
+    the law into one's own hands is explained, then the classifier reads it as urgent and
+    vigilante, and the officer gets it at once (SMS, not held) and the zone too; only the group
     broadcast is held for policy; the human output says so and shows the flag."""
     body = {"text": BURGLARY_AND_VIGILANTE, "reporter": {"ref": f"{network}-member-1"}, "network": network}
     rows = _explain(network, body, "2026-03-03T23:30")
     cls = rows[0]["classification"]
-    if cls["urgency"] != "urgent" or "vigilante" not in cls["flags"]:  # type: ignore[index]
-        pytest.skip("the classifier in this tree does not read this text as urgent and vigilante")
+    assert (cls["urgency"], "vigilante" in cls["flags"]) == ("urgent", True)  # type: ignore[index]
     officer = [r for r in rows if r["audience"] == "officer" and r["condition"] is None]
     assert [(r["channel"], r["held"], r["send_at"]) for r in officer] == [("sms", None, None)]
     assert any(r["audience"] == "zone" for r in rows)
