@@ -292,7 +292,9 @@ class Dispatch(Envelope):
     rendering: Rendering
     location: Location | None = None
     held: str | None = None
-    """Why the report is held for a human (``policy``, ``approval``), or ``None``."""
+    """What of the report is held for a human, or ``None``: ``policy`` — its broadcast (the group) is
+    held for a policy flag, while the police, the officer and the coordinators got it as the plan
+    says; ``approval`` — its deliveries wait for an approver."""
     routes: tuple[str, ...] = ()
     """Names of the plan's routes the report matched."""
 
