@@ -232,8 +232,11 @@ def test_a_service_with_a_missing_or_wrong_secret_stops_at_start_naming_the_sett
            "BINRELAY_METRICS_PORT": ""}
     env.pop("BINRELAY_METRICS_PORT")
     if case == "missing":
+        # Every other secret is there (the CA, the Redis password): only the Kafka password is missing.
         (tmp_path / "tls").mkdir()
         (tmp_path / "tls" / "ca.pem").write_bytes((settings.secrets_dir / "tls" / "ca.pem").read_bytes())
+        (tmp_path / "redis").mkdir()
+        (tmp_path / "redis" / "classifier").write_bytes((settings.secrets_dir / "redis" / "classifier").read_bytes())
         env["BINRELAY_SECRETS_DIR"] = str(tmp_path)
     else:
         env["BINRELAY_KAFKA_PASSWORD"] = "wrong-password-123"
