@@ -59,8 +59,11 @@ up() {
   if [ "$USE_SYNAPSE" = 1 ]; then
     "$here/synapse.sh" start
     local sdata="$RUN/synapse-$SYNAPSE_PORT"
+    # The bot, the members' chat accounts (their ids are on this server: federation is off, so a
+    # DM to another server name is forbidden), the networks' rooms.
     "$BIN/python" -m binrelay_devservers.matrix_setup --url "http://127.0.0.1:$SYNAPSE_PORT" \
-      --secret-file "$sdata/registration_shared_secret" --state-dir "$sdata" >"$RUN/matrix.env"
+      --secret-file "$sdata/registration_shared_secret" --state-dir "$sdata" \
+      --members-file "${BINRELAY_MEMBERS_FILE:-deploy/members.example.yaml}" >"$RUN/matrix.env"
     # shellcheck disable=SC1091
     source "$RUN/matrix.env"
   fi
@@ -86,7 +89,7 @@ up() {
   cat <<MSG
 Channels: SMTP sink 127.0.0.1:$SMTP_SINK_PORT (mails in $RUN/mail/), SMS gateway http://127.0.0.1:$SMS_GATEWAY_PORT/messages,
   SMSC (SMPP, for BINRELAY_SMS_TRANSPORT=smpp) 127.0.0.1:${SMSC_PORT:-2775}, senders' metrics :9111-9113, adapters' :9114-9116,
-  Matrix $( [ "$USE_SYNAPSE" = 1 ] && echo "http://127.0.0.1:$SYNAPSE_PORT (rooms #bin-<network>:binrelay.test)" || echo off ),
+  Matrix $( [ "$USE_SYNAPSE" = 1 ] && echo "http://127.0.0.1:$SYNAPSE_PORT (rooms #bin-<network>:binrelay.test; members' passwords in .run/synapse-$SYNAPSE_PORT/member-passwords.json)" || echo off ),
   report by mail: <network>@reports.binrelay.test via SMTP 127.0.0.1:$BINRELAY_SMTP_LISTEN_PORT,
   report by SMS:  curl -X POST http://127.0.0.1:$SMS_GATEWAY_PORT/_control/inbound -d '{"from":"+447700900999","text":"..."}'
 MSG

@@ -1,19 +1,36 @@
-"""The Matrix sender against a real Synapse homeserver on loopback."""
+"""The Matrix sender against a real Synapse homeserver on loopback: delivery, and what happens to a
+member chat cannot reach (the next channel, or the coordinators told)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
 import pytest
 from redis.asyncio import Redis
 
+from binrelay_devservers import matrix_setup
+from binrelay_dispatcher.dispatcher import Dispatcher
+from binrelay_dispatcher.undelivered import AUDIENCE
 from binrelay_senders.base import Receiver
 from binrelay_senders.registry import make_receiver
 from binrelay_senders.settings import SenderSettings
 from binrelay_senders.worker import SenderWorker
+from binrelay_shared import topics, trace
 from binrelay_shared.addresses import ACK_CHAT_KEY
-from binrelay_shared.events import Channel, DeliveryOutcome, Outcome
+from binrelay_shared.events import Channel, DeliveryJob, DeliveryOutcome, Outcome
+from binrelay_shared.network import load_members, load_networks
 from tests.channels.conftest import sender_settings
-from tests.channels.servers import MatrixUser, Synapse, job, wait_until
+from tests.channels.servers import Gateway, MatrixUser, Synapse, job, sha, wait_until
+from tests.conftest import REPO
 from tests.redis_helpers import admin_redis
+
+MEMBERS_FILE = REPO / "deploy" / "members.example.yaml"
 
 
 def bot_receiver(settings: SenderSettings, synapse: Synapse, bot: MatrixUser, redis: Redis | None = None) -> Receiver:
@@ -117,3 +134,165 @@ async def test_a_resend_after_a_crash_is_dropped_by_the_homeserver(synapse: Syna
         assert bodies.count("Eenmalig testbericht.") == 1
     finally:
         await second.close()
+
+
+# -- the example members on the local homeserver (what `make up` does) ---------------------------
+
+
+@dataclass
+class ExampleMembers:
+    """matrix_setup run as channels.sh runs it: the bot's session and the members' passwords."""
+
+    bot: MatrixUser
+    passwords: dict[str, str]
+
+    def login(self, synapse: Synapse, localpart: str) -> MatrixUser:
+        r = httpx.post(f"{synapse.url}/_matrix/client/v3/login", timeout=30, json={
+            "type": "m.login.password", "identifier": {"type": "m.id.user", "user": localpart},
+            "password": self.passwords[localpart]})
+        r.raise_for_status()
+        body = r.json()
+        return MatrixUser(body["user_id"], self.passwords[localpart], body["access_token"], body["device_id"])
+
+    def direct_messages(self, synapse: Synapse, localpart: str) -> list[str]:
+        """Log in as the member, accept the bot's one invitation, read that direct room."""
+        member = self.login(synapse, localpart)
+        invites = wait_until(lambda: synapse.api(member, "GET", "/sync", params={"timeout": 0})["rooms"]
+                             .get("invite", {}))
+        [room] = invites
+        synapse.join(member, room)
+        return [m["content"]["body"] for m in synapse.messages(member, room)]
+
+
+@pytest.fixture(scope="session")
+def example_members(synapse: Synapse, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExampleMembers]:
+    state = tmp_path_factory.mktemp("matrix-setup")
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        matrix_setup.main(["--url", synapse.url, "--secret-file", str(synapse.data_dir / "registration_shared_secret"),
+                           "--state-dir", str(state), "--networks-dir", str(REPO / "deploy" / "networks"),
+                           "--members-file", str(MEMBERS_FILE), "--bot", "binrelay-setup"])
+    env = dict(shlex.split(line.removeprefix("export "))[0].split("=", 1)
+               for line in buf.getvalue().splitlines() if line.startswith("export "))
+    passwords = json.loads((state / "member-passwords.json").read_text())
+    yield ExampleMembers(
+        MatrixUser(env["BINRELAY_MATRIX_USER_ID"], "", env["BINRELAY_MATRIX_ACCESS_TOKEN"], "BINRELAYLOCAL"),
+        passwords,
+    )
+
+
+def test_the_example_members_chat_ids_are_users_of_the_local_homeserver() -> None:
+    """The dev stack's Synapse has federation off: a member on another server name cannot be invited."""
+    chat = [a.address for m in load_members(MEMBERS_FILE).members for a in m.channels if a.channel == "chat"]
+    assert chat and all(a.startswith("@") and a.endswith(":binrelay.test") for a in chat), chat
+
+
+async def test_make_up_registers_the_example_members_so_a_chat_alarm_reaches_them(
+    synapse: Synapse, example_members: ExampleMembers, redis_url: str
+) -> None:
+    """Given the local Synapse prepared as `make up` prepares it (the example members registered),
+    when the chat sender delivers a police alarm to a chat-only example member by their Matrix id,
+    then the outcome is delivered, and the member, logged in, finds the alarm in the direct room."""
+    assert set(example_members.passwords) >= {"zavel-member-2", "zavel-coord-1", "meudon-member-3"}
+    settings = sender_settings(redis_url)
+    redis = admin_redis(redis_url)
+    worker = SenderWorker(bot_receiver(settings, synapse, example_members.bot, redis), settings, redis)
+    j = job(Channel.chat, "@zavel-member-2:binrelay.test", recipient_id="zavel-member-2",
+            text="ALERTE POLICE: cambriolage en cours, Grand Sablon (test).")
+    try:
+        [outs] = await worker.process([j])
+        assert [o.event.outcome for o in outs] == [Outcome.delivered]
+        bodies = example_members.direct_messages(synapse, "zavel-member-2")
+        assert bodies == ["ALERTE POLICE: cambriolage en cours, Grand Sablon (test)."]
+    finally:
+        await worker.receiver.close()
+        await redis.aclose()
+
+
+@pytest.mark.parametrize(("address", "why"), [
+    ("@nobody-here:binrelay.test", "unknown user"),
+    ("@zavel-member-2:matrix.example.org", "another server name: federation off, M_FORBIDDEN"),
+])
+async def test_a_chat_member_who_cannot_be_invited_gets_the_alarm_by_sms(
+    synapse: Synapse, gateway: Gateway, redis_url: str, address: str, why: str
+) -> None:
+    """Given a member whose chat id cannot be invited (an unknown user; a user of another server),
+    with SMS as next channel,
+    when the chat sender handles a police alarm for them,
+    then the outcome is fell_back with the Matrix reason, in the trace with the member id (never the
+    address), and the SMS job it makes reaches the loopback gateway on the member's number."""
+    bot = synapse.register(f"relay-bot-fb-{sha(address)[:8]}")
+    settings = sender_settings(redis_url)
+    redis = admin_redis(redis_url)
+    chat = SenderWorker(bot_receiver(settings, synapse, bot, redis), settings, redis)
+    sms = SenderWorker(make_receiver(Channel.sms, settings, sms_gateway_url=gateway.url,
+                                     sms_gateway_token=gateway.token), settings, redis)
+    j = job(Channel.chat, address, recipient_id="meudon-member-9", fallback=(Channel.sms,),
+            fallback_addresses={Channel.sms: "+447700900099"}, text="POLICE ALERT: burglary in progress (test).")
+    try:
+        [outs] = await chat.process([j])
+        [outcome] = [o.event for o in outs if isinstance(o.event, DeliveryOutcome)]
+        assert outcome.outcome is Outcome.fell_back, why
+        assert outcome.reason and outcome.reason.startswith("matrix_"), outcome.reason
+        assert outcome.attempts == 1  # permanent: not retried
+        [nxt] = [o.event for o in outs if o.topic == topics.outbox(Channel.sms)]
+        assert isinstance(nxt, DeliveryJob) and nxt.address == "+447700900099" and nxt.fallback == ()
+        [sent] = await sms.process([nxt])
+        assert [o.event.outcome for o in sent] == [Outcome.delivered]
+        [text] = [m for m in gateway.state.sent if m["to"] == "+447700900099"]
+        assert "burglary in progress" in text["text"]
+        fields = await trace.read(redis, j.report_id)
+        assert f"fell_back:chat:meudon-member-9:{outcome.reason}" in fields
+        assert "delivery:sms:delivered" in fields
+        assert not any(address in f for f in fields)
+    finally:
+        await chat.receiver.close()
+        await sms.receiver.close()
+        await redis.aclose()
+
+
+async def test_a_chat_only_member_who_cannot_be_reached_fails_and_the_coordinators_are_told(
+    synapse: Synapse, example_members: ExampleMembers, redis_url: str
+) -> None:
+    """Given Zavel's chat-only member whose chat id cannot be invited (here: on another server name,
+    as in the demo before the example ids were made local),
+    when the chat sender handles a police alarm for them,
+    then the outcome is failed with the reason in the trace (never silence), and the dispatcher
+    turns that outcome into an alert to Zavel's coordinators, by member id, which the chat sender
+    delivers to the first coordinator's own Matrix account."""
+    settings = sender_settings(redis_url)
+    redis = admin_redis(redis_url)
+    chat = SenderWorker(bot_receiver(settings, synapse, example_members.bot, redis), settings, redis)
+    unreachable = "@zavel-member-2:matrix.example.org"
+    j = job(Channel.chat, unreachable, recipient_id="zavel-member-2", text="ALERTE POLICE (test).")
+    networks = load_networks(REPO / "deploy" / "networks", load_members(MEMBERS_FILE))
+    dispatcher = Dispatcher(networks, redis)
+    try:
+        [outs] = await chat.process([j])
+        [outcome] = [o.event for o in outs]
+        assert isinstance(outcome, DeliveryOutcome)
+        assert outcome.outcome is Outcome.failed
+        assert outcome.reason == "matrix_create_dm_M_FORBIDDEN"
+        fields = await trace.read(redis, j.report_id)
+        assert "failed:chat:zavel-member-2:matrix_create_dm_M_FORBIDDEN" in fields
+
+        [alerts] = await dispatcher.process_outcomes([outcome])
+        jobs = {o.event.recipient_id: o.event for o in alerts}
+        assert set(jobs) == {"zavel-coord-1", "zavel-coord-2"}
+        assert all(isinstance(a, DeliveryJob) and a.audience == AUDIENCE for a in jobs.values())
+        coord1, coord2 = jobs["zavel-coord-1"], jobs["zavel-coord-2"]
+        assert (coord1.channel, coord1.fallback) == (Channel.chat, (Channel.email, Channel.sms))
+        assert coord2.channel is Channel.email and coord2.language == "fr"
+        assert "zavel-member-2" in coord1.text and "matrix.example.org" not in coord1.text
+        assert "Lid zavel-member-2" in coord1.text  # Dutch, the coordinator's language
+        # A redelivered outcome alerts no one twice.
+        assert await dispatcher.process_outcomes([outcome]) == [[]]
+        assert "coordinators_alerted:zavel-member-2" in await trace.read(redis, j.report_id)
+
+        [sent] = await chat.process([coord1])
+        assert [o.event.outcome for o in sent] == [Outcome.delivered]
+        [alert] = example_members.direct_messages(synapse, "zavel-coord-1")
+        assert "zavel-member-2" in alert and "ALERTE POLICE" not in alert
+    finally:
+        await chat.receiver.close()
+        await redis.aclose()

@@ -123,7 +123,7 @@ async def test_urgent_member_report_reaches_officer_and_coordinators_at_once_the
     by_id = {j["recipient_id"]: j for j in first}
     assert by_id["zavel-coord-2"]["language"] == "fr" and "URGENT" in by_id["zavel-coord-2"]["text"]
     assert by_id["zavel-coord-1"]["fallback"] == ["chat", "email"]
-    assert by_id["zavel-coord-1"]["fallback_addresses"]["chat"].endswith(":matrix.example.org")
+    assert by_id["zavel-coord-1"]["fallback_addresses"]["chat"].endswith(":binrelay.test")
     assert all(j["sms_segments"] and j["sms_segments"] <= 3 for j in first)
     assert "[coordinator]" in by_id["zavel-coord-1"]["text"]  # the coordinators' rendering
     assert "Inbraak bezig" in by_id["officer-5339-zavel"]["text"]  # the police rendering

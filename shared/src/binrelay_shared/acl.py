@@ -110,8 +110,10 @@ TABLE: tuple[Principal, ...] = (
         read(*CLASSIFIED) + write(*CLEARED, topics.DLQ) + groups("binrelay-privacy-filter"),
     ),
     Principal(
-        "dispatcher", "cleared + responses -> zone dispatch, delivery jobs",
-        read(*CLEARED, topics.RESPONSES) + write(DISPATCH_PREFIX, prefixed=True) + write(*OUTBOXES, topics.DLQ)
+        "dispatcher",
+        "cleared + responses -> zone dispatch, delivery jobs; failed deliveries -> coordinators' alerts",
+        read(*CLEARED, topics.RESPONSES, topics.DELIVERIES)
+        + write(DISPATCH_PREFIX, prefixed=True) + write(*OUTBOXES, topics.DLQ)
         + groups("binrelay-dispatcher"),
     ),
     *(_sender(c) for c in CHANNELS),

@@ -35,7 +35,7 @@ from .kafka_security import KafkaClientConfig
 from .metrics import LATENCY_BUCKETS
 
 #: Audiences a delivery can be for (label values); anything else is counted as "other".
-AUDIENCES = ("reporter", "coordinators", "steering_group", "officer", "group", "zone", "other")
+AUDIENCES = ("reporter", "coordinators", "steering_group", "officer", "group", "zone", "delivery_alert", "other")
 DEADLINE_SECONDS = 60.0
 #: Most reports remembered for latency and acknowledgement bookkeeping.
 MEMORY = 100_000

@@ -104,7 +104,8 @@ USERS: tuple[RedisUser, ...] = (
         "dispatcher",
         "dedup claims, pending acknowledgements and approvals, timers; trace entries",
         keys=("binrelay:dispatcher:*", TRACE),
-        commands=(*_STAGE, "get", "set", "del", "exists", "zadd", "zrem", "zcard", "zrangebyscore", "zscore"),
+        commands=(*_STAGE, "get", "set", "del", "exists", "zadd", "zrem", "zcard", "zrangebyscore", "zscore",
+                  "sadd", "scard", "multi", "exec"),  # sadd..exec: members not reached, counted once per report
     ),
     RedisUser(
         "sender-email",

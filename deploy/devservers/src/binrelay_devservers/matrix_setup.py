@@ -1,10 +1,16 @@
-"""Prepare a local Synapse for BIN Relay: the relay bot, and one room per network.
+"""Prepare a local Synapse for BIN Relay: the relay bot, the members' accounts, one room per network.
 
 ``python -m binrelay_devservers.matrix_setup --url URL --secret-file F --networks-dir D
---state-dir S`` registers the bot with the shared secret (once; its password is kept in
-``S/bot-password``), logs it in, makes sure every network has a room with the alias
-``#bin-<network>:<server>``, and prints the settings the senders and the bot need as
-``KEY=value`` lines (``BINRELAY_MATRIX_*``) for a shell to ``source``. Idempotent.
+--members-file M --state-dir S`` registers the bot with the shared secret (once; its password is
+kept in ``S/bot-password``), logs it in, registers every member of ``M`` whose chat address is a
+user on this homeserver (``@name:<server>``: the example members are; their passwords are kept in
+``S/member-passwords.json``, 0600, to log in as one with any Matrix client), makes sure every
+network has a room with the alias ``#bin-<network>:<server>``, and prints the settings the senders
+and the bot need as ``KEY=value`` lines (``BINRELAY_MATRIX_*``) for a shell to ``source``.
+Idempotent.
+
+Without the members' accounts every direct message of the dev stack fails: the homeserver has
+federation off, so a chat address on another server name cannot be invited (``M_FORBIDDEN``).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from urllib.parse import quote
 
 import httpx
 
-from binrelay_shared.network import PlanError, load_networks
+from binrelay_shared.network import PlanError, load_members, load_networks
 
 
 def register(client: httpx.Client, secret: str, user: str, password: str) -> None:
@@ -36,11 +42,38 @@ def register(client: httpx.Client, secret: str, user: str, password: str) -> Non
     r.raise_for_status()
 
 
+def local_chat_users(members_file: Path, server: str) -> list[str]:
+    """The localparts of the members' chat addresses on ``server`` (others are left alone)."""
+    out: list[str] = []
+    for member in load_members(members_file).members:
+        for a in member.channels:
+            if a.channel == "chat" and a.address.startswith("@") and a.address.endswith(f":{server}"):
+                localpart = a.address[1:].rsplit(":", 1)[0]
+                if localpart not in out:
+                    out.append(localpart)
+    return out
+
+
+def register_members(client: httpx.Client, secret: str, members_file: Path, server: str, state_dir: Path) -> int:
+    """Register the members' local chat users (once each); their passwords in the state dir."""
+    pw_file = state_dir / "member-passwords.json"
+    passwords: dict[str, str] = json.loads(pw_file.read_text()) if pw_file.exists() else {}
+    users = local_chat_users(members_file, server)
+    for user in users:
+        password = passwords.setdefault(user, secrets.token_urlsafe(18))
+        pw_file.write_text(json.dumps(passwords, indent=1, sort_keys=True))
+        pw_file.chmod(0o600)
+        register(client, secret, user, password)
+    return len(users)
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--url", required=True)
     p.add_argument("--secret-file", type=Path, required=True)
     p.add_argument("--networks-dir", type=Path, default=Path("deploy/networks"))
+    p.add_argument("--members-file", type=Path, default=None,
+                   help="register the members' chat users on this homeserver (e.g. deploy/members.example.yaml)")
     p.add_argument("--state-dir", type=Path, required=True)
     p.add_argument("--bot", default="binrelay")
     args = p.parse_args(argv)
@@ -50,12 +83,15 @@ def main(argv: list[str] | None = None) -> None:
         pw_file.write_text(secrets.token_urlsafe(24))
         pw_file.chmod(0o600)
     password = pw_file.read_text().strip()
-    try:  # the shared loader: the rooms are those of the networks every service accepts
+    try:  # the shared loaders: the rooms are those of the networks every service accepts
         networks = load_networks(args.networks_dir, None)
+        if args.members_file is not None:
+            load_members(args.members_file)
     except PlanError as exc:
         raise SystemExit(f"error: {exc}") from None
+    secret = args.secret_file.read_text().strip()
     with httpx.Client(base_url=args.url, timeout=60) as client:
-        register(client, args.secret_file.read_text().strip(), args.bot, password)
+        register(client, secret, args.bot, password)
         login = client.post(
             "/_matrix/client/v3/login",
             json={"type": "m.login.password", "identifier": {"type": "m.id.user", "user": args.bot},
@@ -65,6 +101,9 @@ def main(argv: list[str] | None = None) -> None:
         token, user_id = login.json()["access_token"], login.json()["user_id"]
         server = user_id.split(":", 1)[1]
         auth = {"authorization": f"Bearer {token}"}
+        if args.members_file is not None:
+            count = register_members(client, secret, args.members_file, server, args.state_dir)
+            print(f"# {count} member chat account(s) on {server}")
         rooms: dict[str, str] = {}
         for network, net in sorted(networks.items()):
             alias = f"#bin-{network}:{server}"

@@ -17,14 +17,14 @@ from datetime import datetime
 import orjson
 from redis.asyncio import Redis
 
-from binrelay_shared import topics
+from binrelay_shared import topics, trace
 from binrelay_shared.codec import encode
-from binrelay_shared.events import ReportCleared, Response, utcnow
+from binrelay_shared.events import DeliveryOutcome, ReportCleared, Response, utcnow
 from binrelay_shared.logging import bind_report, get_logger
 from binrelay_shared.network import Network
 from binrelay_shared.stage import Out
 
-from . import responses, state, timers
+from . import responses, state, timers, undelivered
 from .claims import Claims, Clock
 from .jobs import OUTBOX, Planned, later_jobs, plan_report
 from .metrics import DispatcherMetrics
@@ -127,6 +127,52 @@ class Dispatcher:
     async def process_responses(self, events: list[Response]) -> list[list[Out]]:
         """Acknowledgements, approvals and rejections (see :mod:`.responses`)."""
         return await responses.process_responses(self, events)
+
+    async def process_outcomes(self, events: list[DeliveryOutcome]) -> list[list[Out]]:
+        """Deliveries that failed for good: the coordinators' alerts (see :mod:`.undelivered`).
+
+        The alerts are claimed like any later job (a redelivered outcome alerts no one twice), at
+        most ``undelivered.MAX_PER_REPORT`` members per report; the report's own trace gets
+        ``coordinators_alerted:<member id>`` (or ``not_alerted:<member id>:<why>``)."""
+        results: list[list[Out]] = []
+        stamps: list[tuple[str, str, datetime]] = []
+        now = self.clock()
+        for o in events:
+            network = self.networks.get(o.network_id or "")
+            if network is None or not undelivered.wants_alert(o):
+                results.append([])
+                continue
+            with bind_report(o.report_id):
+                jobs = undelivered.alert_jobs(network, o, now)
+                if not jobs:
+                    why = "no_coordinator"
+                    outs: list[Out] = []
+                else:
+                    key = state.undelivered_key(o.report_id)
+                    pipe = self.redis.pipeline(transaction=True)
+                    pipe.sadd(key, o.recipient_id)
+                    pipe.scard(key)
+                    pipe.expire(key, state.KEEP_SECONDS)
+                    _added, members, _ = await pipe.execute()
+                    if members > undelivered.MAX_PER_REPORT:
+                        why, outs = "too_many", []
+                    else:
+                        outs = await self.claims.claim_jobs(jobs)
+                        why = "alerted" if outs else "already_alerted"
+                self.metrics.delivery_alerts.labels(why).inc()
+                log.warning("member not reached on any channel", network_id=o.network_id,
+                            recipient_id=o.recipient_id, channel=o.channel.value, reason=o.reason,
+                            coordinators_alerted=len(outs), result=why)
+                field = f"coordinators_alerted:{o.recipient_id}" if why in ("alerted", "already_alerted") \
+                    else f"not_alerted:{o.recipient_id}:{why}"
+                stamps.append((o.report_id, field, now))
+                results.append(outs)
+        if stamps:
+            try:
+                await trace.record(self.redis, stamps, state.KEEP_SECONDS)
+            except Exception as exc:  # the trace is a convenience
+                log.warning("alert trace not recorded", error=type(exc).__name__)
+        return results
 
     async def due(self, limit: int = 200) -> list[Out]:
         """Take the due timers and return what to publish (see :mod:`.timers`)."""

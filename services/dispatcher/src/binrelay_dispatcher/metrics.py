@@ -24,6 +24,12 @@ class DispatcherMetrics:
                                  ["kind", "result"], registry=registry)
         self.timers = Gauge("binrelay_dispatcher_timers", "Timers waiting (escalations, held jobs, digests)",
                             registry=registry)
+        self.delivery_alerts = Counter(
+            "binrelay_dispatcher_delivery_alerts",
+            "Members not reached on any channel, by what the coordinators were told", ["result"], registry=registry,
+        )
+        for result in ("alerted", "already_alerted", "too_many", "no_coordinator"):
+            self.delivery_alerts.labels(result)
         for reason in ("policy", "approval"):
             self.held.labels(reason)
         for reason in ("quiet_hours", "digest"):

@@ -12,11 +12,13 @@ Three loops in one process, all thin around the pure core (:mod:`.routing`, :mod
   ``state.SETTLE_LUA`` and :mod:`.claims`);
 * the **responses stage** (``bin.responses.v1``): an acknowledgement stops the escalation, an
   approval releases the held deliveries, a rejection drops them (:mod:`.responses`);
+* the **deliveries stage** (``bin.deliveries.v1``, outcome ``failed`` only): a member the senders
+  could not reach on any channel is named to the network's coordinators (:mod:`.undelivered`);
 * the **scheduler**: every ``tick`` seconds it takes the due timers — escalations, jobs held for
   quiet hours, digests — for a lease, publishes what follows, and removes each timer once that is
   published (:mod:`.timers`).
 
-Both stages and the scheduler's ticks are compensated by the dispatcher's :class:`~.claims.Claims`
+The stages and the scheduler's ticks are compensated by the dispatcher's :class:`~.claims.Claims`
 (:class:`~binrelay_shared.stage.Compensation`): what a batch did in Redis is undone if its outputs
 are not published, confirmed once they are.
 """
@@ -27,7 +29,7 @@ import asyncio
 from typing import Any
 
 from binrelay_shared import topics
-from binrelay_shared.events import ReportCleared, Response, utcnow
+from binrelay_shared.events import DeliveryOutcome, ReportCleared, Response, utcnow
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
 from binrelay_shared.network import Network, load_members, load_networks
@@ -52,7 +54,7 @@ def load_plans(settings: Settings) -> dict[str, Network]:
 
 def build(runtime: Runtime, networks: dict[str, Network], name: str = NAME,
           clock: Clock = utcnow) -> tuple[Dispatcher, list[Stage[Any]]]:
-    """The dispatcher and its two stages, reports then responses, both compensated by its claims.
+    """The dispatcher and its stages, reports, responses and failed deliveries, compensated by its claims.
 
     Responses change state and claim jobs too (an approval releases held deliveries): the same
     undo if publishing fails, the same confirmation once published."""
@@ -62,6 +64,7 @@ def build(runtime: Runtime, networks: dict[str, Network], name: str = NAME,
     for stage_name, input_topic, model, process in (
         (name, topics.REPORTS_CLEARED, ReportCleared, dispatcher.process_reports),
         (f"{name}-responses", topics.RESPONSES, Response, dispatcher.process_responses),
+        (f"{name}-deliveries", topics.DELIVERIES, DeliveryOutcome, dispatcher.process_outcomes),
     ):
         stages.append(Stage(
             name=stage_name,

@@ -53,6 +53,11 @@ def job_key(idempotency_key: str) -> str:
     return f"{PREFIX}job:{idempotency_key}"
 
 
+def undelivered_key(report_id: str) -> str:
+    """How many coordinators' alerts a report's failed deliveries made (see :mod:`.undelivered`)."""
+    return f"{PREFIX}undelivered:{report_id}"
+
+
 def report_key(report_id: str) -> str:
     return f"{PREFIX}report:{report_id}"
 

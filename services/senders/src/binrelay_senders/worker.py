@@ -100,6 +100,17 @@ def fallback_job(job: DeliveryJob) -> DeliveryJob | None:
     return None
 
 
+def trace_entries(outcome: DeliveryOutcome, at: datetime) -> list[tuple[str, str, datetime]]:
+    """The trace fields of an outcome: ``delivery:<channel>:<outcome>``, and for a delivery that
+    did not go through, who and why: ``fell_back:<channel>:<member id>:<reason>`` or
+    ``failed:<channel>:<member id>:<reason>`` (member ids and provider codes: no personal data)."""
+    c, o = outcome.channel.value, outcome.outcome
+    entries = [(outcome.report_id, f"delivery:{c}:{o.value}", at)]
+    if o in (Outcome.failed, Outcome.fell_back) and outcome.reason != "redelivered":
+        entries.append((outcome.report_id, f"{o.value}:{c}:{outcome.recipient_id}:{outcome.reason or '-'}", at))
+    return entries
+
+
 class SenderWorker:
     """Delivers the jobs of one channel; :meth:`process` is the stage's pure-ish function."""
 
@@ -143,10 +154,11 @@ class SenderWorker:
         results = [r for r in settled if not isinstance(r, BaseException)]
         now = self.clock()
         entries = [
-            (o.event.report_id, f"delivery:{o.event.channel.value}:{o.event.outcome.value}", now)
+            entry
             for outs in results
             for o in outs
             if isinstance(o.event, DeliveryOutcome)
+            for entry in trace_entries(o.event, now)
         ]
         try:
             await trace.record(self.redis, entries, self.settings.trace_ttl_seconds)
@@ -242,9 +254,11 @@ class SenderWorker:
                 lambda: self.claims.done(job.idempotency_key, token, job.delivery_id, outcome.value)
             )
             self.metrics.outcomes.labels(self.channel.value, outcome.value).inc()
-            log.warning(
+            # Falling back is routine; a member left with no channel is not (the dispatcher tells the
+            # network's coordinators on the 'failed' outcome: binrelay_dispatcher.undelivered).
+            (log.warning if nxt is not None else log.error)(
                 "delivery not delivered", delivery_id=job.delivery_id, outcome=outcome.value, reason=reason,
-                attempts=tries, next_channel=nxt.channel.value if nxt else None,
+                attempts=tries, next_channel=nxt.channel.value if nxt else None, recipient_id=job.recipient_id,
             )
             outs = [self._out(job, outcome, attempts=tries, reason=reason)]
             if nxt is not None:

@@ -2,7 +2,9 @@
 
 The job's ``address`` is a room id (``!abc:server``), a room alias (``#bin-zavel:server``) or a
 user id (``@coordinator:server``: the bot opens a direct room with them once and remembers it in
-Redis). The Matrix transaction id is derived from the idempotency key, so a resend after a crash
+Redis). A user the homeserver does not know is a permanent failure (``matrix_unknown_user``):
+Synapse would otherwise create the direct room, "invite" nobody and take the message — a delivery
+to no one. The Matrix transaction id is derived from the idempotency key, so a resend after a crash
 with the same session is dropped by the homeserver. The event carries ``org.binrelay.report_id``
 so the bot can tell which alert a coordinator's thread reply ("OK") acknowledges.
 """
@@ -21,6 +23,7 @@ from nio import (
     JoinedRoomsResponse,
     JoinResponse,
     LoginResponse,
+    ProfileGetError,
     RoomCreateResponse,
     RoomPreset,
     RoomResolveAliasResponse,
@@ -62,6 +65,12 @@ def _fail(resp: ErrorResponse, what: str) -> Exception:
     if code in RETRYABLE_CODES:
         return Retryable(reason)
     return Permanent(reason)
+
+
+def _not_found(resp: ErrorResponse) -> bool:
+    """A 404 (Synapse answers an unknown local user's profile with ``M_UNKNOWN`` "No row found")."""
+    status = getattr(getattr(resp, "transport_response", None), "status", None)
+    return resp.status_code == "M_NOT_FOUND" or status == 404
 
 
 class ChatReceiver:
@@ -133,6 +142,11 @@ class ChatReceiver:
             known = await self.redis.get(key)
             if known:
                 return known.decode() if isinstance(known, bytes) else str(known)
+        # Only "not found" counts: a server may refuse profiles of users who share no room with the
+        # bot (M_FORBIDDEN) and a remote profile may be out of reach; room_create tells those apart.
+        profile = await self.client.get_profile(user_id)
+        if isinstance(profile, ProfileGetError) and _not_found(profile):
+            raise Permanent("matrix_unknown_user")
         resp = await self.client.room_create(
             is_direct=True, invite=[user_id], preset=RoomPreset.trusted_private_chat
         )
