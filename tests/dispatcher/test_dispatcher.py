@@ -548,6 +548,37 @@ async def test_the_scheduler_loop_retries_a_tick_the_broker_refused(redis: Redis
     assert await redis.zcard(state.TIMERS) == 0
 
 
+async def test_the_scheduler_stops_when_a_cancel_reaches_a_tick_as_another_error(
+    redis: Redis, networks: Nets
+) -> None:
+    """Given the scheduler in a tick whose Redis call turns the task's cancellation into a
+    TimeoutError (async-timeout does that when its own timeout fires at the same moment),
+    when the scheduler is cancelled, then it stops — it does not log a failed tick and go on."""
+    from binrelay_dispatcher.timers import scheduler
+    from binrelay_shared.metrics import StageMetrics
+
+    d = Dispatcher(networks, redis, Clock(DAY))
+    stage: Stage[Response] = Stage(name="dispatcher-test", input_topic=topics.RESPONSES, model=Response,
+                                   process=d.process_responses, metrics=StageMetrics(CollectorRegistry(), "t"),
+                                   compensation=d.claims)
+    in_tick = asyncio.Event()
+
+    async def due(limit: int = 200) -> list[Out]:
+        in_tick.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            raise TimeoutError from None  # the cancel, swallowed into a timeout
+        return []
+
+    d.due = due  # type: ignore[method-assign]
+    task = asyncio.create_task(scheduler(d, stage, tick=0.01))
+    await asyncio.wait_for(in_tick.wait(), 30)
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=30)
+    assert task in done and task.cancelled()
+
+
 async def test_the_scheduler_refuses_a_stage_not_compensated_by_the_dispatchers_claims(
     redis: Redis, networks: Nets
 ) -> None:
