@@ -117,7 +117,9 @@ def test_explain_coordinator_message() -> None:
                            input=json.dumps({"kind": "feedback", "text": "Bedankt!", "network": "meudon"}))
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert rows[0]["routes"] == ["coordinator-message"]
+    # feedback-to-reporter matches too: this feedback refers to no report, so nobody is answered
+    assert rows[0]["routes"] == ["feedback-to-reporter", "coordinator-message"]
+    assert "reporter" not in {r["audience"] for r in rows}
     assert {r["held"] for r in rows} == {None}
 
 
