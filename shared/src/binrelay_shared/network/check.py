@@ -467,7 +467,8 @@ def _reporter_loop(network: Network, lines: Lines, root: Route) -> Iterator[Prob
                     yield _p(network, lines, where, "no_receipt",
                              f"{what} can take route {names}: its reporter never hears that it was received",
                              _RECEIPT_FIX)
-                elif answers and all(q is QuietMode.digest or a for q, a in answers) and once(where, "receipt_in_digest"):
+                late = answers and all(q is QuietMode.digest or a for q, a in answers)
+                if late and once(where, "receipt_in_digest"):
                     yield _p(network, lines, where, "receipt_in_digest",
                              f"{what} can take route {names}: its reporter is confirmed only in a digest or "
                              "after an approval, long after they reported",
