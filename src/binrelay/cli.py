@@ -58,6 +58,9 @@ def plan_explain(
     as_json: Annotated[bool, typer.Option("--json", help="Print the deliveries as a JSON list")] = False,
     author: Annotated[str, typer.Option(
         "--as", help="Who posts a message (POST /v1/messages): police or coordinator")] = "police",
+    reporter_of: Annotated[str | None, typer.Option(
+        "--reporter-of", help="For a message that refers_to a report: who posted that report, as the "
+        "dispatcher keeps it — MEMBER_ID[:CHANNEL[:LANGUAGE]] (the channel it came in, default sms)")] = None,
     networks_dir: Annotated[Path | None, typer.Option(help="Default: BINRELAY_NETWORKS_DIR")] = None,
     members: Annotated[Path | None, typer.Option(help="Default: BINRELAY_MEMBERS_FILE")] = None,
 ) -> None:
@@ -66,7 +69,16 @@ def plan_explain(
     from binrelay_shared.network import PlanError, load_network
     from binrelay_shared.settings import Settings
 
-    from .explain import BodyError, as_rows, explain, policy_note, report_from_body, skipped_counts
+    from .explain import (
+        BodyError,
+        as_rows,
+        explain,
+        policy_note,
+        referred_reporter,
+        report_from_body,
+        reporter_note,
+        skipped_counts,
+    )
 
     members_file = read_members(members, required=True)
     directory = networks_dir or Settings().networks_dir
@@ -103,7 +115,11 @@ def plan_explain(
             fail(f"--at {at!r} is not an ISO 8601 time", "write e.g. 2026-03-01T23:30 or 2026-03-01T22:30+00:00")
         if when.tzinfo is None:
             when = when.replace(tzinfo=ZoneInfo("Europe/Brussels"))
-    ex = explain(net, rep, when)
+    referred = referred_reporter(rep, reporter_of)
+    if referred is not None and referred.member_id not in net.members:
+        fail(f"--reporter-of {reporter_of!r}: no member {referred.member_id!r} in the members file",
+             "give the member id of the person who posted the report the message refers to")
+    ex = explain(net, rep, when, referred)
     rows = as_rows(ex)
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -118,9 +134,9 @@ def plan_explain(
     out.print(f"privacy (this network's policy): {net.file.privacy.describe()}", highlight=False, soft_wrap=True)
     out.print(f"routes: {', '.join(ex.decision.routes)} · report held: {ex.decision.held or 'no'}",
               highlight=False)
-    note = policy_note(ex)
-    if note:
-        out.print(note, highlight=False, soft_wrap=True, markup=False)
+    for note in (policy_note(ex), reporter_note(ex)):
+        if note:
+            out.print(note, highlight=False, soft_wrap=True, markup=False)
     table = Table(title="deliveries (nothing is sent)")
     for col in ("route", "audience", "channel", "lang", "recipients", "send at (Brussels)", "held", "why"):
         table.add_column(col)

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from binrelay_dispatcher.routing import Decision, Delivery, gate, local, plan_deliveries
+from binrelay_dispatcher.routing import Decision, Delivery, ReporterOf, gate, local, plan_deliveries
 from binrelay_shared.events import Origin, Report, ReportCleared, Stamps, new_id
 from binrelay_shared.network import Network, Privacy
 
@@ -85,14 +85,49 @@ class Explanation:
     """The network's privacy policy the report was cleared under."""
 
 
-def explain(network: Network, report: Report, at: datetime) -> Explanation:
+def referred_reporter(report: Report, spec: str | None) -> ReporterOf | None:
+    """The reporter of the report a message ``refers_to``, as the dispatcher would find it in its
+    records: ``spec`` is ``MEMBER_ID[:CHANNEL[:LANGUAGE]]`` (the channel the report came in,
+    default sms). None without a spec, or for a message that refers to no report."""
+    if not spec or not report.refers_to:
+        return None
+    member, _, rest = spec.partition(":")
+    channel, _, language = rest.partition(":")
+    return ReporterOf(report.refers_to, member, channel or "sms", language or None)  # type: ignore[arg-type]
+
+
+def reporter_note(ex: Explanation) -> str | None:
+    """Whom the ``reporter`` audience answers, in one line (None when no route delivers to it)."""
+    report = ex.cleared.report
+    to_reporter = [d for d in ex.decision.deliveries if d.audience == "reporter"]
+    skipped = [s.reason for s in ex.decision.skipped if s.audience == "reporter"]
+    if not to_reporter and not skipped:
+        return None
+    if report.origin is not Origin.member:
+        if not report.refers_to:
+            return "reporter: this message refers to no report, so there is no reporter to answer"
+        if to_reporter:
+            return (f"reporter: the reporter of report {report.refers_to[:8]} gets it directly, on the channel "
+                    "that report came in; nobody else learns who that is")
+        return (f"reporter: the dispatcher looks up who posted report {report.refers_to[:8]} (a member's report "
+                "of this network, kept 60 days) and answers them directly; pass --reporter-of MEMBER[:CHANNEL] "
+                "to see that delivery")
+    if "answered_at_intake" in skipped:
+        return ("reporter: a report over HTTP is confirmed by ingest's 202 answer (with the 101/112 advice) and "
+                "followed with GET /v1/reports/{id}; no receipt message")
+    if to_reporter:
+        return f"reporter: receipt on the channel the report came in ({report.channel.value})"
+    return None
+
+
+def explain(network: Network, report: Report, at: datetime, referred: ReporterOf | None = None) -> Explanation:
     cleared = clear(report, network, at)
-    decision = plan_deliveries(network, cleared, at)
+    decision = plan_deliveries(network, cleared, at, referred=referred)
     escalation = approved = None
     if decision.escalation:
         escalation = plan_deliveries(network, cleared, at, phase="escalation", now=decision.escalation.due)
     if decision.approval:
-        approved = plan_deliveries(network, cleared, at, phase="approved", now=at)
+        approved = plan_deliveries(network, cleared, at, phase="approved", now=at, referred=referred)
     withheld = 0
     if decision.held == "policy":
         withheld = sum(1 for m in network.group() if gate(m) is None)

@@ -9,6 +9,7 @@ from typing import Any
 from binrelay_shared.events import (
     Audience,
     Category,
+    Channel,
     Classification,
     Flag,
     Kind,
@@ -50,13 +51,16 @@ def cleared(
     adapter_message_id: str | None = None,
     report_id: str | None = None,
     zone: str = "5339",
+    channel: str = "http",
+    reporter_language: str | None = None,
 ) -> ReportCleared:
     """A ReportCleared as the privacy filter would publish it, with the classification given."""
     report = Report(
         origin=Origin(origin),
         kind=Kind(kind),
         text=text,
-        reporter=Reporter(ref=reporter),
+        channel=Channel(channel),
+        reporter=Reporter(ref=reporter, language=reporter_language),
         location=Location(street=street) if street else None,
         refers_to=refers_to,
         adapter_message_id=adapter_message_id,

@@ -159,8 +159,9 @@ async def test_acknowledged_report_is_not_escalated_and_unacknowledged_one_is(e2
 async def test_non_urgent_member_report_goes_to_coordinators_by_email_or_chat(e2e: E2E, feeds: Feeds) -> None:
     """Given Zavel's plan, when a non-urgent member report arrives in the afternoon,
     then each coordinator gets it on their own first channel among e-mail and chat, the reporter
-    gets a confirmation, the zone gets the Dispatch, and the group gets nothing."""
-    r = cleared("e2e-zavel", DAY, category="theft", reporter="zavel-member-3", text="Fiets gestolen")
+    gets a confirmation on the channel the report came in (e-mail), the zone gets the Dispatch, and
+    the group gets nothing."""
+    r = cleared("e2e-zavel", DAY, category="theft", reporter="zavel-member-3", text="Fiets gestolen", channel="email")
     await e2e.post(r)
     assert (await feeds.dispatch(r.report_id))["routes"] == ["member-report"]
     jobs = await feeds.jobs(r.report_id, 3)
@@ -207,7 +208,8 @@ async def test_police_alarm_reaches_the_whole_group_at_night_then_the_closing_me
     closing = cleared("e2e-zavel", NIGHT + timedelta(minutes=45), origin="police", kind="closing",
                       refers_to=alarm.report_id, text="Man teruggevonden. Bedankt.")
     await e2e.post(closing)
-    assert (await feeds.dispatch(closing.report_id))["routes"] == ["police-closing"]
+    # feedback-to-reporter matches too: the alarm was the police's own, so no reporter is answered
+    assert (await feeds.dispatch(closing.report_id))["routes"] == ["feedback-to-reporter", "police-closing"]
     done = await feeds.jobs(closing.report_id, 7)
     assert {j["recipient_id"] for j in done} == members
     assert all(j["send_at"] is None for j in done)

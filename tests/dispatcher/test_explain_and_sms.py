@@ -117,7 +117,9 @@ def test_explain_coordinator_message() -> None:
                            input=json.dumps({"kind": "feedback", "text": "Bedankt!", "network": "meudon"}))
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert rows[0]["routes"] == ["coordinator-message"]
+    # feedback-to-reporter matches too: this feedback refers to no report, so nobody is answered
+    assert rows[0]["routes"] == ["feedback-to-reporter", "coordinator-message"]
+    assert "reporter" not in {r["audience"] for r in rows}
     assert {r["held"] for r in rows} == {None}
 
 
@@ -210,3 +212,41 @@ def test_explain_clears_the_report_under_the_networks_policy(tmp_path: Path) -> 
 
     assert "1-ABC-123" in renderings[Audience.coordinator].text
     assert "1-ABC-123" not in renderings[Audience.group].text
+
+
+FEEDBACK = {"kind": "feedback", "network": "zavel", "language": "nl", "refers_to": "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+            "text": "De verdachte wagen is gecontroleerd. Bedankt voor de melding."}
+
+
+def test_explain_police_feedback_reaches_the_referred_reporter_directly() -> None:
+    """Given Zavel's plan and a police feedback that refers to a report zavel-member-1 sent by SMS
+    (--reporter-of zavel-member-1:sms), when it is explained,
+    then the reporter gets it at once by SMS from route feedback-to-reporter (no approval), the group
+    waits for the coordinators' approval, and the text says whose report it answers by its ref only."""
+    args = [*BASE, "--network", "zavel", "--report", "-", "--at", "2026-03-03T10:00"]
+    result = runner.invoke(app, [*args, "--json", "--reporter-of", "zavel-member-1:sms"], input=json.dumps(FEEDBACK))
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    [to_reporter] = [r for r in rows if r["audience"] == "reporter"]
+    assert (to_reporter["route"], to_reporter["channel"], to_reporter["held"], to_reporter["recipients"]) == (
+        "feedback-to-reporter", "sms", None, 1)
+    assert to_reporter["template"] == "reporter_feedback" and "0a1b2c3d" in to_reporter["why"]
+    assert {r["held"] for r in rows if r["audience"] == "group" and r["condition"] is None} == {"approval"}
+    text = runner.invoke(app, [*args, "--reporter-of", "zavel-member-1:sms"], input=json.dumps(FEEDBACK))
+    assert "the reporter of report 0a1b2c3d gets it directly" in text.output
+    # without the record: explain says the dispatcher looks the reporter up
+    unknown = runner.invoke(app, args, input=json.dumps(FEEDBACK))
+    assert unknown.exit_code == 0 and "--reporter-of" in unknown.output
+    bad = runner.invoke(app, [*args, "--reporter-of", "nobody"], input=json.dumps(FEEDBACK))
+    assert bad.exit_code == 2 and "no member 'nobody'" in bad.output
+
+
+def test_explain_meudon_confirms_receipt_on_the_channel_the_report_came_in() -> None:
+    """Given Meudon's plan, when a member's non-urgent report by SMS is explained,
+    then the coordinators get it in the daily digest and the reporter a receipt at once, by SMS."""
+    body = {"text": "Graffiti op de muur van de Meudonstraat", "channel": "sms",
+            "reporter": {"ref": "+447700900019"}, "location": {"street": "Meudonstraat"}}
+    rows = _explain("meudon", body, "2026-03-03T14:00")
+    [receipt] = [r for r in rows if r["audience"] == "reporter"]
+    assert (receipt["channel"], receipt["language"], receipt["held"], receipt["send_at"]) == ("sms", "nl", None, None)
+    assert receipt["template"] == "report_received"

@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 import yaml
 
-from binrelay_dispatcher.routing import Decision, Delivery, plan_deliveries
+from binrelay_dispatcher.routing import Decision, Delivery, ReporterOf, plan_deliveries
 from binrelay_dispatcher.tree import match
 from binrelay_shared.network import Network
 
 from .helpers import HERE, cleared_from_spec, seed_networks
 
 CASES: list[dict[str, Any]] = yaml.safe_load((HERE / "routing_cases.yaml").read_text("utf-8"))
-SELECT = ("audience", "channel", "language", "purpose", "template", "recipient_id")
+SELECT = ("audience", "channel", "language", "purpose", "template", "recipient_id", "about")
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +50,11 @@ def test_plan(case: dict[str, Any], networks: dict[str, Network]) -> None:
     at = datetime.fromisoformat(case["at"])
     report = cleared_from_spec(network.id, at, case.get("report", {}))
     exp = case["expect"]
+    # a message that refers to a report: that report's reporter, as the dispatcher keeps it
+    referred = ReporterOf(**case["referred"]) if "referred" in case else None
 
     assert [m.name for m in match(network.file.plan, report, at)] == exp["routes"]
-    decision: Decision = plan_deliveries(network, report, at)
+    decision: Decision = plan_deliveries(network, report, at, referred=referred)
     assert list(decision.routes) == exp["routes"]
     if "held" in exp:
         assert decision.held == exp["held"]
@@ -78,7 +80,7 @@ def test_plan(case: dict[str, Any], networks: dict[str, Network]) -> None:
     if "approved" in exp:
         assert decision.approval is not None
         when = datetime.fromisoformat(exp["approved"]["at"])
-        later = plan_deliveries(network, report, at, phase="approved", now=when)
+        later = plan_deliveries(network, report, at, phase="approved", now=when, referred=referred)
         _check_deliveries(later.deliveries, exp["approved"]["deliveries"], "approved")
         assert "zone" not in {d.audience for d in later.deliveries}
 

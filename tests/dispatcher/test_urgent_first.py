@@ -58,7 +58,7 @@ def test_urgent_first_policy_after(case: dict[str, Any], networks: dict[str, Net
     network = networks[case["network"]]
     at = datetime.fromisoformat(TIMES[case["time"]])
     report = cleared(network.id, at, urgency=case["urgency"], category="burglary",
-                     flags=["vigilante"] if case["flagged"] else [], reporter=REPORTERS[network.id],
+                     flags=["vigilante"] if case["flagged"] else [], reporter=REPORTERS[network.id], channel="sms",
                      text="Inbraak bezig bij de buren, we pakken die dief zelf")
 
     decision: Decision = plan_deliveries(network, report, at)

@@ -317,6 +317,10 @@ class DeliveryJob(Envelope):
     """The recipient's address on each ``fallback`` channel (a sender that falls back needs it)."""
     sms_segments: int | None = None
     attempt: int = 1
+    refers_to: str | None = None
+    """For the reporter of an earlier report (a police feedback or closing that refers to it): that
+    report's id. The sender traces the outcome under it too (``feedback:<channel>:<outcome>``), so
+    whoever posted that report sees the answer reach its reporter (``GET /v1/reports/{id}``)."""
 
     @property
     def idempotency_key(self) -> str:

@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 
 from binrelay_shared import topics, trace
 from binrelay_shared.codec import encode
-from binrelay_shared.events import DeliveryOutcome, ReportCleared, Response, utcnow
+from binrelay_shared.events import DeliveryOutcome, Origin, ReportCleared, Response, utcnow
 from binrelay_shared.logging import bind_report, get_logger
 from binrelay_shared.network import Network
 from binrelay_shared.stage import Out
@@ -28,7 +28,7 @@ from . import responses, state, timers, undelivered
 from .claims import Claims, Clock
 from .jobs import OUTBOX, Planned, later_jobs, plan_report
 from .metrics import DispatcherMetrics
-from .routing import Decision
+from .routing import Decision, ReporterOf
 
 log = get_logger(__name__)
 
@@ -50,18 +50,38 @@ class Dispatcher:
 
     # -- reports ------------------------------------------------------------------------------
 
-    def plan(self, cleared: ReportCleared) -> Planned:
+    def plan(self, cleared: ReportCleared, referred: ReporterOf | None = None) -> Planned:
         """What ``cleared`` turns into, dispatched now (pure but for the clock)."""
-        return plan_report(self.networks.get(cleared.network_id or ""), cleared, self.clock())
+        return plan_report(self.networks.get(cleared.network_id or ""), cleared, self.clock(), referred)
+
+    async def referred(self, events: list[ReportCleared]) -> dict[str, ReporterOf]:
+        """The reporters of the reports the batch's police and coordinator messages refer to (a
+        feedback, a closing), by the message's report id: one round trip, none without such a
+        message. Only a report of the message's own network counts."""
+        asking = [e for e in events if e.report.origin is not Origin.member and e.report.refers_to]
+        if not asking:
+            return {}
+        pipe = self.redis.pipeline(transaction=False)
+        for e in asking:
+            pipe.get(state.reporter_key(e.report.refers_to or ""))
+        raws = await pipe.execute()
+        found = {}
+        for e, raw in zip(asking, raws, strict=True):
+            who = state.read_reporter(e.report.refers_to or "", raw, e.network_id)
+            if who is not None:
+                found[e.report_id] = who
+        return found
 
     async def process_reports(self, events: list[ReportCleared]) -> list[list[Out]]:
         """Plan a batch, settle it against Redis in one round trip, return what to publish."""
         batch = self.claims.current()
-        planned = [self.plan(e) for e in events]
+        referred = await self.referred(events)
+        planned = [self.plan(e, referred.get(e.report_id)) for e in events]
         if not planned:
             return []
         keys: list[str | bytes] = [state.TIMERS]
-        args: list[str | bytes | int | float] = [len(planned), state.KEEP_SECONDS, self.claims.token]
+        args: list[str | bytes | int | float] = [len(planned), state.KEEP_SECONDS, self.claims.token,
+                                                 state.REPORTER_KEEP_SECONDS]
         layout: list[tuple[int, int]] = []  # per report: (index of its first reply, number of job claims)
         n = 0
         for p in planned:
@@ -70,16 +90,18 @@ class Dispatcher:
             ttl = int(network.file.plan.dedup_window.total_seconds()) if network else 24 * 3600
             d = p.decision
             # What waits for a Response or a timer: the report itself (1), its acknowledgement (2)
-            # and its approval (4) are stored with it.
+            # and its approval (4) are stored with it; a member's report keeps its reporter (8).
             flags = 0
             if d is not None and (d.escalation or d.approval):
                 flags = 1 | (2 if d.escalation else 0) | (4 if d.approval else 0)
+            if p.reporter is not None:
+                flags |= 8
             keys += [state.seen_key(c.report_id), _msg_key_of(c)]
             keys += [state.job_key(job.idempotency_key) for job in p.now_jobs]
             args += [ttl, len(p.now_jobs), flags, len(p.later), c.report_id]
             layout.append((n, len(p.now_jobs)))
             n += 1 + len(p.now_jobs)
-            if flags and d is not None:
+            if flags & 1 and d is not None:
                 keys.append(state.report_key(c.report_id))
                 args.append(encode(c))
                 if d.escalation:
@@ -88,6 +110,9 @@ class Dispatcher:
                 if d.approval:
                     keys.append(state.approval_key(c.report_id))
                     args.append(orjson.dumps({"s": "pending", "by": d.approval.by, "n": c.network_id}))
+            if p.reporter is not None:
+                keys.append(state.reporter_key(c.report_id))
+                args.append(state.reporter_record(p.reporter, c.network_id))
             for member, sc in p.later:
                 args += [sc, member]
         replies = await self._settle(keys=keys, args=args)

@@ -24,7 +24,7 @@ from binrelay_shared.network import Network
 from binrelay_shared.network.templates import render
 
 from . import state
-from .routing import Decision, Delivery, plan_deliveries
+from .routing import Decision, Delivery, ReporterOf, plan_deliveries, reporter_of
 from .tree import local
 
 
@@ -75,6 +75,7 @@ class Jobs:
             "fallback": tuple(_CHANNELS[c] for c in d.fallback),
             "fallback_addresses": {_CHANNELS[c]: a for c, a in d.fallback_addresses},
             "sms_segments": d.sms_segments,
+            "refers_to": d.about,
         })
 
 
@@ -111,6 +112,8 @@ class Planned:
     now_jobs: list[DeliveryJob] = field(default_factory=list)
     later: list[tuple[bytes, float]] = field(default_factory=list)  # timers (member, score)
     deferred: list[str] = field(default_factory=list)  # why each deferred job waits (metrics)
+    #: Who posted this member report (kept to answer them when a feedback refers to it), or None.
+    reporter: ReporterOf | None = None
 
 
 def _held_timer(d: Delivery, job: DeliveryJob) -> tuple[bytes, float] | None:
@@ -121,16 +124,20 @@ def _held_timer(d: Delivery, job: DeliveryJob) -> tuple[bytes, float] | None:
     return state.timer(kind, job=job.model_dump(mode="json")), state.score(d.send_at)
 
 
-def plan_report(network: Network | None, cleared: ReportCleared, now: datetime) -> Planned:
+def plan_report(network: Network | None, cleared: ReportCleared, now: datetime,
+                referred: ReporterOf | None = None) -> Planned:
     """What a report turns into when dispatched at ``now`` (no plan for its network: the Dispatch alone).
 
     Jobs held for approval or policy wait for a Response; jobs held for quiet hours or the digest,
-    and the escalation, become timers."""
+    and the escalation, become timers. ``referred``: the reporter of the report a message
+    ``refers_to`` (see :func:`.routing.plan_deliveries`). A member's report gives the record of
+    its reporter to keep (:attr:`Planned.reporter`)."""
     stamps = cleared.stamps.model_copy(update={"dispatched": now})
     if network is None:
         return Planned(cleared, None, dispatch_of(cleared, None, now, stamps))
-    decision = plan_deliveries(network, cleared, cleared.stamps.received)
-    planned = Planned(cleared, decision, dispatch_of(cleared, decision, now, stamps))
+    decision = plan_deliveries(network, cleared, cleared.stamps.received, referred=referred)
+    planned = Planned(cleared, decision, dispatch_of(cleared, decision, now, stamps),
+                      reporter=reporter_of(network, cleared))
     jobs = Jobs(cleared, stamps)
     for d in decision.deliveries:
         if d.recipient_id is None or d.held in ("approval", "policy"):

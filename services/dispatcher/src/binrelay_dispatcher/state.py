@@ -15,6 +15,9 @@ Keys (prefix ``binrelay:dispatcher:``):
   holds the report id that claimed the adapter message: another report id is a duplicate, the
   same one is judged by its ``seen`` key;
 * ``report:<report>`` — the cleared report, kept while an escalation or approval may need it;
+* ``reporter:<report>`` — who posted a member's report (member id, channel, language, network:
+  :func:`reporter_record`), kept :data:`REPORTER_KEEP_SECONDS` so a police feedback or closing that
+  refers to it reaches that reporter; no phone number or address (those stay in the members file);
 * ``ack:<report>`` / ``approval:<report>`` — ``pending`` until a Response (or the timer) settles it;
 * ``timers`` — a sorted set, score = due time (epoch seconds), member = what to do then
   (escalate, send a job held for quiet hours, send a digest). A due timer is taken by postponing
@@ -29,9 +32,13 @@ from datetime import datetime
 
 import orjson
 
+from .routing import ReporterOf
+
 PREFIX = "binrelay:dispatcher:"
 TIMERS = PREFIX + "timers"
 KEEP_SECONDS = 7 * 24 * 3600
+#: How long a report's reporter is kept for answers (a police feedback may take weeks).
+REPORTER_KEEP_SECONDS = 60 * 24 * 3600
 TOKEN_PREFIX = "claim-"
 
 
@@ -62,6 +69,29 @@ def report_key(report_id: str) -> str:
     return f"{PREFIX}report:{report_id}"
 
 
+def reporter_key(report_id: str) -> str:
+    return f"{PREFIX}reporter:{report_id}"
+
+
+def reporter_record(reporter: ReporterOf, network_id: str | None) -> bytes:
+    """What ``reporter:<report>`` holds: ids, the channel and the language, never an address."""
+    return orjson.dumps({"m": reporter.member_id, "c": reporter.channel, "l": reporter.language, "n": network_id})
+
+
+def read_reporter(report_id: str, raw: bytes | str | None, network_id: str | None) -> ReporterOf | None:
+    """The reporter of ``report_id`` from its record, if it is a report of network ``network_id``
+    (a message never reaches the reporter of another network's report)."""
+    if not raw:
+        return None
+    try:
+        rec = orjson.loads(raw)
+        if rec.get("n") != network_id:
+            return None
+        return ReporterOf(report_id, str(rec["m"]), str(rec["c"]), rec.get("l"))
+    except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def ack_key(report_id: str) -> str:
     return f"{PREFIX}ack:{report_id}"
 
@@ -83,10 +113,11 @@ def score(at: datetime) -> float:
 #: SETs per report: one command to encode and one reply to parse, not one each per key.
 #:
 #: KEYS[1] is the timers set; then, per report: ``seen``, ``msg``, one key per job due now, and
-#: ``report`` / ``ack`` / ``approval`` when flagged. ARGV[1] is the number of reports, ARGV[2]
-#: how long job and pending keys are kept, ARGV[3] the caller's claim token; then, per report: the
-#: dedup ttl, the number of jobs, flags (1 report, 2 ack, 4 approval), the number of timers, the
-#: report id (the ``msg`` value), the flagged keys' values, and (score, member) per timer.
+#: ``report`` / ``ack`` / ``approval`` / ``reporter`` when flagged. ARGV[1] is the number of
+#: reports, ARGV[2] how long job and pending keys are kept, ARGV[3] the caller's claim token,
+#: ARGV[4] how long a reporter record is kept; then, per report: the dedup ttl, the number of jobs,
+#: flags (1 report, 2 ack, 4 approval, 8 reporter), the number of timers, the report id (the
+#: ``msg`` value), the flagged keys' values, and (score, member) per timer.
 #:
 #: ``seen`` and job keys are claimed with the token (``SET NX``). An existing one is ``done``
 #: (or ``1``): a duplicate; the caller's own token: a duplicate too (the same report twice in a
@@ -117,8 +148,8 @@ end
 """
 
 SETTLE_LUA = """
-local out, k, a = {}, 2, 4
-local keep, token = ARGV[2], ARGV[3]
+local out, k, a = {}, 2, 5
+local keep, token, rkeep = ARGV[2], ARGV[3], ARGV[4]
 """ + _CLAIM_FN + """
 for _ = 1, tonumber(ARGV[1]) do
   local ttl, njobs, flags, ntimers = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
@@ -133,9 +164,9 @@ for _ = 1, tonumber(ARGV[1]) do
     out[#out + 1] = (got > 0 and claim(KEYS[k], keep) > 0) and 1 or 0
     k = k + 1
   end
-  for bit = 0, 2 do
+  for bit = 0, 3 do
     if math.floor(flags / 2 ^ bit) % 2 == 1 then
-      if got > 0 then redis.call('SET', KEYS[k], ARGV[a], 'NX', 'EX', keep) end
+      if got > 0 then redis.call('SET', KEYS[k], ARGV[a], 'NX', 'EX', bit == 3 and rkeep or keep) end
       k, a = k + 1, a + 1
     end
   end

@@ -39,6 +39,7 @@ def _report_context(network: Network, cleared: ReportCleared) -> dict[str, Any]:
         "street": loc.street if loc and loc.street else None,
         "minutes": 0,
         "refers_to": cleared.report.refers_to,
+        "refers_ref": cleared.report.refers_to[:8] if cleared.report.refers_to else None,
         "flags": ", ".join(f.value for f in cls.flags) or "-",
         "policy_flags": tuple(f.value for f in cls.flags),  # labelled per language below
         "count": 1,

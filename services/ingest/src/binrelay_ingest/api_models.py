@@ -82,7 +82,10 @@ class MessageIn(BaseModel):
     network: NetworkId = Field(description="The network the message is for (must be in the credential's scope)")
     refers_to: ReportId | None = Field(
         None,
-        description="Report id this message is about; required for a closing (the alarm it closes)",
+        description="Report id this message is about; required for a closing (the alarm or report it closes). "
+        "A feedback or closing about a member's report reaches that report's reporter too, on the channel "
+        "they used (the network's plan, route feedback-to-reporter); its delivery shows in "
+        "GET /v1/reports/{that id} as feedback:<channel>:<outcome>",
         validate_default=True,
     )
     language: Language | None = Field(None, description="Language of the text")

@@ -574,7 +574,7 @@ def refusal(result: GateResult) -> ApiError:
         field_, reason = _FORBIDDEN.get(result.reason, ("Authorization", "out of this credential's scope"))
         return ApiError(403, "forbidden: out of this credential's scope", [(field_, reason)])
     if result.outcome == "422":
-        return ApiError(422, "invalid request: refers_to", [("refers_to", "not an alarm of this network")])
+        return ApiError(422, "invalid request: refers_to", [("refers_to", "not an alarm or report of this network")])
     if result.outcome == "429":
         secs = str(max(1, -(-result.retry_after_ms // 1000)))
         which = "reporter" if result.reason == "reporter" else "credential"

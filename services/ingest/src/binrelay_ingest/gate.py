@@ -8,7 +8,7 @@
 2. **authorisation** — the role may use this endpoint; the network and zone are in the key's scope
    (a network the adapter *resolved* but may not post for falls back to "no network": the report
    still goes to the zone; a network the caller *named* outside its scope is refused, 403);
-3. **closing** messages refer to an earlier alarm of the same network;
+3. **closing** messages refer to an earlier alarm, or a member's report, of the same network;
 4. **idempotency** — a key seen before returns the first answer (or "still in progress");
 5. **rate limits** — per key (adapter, coordinator, police) and per reporter, fixed windows;
 6. **reservation** — the idempotency key is marked pending and the report's record written.
@@ -65,7 +65,7 @@ if net ~= '' and networks ~= '*' and not string.find(networks, ',' .. net .. ','
 end
 if ARGV[14] == '1' then
   local ref = redis.call('HMGET', KEYS[4], 'kind', 'net')
-  if ref[1] ~= 'alarm' or (ref[2] or '') ~= net then
+  if (ref[1] ~= 'alarm' and ref[1] ~= 'report') or (ref[2] or '') ~= net then
     return {'422', 'refers_to'}
   end
 end

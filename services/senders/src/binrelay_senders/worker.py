@@ -160,6 +160,15 @@ class SenderWorker:
             if isinstance(o.event, DeliveryOutcome)
             for entry in trace_entries(o.event, now)
         ]
+        # A feedback to the reporter of an earlier report: traced under that report too, so whoever
+        # posted it sees the answer reach its reporter (GET /v1/reports/{id}); ids only.
+        entries += [
+            (job.refers_to, f"feedback:{o.event.channel.value}:{o.event.outcome.value}", now)
+            for job, outs in zip(jobs, results, strict=True)
+            if job.refers_to
+            for o in outs
+            if isinstance(o.event, DeliveryOutcome)
+        ]
         try:
             await trace.record(self.redis, entries, self.settings.trace_ttl_seconds)
         except Exception as exc:  # the trace is a convenience

@@ -8,6 +8,11 @@ Urgent first, policy after: a policy flag holds only broadcasts, never the polic
 must let an urgent member report that carries one reach the officer and the zone at once — the
 check follows such a report through the tree (every route it may take, at any time of day) and
 refuses the plan otherwise (``urgent_held_from_police``).
+
+The reporter's loop: every member's report, urgent or not, flagged or not, must be confirmed to its
+reporter on every route it may take, and never in a digest (``no_receipt``, ``receipt_in_digest``);
+a police feedback or closing must reach the reporter of the report it refers to, and not only
+after an approval (``no_feedback_to_reporter``, ``feedback_to_reporter_waits``).
 """
 
 from __future__ import annotations
@@ -175,6 +180,9 @@ def check(network: Network, lines: Lines, members: MembersFile | None) -> Iterat
     if net.contacts.officer:
         yield from _urgent_flagged(network, lines, plan.route)
 
+    # -- the reporter's loop ---------------------------------------------------------------------
+    yield from _reporter_loop(network, lines, plan.route)
+
     # -- templates ------------------------------------------------------------------------------
     # The languages a template must speak: the network's own, and every language its members
     # (the group and the contacts) read — a member gets their own language, never silently another.
@@ -317,35 +325,37 @@ _HOW_SOON = {_AT_ONCE: "at once", _LATER: "only later (quiet hours, approval or 
 _Taken = tuple[Route, TreePath, QuietMode, bool]
 
 
-def _may_match(m: Matchers, flag: str | None) -> str:
-    """Whether an urgent member report carrying ``flag`` (None: no policy flag) matches ``m``:
-    "yes", "no" or "may" (the matcher looks at what the report does not fix: its category, the day,
-    the time, other flags)."""
-    for f, value in _URGENT.items():
+def _may_match(m: Matchers, flag: str | None, report: dict[str, str] = _URGENT) -> str:
+    """Whether a report (by default an urgent member report) carrying ``flag`` (None: no policy
+    flag) matches ``m``: "yes", "no" or "may" (the matcher looks at what the report does not fix:
+    its category, the day, the time, other flags — and its urgency, if ``report`` leaves it open)."""
+    for f, value in report.items():
         values = getattr(m, f)
         if values is not None and value not in {str(v) for v in values}:
             return "no"
+    open_fields = ("category", "weekdays", "time", *(f for f in ("origin", "kind", "urgency") if f not in report))
     if m.flagged is not None and m.flagged is (flag is None):
         return "no"
     if m.flags is not None:
         named = {str(v) for v in m.flags}
         if flag in named:
-            return "yes" if not any(getattr(m, f) is not None for f in ("category", "weekdays", "time")) else "may"
+            return "yes" if not any(getattr(m, f) is not None for f in open_fields) else "may"
         if named <= {str(f) for f in POLICY_FLAGS}:
             return "no"  # only other policy flags: one flag at a time is followed
         return "may"
-    if any(getattr(m, f) is not None for f in ("category", "weekdays", "time")):
+    if any(getattr(m, f) is not None for f in open_fields):
         return "may"
     return "yes"
 
 
-def _walk(route: Route, path: TreePath, quiet: QuietMode, approval: bool, flag: str | None) -> list[list[_Taken]]:
+def _walk(route: Route, path: TreePath, quiet: QuietMode, approval: bool, flag: str | None,
+          report: dict[str, str] = _URGENT) -> list[list[_Taken]]:
     """Every list of routes (continue included) such a report may take below ``route`` (matched)."""
     quiet = route.quiet_hours or quiet
     approval = approval or route.approval is not None
     states: list[tuple[list[_Taken], bool]] = [([], False)]  # (routes taken so far, walk stopped)
     for i, child in enumerate(route.routes):
-        verdict = _may_match(child.match, flag)
+        verdict = _may_match(child.match, flag, report)
         if verdict == "no":
             continue
         cpath = (*path, "routes", i)
@@ -356,16 +366,16 @@ def _walk(route: Route, path: TreePath, quiet: QuietMode, approval: bool, flag: 
                 continue
             if verdict == "may":
                 following.append((taken, False))
-            for below in _walk(child, cpath, quiet, approval, flag):
+            for below in _walk(child, cpath, quiet, approval, flag, report):
                 following.append((taken + below, not child.continue_))
         states = following[:_MAX_OUTCOMES]
     return [taken or [(route, path, quiet, approval)] for taken, _ in states]
 
 
-def _outcomes(root: Route, flag: str | None) -> list[list[_Taken]]:
-    if _may_match(root.match, flag) == "no":
+def _outcomes(root: Route, flag: str | None, report: dict[str, str] = _URGENT) -> list[list[_Taken]]:
+    if _may_match(root.match, flag, report) == "no":
         return [[]]
-    return _walk(root, ("plan", "route"), QuietMode.respect, False, flag)
+    return _walk(root, ("plan", "route"), QuietMode.respect, False, flag, report)
 
 
 def _officer(taken: list[_Taken]) -> int:
@@ -418,3 +428,65 @@ def _urgent_flagged(network: Network, lines: Lines, root: Route) -> Iterator[Pro
                  "put the route matching `{origin: [member], urgency: [urgent]}` (officer with "
                  "`quiet_hours: bypass`, and the zone) above every route that matches flagged reports; "
                  "`hold: policy` on it holds only the group broadcast, never the police")
+
+
+# ---------------------------------------------------------------------------------------------
+# The reporter's loop
+# ---------------------------------------------------------------------------------------------
+
+_RECEIPT_FIX = ("add `- {audience: reporter, template: report_received, quiet_hours: bypass}` to that route's "
+                "deliver list (the reporter is answered on the channel the report came in)")
+
+
+def _to_reporter(taken: list[_Taken]) -> list[tuple[QuietMode, bool]]:
+    """(quiet hours, under an approval) of each delivery to the reporter on this path."""
+    return [(t.quiet_hours or route.quiet_hours or quiet, approval)
+            for route, _, quiet, approval in taken for t in route.deliver if t.audience is AudienceName.reporter]
+
+
+def _reporter_loop(network: Network, lines: Lines, root: Route) -> Iterator[Problem]:
+    """Every member's report is confirmed to its reporter (never in a digest); every police
+    feedback and closing reaches the reporter of the report it refers to, not only after approval."""
+    seen: set[tuple[TreePath, str]] = set()
+
+    def once(where: TreePath, kind: str) -> bool:
+        if (where, kind) in seen:
+            return False
+        seen.add((where, kind))
+        return True
+
+    for urgency in ("urgent", "non_urgent"):
+        for flag in (None, *sorted(str(f) for f in POLICY_FLAGS)):
+            report = {"origin": "member", "kind": "report", "urgency": urgency}
+            for taken in _outcomes(root, flag, report):
+                where = taken[-1][1] if taken else ("plan", "route")
+                names = ", ".join(repr(route_name(r, p)) for r, p, _, _ in taken) or "no route"
+                what = f"a member's {urgency.replace('_', '-')} report{f' flagged {flag}' if flag else ''}"
+                answers = _to_reporter(taken)
+                if not answers and once(where, "no_receipt"):
+                    yield _p(network, lines, where, "no_receipt",
+                             f"{what} can take route {names}: its reporter never hears that it was received",
+                             _RECEIPT_FIX)
+                late = answers and all(q is QuietMode.digest or a for q, a in answers)
+                if late and once(where, "receipt_in_digest"):
+                    yield _p(network, lines, where, "receipt_in_digest",
+                             f"{what} can take route {names}: its reporter is confirmed only in a digest or "
+                             "after an approval, long after they reported",
+                             "give the reporter's delivery `quiet_hours: bypass` (or respect), outside any approval")
+    for kind in ("feedback", "closing"):
+        for taken in _outcomes(root, None, {"origin": "police", "kind": kind}):
+            where = taken[-1][1] if taken else ("plan", "route")
+            names = ", ".join(repr(route_name(r, p)) for r, p, _, _ in taken) or "no route"
+            answers = _to_reporter(taken)
+            if not answers and once(where, "no_feedback_to_reporter"):
+                yield _p(network, lines, where, "no_feedback_to_reporter",
+                         f"a police {kind} can take route {names}: it never reaches the reporter of the report "
+                         "it refers to",
+                         "add a route above it: `match: {origin: [police, coordinator], kind: [feedback, closing]}`, "
+                         "`continue: true`, delivering `{audience: reporter, template: reporter_feedback}`")
+            elif answers and all(a for _, a in answers) and once(where, "feedback_to_reporter_waits"):
+                yield _p(network, lines, where, "feedback_to_reporter_waits",
+                         f"a police {kind} can take route {names}: it reaches the reporter of the report it "
+                         "refers to only after a coordinator's approval — the reporter is answered directly",
+                         "deliver to the reporter from a route without `approval:` (e.g. one with `continue: true` "
+                         "above the approval route)")

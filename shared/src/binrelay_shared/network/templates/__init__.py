@@ -99,6 +99,7 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "street": "Voorbeeldstraat",
     "minutes": 10,
     "refers_to": None,
+    "refers_ref": "89abcdef",
     "flags": "vigilante",
     "policy_flags": "eigenrichting",
     "count": 2,
