@@ -9,8 +9,8 @@ from binrelay_senders.base import Receiver
 from binrelay_senders.registry import make_receiver
 from binrelay_senders.settings import SenderSettings
 from binrelay_senders.worker import SenderWorker
-from binrelay_shared.addresses import ACK_CHAT_KEY
-from binrelay_shared.events import Channel, DeliveryOutcome, Outcome
+from binrelay_shared.events import Channel, DeliveryOutcome, Outcome, ResponseKind
+from binrelay_shared.replies import EVENT_KEY
 from tests.channels.conftest import sender_settings
 from tests.channels.servers import MatrixUser, Synapse, job, wait_until
 
@@ -36,7 +36,7 @@ async def test_a_chat_job_appears_in_the_networks_room_once(synapse: Synapse, re
     redis = Redis.from_url(redis_url)
     worker = SenderWorker(bot_receiver(settings, synapse, bot, redis), settings, redis)
     j = job(Channel.chat, room, audience="coordinator", recipient_id="coord-zavel-1",
-            text="Alarm: inbraak bezig, Grote Zavel (test).")
+            text="Alarm: inbraak bezig, Grote Zavel (test).", expects=ResponseKind.acknowledge)
     try:
         [outs] = await worker.process([j])
         [again] = await worker.process([j])
@@ -47,7 +47,7 @@ async def test_a_chat_job_appears_in_the_networks_room_once(synapse: Synapse, re
         assert len(messages) == 1
         assert messages[0]["content"]["body"] == "Alarm: inbraak bezig, Grote Zavel (test)."
         assert messages[0]["sender"] == bot.user_id
-        assert await redis.exists(ACK_CHAT_KEY.format(messages[0]["event_id"]))
+        assert await redis.exists(EVENT_KEY.format(messages[0]["event_id"]))
     finally:
         await worker.receiver.close()
         await redis.aclose()
