@@ -11,7 +11,10 @@ message it answers:
 * ``bin:reply:ref:<ref>`` — a hash per ref, one field per kind of answer: what a ref names, for a
   reply that quotes a ref the replier was not sent (the dispatcher then judges who may answer);
 * ``bin:reply:event:<Matrix event id>`` — the record of one chat message, for a thread reply or a
-  reaction that names the message it answers.
+  reaction that names the message it answers;
+* ``bin:reply:settled:<report id>:<kind>`` — written by the dispatcher once a report's approval or
+  acknowledgement is decided (by anyone): what it settled no longer waits for anybody's answer,
+  so a coordinator is not asked "which one?" about a request a colleague already answered.
 
 Records hold ids only (report, network, member, delivery), never an address or a text.
 """
@@ -30,6 +33,7 @@ from .events import ResponseKind
 PENDING_KEY = "bin:reply:pending:{}"
 REF_KEY = "bin:reply:ref:{}"
 EVENT_KEY = "bin:reply:event:{}"
+SETTLED_KEY = "bin:reply:settled:{}:{}"
 
 #: How long a reply can still answer a message, by the kind of answer it asks for: an alert's
 #: acknowledgement matters for a day, an approval request for as long as the dispatcher keeps it.
@@ -90,11 +94,20 @@ async def remember(redis: Redis, address: str, pending: Pending, event_id: str |
     await pipe.execute()
 
 
+def settled_key(report_id: str, kind: ResponseKind) -> str:
+    """The dispatcher's mark that a report's ``kind`` of answer (acknowledge, or approve for an
+    approval request, whether approved or rejected) is decided."""
+    return SETTLED_KEY.format(report_id, kind.value)
+
+
 async def pending_for(redis: Redis, address: str, now: float) -> list[Pending]:
-    """What still waits for this address's answer (expired records left out), oldest ref first."""
+    """What still waits for this address's answer (expired and settled records left out), by ref."""
     raw = await redis.hgetall(PENDING_KEY.format(address))
-    found = [Pending.loads(v) for v in raw.values()]
-    return sorted((p for p in found if p.until > now), key=lambda p: p.ref)
+    found = [p for p in (Pending.loads(v) for v in raw.values()) if p.until > now]
+    if not found:
+        return []
+    marks = await redis.mget([settled_key(p.report_id, p.kind) for p in found])
+    return sorted((p for p, mark in zip(found, marks, strict=True) if mark is None), key=lambda p: p.ref)
 
 
 async def by_refs(redis: Redis, refs: tuple[str, ...], now: float) -> dict[str, list[Pending]]:

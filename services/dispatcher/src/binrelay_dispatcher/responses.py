@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from binrelay_shared import trace
+from binrelay_shared import replies, trace
 from binrelay_shared.events import Response, ResponseKind
 from binrelay_shared.logging import bind_report, get_logger
 from binrelay_shared.stage import Out
@@ -81,6 +81,9 @@ async def respond(d: Dispatcher, r: Response) -> tuple[list[Out], str]:
         if r.reason:
             settled["why"] = r.reason  # a rejection's reason stays with the decision
         await d.redis.set(key, orjson.dumps(settled), keepttl=True)
+        # decided, whoever answered: the others' copies of the request no longer wait for them
+        answered = ResponseKind.acknowledge if r.kind is ResponseKind.acknowledge else ResponseKind.approve
+        await d.redis.set(replies.settled_key(r.report_id, answered), "1", ex=replies.KEEP_SECONDS)
         d.claims.current().undo.append((key, raw))  # pending again if what follows is not published
         d.metrics.responses.labels(r.kind.value, "applied").inc()
     if r.kind is ResponseKind.acknowledge:
