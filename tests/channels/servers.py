@@ -19,7 +19,7 @@ import httpx
 import uvicorn
 
 from binrelay_devservers.sms_gateway import GatewayState, create_app
-from binrelay_shared.events import Channel, DeliveryJob, Stamps, new_id, utcnow
+from binrelay_shared.events import Channel, DeliveryJob, ResponseKind, Stamps, new_id, utcnow
 from tests.conftest import LOCAL, free_port
 
 
@@ -35,11 +35,13 @@ def job(
     fallback_addresses: dict[Channel, str] | None = None,
     send_at: datetime | None = None,
     delivery_id: str | None = None,
+    expects: ResponseKind | None = None,
+    network_id: str = "zavel",
 ) -> DeliveryJob:
-    """A fictitious delivery job."""
+    """A fictitious delivery job (``expects``: the answer it asks for, as the dispatcher sets it)."""
     return DeliveryJob(
         report_id=report_id or new_id(),
-        network_id="zavel",
+        network_id=network_id,
         zone_id="5339",
         trace_id=new_id(),
         stamps=Stamps(received=utcnow()),
@@ -53,6 +55,7 @@ def job(
         send_at=send_at,
         fallback=fallback,
         fallback_addresses=fallback_addresses or {},
+        expects=expects,
     )
 
 

@@ -17,6 +17,7 @@ from binrelay_ingest.adapters.smtp import start_listener
 from binrelay_ingest.keys import create_key
 from binrelay_shared import topics, trace
 from binrelay_shared.events import new_id
+from binrelay_shared.replies import short_ref
 from binrelay_shared.settings import Settings
 from tests.channels.servers import parse_mail, serve, start_gateway, wait_until
 from tests.channels.test_sender_process import sender
@@ -119,8 +120,9 @@ async def test_full_loop_mail_in_sms_out_and_the_coordinators_ok_comes_back(
     plans and the example members file (urgent member report: officer and coordinators, SMS first),
     when a member mails an urgent report to zavel's report address,
     then the officer's SMS reaches the gateway, 'delivered' outcomes and the trace's
-    delivery:sms:delivered are recorded for the report, and the coordinator's "JA" by SMS becomes
-    an acknowledgement of that report on bin.responses.v1."""
+    delivery:sms:delivered are recorded for the report, and the coordinator's "JA <ref>" by SMS
+    becomes an acknowledgement of that report on bin.responses.v1 (with the ref: the session's
+    other urgent reports may wait for this coordinator's OK too, and a bare JA would get a question)."""
     sink_port, _ = smtp_sink
     hook_port = free_port()
     gw = start_gateway(webhook_url=f"http://127.0.0.1:{hook_port}/v1/sms/inbound", secret="loop")
@@ -172,11 +174,12 @@ async def test_full_loop_mail_in_sms_out_and_the_coordinators_ok_comes_back(
                 lambda m: m.get("report_id") == rid and m.get("recipient_id") == "zavel-coord-1", timeout=120
             )
             async with httpx.AsyncClient(timeout=60) as client:
-                ja = {"id": f"loop-ja-{new_id()}", "from": "+447700900004", "text": "JA"}
+                ja = {"id": f"loop-ja-{new_id()}", "from": "+447700900004", "text": f"JA Ref {short_ref(rid)}"}
                 r = await client.post(f"{gw.url}/_control/inbound", json=ja)
             assert r.json()["status"] == 200, r.json()
             [ack] = await responses.wait_for(lambda m: m.get("report_id") == rid, timeout=60)
             assert (ack["kind"], ack["via"], ack["responder_id"]) == ("acknowledge", "sms", "zavel-coord-1")
+            assert ack["ref"] == short_ref(rid)
     finally:
         for reader in (received, outcomes, responses):
             await reader.stop()

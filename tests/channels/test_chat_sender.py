@@ -22,9 +22,9 @@ from binrelay_senders.registry import make_receiver
 from binrelay_senders.settings import SenderSettings
 from binrelay_senders.worker import SenderWorker
 from binrelay_shared import topics, trace
-from binrelay_shared.addresses import ACK_CHAT_KEY
-from binrelay_shared.events import Channel, DeliveryJob, DeliveryOutcome, Outcome
+from binrelay_shared.events import Channel, DeliveryJob, DeliveryOutcome, Outcome, ResponseKind
 from binrelay_shared.network import load_members, load_networks
+from binrelay_shared.replies import EVENT_KEY
 from tests.channels.conftest import sender_settings
 from tests.channels.servers import Gateway, MatrixUser, Synapse, job, sha, wait_until
 from tests.conftest import REPO
@@ -54,7 +54,7 @@ async def test_a_chat_job_appears_in_the_networks_room_once(synapse: Synapse, re
     redis = admin_redis(redis_url)
     worker = SenderWorker(bot_receiver(settings, synapse, bot, redis), settings, redis)
     j = job(Channel.chat, room, audience="coordinator", recipient_id="coord-zavel-1",
-            text="Alarm: inbraak bezig, Grote Zavel (test).")
+            text="Alarm: inbraak bezig, Grote Zavel (test).", expects=ResponseKind.acknowledge)
     try:
         [outs] = await worker.process([j])
         [again] = await worker.process([j])
@@ -65,7 +65,7 @@ async def test_a_chat_job_appears_in_the_networks_room_once(synapse: Synapse, re
         assert len(messages) == 1
         assert messages[0]["content"]["body"] == "Alarm: inbraak bezig, Grote Zavel (test)."
         assert messages[0]["sender"] == bot.user_id
-        assert await redis.exists(ACK_CHAT_KEY.format(messages[0]["event_id"]))
+        assert await redis.exists(EVENT_KEY.format(messages[0]["event_id"]))
     finally:
         await worker.receiver.close()
         await redis.aclose()

@@ -15,7 +15,7 @@ from binrelay_ingest.adapters.matrix_bot import RECEIPT, MatrixBot
 from binrelay_senders.registry import make_receiver
 from binrelay_senders.worker import SenderWorker
 from binrelay_shared import topics
-from binrelay_shared.events import Channel, new_id
+from binrelay_shared.events import Channel, ResponseKind, new_id
 from binrelay_shared.settings import Settings
 from tests.channels.conftest import sender_settings
 from tests.channels.servers import ADVICE, MatrixUser, StubIngest, Synapse, job
@@ -128,7 +128,7 @@ async def test_a_coordinators_ok_in_the_alert_thread_acknowledges_it(
     )
     worker = SenderWorker(receiver, sender_conf, redis)
     alert = job(Channel.chat, room.room_id, audience="coordinator", recipient_id="zavel-coordinators",
-                text="Alarm: inbraak bezig, Grote Zavel (test).")
+                text="Alarm: inbraak bezig, Grote Zavel (test).", expects=ResponseKind.acknowledge)
     reader = await TopicReader(settings.kafka, topics.RESPONSES).start()
     try:
         await worker.process([alert])

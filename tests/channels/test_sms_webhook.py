@@ -1,5 +1,5 @@
 """The SMS-gateway inbound webhook: signed calls from the loopback gateway, reports into ingest,
-advice back by SMS, and a coordinator's "OK" as an acknowledgement on bin.responses.v1."""
+advice back by SMS, and replies bound to what they answer (a question when several wait)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from binrelay_ingest.adapters import acks
 from binrelay_ingest.adapters.config import AdapterSettings
 from binrelay_ingest.adapters.sms_webhook import create_app, signature, verify
 from binrelay_senders.registry import make_receiver
 from binrelay_senders.worker import SenderWorker
-from binrelay_shared import addresses, topics
-from binrelay_shared.events import Channel
+from binrelay_shared import addresses, replies, topics
+from binrelay_shared.events import Channel, ResponseKind
+from binrelay_shared.replies import short_ref
 from binrelay_shared.settings import Settings
 from tests.channels.conftest import sender_settings
-from tests.channels.servers import ADVICE, Gateway, Served, StubIngest, job, serve, start_gateway
+from tests.channels.servers import ADVICE, Gateway, Served, StubIngest, job, serve, start_gateway, wait_until
 from tests.conftest import free_port
 from tests.kafka_helpers import TopicReader
 from tests.redis_helpers import admin_redis
@@ -105,14 +105,16 @@ def test_signatures_check_secret_body_and_age() -> None:
     assert not verify("s", old, signature("s", old, b"{}"), b"{}", 300)
 
 
-async def test_a_coordinators_ok_by_sms_acknowledges_the_alerts(
+async def test_an_ok_by_sms_acknowledges_the_one_alert_it_names(
     webhook: tuple[Served, Gateway, AdapterSettings], stub_ingest: StubIngest, settings: Settings
 ) -> None:
-    """Given two alerts delivered by SMS to a coordinator (audience coordinator),
-    when the coordinator answers "OK" by SMS,
-    then a Response(kind=acknowledge) for each report, with the coordinator's member id as
-    responder (never the number), is published on bin.responses.v1 and no report is posted;
-    and a second "OK" finds nothing left to acknowledge."""
+    """Given two alerts delivered by SMS to a coordinator, each asking for an OK,
+    when the coordinator answers "Ok!" by SMS,
+    then nothing is acknowledged: they get an SMS back asking which, listing both refs;
+    when they answer "OK <ref of the second>",
+    then one Response(kind=acknowledge, ref) for that alert alone, with the coordinator's member id
+    as responder (never the number), is published, and no report is posted;
+    and a last "OK" acknowledges the first, the only one left."""
     _, gw, _ = webhook
     redis = admin_redis(settings.redis_url)
     conf = sender_settings(settings.redis_url)
@@ -120,38 +122,67 @@ async def test_a_coordinators_ok_by_sms_acknowledges_the_alerts(
     worker = SenderWorker(receiver, conf, redis)
     alerts = [
         job(Channel.sms, "+32 470 00 22 22", audience="coordinator", recipient_id="meudon-coord-1",
-            text=f"Alarm {n}: inbraak bezig (test).")
+            text=f"Alarm {n}: inbraak bezig (test).", expects=ResponseKind.acknowledge, network_id="meudon")
         for n in (1, 2)
     ]
+    first, second = (short_ref(a.report_id) for a in alerts)
     reader = await TopicReader(settings.kafka, topics.RESPONSES).start()
     try:
         await worker.process(alerts)
         answer = inbound(gw, **{"from": "+32470002222", "to": "8800", "text": "Ok!"})
-        assert answer["status"] == 200
-        ours = {a.report_id for a in alerts}
-        responses = await reader.wait_for(lambda m: m.get("report_id") in ours, timeout=60, count=2)
-        assert {r["report_id"] for r in responses} == ours
-        for response in responses:
-            assert response["kind"] == "acknowledge" and response["via"] == "sms"
-            assert response["responder_id"] == "meudon-coord-1"
+        assert answer["status"] == 200 and "asked" in str(answer["body"])
+        question = wait_until(lambda: [m for m in gw.state.sent if m["to"] == "+32470002222" and "Ref" in m["text"]])
+        assert f"Ref {first}" in question[-1]["text"] and f"Ref {second}" in question[-1]["text"]
+        inbound(gw, **{"from": "+32470002222", "to": "8800", "text": f"OK ref {second}"})
+        [response] = await reader.wait_for(lambda m: m.get("report_id") in {a.report_id for a in alerts},
+                                           timeout=60)
+        assert response["report_id"] == alerts[1].report_id and response["ref"] == second
+        assert (response["kind"], response["via"], response["responder_id"]) == ("acknowledge", "sms",
+                                                                                 "meudon-coord-1")
+        inbound(gw, **{"from": "+32470002222", "to": "8800", "text": "OK"})
+        later = await reader.wait_for(lambda m: m.get("report_id") == alerts[0].report_id, timeout=60)
+        assert [r["ref"] for r in later] == [first]
+        # the first "Ok!" published nothing: the only responses are the two that came after it
+        assert [r["report_id"] for r in reader.seen if r.get("report_id") in {a.report_id for a in alerts}] == [
+            alerts[1].report_id, alerts[0].report_id]
         assert stub_ingest.posted == []
-        again = inbound(gw, **{"from": "+32470002222", "to": "8800", "text": "OK"})
-        assert "nothing to acknowledge" in str(again["body"])
     finally:
         await reader.stop()
         await worker.receiver.close()
         await redis.aclose()
 
 
-def test_the_ack_lookup_keys_are_the_same_on_both_sides() -> None:
-    """Given the sender writes and the adapter reads the ack lookup, then both use the one
-    definition in binrelay_shared.addresses (keys, address hash, phone spelling)."""
-    from binrelay_ingest.adapters import members
+async def test_short_texts_get_help_unknown_numbers_are_refused_and_reports_go_to_ingest(
+    webhook: tuple[Served, Gateway, AdapterSettings], stub_ingest: StubIngest
+) -> None:
+    """Given a member with nothing pending and an unknown number,
+    when the member texts "NEE" and "Bedankt", then they get the help text (in Dutch) and nothing
+    is posted; when the unknown number texts "JA" or "STOP", then it is refused and gets nothing;
+    when the member texts a report, then it goes to ingest as before."""
+    _, gw, _ = webhook
+    for text in ("NEE", "Bedankt"):
+        answer = inbound(gw, **{"from": "+32470002222", "to": "8800", "text": text})
+        assert "help" in str(answer["body"])
+    helps = [m for m in gw.state.sent if m["to"] == "+32470002222"]
+    assert len(helps) == 2 and all("antwoord OK of JA" in m["text"] for m in helps)
+    for text in ("JA", "STOP"):
+        answer = inbound(gw, **{"from": "+32470009999", "to": "8800", "text": text})
+        assert "refused_unknown" in str(answer["body"])
+    assert not [m for m in gw.state.sent if m["to"] == "+32470009999"]
+    assert stub_ingest.posted == []
+    inbound(gw, **{"from": "+32470002222", "to": "8800", "text": "Verdachte wagen rijdt traag door de straat"})
+    [body] = stub_ingest.posted
+    assert body["reporter"]["ref"] == "meudon-coord-1"
+
+
+def test_the_pending_answers_are_keyed_the_same_on_both_sides() -> None:
+    """Given the sender writes and the adapters read what waits for an answer, then both use the
+    one definition in binrelay_shared (keys, address hash, phone spelling)."""
+    from binrelay_ingest.adapters import acks, members
     from binrelay_senders import worker
     from binrelay_senders.providers import smpp, sms_http
 
-    assert acks.ACK_SMS_KEY is worker.ACK_SMS_KEY is addresses.ACK_SMS_KEY
-    assert acks.ACK_CHAT_KEY is worker.ACK_CHAT_KEY is addresses.ACK_CHAT_KEY
-    assert acks.address_hash is worker.address_hash is addresses.address_hash
+    assert acks.replies is worker.replies is replies
+    assert replies.address_key("k", "sms", "+32 470 00 22 22") == replies.address_key("k", "sms", "0032470002222")
+    assert replies.address_key("k", "chat", "@A:b") == replies.address_key("k", "chat", "@a:b")
     assert members.normalize_phone is sms_http.normalize_phone is smpp.normalize_phone is addresses.normalize_phone
-    assert acks.is_ack("OK") and acks.is_ack(" ja! ") and acks.is_ack("Oui.") and not acks.is_ack("ok, ik kom")

@@ -65,53 +65,71 @@ def _start(env: dict[str, str], log: Path, argv: list[str] | None = None) -> sub
                                 stderr=out, cwd=REPO)
 
 
-@pytest.fixture(scope="module")
-async def e2e(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[E2E]:
-    """The dispatcher (real process) with the e2e copies of the seed plans; ready when yielded."""
-    work = tmp_path_factory.mktemp("dispatcher-e2e")
-    plans, members = _write_plans(work)
-    redis_url = settings.redis_url.rsplit("/", 1)[0] + "/1"
-    env = {
+def dispatcher_env(settings: Settings, redis_url: str, plans: Path, members: Path, name: str) -> dict[str, str]:
+    """The environment of a test's own dispatcher process: its plans, Redis database and group."""
+    return {
         **os.environ,
         "BINRELAY_KAFKA": settings.kafka,
         "BINRELAY_REDIS_URL": redis_url,
         "BINRELAY_ZONE_ID": settings.zone_id,
         "BINRELAY_NETWORKS_DIR": str(plans),
         "BINRELAY_MEMBERS_FILE": str(members),
-        "BINRELAY_DISPATCHER_NAME": "dispatcher-e2e",
+        "BINRELAY_DISPATCHER_NAME": name,
         "BINRELAY_DISPATCHER_TICK_SECONDS": "0.2",
         "BINRELAY_LOG_JSON": "true",
         "BINRELAY_LOG_LEVEL": "DEBUG",
     }
+
+
+def _tail(log: Path) -> str:
+    return log.read_text()[-3000:]
+
+
+async def wait_ready(settings: Settings, proc: subprocess.Popen[bytes], log: Path, probe_network: str) -> None:
+    """Until the dispatcher has dispatched a probe of ``probe_network`` with a plan (any other
+    dispatcher of the session says ``no-plan``)."""
+    reader = await TopicReader(settings.kafka, topics.dispatch(settings.zone_id)).start()
+    try:
+        probe = cleared(probe_network, utcnow(), text="probe")
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError("dispatcher exited at start:\n" + _tail(log))
+            await produce(settings.kafka, topics.REPORTS_CLEARED, [encode(probe)], key=probe_network.encode())
+            try:
+                await reader.wait_for(
+                    lambda m: m.get("report_id") == probe.report_id and m.get("routes") != ["no-plan"],
+                    timeout=3,
+                )
+                return
+            except AssertionError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("dispatcher not ready in 90 s:\n" + _tail(log)) from None
+    finally:
+        await reader.stop()
+
+
+async def stop_process(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        await asyncio.to_thread(proc.wait, 15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="module")
+async def e2e(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[E2E]:
+    """The dispatcher (real process) with the e2e copies of the seed plans; ready when yielded."""
+    work = tmp_path_factory.mktemp("dispatcher-e2e")
+    plans, members = _write_plans(work)
+    redis_url = settings.redis_url.rsplit("/", 1)[0] + "/1"
+    env = dispatcher_env(settings, redis_url, plans, members, "dispatcher-e2e")
     log = work / "dispatcher.log"
     proc = _start(env, log)
     harness = E2E(settings.kafka, redis_url, env, log)
     try:
-        # ready = it has dispatched a probe with a plan (the pipeline's dispatcher says "no-plan")
-        reader = await TopicReader(settings.kafka, topics.dispatch(settings.zone_id)).start()
-        try:
-            probe = cleared("e2e-kastelein", utcnow(), text="probe")
-            deadline = time.monotonic() + 90
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError("dispatcher exited at start:\n" + log.read_text()[-3000:])
-                await harness.post(probe)
-                try:
-                    await reader.wait_for(
-                        lambda m: m.get("report_id") == probe.report_id and m.get("routes") != ["no-plan"],
-                        timeout=3,
-                    )
-                    break
-                except AssertionError:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError("dispatcher not ready in 90 s:\n" + log.read_text()[-3000:]) from None
-        finally:
-            await reader.stop()
+        await wait_ready(settings, proc, log, "e2e-kastelein")
         yield harness
     finally:
-        proc.terminate()
-        try:
-            await asyncio.to_thread(proc.wait, 15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        await stop_process(proc)

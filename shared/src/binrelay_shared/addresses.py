@@ -4,9 +4,7 @@
   webhook and the members directory look numbers up by it);
 * :func:`address_hash` — the keyed hash that stands for an address in Redis keys and records
   (a phone number, a Matrix id: Redis never holds the address itself);
-* the acknowledgement lookups: the senders remember which alert a delivery was about under
-  :data:`ACK_SMS_KEY` / :data:`ACK_CHAT_KEY`, the inbound adapters read them there when a
-  coordinator answers "OK".
+* what waits for a recipient's answer is keyed by that hash too: :mod:`binrelay_shared.replies`.
 
 The number rule is deliberately plain (no ``phonenumbers``: it would change what matches — a
 national ``0470…`` stays as written — and add its metadata to every image that sends or reads SMS).
@@ -17,16 +15,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-
-#: An SMS "OK" cannot say which alert it answers: one hash per number (keyed by
-#: :func:`address_hash` of the normalized number), one field per report awaiting that number's OK.
-ACK_SMS_KEY = "bin:ack:sms:{}"
-#: A chat thread reply names its alert: one record per Matrix event id of a delivered alert.
-ACK_CHAT_KEY = "bin:ack:chat:{}"
-#: How long a chat alert can be acknowledged by a reply.
-ACK_TTL_SECONDS = 7 * 24 * 3600
-#: How long an SMS "OK" acknowledges the alerts sent to that number.
-ACK_SMS_TTL_SECONDS = 24 * 3600
 
 _NOT_DIGIT = re.compile(r"[^0-9+]")
 

@@ -299,6 +299,14 @@ class Dispatch(Envelope):
     """Names of the plan's routes the report matched."""
 
 
+class ResponseKind(StrEnum):
+    """What a coordinator or officer answered to a delivery."""
+
+    acknowledge = "acknowledge"
+    approve = "approve"
+    reject = "reject"
+
+
 class DeliveryJob(Envelope):
     """One message to one recipient over one channel. Topic ``bin.outbox.<channel>.v1``."""
 
@@ -321,6 +329,10 @@ class DeliveryJob(Envelope):
     """For the reporter of an earlier report (a police feedback or closing that refers to it): that
     report's id. The sender traces the outcome under it too (``feedback:<channel>:<outcome>``), so
     whoever posted that report sees the answer reach its reporter (``GET /v1/reports/{id}``)."""
+    expects: ResponseKind | None = None
+    """The answer this message asks of its recipient: ``acknowledge`` (an alert to confirm) or
+    ``approve`` (an approval request: yes approves, no rejects); ``None`` for the rest. The
+    sender remembers what is pending for the recipient's address once it is delivered."""
 
     @property
     def idempotency_key(self) -> str:
@@ -350,18 +362,11 @@ class DeliveryOutcome(Envelope):
     at: datetime = Field(default_factory=utcnow)
 
 
-class ResponseKind(StrEnum):
-    """What a coordinator or officer answered to a delivery."""
-
-    acknowledge = "acknowledge"
-    approve = "approve"
-    reject = "reject"
-
-
 class Response(Model):
     """A human's answer about a report: an acknowledgement ("OK" by SMS or chat, a signed link)
-    or an approval decision (``binrelay approve``). Topic ``bin.responses.v1``; the dispatcher
-    consumes it to stop escalations and release held messages."""
+    or an approval decision (a "JA"/"NEE" reply by SMS or chat, ``binrelay approve``). Topic
+    ``bin.responses.v1``; the dispatcher consumes it to stop escalations and release or drop held
+    messages, after checking that the responder may give that answer."""
 
     schema_version: int = SCHEMA_VERSION
     event: Literal["response"] = "response"
@@ -372,6 +377,11 @@ class Response(Model):
     kind: ResponseKind
     via: Channel | Literal["cli", "link"]
     at: datetime = Field(default_factory=utcnow)
+    ref: Annotated[str, Field(max_length=16)] | None = None
+    """The short ref of the message answered (``Ref 1a2b3c4d`` in its text), when a reply named or
+    answered one."""
+    reason: Annotated[str, Field(max_length=500)] | None = None
+    """Why, for a rejection ("NEE te vroeg"): the approver's own words, kept with the decision."""
 
 
 class DeadLetter(Model):

@@ -102,10 +102,13 @@ USERS: tuple[RedisUser, ...] = (
     RedisUser("privacy-filter", "trace entries of the cleared reports", keys=(TRACE,), commands=_STAGE),
     RedisUser(
         "dispatcher",
-        "dedup claims, pending acknowledgements and approvals, timers; trace entries",
-        keys=("binrelay:dispatcher:*", TRACE),
+        "dedup claims, pending acknowledgements and approvals, timers; answers settled; SMS consent "
+        "withdrawals (read); trace entries",
+        keys=("binrelay:dispatcher:*", "bin:reply:settled:*", TRACE),
+        read_keys=("bin:consent:*",),
         commands=(*_STAGE, "get", "set", "del", "exists", "zadd", "zrem", "zcard", "zrangebyscore", "zscore",
-                  "sadd", "scard", "multi", "exec"),  # sadd..exec: members not reached, counted once per report
+                  "sadd", "scard", "multi", "exec",  # sadd..exec: members not reached, counted once per report
+                  "hgetall"),  # the members who sent STOP
     ),
     RedisUser(
         "sender-email",
@@ -115,25 +118,30 @@ USERS: tuple[RedisUser, ...] = (
     ),
     RedisUser(
         "sender-sms",
-        "delivery claims; the alerts awaiting a number's OK; trace entries",
-        keys=("bin:delivery:*", "bin:ack:sms:*", TRACE),
+        "delivery claims; what a recipient is asked to answer (pending, by ref); trace entries",
+        keys=("bin:delivery:*", "bin:reply:pending:*", "bin:reply:ref:*", TRACE),
         commands=(*_STAGE, "get", "set", "del", "multi", "exec"),
     ),
     RedisUser(
         "sender-chat",
-        "delivery claims; the alerts awaiting a thread's OK; direct rooms; trace entries",
-        keys=("bin:delivery:*", "bin:ack:chat:*", "bin:chat:dm:*", TRACE),
-        commands=(*_STAGE, "get", "set", "del"),
+        "delivery claims; what a recipient is asked to answer (pending, by ref, by chat event); direct "
+        "rooms; trace entries",
+        keys=("bin:delivery:*", "bin:reply:pending:*", "bin:reply:ref:*", "bin:reply:event:*", "bin:chat:dm:*",
+              TRACE),
+        commands=(*_STAGE, "get", "set", "del", "multi", "exec"),
     ),
     RedisUser(
         "adapter-sms",
-        "reads (and then drops) the alerts an SMS 'OK' acknowledges",
-        keys=("bin:ack:sms:*",),
-        commands=("hgetall", "hdel"),
+        "binds an SMS reply to what it answers (and then drops it); records STOP",
+        keys=("bin:reply:pending:*", "bin:consent:*"),
+        read_keys=("bin:reply:ref:*", "bin:reply:settled:*"),
+        commands=("hgetall", "hdel", "mget", "hsetnx"),
     ),
     RedisUser(
-        "adapter-matrix", "reads the alert a chat thread's 'OK' acknowledges", read_keys=("bin:ack:chat:*",),
-        commands=("get",),
+        "adapter-matrix", "binds a chat reply (thread, reaction, ref) to what it answers (and then drops it)",
+        keys=("bin:reply:pending:*",),
+        read_keys=("bin:reply:ref:*", "bin:reply:event:*", "bin:reply:settled:*"),
+        commands=("get", "hgetall", "hdel", "mget"),
     ),
     RedisUser(
         "operator",

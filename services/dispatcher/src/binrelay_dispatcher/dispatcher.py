@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 
 from binrelay_shared import topics, trace
 from binrelay_shared.codec import encode
+from binrelay_shared.consent import ConsentOverrides, without_sms
 from binrelay_shared.events import DeliveryOutcome, Origin, ReportCleared, Response, utcnow
 from binrelay_shared.logging import bind_report, get_logger
 from binrelay_shared.network import Network
@@ -37,22 +38,28 @@ class Dispatcher:
     """The dispatcher's work, with its plans, Redis and clock; no Kafka in here.
 
     ``claims`` is what each batch did in Redis: the stages' compensation (begin a batch, undo it,
-    confirm it once published)."""
+    confirm it once published). ``consent`` holds the members' own consent changes (SMS
+    withdrawn by STOP), read before each batch: see :meth:`current_networks`."""
 
     def __init__(self, networks: dict[str, Network], redis: Redis, clock: Clock = utcnow,
-                 metrics: DispatcherMetrics | None = None) -> None:
+                 metrics: DispatcherMetrics | None = None, consent: ConsentOverrides | None = None,
+                 trace_ttl_seconds: int = 7 * 24 * 3600) -> None:
         self.networks = networks
         self.redis = redis
         self.clock = clock
         self.metrics = metrics or DispatcherMetrics()
+        self.consent = consent
+        self.trace_ttl_seconds = trace_ttl_seconds
+        self._views: tuple[frozenset[str], dict[str, Network]] = (frozenset(), networks)
         self.claims = Claims(redis, lambda: self.clock())
         self._settle = redis.register_script(state.SETTLE_LUA)
 
     # -- reports ------------------------------------------------------------------------------
 
-    def plan(self, cleared: ReportCleared, referred: ReporterOf | None = None) -> Planned:
+    def plan(self, cleared: ReportCleared, referred: ReporterOf | None = None,
+             networks: dict[str, Network] | None = None) -> Planned:
         """What ``cleared`` turns into, dispatched now (pure but for the clock)."""
-        return plan_report(self.networks.get(cleared.network_id or ""), cleared, self.clock(), referred)
+        return plan_report((networks or self.networks).get(cleared.network_id or ""), cleared, self.clock(), referred)
 
     async def referred(self, events: list[ReportCleared]) -> dict[str, ReporterOf]:
         """The reporters of the reports the batch's police and coordinator messages refer to (a
@@ -72,11 +79,24 @@ class Dispatcher:
                 found[e.report_id] = who
         return found
 
+    async def current_networks(self) -> dict[str, Network]:
+        """The plans as they stand now: the members who withdrew their SMS consent (STOP) without
+        their SMS address, so that from their next message on they get their next channel. One
+        Redis read per batch; the view is rebuilt only when the set of such members changes."""
+        if self.consent is None:
+            return self.networks
+        withdrawn = frozenset(await self.consent.sms_withdrawn())
+        if withdrawn != self._views[0]:
+            view = {nid: without_sms(n, withdrawn) for nid, n in self.networks.items()}
+            self._views = (withdrawn, view)
+        return self._views[1]
+
     async def process_reports(self, events: list[ReportCleared]) -> list[list[Out]]:
         """Plan a batch, settle it against Redis in one round trip, return what to publish."""
         batch = self.claims.current()
+        networks = await self.current_networks()
         referred = await self.referred(events)
-        planned = [self.plan(e, referred.get(e.report_id)) for e in events]
+        planned = [self.plan(e, referred.get(e.report_id), networks) for e in events]
         if not planned:
             return []
         keys: list[str | bytes] = [state.TIMERS]
@@ -86,7 +106,7 @@ class Dispatcher:
         n = 0
         for p in planned:
             c = p.cleared
-            network = self.networks.get(c.network_id or "")
+            network = networks.get(c.network_id or "")
             ttl = int(network.file.plan.dedup_window.total_seconds()) if network else 24 * 3600
             d = p.decision
             # What waits for a Response or a timer: the report itself (1), its acknowledgement (2)

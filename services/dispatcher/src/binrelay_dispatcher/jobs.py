@@ -17,6 +17,7 @@ from binrelay_shared.events import (
     DeliveryJob,
     Dispatch,
     ReportCleared,
+    ResponseKind,
     Stamps,
     new_id,
 )
@@ -58,8 +59,8 @@ class Jobs:
         self.report_id = cleared.report_id
         self._shared = {**cleared.envelope(), "stamps": stamps}
 
-    def __call__(self, d: Delivery) -> DeliveryJob:
-        """The job of one delivery (to a recipient, not the zone)."""
+    def __call__(self, d: Delivery, expects: ResponseKind | None = None) -> DeliveryJob:
+        """The job of one delivery (to a recipient, not the zone); ``expects``: the answer it asks for."""
         assert d.recipient_id is not None and d.address is not None and d.language is not None
         return self._proto.model_copy(update={
             **self._shared,
@@ -76,6 +77,7 @@ class Jobs:
             "fallback_addresses": {_CHANNELS[c]: a for c, a in d.fallback_addresses},
             "sms_segments": d.sms_segments,
             "refers_to": d.about,
+            "expects": expects,
         })
 
 
@@ -124,6 +126,17 @@ def _held_timer(d: Delivery, job: DeliveryJob) -> tuple[bytes, float] | None:
     return state.timer(kind, job=job.model_dump(mode="json")), state.score(d.send_at)
 
 
+def expects(d: Delivery, decision: Decision) -> ResponseKind | None:
+    """The answer a first-phase delivery asks of its recipient: an approval request asks for a
+    yes or a no; the report's message to someone whose acknowledgement stops its escalation asks
+    for an OK. Anything else asks for nothing (a reply to it is not bound to it)."""
+    if d.purpose == "approval_request":
+        return ResponseKind.approve
+    if d.purpose == "message" and decision.escalation and d.recipient_id in decision.escalation.by:
+        return ResponseKind.acknowledge
+    return None
+
+
 def plan_report(network: Network | None, cleared: ReportCleared, now: datetime,
                 referred: ReporterOf | None = None) -> Planned:
     """What a report turns into when dispatched at ``now`` (no plan for its network: the Dispatch alone).
@@ -142,7 +155,7 @@ def plan_report(network: Network | None, cleared: ReportCleared, now: datetime,
     for d in decision.deliveries:
         if d.recipient_id is None or d.held in ("approval", "policy"):
             continue
-        job = jobs(d)
+        job = jobs(d, expects(d, decision))
         timer = _held_timer(d, job)
         if timer is not None:
             assert d.held is not None

@@ -29,6 +29,7 @@ import asyncio
 from typing import Any
 
 from binrelay_shared import topics
+from binrelay_shared.consent import RedisConsent
 from binrelay_shared.events import DeliveryOutcome, ReportCleared, Response, utcnow
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
@@ -58,7 +59,9 @@ def build(runtime: Runtime, networks: dict[str, Network], name: str = NAME,
 
     Responses change state and claim jobs too (an approval releases held deliveries): the same
     undo if publishing fails, the same confirmation once published."""
-    dispatcher = Dispatcher(networks, runtime.redis, clock, DispatcherMetrics(runtime.registry))
+    dispatcher = Dispatcher(networks, runtime.redis, clock, DispatcherMetrics(runtime.registry),
+                            consent=RedisConsent(runtime.redis),
+                            trace_ttl_seconds=runtime.settings.trace_ttl_seconds)
     metrics = runtime.stage_metrics()
     stages: list[Stage[Any]] = []
     for stage_name, input_topic, model, process in (

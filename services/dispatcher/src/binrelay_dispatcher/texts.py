@@ -10,6 +10,7 @@ from typing import Any
 from binrelay_shared.events import Audience, Language, ReportCleared
 from binrelay_shared.network import AudienceName, Network
 from binrelay_shared.network.templates import CATEGORY_LABELS, policy_flag_labels, render_part, variables
+from binrelay_shared.replies import short_ref
 from binrelay_shared.sms_segments import fit_sms, sms_size
 
 #: Which rendering each audience sees. The reporter sees the group's (their own words, redacted).
@@ -29,7 +30,7 @@ def _report_context(network: Network, cleared: ReportCleared) -> dict[str, Any]:
     return {
         "network": network.file.name,
         "report_id": cleared.report_id,
-        "ref": cleared.report_id[:8],
+        "ref": short_ref(cleared.report_id),  # what a reply quotes (binrelay_shared.replies)
         "kind": cleared.report.kind.value,
         "origin": cleared.report.origin.value,
         "urgency": cls.urgency.value,

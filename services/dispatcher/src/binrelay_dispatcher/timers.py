@@ -70,7 +70,7 @@ async def escalate(d: Dispatcher, report_id: str, network_id: str, now: datetime
         if status not in ("pending", "escalated"):
             return []
         cleared = await d.stored(report_id)
-        network = d.networks.get(network_id)
+        network = (await d.current_networks()).get(network_id)
         if cleared is None or network is None or raw is None:
             return []
         decision = plan_deliveries(network, cleared, cleared.stamps.received, phase="escalation", now=now)

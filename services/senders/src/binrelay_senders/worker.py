@@ -26,22 +26,13 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeVar
 
-import orjson
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_random_exponential
 
-from binrelay_shared import topics, trace
-from binrelay_shared.addresses import (
-    ACK_CHAT_KEY,
-    ACK_SMS_KEY,
-    ACK_SMS_TTL_SECONDS,
-    ACK_TTL_SECONDS,
-    address_hash,
-    normalize_phone,
-)
+from binrelay_shared import replies, topics, trace
 from binrelay_shared.events import Channel, DeliveryJob, DeliveryOutcome, Outcome, utcnow
 from binrelay_shared.logging import bind_report, get_logger
 from binrelay_shared.metrics import StageMetrics
@@ -276,38 +267,32 @@ class SenderWorker:
 
         # Sent: mark it at once — this one round trip is the at-least-once window.
         await self._redis_retry(lambda: self.claims.done(job.idempotency_key, token, job.delivery_id, "delivered"))
-        await self._remember_for_acks(job, provider_id)
+        await self._remember_for_answer(job, provider_id)
         self.metrics.outcomes.labels(self.channel.value, Outcome.delivered.value).inc()
         self.metrics.seconds.labels(self.channel.value).observe(time.perf_counter() - started)
         log.info("delivered", delivery_id=job.delivery_id, attempts=tries)
         return [self._out(job, Outcome.delivered, attempts=tries)]
 
-    async def _remember_for_acks(self, job: DeliveryJob, provider_id: str | None) -> None:
-        """So that a coordinator's "OK" reply (SMS, or a chat thread reply) can be matched."""
-        if job.audience == "group":
+    async def _remember_for_answer(self, job: DeliveryJob, provider_id: str | None) -> None:
+        """A message that asks for an answer (``job.expects``): record it as pending for the
+        recipient's address (and, in chat, for its event), so their reply can be bound to it."""
+        if job.expects is None:
             return
-        record = orjson.dumps(
-            {
-                "report_id": job.report_id,
-                "network_id": job.network_id,
-                "recipient_id": job.recipient_id,
-                "delivery_id": job.delivery_id,
-                "address": address_hash(self.ack_key, job.address),
-            }
+        pending = replies.Pending(
+            ref=replies.short_ref(job.report_id),
+            report_id=job.report_id,
+            network_id=job.network_id,
+            recipient_id=job.recipient_id,
+            kind=job.expects,
+            until=self.clock().timestamp() + replies.ANSWER_SECONDS[job.expects],
+            delivery_id=job.delivery_id,
         )
+        address = replies.address_key(self.ack_key, job.channel.value, job.address)
+        event_id = provider_id if job.channel is Channel.chat else None
         try:
-            if job.channel is Channel.sms:
-                # One hash per number: every alert awaiting that number's "OK" (an SMS reply cannot
-                # say which alert it answers, so an OK acknowledges all of them).
-                key = ACK_SMS_KEY.format(address_hash(self.ack_key, normalize_phone(job.address)))
-                pipe = self.redis.pipeline(transaction=True)
-                pipe.hset(key, job.report_id, record)
-                pipe.expire(key, ACK_SMS_TTL_SECONDS)
-                await pipe.execute()
-            elif job.channel is Channel.chat and provider_id:
-                await self.redis.set(ACK_CHAT_KEY.format(provider_id), record, ex=ACK_TTL_SECONDS)
-        except Exception as exc:
-            log.warning("ack lookup not recorded", delivery_id=job.delivery_id, error=type(exc).__name__)
+            await replies.remember(self.redis, address, pending, event_id)
+        except Exception as exc:  # delivered all the same: a reply then gets the help text
+            log.warning("pending answer not recorded", delivery_id=job.delivery_id, error=type(exc).__name__)
 
     async def _redis_retry(self, call: Callable[[], Awaitable[T]]) -> T:
         """Redis calls ride out a short Redis blip (then fail: the stage dead-letters the job)."""

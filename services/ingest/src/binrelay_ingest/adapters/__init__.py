@@ -5,6 +5,8 @@ external adapter would (with its own credential from ``binrelay keys create``):
 * :mod:`.sms_webhook` — the SMS gateway's signed inbound webhook;
 * :mod:`.matrix_bot` — a Matrix bot in the networks' rooms.
 
-A coordinator's "OK" / "JA" / "OUI" to an alert (by SMS, or as a thread reply in chat) becomes a
-``Response(kind=acknowledge)`` on ``bin.responses.v1`` instead of a report (:mod:`.acks`).
+A reply by SMS or chat to a message that asked for an answer ("OK", "JA", "NEE <reason>", with an
+optional ref; a chat thread reply or a 👍) is bound to that message and becomes a ``Response`` on
+``bin.responses.v1`` instead of a report; "STOP" by SMS withdraws SMS consent (rules in
+:mod:`.reply_rules`, I/O in :mod:`.acks`).
 """

@@ -1,48 +1,33 @@
-"""Acknowledgements: a coordinator's "OK" / "JA" / "OUI" to an alert becomes a ``Response``.
+"""Replies to what the relay sent: bound to the message they answer, then a ``Response``.
 
-The senders remember, for every non-group delivery, which report it was about: by SMS in a hash
-per recipient number (keyed hash of the number; an SMS "OK" cannot say which alert it answers,
-so it acknowledges every alert of the last 24 h awaiting that number), in chat under the event id
-of the alert (a thread reply names its alert). The key formats and the address hash are the ones
-in :mod:`binrelay_shared.addresses`, which the senders write with. A reply is an acknowledgement
-when its text is one of :data:`ACK_WORDS` and such a record exists; the responder is the member id
-of the delivery, never an address.
+The rules are pure (:mod:`.reply_rules`); this module does their I/O for the SMS and chat
+adapters (:class:`ReplyDesk`): it reads what waits for the replier's address
+(:mod:`binrelay_shared.replies`, which the senders write), publishes one ``Response`` per message
+answered on ``bin.responses.v1`` (the responder is a member id, never an address; the dispatcher
+checks that they may answer), records a STOP (:mod:`binrelay_shared.consent`), and says what to
+tell the replier. Nothing here logs an address or a text.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
 
-import orjson
 from aiokafka import AIOKafkaProducer
 from redis.asyncio import Redis
 
-from binrelay_shared import topics
-from binrelay_shared.addresses import ACK_CHAT_KEY, ACK_SMS_KEY, address_hash
+from binrelay_shared import replies, topics
 from binrelay_shared.codec import encode
-from binrelay_shared.events import Channel, Response, ResponseKind
+from binrelay_shared.consent import ConsentOverrides, RedisConsent
+from binrelay_shared.events import Channel, Response, ResponseKind, utcnow
 from binrelay_shared.kafka_security import KafkaClientConfig
+from binrelay_shared.logging import get_logger
+from binrelay_shared.network import Member
 
-ACK_WORDS = frozenset({"ok", "oké", "okay", "ja", "oui", "yes", "si", "d'accord", "akkoord"})
-_STRIP = re.compile(r"[\s.!,;:👍✅]+")
+from . import reply_rules as rules
 
-
-def is_ack(text: str) -> bool:
-    """``OK``, ``ja!``, ``Oui.``: a short acknowledgement (nothing else in the message)."""
-    return _STRIP.sub(" ", text).strip().lower() in ACK_WORDS
-
-
-async def sms_records(redis: Redis, secret: str, number: str) -> tuple[str, list[dict[str, Any]]]:
-    """The Redis key and every alert awaiting this number's "OK" (one hash field per report)."""
-    key = ACK_SMS_KEY.format(address_hash(secret, number))
-    raw = await redis.hgetall(key)
-    return key, [dict(orjson.loads(v)) for v in raw.values()]
-
-
-async def chat_record(redis: Redis, event_id: str) -> dict[str, Any] | None:
-    raw = await redis.get(ACK_CHAT_KEY.format(event_id))
-    return dict(orjson.loads(raw)) if raw else None
+log = get_logger(__name__)
 
 
 class ResponsePublisher:
@@ -59,15 +44,8 @@ class ResponsePublisher:
             self.producer = producer
         return self.producer
 
-    async def acknowledge(self, record: dict[str, Any], responder_id: str, via: Channel) -> Response:
+    async def publish(self, response: Response) -> Response:
         producer = await self.start()
-        response = Response(
-            report_id=str(record["report_id"]),
-            network_id=record.get("network_id"),
-            responder_id=responder_id,
-            kind=ResponseKind.acknowledge,
-            via=via,
-        )
         key = response.network_id.encode() if response.network_id else None
         await producer.send_and_wait(topics.RESPONSES, encode(response), key=key)
         return response
@@ -76,3 +54,101 @@ class ResponsePublisher:
         producer, self.producer = self.producer, None
         if producer is not None:
             await producer.stop()
+
+
+#: What became of a reply (a bounded label: the adapters' metric).
+Result = Literal["responded", "asked", "help", "stopped", "refused_unknown", "report", "ignored"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the desk did with a reply, and what to tell the replier (``answer``, or None)."""
+
+    result: Result
+    answer: str | None = None
+    responses: tuple[Response, ...] = ()
+
+
+class ReplyDesk:
+    """Replies by SMS and chat: bound, answered, or handed back as a report (see :mod:`.reply_rules`)."""
+
+    def __init__(self, redis: Redis, publisher: ResponsePublisher, secret: str,
+                 consent: ConsentOverrides | None = None) -> None:
+        self.redis = redis
+        self.publisher = publisher
+        self.secret = secret
+        self.consent = consent or RedisConsent(redis)
+
+    async def handle(
+        self,
+        channel: Channel,
+        address: str,
+        member: Member | None,
+        text: str,
+        *,
+        replied_to: str | None = None,
+        may_report: bool = True,
+        now: datetime | None = None,
+    ) -> Outcome:
+        """One inbound text from ``address`` (``member``: who that is in the members file).
+
+        ``replied_to``: the chat event a thread reply or reaction names. ``may_report``: whether
+        a text that is no command may become a report here (``report`` is then returned and the
+        adapter posts it to ingest). Raises when Kafka or Redis cannot take a response now (the
+        adapter answers "try again"): nothing of the reply is then consumed."""
+        now = now or utcnow()
+        reply = rules.parse(text)
+        language = rules.language_of(text, member.language if member else None)
+        if reply.command is None:
+            if replied_to is None and may_report and rules.reads_as_report(text, reply):
+                return Outcome("report")
+            return Outcome("help", rules.help_text(language)) if member else Outcome("refused_unknown")
+        if reply.command is rules.Command.stop:
+            if channel is not Channel.sms:
+                return Outcome("help", rules.help_text(language)) if member else Outcome("refused_unknown")
+            if member is None:
+                return Outcome("refused_unknown")
+            await self.consent.withdraw_sms(member.id, now, "sms:stop")
+            log.info("SMS consent withdrawn by the member")
+            return Outcome("stopped", rules.stopped_text(language))
+
+        addr = replies.address_key(self.secret, channel.value, address)
+        epoch = now.timestamp()
+        own = tuple(await replies.pending_for(self.redis, addr, epoch))
+        event = await replies.for_event(self.redis, replied_to) if replied_to else None
+        foreign = tuple(r for r in reply.refs if r not in {p.ref for p in own})
+        found = await replies.by_refs(self.redis, foreign, epoch) if foreign else {}
+        by_ref = {ref: tuple(ps) for ref, ps in found.items()}
+        # Who answers: the member the address belongs to; failing that (a members file that
+        # changed since), the recipient the message was delivered to at this very address.
+        responder = member.id if member else next((p.recipient_id for p in own), None)
+        if responder is None:
+            return Outcome("refused_unknown")
+        if replied_to is not None and event is None:
+            # a reply in the thread of something that asked for no answer: the text alone decides
+            if may_report and rules.reads_as_report(text, reply):
+                return Outcome("report")
+            return Outcome("help", rules.help_text(language))
+        binding = rules.bind(reply, rules.Context(pending=own, replied_to=event, by_ref=by_ref))
+        if isinstance(binding, rules.Ask):
+            log.info("reply names no message among several: asked which", pending=len(binding.refs))
+            return Outcome("asked", rules.ask_text(language, binding.refs, reply.command))
+        if isinstance(binding, rules.Unbound):
+            log.info("reply bound to nothing", why=binding.why)
+            return Outcome("help", rules.help_text(language))
+        published = []
+        for pending, kind in binding.answers:
+            published.append(await self.publisher.publish(Response(
+                report_id=pending.report_id,
+                network_id=pending.network_id,
+                responder_id=responder,
+                kind=kind,
+                via=channel,
+                at=now,
+                ref=pending.ref,
+                reason=reply.reason if kind is ResponseKind.reject else None,
+            )))
+        # only once every response is on the broker: a failure before leaves them pending (retry)
+        await replies.answered(self.redis, addr, [p.ref for p, _ in binding.answers if p in own])
+        log.info("reply bound", responses=[(r.report_id, r.kind.value) for r in published])
+        return Outcome("responded", None, tuple(published))

@@ -5,11 +5,15 @@ a report of that network (``channel: chat``, the sender matched to a member by M
 unknown, the event id as adapter message id so a re-read is not a second report), and the bot
 answers **in a thread** on that message: ingest's advice when there is one, else a short receipt.
 
-A thread reply (or a reply) "OK" / "JA" / "OUI" to an alert the senders delivered (any room,
-direct rooms included) becomes a ``Response(kind=acknowledge)`` on ``bin.responses.v1`` instead
-of a report, when the one replying is the member the alert was for or a known member; the bot
-confirms with a ✅ reaction. The bot skips the history it finds at start, its own messages and
-the relay's messages (``org.binrelay.*`` fields).
+Replies (:class:`.acks.ReplyDesk`, rules in :mod:`.reply_rules`): a thread reply or a reply
+(``JA``/``OK``, ``NEE`` with a reason) to a message the senders delivered, or a 👍 / 👎 reaction to
+it, answers *that* message: an approval request is approved or rejected, an alert acknowledged —
+a ``Response`` on ``bin.responses.v1`` with the replier's member id, confirmed with a ✅ reaction.
+A command with a ref, or alone in a direct room, is bound like an SMS (one pending message: that
+one; several: the bot asks which, in a thread). In a network's room a text that is no command is
+a report, as before; in a direct room it gets the help text. An account no member has gets
+nothing (counted). The bot skips the history it finds at start, its own messages and the relay's
+messages (``org.binrelay.*`` fields).
 
 Run: ``binrelay-adapter-matrix`` (settings: :class:`.config.AdapterSettings`).
 """
@@ -26,6 +30,7 @@ from nio import (
     AsyncClientConfig,
     JoinResponse,
     LoginResponse,
+    ReactionEvent,
     RoomMessageText,
     RoomResolveAliasResponse,
     RoomSendResponse,
@@ -33,6 +38,7 @@ from nio import (
 )
 from redis.asyncio import Redis
 
+from binrelay_shared import replies
 from binrelay_shared.events import Channel
 from binrelay_shared.kafka_security import kafka_client_config, require_kafka
 from binrelay_shared.local_secrets import secrets_or_exit
@@ -41,7 +47,8 @@ from binrelay_shared.metrics import serve_metrics
 from binrelay_shared.redis_auth import check_redis_or_exit, redis_client
 from binrelay_shared.settings import members_or_exit, settings_or_exit
 
-from .acks import ResponsePublisher, address_hash, chat_record, is_ack
+from . import reply_rules
+from .acks import Outcome, ReplyDesk, ResponsePublisher
 from .client import IngestClient, IngestRefused, IngestUnavailable, idempotency_key
 from .config import AdapterSettings
 from .members import Directory, opaque_ref
@@ -80,6 +87,7 @@ class MatrixBot:
         self.ack_key = settings.ack_key()
         self.responses = responses or ResponsePublisher(kafka_client_config(settings, KAFKA_PRINCIPAL))
         self.directory = directory or Directory.load(settings.members_file)
+        self.desk = ReplyDesk(self.redis, self.responses, self.ack_key)
         self.nio = AsyncClient(
             settings.matrix_homeserver,
             settings.matrix_user_id,
@@ -145,11 +153,13 @@ class MatrixBot:
                 await self.nio.join(room_id)
         for room_id, info in resp.rooms.join.items():
             for event in info.timeline.events:
-                if isinstance(event, RoomMessageText):
-                    try:
+                try:
+                    if isinstance(event, RoomMessageText):
                         await self.on_message(room_id, event)
-                    except Exception as exc:  # one bad message must not stop the bot
-                        log.warning("message not handled", error=type(exc).__name__)
+                    elif isinstance(event, ReactionEvent):
+                        await self.on_reaction(room_id, event)
+                except Exception as exc:  # one bad message must not stop the bot
+                    log.warning("message not handled", error=type(exc).__name__)
 
     async def on_message(self, room_id: str, event: RoomMessageText) -> None:
         if event.sender == self.nio.user_id:
@@ -160,35 +170,39 @@ class MatrixBot:
         relates = content.get("m.relates_to") or {}
         root = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
         root = root or (relates.get("m.in_reply_to") or {}).get("event_id")
-        if root and is_ack(event.body):
-            record = await chat_record(self.redis, root)
-            if record is not None:
-                await self.acknowledge(room_id, event, record)
-                return
         network = self.rooms.get(room_id)
-        if network is None:
+        if network is not None and reply_rules.parse(event.body).command is None:
+            await self.report(room_id, network, event)  # a network room's message: a report
             return
-        await self.report(room_id, network, event)
-
-    async def acknowledge(self, room_id: str, event: RoomMessageText, record: dict[str, Any]) -> None:
+        # a command anywhere, or anything in a direct room: a reply
         member = self.directory.find("chat", event.sender)
-        if member is not None:
-            responder = member.id
-        elif record.get("address") == address_hash(self.ack_key, event.sender):
-            responder = str(record["recipient_id"])
-        else:
-            self.metrics.count("ignored")
-            log.info("acknowledgement from someone the alert was not for: ignored")
+        outcome = await self.desk.handle(Channel.chat, event.sender, member, event.body, replied_to=root,
+                                         may_report=False)
+        await self.after(room_id, event.event_id, outcome)
+
+    async def on_reaction(self, room_id: str, event: ReactionEvent) -> None:
+        """👍 / 👎 on a message that asked for an answer: yes / no to that message."""
+        if event.sender == self.nio.user_id or event.key.rstrip("\ufe0f") not in ("👍", "👎"):
             return
-        response = await self.responses.acknowledge(record, responder, Channel.chat)
+        if await replies.for_event(self.redis, event.reacts_to) is None:
+            return  # a reaction to anything else is nobody's business
+        member = self.directory.find("chat", event.sender)
+        outcome = await self.desk.handle(Channel.chat, event.sender, member, event.key, replied_to=event.reacts_to,
+                                         may_report=False)
+        await self.after(room_id, event.reacts_to, outcome)  # confirmed on the message itself
+
+    async def after(self, room_id: str, event_id: str, outcome: Outcome) -> None:
+        """Count what became of a reply; confirm a bound one (✅), answer a question or help in a thread."""
+        self.metrics.count(outcome.result)
         self.handled += 1
-        self.metrics.count("acknowledged")
-        log.info("acknowledged", report_id=response.report_id)
-        await self.nio.room_send(
-            room_id,
-            "m.reaction",
-            {"m.relates_to": {"rel_type": "m.annotation", "event_id": event.event_id, "key": "✅"}},
-        )
+        if outcome.result == "responded":
+            await self.nio.room_send(
+                room_id,
+                "m.reaction",
+                {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": "✅"}},
+            )
+        elif outcome.answer:
+            await self.answer(room_id, event_id, outcome.answer, None)
 
     async def report(self, room_id: str, network: str, event: RoomMessageText) -> None:
         member = self.directory.find("chat", event.sender)

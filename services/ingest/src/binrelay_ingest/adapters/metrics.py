@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter
 
-RESULTS = ("report", "acknowledged", "refused", "deferred", "ignored", "bad_signature", "failed")
+#: What became of an inbound message. A reply: ``responded`` (bound, Response published), ``asked``
+#: (several messages pending, the replier asked which), ``help`` (bound to nothing: the help text),
+#: ``stopped`` (SMS consent withdrawn), ``refused_unknown`` (a command or short text from an
+#: address no member has: refused, no content logged).
+RESULTS = ("report", "responded", "asked", "help", "stopped", "refused_unknown", "refused", "deferred", "ignored",
+           "bad_signature", "failed")
 
 
 class AdapterMetrics:

@@ -5,12 +5,17 @@
 HMAC-SHA256(shared secret, ``"<timestamp>." + body``). A bad or missing signature, or a timestamp
 more than ``sms_webhook_max_skew`` seconds off, gets 401 and nothing else happens.
 
-An SMS that says "OK" / "JA" / "OUI" from a number that received a (non-group) alert becomes a
-``Response(kind=acknowledge)`` on ``bin.responses.v1``; anything else is posted to ingest as a
-report (``channel: sms``, the sender matched to a member by number or unknown), and ingest's
-advice, when there is one, is sent back by SMS. The webhook answers 200 once the report or the
-response is safely recorded, 503 when ingest or Kafka cannot take it now (the gateway retries;
-retries are idempotent by the gateway's message id), 200 ``refused`` when ingest refuses it.
+An SMS is first read as a reply (:class:`.acks.ReplyDesk`, rules in :mod:`.reply_rules`):
+``JA``/``OK`` (yes), ``NEE`` (no, with a reason), ``STOP`` (no more SMS), with an optional ref,
+bound to the message it answers — a yes/no becomes a ``Response`` on ``bin.responses.v1``; several
+messages pending and no ref: the sender is asked which (by SMS); a STOP from a member withdraws
+their SMS consent and is confirmed by SMS. A text that is no command and reads as a report is
+posted to ingest as one (``channel: sms``, the sender matched to a member by number or unknown),
+and ingest's advice, when there is one, is sent back by SMS; a short one gets the help text (a
+member) or is refused (an unknown number: counted, nothing logged). The webhook answers 200 once
+the report or the response is safely recorded, 503 when ingest, Kafka or Redis cannot take it now
+(the gateway retries; retries are idempotent by the gateway's message id), 200 ``refused`` when
+ingest refuses it.
 
 Run: ``binrelay-adapter-sms`` (settings: :class:`.config.AdapterSettings`).
 """
@@ -40,7 +45,7 @@ from binrelay_shared.metrics import serve_metrics
 from binrelay_shared.redis_auth import check_redis_or_exit, redis_client
 from binrelay_shared.settings import members_or_exit, settings_or_exit
 
-from .acks import ResponsePublisher, is_ack, sms_records
+from .acks import ReplyDesk, ResponsePublisher
 from .client import IngestClient, IngestRefused, IngestUnavailable, idempotency_key
 from .config import AdapterSettings
 from .members import Directory, normalize_phone, opaque_ref
@@ -87,23 +92,24 @@ def create_app(
     webhook_secret, ack_key = settings.webhook_secret(), settings.ack_key()
     publisher = responses or ResponsePublisher(kafka_client_config(settings, KAFKA_PRINCIPAL))
     directory = directory or Directory.load(settings.members_file)
+    desk = ReplyDesk(store, publisher, ack_key)
     gateway = httpx.AsyncClient(
         base_url=settings.sms_gateway_url.rstrip("/"),
         timeout=15,
         headers={"authorization": f"Bearer {settings.gateway_token()}"},
     )
 
-    async def answer(to: str, text: str, message_id: str) -> None:
+    async def answer(to: str, text: str, message_id: str, what: str = "advice") -> None:
         try:
             r = await gateway.post(
                 "/messages",
                 json={"to": to, "text": text, "from": settings.sms_from},
-                headers={"idempotency-key": hashlib.sha256(f"advice:{message_id}".encode()).hexdigest()},
+                headers={"idempotency-key": hashlib.sha256(f"{what}:{message_id}".encode()).hexdigest()},
             )
             if r.status_code >= 300:
-                log.warning("advice not sent by SMS", status=r.status_code)
+                log.warning("answer not sent by SMS", what=what, status=r.status_code)
         except httpx.HTTPError as exc:  # the report is in: the answer is best effort
-            log.warning("advice not sent by SMS", error=type(exc).__name__)
+            log.warning("answer not sent by SMS", what=what, error=type(exc).__name__)
 
     async def inbound(request: Request) -> Response:
         raw = await request.body()
@@ -127,26 +133,17 @@ def create_app(
             return _json({"status": "ignored", "reason": "empty"})
         member = directory.find("sms", number)
 
-        if is_ack(text):
-            try:
-                key, records = await sms_records(store, ack_key, normalize_phone(number))
-                if not records:
-                    counts.count("ignored")
-                    log.info("acknowledgement without an alert to acknowledge")
-                    return _json({"status": "ignored", "reason": "nothing to acknowledge"})
-                acknowledged = []
-                for record in records:
-                    responder = member.id if member else str(record["recipient_id"])
-                    response = await publisher.acknowledge(record, responder, Channel.sms)
-                    acknowledged.append(response.report_id)
-                await store.hdel(key, *[str(r["report_id"]) for r in records])  # only once all are published
-            except Exception as exc:
-                counts.count("deferred")
-                log.warning("acknowledgement not recorded", error=type(exc).__name__)
-                return _json({"error": "try again"}, 503)
-            counts.count("acknowledged")
-            log.info("acknowledged", report_ids=acknowledged)
-            return _json({"status": "acknowledged", "report_ids": acknowledged})
+        try:
+            outcome = await desk.handle(Channel.sms, number, member, text)
+        except Exception as exc:  # Kafka or Redis away: the gateway retries the same message
+            counts.count("deferred")
+            log.warning("reply not handled", error=type(exc).__name__)
+            return _json({"error": "try again"}, 503)
+        if outcome.result != "report":
+            counts.count(outcome.result)
+            if outcome.answer:
+                await answer(number, outcome.answer, message_id, outcome.result)
+            return _json({"status": outcome.result, "report_ids": [r.report_id for r in outcome.responses]})
 
         reporter: dict[str, Any] = {
             "ref": member.id if member else opaque_ref("sms", number),
