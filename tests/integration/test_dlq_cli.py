@@ -67,6 +67,12 @@ async def test_list_shows_every_letter_and_show_prints_one(kafka_bootstrap: str,
     rids = [f"l-{run}-{i}" for i in range(3)]
     await _letters(kafka_bootstrap, stage, [encode(_event(rid)) for rid in rids], ages=[3, 0, 0])
 
+    # Plain `dlq list`, as in the issue: it printed nothing while the topic held letters (its
+    # reader's seek to the beginning lost a race against the default reset to the end).
+    plain = _cli(kafka_bootstrap, redis_url, "list")
+    assert plain.returncode == 0, plain.stderr
+    assert all(rid in plain.stdout for rid in rids), plain.stdout[-2000:]
+
     listed = _listed(kafka_bootstrap, redis_url, "--stage", stage)
     assert set(listed) == set(rids)
     for row in listed.values():
