@@ -93,3 +93,30 @@ def test_memory_is_bounded() -> None:
     for i in range(5):
         watch.on_dispatch(dispatch(f"r{i}", Urgency.urgent))
     assert list(watch.reports) == ["r2", "r3", "r4"]
+
+
+def test_an_outcome_read_before_its_dispatch_record_counts_as_delivered() -> None:
+    """Given a report's delivery outcome and its acknowledgement read before its dispatch record
+    (different topics: nothing orders them), when the dispatch record arrives 61 s later,
+    then the report is neither awaiting delivery nor overdue nor awaiting an acknowledgement,
+    and the latency since receipt is reported once — from the earliest delivery."""
+    watch = Watch()
+    assert watch.on_outcome(outcome("u", Outcome.failed, 1)) == (None, None)
+    assert watch.on_outcome(outcome("u", Outcome.delivered, 3)) == (None, None)
+    assert watch.on_outcome(outcome("u", Outcome.delivered, 2)) == (None, None)
+    watch.on_response(Response(report_id="u", responder_id="c1", kind=ResponseKind.acknowledge, via=Channel.sms))
+    assert watch.on_dispatch(dispatch("u", Urgency.urgent)) == (Urgency.urgent, 2.0)
+    watch.on_dispatch(dispatch("late", Urgency.urgent))  # no outcome at all: the one overdue
+    assert watch.urgent_awaiting_delivery() == 1
+    assert watch.urgent_overdue(T0 + timedelta(seconds=62)) == 1
+    assert watch.urgent_awaiting_ack() == 1
+    assert watch.on_outcome(outcome("u", Outcome.delivered, 5)) == (None, None)
+    assert not watch.early
+
+
+def test_early_outcomes_are_bounded_too() -> None:
+    """Outcomes of reports never dispatched (another observer's, before a restart) are forgotten beyond memory."""
+    watch = Watch(memory=3)
+    for i in range(5):
+        watch.on_outcome(outcome(f"r{i}", Outcome.delivered, 1))
+    assert list(watch.early) == ["r2", "r3", "r4"]

@@ -127,7 +127,8 @@ TABLE: tuple[Principal, ...] = (
     ),
     Principal(
         OPERATOR, "the CLI's dlq list/replay and approve (replay puts letters back on their source topic)",
-        read(topics.DLQ) + write(*RECEIVED, *CLASSIFIED, *CLEARED, topics.RESPONSES, *OUTBOXES),
+        # DELIVERIES: the dispatcher reads outcomes there (undelivered alerts), so letters come from it too
+        read(topics.DLQ) + write(*RECEIVED, *CLASSIFIED, *CLEARED, topics.RESPONSES, *OUTBOXES, topics.DELIVERIES),
     ),
 )
 

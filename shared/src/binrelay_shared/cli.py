@@ -4,22 +4,130 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import shlex
+import subprocess
 import sys
-from typing import Annotated
+import tempfile
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
+import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import security_cli, trace
+from . import security_cli, topics, trace
+from .deadletter import raw_bytes
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .dlq import Letter
+
+T = TypeVar("T")
+LETTER_ID = "The letter's id, <partition>:<offset> (dlq list)"
 
 err = Console(stderr=True)
 
 
-def _fail(message: str, fix: str) -> None:
+def _fail(message: str, fix: str) -> NoReturn:
     err.print(f"[bold red]error:[/] {message}\n[bold]fix:[/] {fix}")
     raise typer.Exit(2)
+
+
+def _since(text: str | None) -> datetime | None:
+    """``--since``: an ISO time (UTC unless it says otherwise) or an age such as 30m, 2h, 7d."""
+    if text is None:
+        return None
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    if text[:-1].isdigit() and text[-1:] in units:
+        return datetime.now(UTC) - timedelta(seconds=int(text[:-1]) * units[text[-1]])
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        _fail(f"--since {text!r} is neither a time nor an age", "e.g. --since 2h or --since 2026-05-01T08:00")
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def _kafka_call(settings: Settings, work: Coroutine[Any, Any, T]) -> T:
+    from aiokafka.errors import KafkaConnectionError, KafkaError
+
+    try:
+        return asyncio.run(work)
+    except KafkaConnectionError:
+        _fail(f"cannot reach Kafka at {settings.kafka}", "start it (make up) or set BINRELAY_KAFKA")
+    except (KafkaError, TimeoutError) as exc:
+        _fail(f"Kafka: {type(exc).__name__} {exc}", "check BINRELAY_SECRETS_DIR (kafka/operator) and that Kafka is up")
+
+
+def _redis_call(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
+    """Run ``work(redis)`` as the operator's Redis user (the replay records live there)."""
+    from redis.exceptions import AuthenticationError, NoPermissionError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from .redis_auth import RedisAuthError, password_path, redis_client
+
+    async def run() -> T:
+        redis = redis_client(settings, "operator")
+        try:
+            return await work(redis)
+        finally:
+            await redis.aclose()
+
+    try:
+        return _kafka_call(settings, run())
+    except RedisAuthError as exc:
+        _fail(str(exc), "run `make up` (it writes the secrets) or set BINRELAY_REDIS_PASSWORD_FILE")
+    except (AuthenticationError, NoPermissionError) as exc:
+        _fail(f"Redis refused the operator's user: {type(exc).__name__}",
+              f"check BINRELAY_REDIS_USER and the password in {password_path(settings, 'operator')}")  # fmt: skip
+    except RedisConnectionError:
+        _fail(f"cannot reach Redis at {settings.redis_url}", "start it (make up) or set BINRELAY_REDIS_URL")
+
+
+def _one_letter(settings: Settings, letter_id: str) -> Letter:
+    from . import dlq
+
+    try:
+        dlq.parse_id(letter_id)
+    except ValueError as exc:
+        _fail(str(exc), "binrelay dlq list shows the ids")
+    item = _kafka_call(settings, dlq.read_letter(security_cli.operator_or_fail(settings), letter_id))
+    if item is None:
+        _fail(f"no dead letter {letter_id} in {topics.DLQ}", "binrelay dlq list shows the ids")
+    return item
+
+
+def _compact(payload: bytes) -> bytes:
+    """JSON as the stages write it (compact); anything else unchanged (the replay refuses it)."""
+    try:
+        return orjson.dumps(orjson.loads(payload))
+    except orjson.JSONDecodeError:
+        return payload
+
+
+def _edit_in_editor(item: Letter, payload: bytes) -> bytes | None:
+    """The letter's payload as $EDITOR leaves it (pretty JSON to edit, compact after); None if emptied."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        _fail("--edit needs an editor", "set EDITOR (e.g. EDITOR=nano), or fix the JSON in a file and use --file")
+    try:
+        text = orjson.dumps(orjson.loads(payload), option=orjson.OPT_INDENT_2)
+    except orjson.JSONDecodeError:
+        text = payload
+    # The letter may hold personal data: a private file, removed afterwards.
+    fd, name = tempfile.mkstemp(prefix=f"binrelay-dlq-{item.id.replace(':', '-')}-", suffix=".json")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(text)
+        if subprocess.run([*shlex.split(editor), name], check=False).returncode != 0:
+            _fail(f"the editor ({editor}) failed on letter {item.id}", "nothing was replayed from it; try again")
+        edited = Path(name).read_bytes()
+    finally:
+        Path(name).unlink(missing_ok=True)
+    return _compact(edited) if edited.strip() else None
 
 
 def register(app: typer.Typer) -> None:
@@ -59,29 +167,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
     ) -> None:
         """Where did my report go? Every topic (and delivery) it reached, with times."""
-        from redis.exceptions import AuthenticationError, NoPermissionError
-        from redis.exceptions import ConnectionError as RedisConnectionError
-
-        from .redis_auth import RedisAuthError, password_path, redis_client
-
         settings = Settings()
-
-        async def fetch() -> dict[str, str]:
-            redis = redis_client(settings, "operator")  # the operator's Redis user
-            try:
-                return await trace.read(redis, report_id)
-            finally:
-                await redis.aclose()
-
-        try:
-            seen = asyncio.run(fetch())
-        except RedisAuthError as exc:
-            _fail(str(exc), "run `make up` (it writes the secrets) or set BINRELAY_REDIS_PASSWORD_FILE")
-        except (AuthenticationError, NoPermissionError) as exc:
-            _fail(f"Redis refused the operator's user: {type(exc).__name__}",
-                  f"check BINRELAY_REDIS_USER and the password in {password_path(settings, 'operator')}")  # fmt: skip
-        except RedisConnectionError:
-            _fail(f"cannot reach Redis at {settings.redis_url}", "start it (make up) or set BINRELAY_REDIS_URL")
+        seen = _redis_call(settings, lambda redis: trace.read(redis, report_id))
         if as_json:
             typer.echo(json.dumps({"report_id": report_id, "reached": seen}))
             return
@@ -100,26 +187,90 @@ def register(app: typer.Typer) -> None:
 
     @dlq_app.command("list")
     def dlq_list(
-        limit: Annotated[int, typer.Option(help="Most letters to show")] = 50,
+        stage: Annotated[str | None, typer.Option(help="Only letters of this stage (e.g. classifier)")] = None,
+        since: Annotated[str | None, typer.Option(help="Only letters since: ISO time (UTC) or 30m, 2h, 7d ago")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="JSON lines (raw bytes left out)")] = False,
     ) -> None:
-        """Print dead letters (newest last) as JSON lines, raw bytes left out."""
-        from .dlq import read_letters
+        """Every dead letter, oldest first: id, time, stage, reason, source and whether replayed."""
+        from . import dlq
 
         settings = Settings()
-        for letter in asyncio.run(read_letters(security_cli.operator_or_fail(settings), limit)):
-            typer.echo(letter.model_dump_json(exclude={"raw"}))
+        since_at = _since(since)
+        kafka = security_cli.operator_or_fail(settings)
+        letters = _kafka_call(settings, dlq.read_letters(kafka, stage=stage, since=since_at))
+        done = _redis_call(settings, lambda redis: dlq.replayed(redis))
+        if as_json:
+            for item in letters:
+                row = {"id": item.id, **item.letter.model_dump(mode="json", exclude={"raw"}),
+                       "replayed": done.get(item.id)}
+                typer.echo(json.dumps(row))
+            return
+        table = Table(title=f"{len(letters)} dead letter(s) in {topics.DLQ}")
+        for column in ("id", "at (UTC)", "stage", "reason", "source", "report", "replayed"):
+            table.add_column(column)
+        for item in letters:
+            x = item.letter
+            table.add_row(
+                item.id, x.at.strftime("%Y-%m-%d %H:%M:%S"), x.stage, x.reason,
+                f"{x.source_topic} [{x.partition}@{x.offset}]", x.report_id or "-",
+                done[item.id]["at"][:19] if item.id in done else "-",
+            )
+        Console(width=200).print(table)
+
+    @dlq_app.command("show")
+    def dlq_show(letter_id: Annotated[str, typer.Argument(help=LETTER_ID)]) -> None:
+        """One dead letter as JSON: why, from where, its payload (decoded) and its replay record."""
+        from . import dlq
+
+        settings = Settings()
+        item = _one_letter(settings, letter_id)
+        payload = raw_bytes(item.letter)
+        try:
+            shown: object = json.loads(payload)
+        except ValueError:
+            shown = payload.decode("utf-8", "replace")
+        done = _redis_call(settings, lambda redis: dlq.replayed(redis, [item.id]))
+        typer.echo(json.dumps({"id": item.id, **item.letter.model_dump(mode="json", exclude={"raw"}),
+                               "payload": shown, "replayed": done.get(item.id)}, indent=2, ensure_ascii=False))
 
     @dlq_app.command("replay")
     def dlq_replay(
-        stage: Annotated[str | None, typer.Option(help="Only letters of this stage")] = None,
-        limit: Annotated[int, typer.Option(help="Most letters to replay")] = 1000,
+        letter_id: Annotated[str | None, typer.Argument(help=LETTER_ID)] = None,
+        stage: Annotated[str | None, typer.Option(help="Every letter of this stage not replayed yet")] = None,
+        edit: Annotated[bool, typer.Option("--edit", help="Open each letter's JSON in $EDITOR first")] = False,
+        file: Annotated[Path | None, typer.Option("--file", help="Put back this fixed JSON instead (one ID)")] = None,
     ) -> None:
-        """Put dead letters back on the topic they came from (after the cause is fixed)."""
-        from .dlq import replay
+        """Put dead letters back on the topic they came from (after the cause is fixed), each at most once."""
+        from . import dlq
+        from .events import utcnow
 
         settings = Settings()
-        n = asyncio.run(replay(security_cli.operator_or_fail(settings), stage=stage, limit=limit))
-        typer.echo(f"{n} message(s) replayed")
+        if (letter_id is None) == (stage is None):
+            _fail("say which letters: an ID or --stage",
+                  "binrelay dlq replay 1:17, or binrelay dlq replay --stage classifier")
+        if file is not None and (letter_id is None or edit):
+            _fail("--file replaces one letter", "give one ID with --file, and no --edit")
+        kafka = security_cli.operator_or_fail(settings)
+        if letter_id is not None:
+            letters = [_one_letter(settings, letter_id)]
+        else:
+            letters = _kafka_call(settings, dlq.read_letters(kafka, stage=stage))
+        editor: dlq.Editor | None = None
+        if file is not None:
+            try:
+                fixed = file.read_bytes()
+            except OSError as exc:
+                _fail(f"cannot read {file}: {exc.strerror}", "give the path of the fixed JSON")
+            editor = lambda _letter, _payload: _compact(fixed)  # noqa: E731
+        elif edit:
+            editor = _edit_in_editor
+        result = _redis_call(settings, lambda redis: dlq.replay(kafka, redis, letters, edit=editor, now=utcnow))
+        for id_, why in result.skipped.items():
+            err.print(f"{id_}: not replayed: {why}")
+        ids = f": {', '.join(result.replayed)}" if result.replayed else ""
+        typer.echo(f"{len(result.replayed)} message(s) replayed{ids}")
+        if letter_id is not None and result.skipped:
+            raise typer.Exit(1)
 
     @app.command("asyncapi")
     def asyncapi_cmd() -> None:

@@ -34,6 +34,11 @@ from binrelay_shared.pii import PiiKind
 
 SCHEMA_VERSION = 1
 
+#: The ``schema_version`` of an event: one this code knows (1 to :data:`SCHEMA_VERSION`). A record
+#: of a newer version is refused (a stage dead-letters it as ``unknown_schema_version``), never
+#: read as if it were this version.
+SchemaVersion = Annotated[int, Field(ge=1, le=SCHEMA_VERSION)]
+
 
 def utcnow() -> datetime:
     """Now, timezone-aware in UTC (every timestamp in an event is)."""
@@ -226,7 +231,7 @@ StageName = Literal["classified", "cleared", "dispatched"]
 class Envelope(Model):
     """The fields every event about a report carries: ids, network, zone, trace and stamps."""
 
-    schema_version: int = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     report_id: str
     network_id: str | None
     zone_id: str
@@ -368,7 +373,7 @@ class Response(Model):
     ``bin.responses.v1``; the dispatcher consumes it to stop escalations and release or drop held
     messages, after checking that the responder may give that answer."""
 
-    schema_version: int = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     event: Literal["response"] = "response"
     report_id: str
     network_id: str | None = None
@@ -391,7 +396,7 @@ class DeadLetter(Model):
     back on ``source_topic`` once the cause is fixed.
     """
 
-    schema_version: int = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     event: Literal["dead_letter"] = "dead_letter"
     stage: str
     reason: str
@@ -401,6 +406,13 @@ class DeadLetter(Model):
     offset: int | None = None
     key: str | None = None
     raw: str
+    raw_truncated: bool = False
+    """``raw`` holds only the first bytes of a record too large to carry whole (see ``raw_size``,
+    ``raw_sha256``; the record itself is ``source_topic``/``partition``/``offset`` until retention)."""
+    raw_size: int | None = None
+    """Size in bytes of the original record."""
+    raw_sha256: str | None = None
+    """SHA-256 (hex) of the original record, to check a copy fetched from the source topic."""
     report_id: str | None = None
     at: datetime = Field(default_factory=utcnow)
 

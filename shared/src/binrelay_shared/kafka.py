@@ -33,6 +33,7 @@ def make_broker(kafka: KafkaClientConfig, client_id: str) -> KafkaBroker:
         linger_ms=0,
         acks=1,
         max_batch_size=1024 * 1024,
+        max_request_size=topics.MAX_MESSAGE_BYTES,  # = every topic's max.message.bytes
         enable_idempotence=False,
         logger=None,
         graceful_timeout=10.0,
@@ -47,6 +48,7 @@ def make_producer(kafka: KafkaClientConfig, client_id: str) -> AIOKafkaProducer:
         linger_ms=0,
         acks=1,
         max_batch_size=1024 * 1024,
+        max_request_size=topics.MAX_MESSAGE_BYTES,  # = every topic's max.message.bytes
         enable_idempotence=False,
     )
 

@@ -27,6 +27,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -53,36 +54,83 @@ class _Pending:
 
 
 @dataclass
+class _Early:
+    """What was read about a report before its dispatch record: its first delivery, an ack."""
+
+    delivered_at: datetime | None = None
+    acknowledged: bool = False
+
+
+@dataclass
 class Watch:
-    """Pure bookkeeping of dispatched reports, their deliveries and acknowledgements."""
+    """Pure bookkeeping of dispatched reports, their deliveries and acknowledgements.
+
+    The three topics are read by one consumer but are different topics (and partitions): nothing
+    orders a report's delivery outcome, or its acknowledgement, after its dispatch record. A
+    sender is often faster than the dispatcher's commit-and-fetch round trip to the observer, so
+    an outcome (or a response) read before its dispatch record is remembered (``early``, bounded
+    like ``reports``) and applied when the dispatch record arrives; dropping it left the report
+    "awaiting delivery" forever and ``UrgentReportNotDelivered`` firing on delivered reports.
+    """
 
     deadline_seconds: float = DEADLINE_SECONDS
     memory: int = MEMORY
     reports: OrderedDict[str, _Pending] = field(default_factory=OrderedDict)
+    early: OrderedDict[str, _Early] = field(default_factory=OrderedDict)
 
-    def on_dispatch(self, d: Dispatch) -> None:
+    def on_dispatch(self, d: Dispatch) -> tuple[Urgency | None, float | None]:
+        """Record a dispatch; return (urgency, seconds since receipt) if it was delivered already."""
         if d.held is not None or d.report_id in self.reports:
-            return  # held for a human: its terminal state is "held", not "delivered"
-        self.reports[d.report_id] = _Pending(
+            return None, None  # held for a human: its terminal state is "held", not "delivered"
+        pending = self.reports[d.report_id] = _Pending(
             received=d.stamps.received,
             dispatched=d.stamps.dispatched or d.stamps.received,
             urgency=d.classification.urgency,
         )
-        while len(self.reports) > self.memory:
-            self.reports.popitem(last=False)
+        self._bound(self.reports)
+        early = self.early.pop(d.report_id, None)
+        if early is None:
+            return None, None
+        pending.acknowledged = early.acknowledged
+        if early.delivered_at is None:
+            return None, None
+        pending.delivered = True
+        return pending.urgency, (early.delivered_at - pending.received).total_seconds()
 
     def on_outcome(self, o: DeliveryOutcome) -> tuple[Urgency | None, float | None]:
         """Record an outcome; return (urgency, seconds since receipt) for a first delivery."""
+        if o.outcome is not Outcome.delivered:
+            return None, None
         pending = self.reports.get(o.report_id)
-        if pending is None or o.outcome is not Outcome.delivered or pending.delivered:
+        if pending is None:
+            early = self._early(o.report_id)
+            if early.delivered_at is None or o.at < early.delivered_at:
+                early.delivered_at = o.at
+            return None, None
+        if pending.delivered:
             return None, None
         pending.delivered = True
         return pending.urgency, (o.at - pending.received).total_seconds()
 
     def on_response(self, r: Response) -> None:
+        if r.kind not in (ResponseKind.acknowledge, ResponseKind.approve):
+            return
         pending = self.reports.get(r.report_id)
-        if pending is not None and r.kind in (ResponseKind.acknowledge, ResponseKind.approve):
+        if pending is None:
+            self._early(r.report_id).acknowledged = True
+        else:
             pending.acknowledged = True
+
+    def _early(self, report_id: str) -> _Early:
+        early = self.early.get(report_id)
+        if early is None:
+            early = self.early[report_id] = _Early()
+            self._bound(self.early)
+        return early
+
+    def _bound(self, memo: OrderedDict[str, Any]) -> None:
+        while len(memo) > self.memory:
+            memo.popitem(last=False)
 
     def urgent_awaiting_delivery(self) -> int:
         return sum(1 for p in self.reports.values() if p.urgency is Urgency.urgent and not p.delivered)
@@ -181,7 +229,13 @@ def audience_label(audience: str) -> str:
 
 
 async def run_observer(
-    kafka: KafkaClientConfig, registry: CollectorRegistry, lag_interval: float = 10.0, networks: tuple[str, ...] = ()
+    kafka: KafkaClientConfig,
+    registry: CollectorRegistry,
+    lag_interval: float = 10.0,
+    networks: tuple[str, ...] = (),
+    *,
+    watch: Watch | None = None,
+    group_id: str = "binrelay-observer",
 ) -> None:
     """Consume the observed topics forever, updating the metrics (the process's main loop)."""
     from aiokafka import AIOKafkaConsumer
@@ -191,10 +245,10 @@ async def run_observer(
 
     log = get_logger(__name__)
     metrics = ObserverMetrics(registry, networks)
-    watch = Watch()
+    watch = Watch() if watch is None else watch
     consumer = AIOKafkaConsumer(
         **kafka.aiokafka(),
-        group_id="binrelay-observer",
+        group_id=group_id,
         auto_offset_reset="latest",
         enable_auto_commit=True,
         metadata_max_age_ms=10_000,  # notice new police-zone topics quickly
@@ -224,7 +278,9 @@ def _observe(topic: str, raw: bytes, watch: Watch, metrics: ObserverMetrics) -> 
     try:
         if topic.startswith("bin.dispatch."):
             d = Dispatch.model_validate_json(raw)
-            watch.on_dispatch(d)
+            urgency, seconds = watch.on_dispatch(d)  # delivered already: its outcome came first
+            if urgency is not None and seconds is not None:
+                metrics.delivered_latency.labels(urgency.value).observe(max(seconds, 0.0))
             metrics.network_reports.labels(
                 network_label(d.network_id),
                 d.classification.urgency.value,

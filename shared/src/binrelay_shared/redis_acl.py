@@ -34,7 +34,7 @@ sender-chat     as sender-email, and ``bin:ack:chat:*``, ``bin:chat:dm:*`` (dire
 adapter-sms     ``bin:ack:sms:*`` (reads the alerts a reply acknowledges, then drops them)
 adapter-matrix  ``bin:ack:chat:*`` read only
 operator        ``bin:key:*``, ``bin:keys`` (``binrelay keys``), ``bin:trace:*`` read only
-                (``binrelay trace``)
+                (``binrelay trace``), ``bin:dlq:replayed`` (letters replayed, ``binrelay dlq``)
 admin           everything (tests' fixtures, operations by hand)
 ==============  ==================================================================================
 
@@ -145,10 +145,11 @@ USERS: tuple[RedisUser, ...] = (
     ),
     RedisUser(
         "operator",
-        "binrelay keys create|list|revoke, binrelay trace",
-        keys=("bin:key:*", "bin:keys"),
+        "binrelay keys create|list|revoke, binrelay trace, binrelay dlq (the replay records)",
+        keys=("bin:key:*", "bin:keys", "bin:dlq:replayed"),
         read_keys=(TRACE,),
-        commands=("hset", "hget", "hgetall", "sadd", "smembers", "exists", "multi", "exec"),
+        commands=("hset", "hget", "hgetall", "sadd", "smembers", "exists", "multi", "exec",
+                  "hsetnx", "hexists", "hdel"),  # hsetnx..hdel: a letter replayed at most once
     ),
     RedisUser("admin", "tests' fixtures and operations by hand", all_access=True, forbidden_example=()),
 )

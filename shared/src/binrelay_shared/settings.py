@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Literal, NoReturn, TypeVar
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .topics import MAX_INPUT_BYTES
+
 if TYPE_CHECKING:
     from .network import MembersFile, Network, PlanError
 
@@ -36,7 +38,13 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(None, description="Port of the /metrics endpoint (None: off)")
     http_host: str = Field("127.0.0.1", description="Ingest HTTP bind address")
     http_port: int = Field(8080, description="Ingest HTTP port")
-    max_body_bytes: int = Field(64 * 1024, description="Largest accepted HTTP request body")
+    max_body_bytes: int = Field(
+        64 * 1024,
+        ge=1024,
+        le=MAX_INPUT_BYTES // 4,
+        description="Largest accepted HTTP request body (at most a quarter of the largest record a stage "
+        "takes, topics.MAX_INPUT_BYTES: see docs/ARCHITECTURE.md, 'Record sizes')",
+    )
     batch_max_records: int = Field(500, description="Most records a stage takes in one batch")
     batch_timeout_ms: int = Field(
         100, description="Longest a stage's poll waits when nothing is there (it returns at the first record)"

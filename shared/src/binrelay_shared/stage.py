@@ -13,6 +13,14 @@ This is the thin shell every consuming service shares (DESIGN §6-7):
   ``bin.dlq.v1`` with the reason and the batch goes on (a batch handler that raises would be
   redelivered forever) — unless the processing failed because a server it needs is unreachable
   (:data:`UNREACHABLE`): then the batch is retried like a failed publish;
+* **poison never blocks** — a record larger than ``topics.MAX_INPUT_BYTES`` is dead-lettered
+  (``too_large``, the letter carrying its head and a reference) before it is decoded; one of a
+  schema version this code does not know is refused (``unknown_schema_version``); a record whose
+  outputs would not fit in a topic (``topics.MAX_MESSAGE_BYTES``) is dead-lettered
+  (``output_too_large``) instead of failing the publish of its batch. When ``process`` raises for
+  a group of records, the group is bisected down to the records that fail on their own (each
+  dead-lettered, the others published once). If the broker still refuses a record for good
+  (:data:`REFUSED`), the batch is bisected the same way down to that record, never retried whole;
 * **publish, then commit** — outputs are sent without awaiting each acknowledgement and awaited
   once per batch; only when all are acknowledged are the batch's offsets marked for commit.
   The :class:`~.consumer.OffsetCommitter` commits marked offsets (explicit offsets, never the consumer's
@@ -37,11 +45,18 @@ import contextlib
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from aiokafka.errors import (
+    CorruptRecordException,
+    InvalidMessageError,
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+)
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.subscriber.usecase import BatchSubscriber
@@ -53,7 +68,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from . import topics, trace
 from .codec import decode, encode
 from .consumer import OffsetCommitter, PromptBatchSubscriber, Pull, fetched_by, rewind
-from .deadletter import dead_letter
+from .deadletter import PublishRefused, TooLarge, dead_letter
 from .events import DeadLetter, Envelope, is_urgent, utcnow
 from .logging import bind_report, get_logger
 from .metrics import StageMetrics
@@ -71,6 +86,8 @@ class Out:
     topic: str
     event: BaseModel
     key: str | None = None
+    value: bytes | None = None
+    """The event encoded (set by the stage once it has checked the size; None: encode when sent)."""
 
 
 class Compensation(Protocol):
@@ -128,6 +145,8 @@ class Stage(Generic[E]):
         self.chunk_records = 32
         self.committers: list[OffsetCommitter] = []
         self.compensation = compensation
+        self.max_input_bytes = topics.MAX_INPUT_BYTES
+        self.max_output_bytes = topics.MAX_MESSAGE_BYTES - _RECORD_OVERHEAD
         if compensation is not None and self.trace is not None:
             self.trace.riders.append(compensation.confirm_published)
 
@@ -214,7 +233,14 @@ class Stage(Generic[E]):
         async def handle(msg: Any) -> None:
             records: list[ConsumerRecord[bytes, bytes]] = list(msg.raw_message)
             try:
-                await self.handle_records(records, pull=fetched_by(msg.consumer), limit=2 * max_records)
+                try:
+                    await self.handle_records(records, pull=fetched_by(msg.consumer), limit=2 * max_records)
+                except REFUSED as exc:
+                    # The broker refuses a record for good: retrying the batch whole would refuse
+                    # it again, forever, re-publishing the others each time. Find it by halves.
+                    log.warning("broker refused a record; bisecting the batch", stage=self.name,
+                                error=type(exc).__name__, records=len(records))
+                    await self.bisect_records(records)
             except Exception as exc:
                 # Publishing failed (broker down?) or a part the work needs is unreachable (Redis
                 # down?): rewind every partition this call read to its first record and retry
@@ -228,6 +254,21 @@ class Stage(Generic[E]):
             committer.mark(msg.consumer, records)
 
     # -- the work -----------------------------------------------------------------------------
+
+    async def bisect_records(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+        """Handle ``records`` by halves; a single record the broker refuses (:data:`REFUSED`) is
+        dead-lettered (``publish_refused``). Other failures raise (the batch is then rewound)."""
+        try:
+            await self.handle_records(list(records))
+        except REFUSED as exc:
+            if len(records) == 1:
+                letter = self._letter(records[0], PublishRefused(exc))
+                self._count_letter(letter)
+                await self._publish_all([Out(topics.DLQ, letter, key=letter.key)])
+                return
+            mid = len(records) // 2
+            await self.bisect_records(records[:mid])
+            await self.bisect_records(records[mid:])
 
     async def handle_records(
         self,
@@ -344,6 +385,10 @@ class Stage(Generic[E]):
         """Decode ``records`` into the urgent and ordinary queues; what fails becomes a letter."""
         self.metrics.messages_in.labels(self.name).inc(len(records))
         for rec in records:
+            size = len(rec.value or b"")
+            if size > self.max_input_bytes:
+                letters.append(self._letter(rec, TooLarge("too_large", size, self.max_input_bytes)))
+                continue
             try:
                 event = decode(self.model, rec.value or b"")
             except Exception as exc:
@@ -356,31 +401,48 @@ class Stage(Generic[E]):
     ) -> list[Out]:
         """Run ``process`` over decoded events; failures become dead letters (appended)."""
         outs: list[Out] = []
-        if not valid:
-            return outs
-        events = [ev for _, ev in valid]
+        if valid:
+            await self._bisect(valid, outs, letters)
+        return outs
+
+    async def _bisect(
+        self,
+        group: list[tuple[ConsumerRecord[bytes, bytes], E]],
+        outs: list[Out],
+        letters: list[DeadLetter],
+    ) -> None:
+        """Process ``group``; if that raises, each half again, down to the records that fail alone.
+
+        A record that fails alone is dead-lettered; every other record's outputs are appended once
+        (a failed call's outputs never are). A record whose outputs are too large for a topic is
+        dead-lettered (``output_too_large``) instead of its outputs being appended.
+        """
         try:
-            results = await self.process(events)
-            if len(results) != len(events):
+            results = await self.process([ev for _, ev in group])
+            if len(results) != len(group):
                 raise RuntimeError("process returned a result count unlike its input")
-            for r in results:
-                outs.extend(r)
         except UNREACHABLE:
             raise  # not the reports' fault: the whole batch is retried (see ``handle``)
-        except Exception:
-            # Find the culprit(s): redo one at a time, dead-letter what still fails.
-            outs = []
-            for rec, ev in valid:
-                try:
-                    outs.extend((await self.process([ev]))[0])
-                except UNREACHABLE:
-                    raise
-                except Exception as exc:
-                    rid = getattr(ev, "report_id", None)
-                    with bind_report(rid):
-                        log.warning("processing failed", stage=self.name, error=type(exc).__name__)
-                    letters.append(self._letter(rec, exc, report_id=rid))
-        return outs
+        except Exception as exc:
+            if len(group) == 1:
+                rec, ev = group[0]
+                rid = getattr(ev, "report_id", None)
+                with bind_report(rid):
+                    log.warning("processing failed", stage=self.name, error=type(exc).__name__)
+                letters.append(self._letter(rec, exc, report_id=rid))
+                return
+            mid = len(group) // 2
+            await self._bisect(group[:mid], outs, letters)
+            await self._bisect(group[mid:], outs, letters)
+            return
+        for (rec, ev), produced in zip(group, results, strict=True):
+            sized = [replace(out, value=encode(out.event)) for out in produced]
+            largest = max((len(out.value or b"") for out in sized), default=0)
+            if largest > self.max_output_bytes:
+                letters.append(self._letter(rec, TooLarge("output_too_large", largest, self.max_output_bytes),
+                                            report_id=getattr(ev, "report_id", None)))
+                continue
+            outs.extend(sized)
 
     def _count_letter(self, letter: DeadLetter) -> None:
         self.metrics.dead_letters.labels(self.name, letter.reason).inc()
@@ -421,7 +483,8 @@ class Stage(Generic[E]):
         latencies: dict[str, list[float]] = {}
         for out in outs:
             topic = topics.lane(out.topic, is_urgent(out.event)) if out.topic in topics.URGENT_LANE else out.topic
-            pending.append(await self.publish(topic, encode(out.event), key_of(out.event, out.key)))
+            raw = out.value if out.value is not None else encode(out.event)
+            pending.append(await self.publish(topic, raw, key_of(out.event, out.key)))
             kind = _topic_kind(out.topic)
             per_kind[kind] = per_kind.get(kind, 0) + 1
             if isinstance(out.event, Envelope):
@@ -447,6 +510,15 @@ class Stage(Generic[E]):
         if self.trace is not None and entries:
             await self.trace.add(entries)  # never raises: the trace is a convenience
 
+
+#: Publish failures that say the broker will never take a record (retrying cannot help): the batch
+#: is bisected down to the record (see ``handle`` and :meth:`Stage.bisect_records`).
+REFUSED: tuple[type[BaseException], ...] = (
+    MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError, InvalidMessageError, CorruptRecordException,
+)
+
+#: Room left in a record for its key, headers and batch framing (``topics.MAX_MESSAGE_BYTES``).
+_RECORD_OVERHEAD = 4096
 
 #: Failures that say a server the work needs is unreachable, not that a report is bad: the batch
 #: is retried after a pause instead of its reports being dead-lettered (a Redis restart would

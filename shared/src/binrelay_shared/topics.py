@@ -16,6 +16,22 @@ DLQ = "bin.dlq.v1"
 
 PARTITIONS = 3
 
+#: Size limits, aligned (docs/ARCHITECTURE.md, "Record sizes"):
+#:
+#: * ``MAX_MESSAGE_BYTES`` — every topic's ``max.message.bytes`` and the producers'
+#:   ``max_request_size``: the largest record anything may publish (Kafka's default, made explicit).
+#: * ``MAX_INPUT_BYTES`` — the largest record a stage takes from its input; a larger one is
+#:   dead-lettered (``too_large``) before it is decoded. A quarter of the above, so what a stage
+#:   makes of it (the cleared report carries several renderings of the text) and its dead letter
+#:   (base64: 4/3) still fit.
+#: * ``Settings.max_body_bytes`` — ingest's request body limit, at most ``MAX_INPUT_BYTES // 4``
+#:   (a body's text may grow in the envelope: JSON escapes, the reporter, stamps), checked at start.
+#: * a letter carries its record whole up to ``MAX_INPUT_BYTES``; beyond, only the first
+#:   ``LETTER_HEAD_BYTES`` with the record's size, SHA-256 and place (topic, partition, offset).
+MAX_MESSAGE_BYTES = 1024 * 1024
+MAX_INPUT_BYTES = MAX_MESSAGE_BYTES // 4
+LETTER_HEAD_BYTES = 4096
+
 #: The urgent lane: urgent reports (ingest's pre-check, an urgent classification, an alarm) travel
 #: between the stages on twins of the report topics. A stage reads each twin with a consumer of
 #: its own that fetches every record at once, while the ordinary topics are fetched in batches
@@ -56,18 +72,19 @@ def partitions_of(topic: str, default: int = PARTITIONS) -> int:
 
 def all_topics(zones: list[str]) -> dict[str, dict[str, str]]:
     """Every topic the pipeline uses, with its topic config, for idempotent creation."""
-    short = {"retention.ms": str(SHORT_RETENTION_MS)}
+    size = {"max.message.bytes": str(MAX_MESSAGE_BYTES)}
+    short = {**size, "retention.ms": str(SHORT_RETENTION_MS)}
     topics: dict[str, dict[str, str]] = {
         REPORTS_RECEIVED: short,
         REPORTS_CLASSIFIED: short,
         REPORTS_CLEARED: short,
         **{twin: short for twin in URGENT_LANE.values()},
-        DELIVERIES: {},
-        RESPONSES: {},
-        DLQ: {},
+        DELIVERIES: size,
+        RESPONSES: size,
+        DLQ: size,
     }
     for zone in zones:
-        topics[dispatch(zone)] = {}
+        topics[dispatch(zone)] = size
     for channel in (Channel.sms, Channel.email, Channel.chat):
         topics[outbox(channel)] = short
     return topics
