@@ -18,7 +18,7 @@ Each process gets the environment ``stack.sh`` exports (Kafka, Redis, secrets fo
 other process sees. Logs: ``<run dir>/logs/<name>.log``.
 
 Environment read here (defaults as ``make up``'s): ``BINRELAY_RUN_DIR`` (``<repo>/.run``),
-``BINRELAY_METRICS_PORT_BASE`` (9100: ingest's metrics on base+1, ...), ``SMTP_SINK_PORT``,
+``BINRELAY_METRICS_PORT_BASE`` (9100: ingest's metrics on base+1, ..., base+19), ``SMTP_SINK_PORT``,
 ``SMS_GATEWAY_PORT``, ``SMSC_PORT``, ``BINRELAY_SMS_WEBHOOK_PORT``, ``BINRELAY_SYNAPSE`` (0: no
 chat sender, no Matrix bot), ``PROM_PORT`` and ``BINRELAY_PROMETHEUS`` (0: no Prometheus),
 ``BINRELAY_STACK_ONLY`` (names, comma or space separated: supervise only those).
@@ -91,11 +91,14 @@ def processes(env: Mapping[str, str] | None = None) -> list[Proc]:
                                f"http://127.0.0.1:{webhook_port}/v1/sms/inbound"), "demo"),
         Proc("devserver-smsc", ("binrelay-devserver", "smsc", "--port", env.get("SMSC_PORT", "2775")), "demo"),
     ]
+    # The senders, a process per lane too: urgent jobs have an outbox and a process of their own.
     for i, channel in enumerate(CHANNELS):
         if channel == "chat" and not synapse:
             continue
-        procs.append(Proc(f"sender-{channel}", ("binrelay-sender", "--channel", channel), "channel",
-                          base + 11 + i, channel_env=True))
+        argv = ("binrelay-sender", "--channel", channel)
+        procs.append(Proc(f"sender-{channel}", argv, "channel", base + 11 + i, lanes="ordinary", channel_env=True))
+        procs.append(Proc(f"sender-{channel}-urgent", argv, "channel", base + 17 + i, lanes="urgent",
+                          channel_env=True))
     for i, adapter in enumerate(("smtp", "sms", "matrix")):
         if adapter == "matrix" and not synapse:
             continue

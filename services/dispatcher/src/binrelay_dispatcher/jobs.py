@@ -18,6 +18,7 @@ from binrelay_shared.events import (
     Dispatch,
     ReportCleared,
     Stamps,
+    is_urgent,
     new_id,
 )
 from binrelay_shared.network import Network
@@ -56,7 +57,7 @@ class Jobs:
 
     def __init__(self, cleared: ReportCleared, stamps: Stamps) -> None:
         self.report_id = cleared.report_id
-        self._shared = {**cleared.envelope(), "stamps": stamps}
+        self._shared = {**cleared.envelope(), "stamps": stamps, "urgent": is_urgent(cleared)}  # the senders' lane
 
     def __call__(self, d: Delivery) -> DeliveryJob:
         """The job of one delivery (to a recipient, not the zone)."""
@@ -190,4 +191,5 @@ def digest(items: list[DeliveryJob], network: Network | None, now: datetime) -> 
         "subject": subject,
         "text": text,
         "sms_segments": None,
+        "urgent": False,  # a digest is never urgent (an urgent job is never held for one)
     })
