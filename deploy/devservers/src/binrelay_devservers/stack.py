@@ -67,9 +67,13 @@ STAGES = ("classifier", "privacy-filter", "dispatcher")
 CHANNELS = ("email", "sms", "chat")
 
 
-def processes(env: Mapping[str, str] | None = None) -> list[Proc]:
-    """Every process ``make up`` supervises, with the ports ``env`` says (defaults: ``make up``'s)."""
+def processes(env: Mapping[str, str] | None = None, everything: bool = False) -> list[Proc]:
+    """Every process ``make up`` supervises, with the ports ``env`` says (defaults: ``make up``'s);
+    ``everything``: each process the stack can run, whatever ``env`` turns off or is installed."""
     env = os.environ if env is None else env
+    if everything:
+        off = ("BINRELAY_SYNAPSE", "BINRELAY_PROMETHEUS", "BINRELAY_STACK_ONLY")
+        env = {k: v for k, v in env.items() if k not in off}
     run = Path(env.get("BINRELAY_RUN_DIR") or REPO / ".run")
     base = int(env.get("BINRELAY_METRICS_PORT_BASE", "9100"))
     sms_port = env.get("SMS_GATEWAY_PORT", "8025")
@@ -104,7 +108,7 @@ def processes(env: Mapping[str, str] | None = None) -> list[Proc]:
             continue
         procs.append(Proc(f"adapter-{adapter}", (f"binrelay-adapter-{adapter}",), "channel", base + 14 + i,
                           channel_env=True))
-    if env.get("BINRELAY_PROMETHEUS", "1") == "1" and shutil.which("prometheus", path=env.get("PATH")):
+    if env.get("BINRELAY_PROMETHEUS", "1") == "1" and (everything or shutil.which("prometheus", path=env.get("PATH"))):
         port = env.get("PROM_PORT", "9090")
         data = Path(env.get("PROM_DATA_DIR") or run / f"prometheus-{port}")
         procs.append(Proc("prometheus", (
