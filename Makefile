@@ -8,7 +8,8 @@ UV := python3 -m uv
 endif
 
 help:
-	@echo "make up     start Kafka, Redis and the four services (local, no Docker)"
+	@echo "make up     start Kafka, Redis and every service under a supervisor (local, no Docker)"
+	@echo "make status every process of the stack and its state"
 	@echo "make down   stop everything make up started"
 	@echo "make test   install what is needed and run the whole test suite"
 	@echo "make lint   ruff + mypy"

@@ -1,8 +1,9 @@
 """Fan-out of one police alarm to a network of 10,000 members, on the real broker.
 
 Measures the time from the alarm's arrival on ``bin.reports.received.v1`` until
-(1) every member's delivery job is on ``bin.outbox.sms.v1`` and (2) the loopback SMS gateway
-(binrelay-devserver sms) has received every message through the real SMS sender.
+(1) every member's delivery job is on ``bin.outbox.sms.urgent.v1`` (an alarm is urgent: the
+senders' urgent lane) and (2) the loopback SMS gateway (binrelay-devserver sms) has received
+every message through the real SMS sender.
 The members file is generated at run time (fictitious: Ofcom's drama range +44 7700 900xxx,
 shared between members — the idempotency key is per member, not per number).
 """
@@ -79,8 +80,9 @@ def start(stack: Stack, n: int, split: bool = True) -> dict[str, Any]:
 
 
 async def measure(stack: Stack, n: int, gateway: str) -> dict[str, Any]:
-    outbox = AIOKafkaConsumer(
-        topics.outbox("sms"), **stack.kafka.aiokafka(), group_id=None, auto_offset_reset="latest"
+    outbox = AIOKafkaConsumer(  # an alarm's jobs are urgent: they go to the urgent outbox
+        topics.outbox("sms"), topics.outbox("sms", urgent=True), **stack.kafka.aiokafka(), group_id=None,
+        auto_offset_reset="latest",
     )
     await outbox.start()
     await outbox.seek_to_end()

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Local Prometheus (Debian's package) scraping the local stack, with BIN Relay's alert rules.
 #
-#   deploy/local/prometheus.sh start|stop|status
+#   deploy/local/prometheus.sh start|stop|status|config
+#
+# `config` writes the configuration only: `make up` runs Prometheus under its supervisor
+# (binrelay_devservers.stack), with the same flags as `start`.
 #
 #   PROM_PORT       (default 9090)
 #   PROM_DATA_DIR   (default <repo>/.run/prometheus-$PROM_PORT)
@@ -31,9 +34,7 @@ install() {
   fi
 }
 
-start() {
-  if running; then log "already running on 127.0.0.1:$PORT"; return; fi
-  install
+config() {
   mkdir -p "$DATA/tsdb"
   cat > "$DATA/prometheus.yml" <<CONF
 global:
@@ -47,6 +48,12 @@ scrape_configs:
       - files: [$TARGETS]
         refresh_interval: 5s
 CONF
+}
+
+start() {
+  if running; then log "already running on 127.0.0.1:$PORT"; return; fi
+  install
+  config
   nohup prometheus --config.file="$DATA/prometheus.yml" --storage.tsdb.path="$DATA/tsdb" \
     --web.listen-address="127.0.0.1:$PORT" --storage.tsdb.retention.time=2d \
     >"$DATA/prometheus.log" 2>&1 </dev/null &
@@ -73,6 +80,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   install) install ;;
+  config) config ;;
   status) if running; then echo "running on http://127.0.0.1:$PORT"; else echo "stopped"; exit 1; fi ;;
-  *) echo "usage: $0 start|stop|status|install" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|install|config" >&2; exit 2 ;;
 esac

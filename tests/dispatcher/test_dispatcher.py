@@ -544,7 +544,7 @@ async def test_the_scheduler_loop_retries_a_tick_the_broker_refused(redis: Redis
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
-    assert refusals == 1 and sent == [topics.outbox("sms")]
+    assert refusals == 1 and sent == [topics.outbox("sms", urgent=True)]  # an urgent report's escalation: urgent lane
     assert await redis.zcard(state.TIMERS) == 0
 
 

@@ -134,7 +134,11 @@ async def test_no_personal_data_in_any_log_or_metric(pipeline: Pipeline) -> None
     dispatch = await TopicReader(bootstrap, topics.dispatch(ZONE)).start()
     dlq = await TopicReader(bootstrap, topics.DLQ).start()
     cleared = await TopicReader(bootstrap, topics.REPORTS_CLEARED).start()
-    outboxes = [await TopicReader(bootstrap, topics.outbox(ch)).start() for ch in ("sms", "email", "chat")]
+    outboxes = [  # each channel's outbox and its urgent twin (an urgent report's jobs)
+        await TopicReader(bootstrap, topics.outbox(ch, urgent)).start()
+        for ch in ("sms", "email", "chat")
+        for urgent in (False, True)
+    ]
     marker = uuid.uuid4().hex
     photo = AttachmentStore(pipeline.settings.attachments_dir).put(_photo_with_gps(), "image/jpeg", PHOTO_NAME)
     try:

@@ -83,17 +83,17 @@ RECEIVED = _with_twin(topics.REPORTS_RECEIVED)
 CLASSIFIED = _with_twin(topics.REPORTS_CLASSIFIED)
 CLEARED = _with_twin(topics.REPORTS_CLEARED)
 CHANNELS = (Channel.sms, Channel.email, Channel.chat)
-OUTBOXES = tuple(topics.outbox(c) for c in CHANNELS)
+OUTBOXES = tuple(t for c in CHANNELS for t in _with_twin(topics.outbox(c)))  # each with its urgent twin
 DISPATCH_PREFIX = "bin.dispatch."
 
 
 def _sender(channel: Channel) -> Principal:
-    # Reads its outbox; writes outcomes, its own outbox (a job put back for later) and the other
-    # channels' outboxes (the fallback job on the member's next channel), dead letters.
+    # Reads its outbox and its urgent twin; writes outcomes, its own outboxes (a job put back for
+    # later) and the other channels' (the fallback job on the member's next channel), dead letters.
     return Principal(
         f"sender-{channel.value}",
         f"sends {channel.value} deliveries",
-        read(topics.outbox(channel)) + write(topics.DELIVERIES, *OUTBOXES, topics.DLQ)
+        read(*_with_twin(topics.outbox(channel))) + write(topics.DELIVERIES, *OUTBOXES, topics.DLQ)
         + groups(f"binrelay-sender-{channel.value}"),
     )
 

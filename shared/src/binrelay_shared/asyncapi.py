@@ -30,6 +30,8 @@ CHANNELS: list[tuple[str, str, type[BaseModel], str]] = [
      "Urgent lane of reportsCleared"),
     ("dispatch", topics.dispatch("{zone}"), Dispatch, "Police-zone feed: the police rendering"),
     ("outbox", topics.outbox("{channel}"), DeliveryJob, "Delivery jobs per channel"),
+    ("outboxUrgent", topics.outbox("{channel}", urgent=True), DeliveryJob,
+     "Urgent lane of outbox: the delivery jobs of urgent reports and alarms (urgent: true)"),
     ("deliveries", topics.DELIVERIES, DeliveryOutcome, "Outcome of every delivery (no personal data)"),
     ("responses", topics.RESPONSES, Response, "Acknowledgements and approval decisions of coordinators"),
     ("deadLetters", topics.DLQ, DeadLetter, "Messages a stage could not process, with the reason"),

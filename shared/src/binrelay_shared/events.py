@@ -338,6 +338,9 @@ class DeliveryJob(Envelope):
     """The answer this message asks of its recipient: ``acknowledge`` (an alert to confirm) or
     ``approve`` (an approval request: yes approves, no rejects); ``None`` for the rest. The
     sender remembers what is pending for the recipient's address once it is delivered."""
+    urgent: bool = False
+    """A job of an urgent report (or alarm): it travels on the channel's urgent outbox,
+    ``bin.outbox.<channel>.urgent.v1``, ahead of ordinary jobs and digests."""
 
     @property
     def idempotency_key(self) -> str:
@@ -418,8 +421,9 @@ class DeadLetter(Model):
 
 
 def is_urgent(event: BaseModel) -> bool:
-    """Whether an event is (or may be) urgent: ingest's pre-check, the classification, an alarm."""
-    if getattr(event, "possibly_urgent", False):
+    """Whether an event is (or may be) urgent: ingest's pre-check, the classification, an alarm,
+    a delivery job marked urgent by the dispatcher."""
+    if getattr(event, "possibly_urgent", False) or getattr(event, "urgent", False) is True:
         return True
     classification = getattr(event, "classification", None)
     if classification is not None and getattr(classification, "urgency", None) == "urgent":

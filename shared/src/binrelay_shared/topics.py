@@ -38,10 +38,15 @@ LETTER_HEAD_BYTES = 4096
 #: (a fetch waits up to ``Settings.fetch_max_wait_ms`` for more): an urgent report neither waits
 #: behind ordinary ones in a partition nor on a batch timer. One partition each: the lane carries
 #: little, and with one partition its consumer's only fetch is always the one that gets the record.
+#: The senders have the same lane: a delivery job of an urgent report (``DeliveryJob.urgent``)
+#: goes to its channel's urgent outbox, ``bin.outbox.<channel>.urgent.v1``, which each sender reads
+#: with a consumer (deployed: a process) of its own, so it never waits behind ordinary jobs, a
+#: digest or their retries.
 URGENT_LANE = {
     REPORTS_RECEIVED: "bin.reports.received.urgent.v1",
     REPORTS_CLASSIFIED: "bin.reports.classified.urgent.v1",
     REPORTS_CLEARED: "bin.reports.cleared.urgent.v1",
+    **{f"bin.outbox.{c}.v1": f"bin.outbox.{c}.urgent.v1" for c in ("sms", "email", "chat")},
 }
 URGENT_PARTITIONS = 1
 
@@ -59,10 +64,11 @@ def dispatch(zone_id: str) -> str:
     return f"bin.dispatch.{zone_id}.v1"
 
 
-def outbox(channel: Channel | str) -> str:
-    """The delivery-job topic of one channel: ``bin.outbox.<channel>.v1``."""
+def outbox(channel: Channel | str, urgent: bool = False) -> str:
+    """The delivery-job topic of one channel: ``bin.outbox.<channel>.v1`` (``urgent``: its twin,
+    ``bin.outbox.<channel>.urgent.v1``; a stage's outputs find their lane by themselves)."""
     value = channel.value if isinstance(channel, Channel) else channel
-    return f"bin.outbox.{value}.v1"
+    return f"bin.outbox.{value}.urgent.v1" if urgent else f"bin.outbox.{value}.v1"
 
 
 def partitions_of(topic: str, default: int = PARTITIONS) -> int:

@@ -44,13 +44,15 @@ def main(argv: list[str] | None = None) -> None:
     smsc.add_argument("--port", type=int, default=int(os.environ.get("SMSC_PORT", "2775")))
     smsc.add_argument("--system-id", default=os.environ.get("BINRELAY_SMPP_SYSTEM_ID", "binrelay"))
     smsc.add_argument("--password", help="SMPP password (default: BINRELAY_SMPP_PASSWORD or its secret file)")
+    for sub_parser in (smtp, sms, smsc):  # loopback by default; 0.0.0.0 in a container (deploy/compose.yaml)
+        sub_parser.add_argument("--host", default=os.environ.get("BINRELAY_DEVSERVER_HOST", "127.0.0.1"))
     args = parser.parse_args(argv)
 
     if args.kind == "smtp":
         from .smtp_sink import start_sink
 
-        controller, _ = start_sink(args.port, args.maildir)
-        print(f"smtp sink on 127.0.0.1:{args.port}, mails in {args.maildir}", flush=True)
+        controller, _ = start_sink(args.port, args.maildir, host=args.host)
+        print(f"smtp sink on {args.host}:{args.port}, mails in {args.maildir}", flush=True)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -63,8 +65,8 @@ def main(argv: list[str] | None = None) -> None:
 
         async def run() -> None:
             password = _secret(args.password, "BINRELAY_SMPP_PASSWORD", "smpp-password")
-            server = await start_smsc(SmscState(args.system_id, password), args.port)
-            print(f"smsc (SMPP 3.4) on 127.0.0.1:{args.port}", flush=True)
+            server = await start_smsc(SmscState(args.system_id, password), args.port, host=args.host)
+            print(f"smsc (SMPP 3.4) on {args.host}:{args.port}", flush=True)
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
@@ -83,8 +85,8 @@ def main(argv: list[str] | None = None) -> None:
             webhook_url=args.webhook_url,
             webhook_secret=_secret(args.webhook_secret, "BINRELAY_SMS_WEBHOOK_SECRET", "sms-webhook"),
         )
-        print(f"sms gateway on http://127.0.0.1:{args.port}", flush=True)
-        uvicorn.run(create_app(state), host="127.0.0.1", port=args.port, log_level="warning")
+        print(f"sms gateway on http://{args.host}:{args.port}", flush=True)
+        uvicorn.run(create_app(state), host=args.host, port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from binrelay_shared.events import (
     ReportCleared,
     ResponseKind,
     Stamps,
+    is_urgent,
     new_id,
 )
 from binrelay_shared.network import Network
@@ -57,7 +58,7 @@ class Jobs:
 
     def __init__(self, cleared: ReportCleared, stamps: Stamps) -> None:
         self.report_id = cleared.report_id
-        self._shared = {**cleared.envelope(), "stamps": stamps}
+        self._shared = {**cleared.envelope(), "stamps": stamps, "urgent": is_urgent(cleared)}  # the senders' lane
 
     def __call__(self, d: Delivery, expects: ResponseKind | None = None) -> DeliveryJob:
         """The job of one delivery (to a recipient, not the zone); ``expects``: the answer it asks for."""
@@ -210,4 +211,5 @@ def digest(items: list[DeliveryJob], network: Network | None, now: datetime) -> 
         "subject": subject,
         "text": text,
         "sms_segments": None,
+        "urgent": False,  # a digest is never urgent (an urgent job is never held for one)
     })

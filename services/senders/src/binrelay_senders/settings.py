@@ -37,6 +37,12 @@ class SenderSettings(Settings):
     sender_done_ttl_seconds: int = Field(30 * 24 * 3600, description="How long sent keys are kept")
     sender_max_hold_seconds: float = Field(5.0, description="Longest an early job is held in memory")
     sender_concurrency: int = Field(32, description="Jobs of one batch sent at the same time")
+    sender_urgent_concurrency: int = Field(
+        32, description="Urgent jobs sent at the same time (their own slots: ordinary jobs never hold them)"
+    )
+    sender_urgent_backoff_max: float = Field(
+        2.0, description="Longest backoff between tries of an urgent job (s): out soon after the provider is back"
+    )
     # Secrets: a value, its _file, or <secrets_dir>/<name> (binrelay_shared.local_secrets); no default here.
     ack_key_secret: SecretStr | None = Field(None, description="Keys the reply-to-ack lookup (HMAC)")
     ack_key_secret_file: Path | None = Field(None, description="File of it (default <secrets_dir>/ack-key)")

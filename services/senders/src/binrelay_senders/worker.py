@@ -7,6 +7,10 @@ budget, a new ``DeliveryJob`` on the member's next channel: outcome ``fell_back`
 publishes all that, then commits the batch: a worker killed mid-batch re-reads the batch and the
 keys tell it what was already sent (see :mod:`.idempotency` for the one at-least-once window).
 
+Urgent jobs (``DeliveryJob.urgent``) come on the channel's urgent outbox, read by a consumer of
+their own (``BINRELAY_LANES``: ``make up`` runs ``sender-<channel>`` and ``sender-<channel>-urgent``),
+with slots of their own and a short backoff: they never wait behind ordinary jobs or their retries.
+
 Run: ``binrelay-sender --channel email|sms|chat`` (settings: :class:`.settings.SenderSettings`, and
 the settings of the channel's provider, chosen by ``BINRELAY_<CHANNEL>_TRANSPORT``: see
 :mod:`.registry`).
@@ -127,13 +131,16 @@ class SenderWorker:
         )
         self.metrics = DeliveryMetrics(registry or CollectorRegistry())
         self.clock = clock
+        # The urgent lane has slots of its own: ordinary jobs retrying a provider that is down
+        # never hold the ones an urgent job needs (both lanes in one process: BINRELAY_LANES=both).
         self._sem = asyncio.Semaphore(settings.sender_concurrency)
+        self._urgent_sem = asyncio.Semaphore(settings.sender_urgent_concurrency)
 
     # -- the stage function ---------------------------------------------------------------------
 
     async def process(self, jobs: list[DeliveryJob]) -> list[list[Out]]:
         async def one(job: DeliveryJob) -> list[Out]:
-            async with self._sem:
+            async with self._urgent_sem if job.urgent else self._sem:
                 return await self.handle(job)
 
         # Every job runs to its end before a failure is raised: the stage then redoes the batch one
@@ -226,7 +233,12 @@ class SenderWorker:
 
         retrying = AsyncRetrying(
             stop=stop_after_attempt(max(1, s.sender_max_attempts)),
-            wait=wait_random_exponential(multiplier=s.sender_backoff_initial, max=s.sender_backoff_max),
+            # An urgent job waits at most sender_urgent_backoff_max between tries: it goes out soon
+            # after the provider is back, not after an ordinary job's long pause.
+            wait=wait_random_exponential(
+                multiplier=s.sender_backoff_initial,
+                max=min(s.sender_backoff_max, s.sender_urgent_backoff_max) if job.urgent else s.sender_backoff_max,
+            ),
             retry=retry_if_exception(is_retryable),
             before_sleep=before_sleep,
             reraise=True,
@@ -346,7 +358,7 @@ def main(argv: list[str] | None = None) -> None:
     from binrelay_shared.logging import configure_logging
     from binrelay_shared.metrics import serve_metrics
     from binrelay_shared.redis_auth import check_redis_or_exit
-    from binrelay_shared.runtime import make_runtime
+    from binrelay_shared.runtime import make_runtime, yield_to_urgent_lane
     from binrelay_shared.settings import settings_or_exit
 
     parser = argparse.ArgumentParser(prog="binrelay-sender", description=main.__doc__)
@@ -368,8 +380,12 @@ def main(argv: list[str] | None = None) -> None:
     except MissingSecret as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+    # The channel's outbox and its urgent twin (topics.URGENT_LANE), each read by a consumer of its
+    # own; deployed as a process per lane (BINRELAY_LANES), the ordinary one at a lower CPU priority.
+    yield_to_urgent_lane(settings)
     stage.attach(
-        runtime.broker, max_records=min(settings.batch_max_records, 200), batch_timeout_ms=settings.batch_timeout_ms
+        runtime.broker, max_records=min(settings.batch_max_records, 200), batch_timeout_ms=settings.batch_timeout_ms,
+        lanes=settings.lanes,
     )
     app = FastStream(runtime.broker)
 

@@ -1,0 +1,227 @@
+"""The local stack's processes — THE list — and the supervisord configuration made from it.
+
+``make up`` (``deploy/local/stack.sh``) starts Kafka, Redis and Synapse with their own scripts,
+then hands every process below to **supervisord** (PyPI ``supervisor``, in the dev group): each
+is restarted when it exits, with a growing pause between quick failures (1 s, 2 s, 3 s, ... up
+to :data:`START_RETRIES` tries before it is marked FATAL); ``make status`` lists them with their
+state and pid; ``make down`` stops them all. ``deploy/compose.yaml`` has a service of the same
+name for each (``tests/integration/test_compose.py`` holds the two to the same list).
+
+    python -m binrelay_devservers.stack supervisord-conf   # the config, from the environment
+    python -m binrelay_devservers.stack names [--role demo] # the process names
+
+Each process gets the environment ``stack.sh`` exports (Kafka, Redis, secrets folder, ports,
+``BINRELAY_LOG_JSON``) plus its own ``BINRELAY_METRICS_PORT`` and, for a stage or sender,
+``BINRELAY_LANES`` (the ordinary lane's process lowers its own CPU priority,
+``BINRELAY_ORDINARY_NICE``). The channel processes (senders, inbound adapters) also read
+``<run dir>/channels.env`` (0600: the adapters' API key, the Matrix bot's settings), which no
+other process sees. Logs: ``<run dir>/logs/<name>.log``.
+
+Environment read here (defaults as ``make up``'s): ``BINRELAY_RUN_DIR`` (``<repo>/.run``),
+``BINRELAY_METRICS_PORT_BASE`` (9100: ingest's metrics on base+1, ..., base+19), ``SMTP_SINK_PORT``,
+``SMS_GATEWAY_PORT``, ``SMSC_PORT``, ``BINRELAY_SMS_WEBHOOK_PORT``, ``BINRELAY_SYNAPSE`` (0: no
+chat sender, no Matrix bot), ``PROM_PORT`` and ``BINRELAY_PROMETHEUS`` (0: no Prometheus),
+``BINRELAY_STACK_ONLY`` (names, comma or space separated: supervise only those).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[4]
+
+#: Quick failures in a row (exit within ``startsecs``) before supervisord gives a process up
+#: (FATAL): the pauses grow by a second each time, so that is ~8 minutes of trying.
+START_RETRIES = 30
+
+
+@dataclass(frozen=True)
+class Proc:
+    """One process of the local stack."""
+
+    name: str
+    argv: tuple[str, ...]  # argv[0]: an executable of the project's venv (.venv/bin), or an absolute path
+    role: str  # "stage" | "service" | "channel" | "demo" (loopback servers) | "monitoring"
+    metrics_port: int | None = None
+    lanes: str | None = None  # BINRELAY_LANES of a stage or sender process
+    channel_env: bool = False  # reads <run dir>/channels.env
+    env: Mapping[str, str] = field(default_factory=dict)
+
+    def environment(self) -> dict[str, str]:
+        out = dict(self.env)
+        if self.metrics_port is not None:
+            out["BINRELAY_METRICS_PORT"] = str(self.metrics_port)
+        if self.lanes is not None:
+            out["BINRELAY_LANES"] = self.lanes
+        return out
+
+
+STAGES = ("classifier", "privacy-filter", "dispatcher")
+CHANNELS = ("email", "sms", "chat")
+
+
+def processes(env: Mapping[str, str] | None = None, everything: bool = False) -> list[Proc]:
+    """Every process ``make up`` supervises, with the ports ``env`` says (defaults: ``make up``'s);
+    ``everything``: each process the stack can run, whatever ``env`` turns off or is installed."""
+    env = os.environ if env is None else env
+    if everything:
+        off = ("BINRELAY_SYNAPSE", "BINRELAY_PROMETHEUS", "BINRELAY_STACK_ONLY")
+        env = {k: v for k, v in env.items() if k not in off}
+    run = Path(env.get("BINRELAY_RUN_DIR") or REPO / ".run")
+    base = int(env.get("BINRELAY_METRICS_PORT_BASE", "9100"))
+    sms_port = env.get("SMS_GATEWAY_PORT", "8025")
+    webhook_port = env.get("BINRELAY_SMS_WEBHOOK_PORT", "8026")
+    synapse = env.get("BINRELAY_SYNAPSE", "1") == "1"
+
+    procs = [Proc("ingest", ("binrelay-ingest",), "service", base + 1)]
+    # A process per lane (README, "The urgent lane"): the ordinary one lowers its CPU priority.
+    for i, stage in enumerate(STAGES):
+        procs.append(Proc(stage, (f"binrelay-{stage}",), "stage", base + 2 + i, lanes="ordinary"))
+    procs.append(Proc("observer", ("binrelay-observer",), "service", base + 5))
+    for i, stage in enumerate(STAGES):
+        procs.append(Proc(f"{stage}-urgent", (f"binrelay-{stage}",), "stage", base + 6 + i, lanes="urgent"))
+    # The loopback channel servers (development only: the compose file's `demo` profile).
+    procs += [
+        Proc("devserver-smtp", ("binrelay-devserver", "smtp", "--port", env.get("SMTP_SINK_PORT", "2525"),
+                                "--maildir", str(run / "mail")), "demo"),
+        Proc("devserver-sms", ("binrelay-devserver", "sms", "--port", sms_port, "--webhook-url",
+                               f"http://127.0.0.1:{webhook_port}/v1/sms/inbound"), "demo"),
+        Proc("devserver-smsc", ("binrelay-devserver", "smsc", "--port", env.get("SMSC_PORT", "2775")), "demo"),
+    ]
+    # The senders, a process per lane too: urgent jobs have an outbox and a process of their own.
+    for i, channel in enumerate(CHANNELS):
+        if channel == "chat" and not synapse:
+            continue
+        argv = ("binrelay-sender", "--channel", channel)
+        procs.append(Proc(f"sender-{channel}", argv, "channel", base + 11 + i, lanes="ordinary", channel_env=True))
+        procs.append(Proc(f"sender-{channel}-urgent", argv, "channel", base + 17 + i, lanes="urgent",
+                          channel_env=True))
+    for i, adapter in enumerate(("smtp", "sms", "matrix")):
+        if adapter == "matrix" and not synapse:
+            continue
+        procs.append(Proc(f"adapter-{adapter}", (f"binrelay-adapter-{adapter}",), "channel", base + 14 + i,
+                          channel_env=True))
+    if env.get("BINRELAY_PROMETHEUS", "1") == "1" and (everything or shutil.which("prometheus", path=env.get("PATH"))):
+        port = env.get("PROM_PORT", "9090")
+        data = Path(env.get("PROM_DATA_DIR") or run / f"prometheus-{port}")
+        procs.append(Proc("prometheus", (
+            "prometheus", f"--config.file={data / 'prometheus.yml'}", f"--storage.tsdb.path={data / 'tsdb'}",
+            f"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=2d",
+        ), "monitoring"))
+    only = {n for n in env.get("BINRELAY_STACK_ONLY", "").replace(",", " ").split() if n}
+    if only:
+        unknown = only - {p.name for p in procs}
+        if unknown:
+            raise ValueError(f"BINRELAY_STACK_ONLY names no process of the stack: {', '.join(sorted(unknown))}")
+        procs = [p for p in procs if p.name in only]
+    return procs
+
+
+def _escape(value: str) -> str:
+    """supervisord expands ``%(name)s`` in commands and environments: a literal % is %%."""
+    return value.replace("%", "%%")
+
+
+def _command(proc: Proc, bin_dir: Path, run: Path) -> str:
+    exe = proc.argv[0]
+    if "/" not in exe:
+        local = bin_dir / exe
+        exe = str(local) if local.exists() else (shutil.which(exe) or exe)
+    argv = [exe, *proc.argv[1:]]
+    if proc.channel_env:
+        # The channel secrets file, for this process alone; exec: supervisord signals the service itself.
+        script = f"set -a; . {shlex.quote(str(run / 'channels.env'))}; set +a; exec {shlex.join(argv)}"
+        argv = ["/bin/sh", "-c", script]
+    return _escape(shlex.join(argv))
+
+
+def supervisord_conf(procs: list[Proc], run: Path, bin_dir: Path | None = None, repo: Path = REPO) -> str:
+    """The supervisord configuration that runs ``procs`` (socket, pid and logs under ``run``)."""
+    bin_dir = bin_dir or repo / ".venv" / "bin"
+    logs = run / "logs"
+    lines = [
+        "; Generated by `python -m binrelay_devservers.stack supervisord-conf` (deploy/local/stack.sh): do not edit.",
+        "[unix_http_server]",
+        f"file={_escape(str(run / 'supervisor.sock'))}",
+        "chmod=0700",
+        "",
+        "[supervisord]",
+        f"logfile={_escape(str(logs / 'supervisord.log'))}",
+        "logfile_maxbytes=10MB",
+        "logfile_backups=2",
+        f"pidfile={_escape(str(run / 'supervisord.pid'))}",
+        f"childlogdir={_escape(str(logs))}",
+        f"directory={_escape(str(repo))}",
+        "identifier=binrelay",
+        "",
+        "[rpcinterface:supervisor]",
+        "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
+        "",
+        "[supervisorctl]",
+        f"serverurl=unix://{_escape(str(run / 'supervisor.sock'))}",
+        "",
+    ]
+    priority = {"demo": 100, "monitoring": 100, "service": 200, "stage": 200, "channel": 300}
+    for proc in procs:
+        environment = ",".join(f'{k}="{_escape(v)}"' for k, v in sorted(proc.environment().items()))
+        lines += [
+            f"[program:{proc.name}]",
+            f"command={_command(proc, bin_dir, run)}",
+            f"directory={_escape(str(repo))}",
+            *([f"environment={environment}"] if environment else []),
+            f"priority={priority.get(proc.role, 200)}",
+            "autostart=true",
+            "autorestart=true",  # whatever the exit status: a service is never meant to stop by itself
+            "startsecs=1",  # up for 1 s = started; a quicker exit is a failed start (pauses 1 s, 2 s, ...)
+            f"startretries={START_RETRIES}",
+            "stopsignal=TERM",
+            "stopwaitsecs=15",
+            "stopasgroup=true",
+            "killasgroup=true",
+            "redirect_stderr=true",
+            f"stdout_logfile={_escape(str(logs / (proc.name + '.log')))}",
+            "stdout_logfile_maxbytes=50MB",
+            "stdout_logfile_backups=2",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m binrelay_devservers.stack", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    conf = sub.add_parser("supervisord-conf", help="print the supervisord configuration of the stack")
+    conf.add_argument("--out", type=Path, help="write it here (0600) instead of printing it")
+    names = sub.add_parser("names", help="print the names of the stack's processes, one a line")
+    names.add_argument("--role", help="only those of this role (stage, service, channel, demo, monitoring)")
+    args = parser.parse_args(argv)
+    try:
+        procs = processes()
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    if args.command == "names":
+        print("\n".join(p.name for p in procs if args.role in (None, p.role)))
+        return
+    run = Path(os.environ.get("BINRELAY_RUN_DIR") or REPO / ".run")
+    text = supervisord_conf(procs, run)
+    if args.out is None:
+        print(text)
+        return
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.out.with_suffix(".tmp")
+    tmp.write_text(text, "utf-8")
+    tmp.chmod(0o600)
+    tmp.replace(args.out)
+
+
+if __name__ == "__main__":
+    main()
