@@ -364,6 +364,22 @@ def start_listener(
     return controller, handler
 
 
+def stop_listener(controller: Controller, handler: ReportHandler) -> None:
+    """Close the reply desk's Kafka producer and Redis client in the listener's loop, then stop it."""
+    desk, loop = handler.desk, getattr(controller, "loop", None)
+    if desk is not None and loop is not None and loop.is_running():
+
+        async def close() -> None:
+            await desk.publisher.stop()
+            await desk.redis.aclose()
+
+        try:
+            asyncio.run_coroutine_threadsafe(close(), loop).result(timeout=30)
+        except Exception as exc:  # stopping all the same
+            log.warning("reply desk not closed", error=type(exc).__name__)
+    controller.stop()
+
+
 def reply_desk(settings: AdapterSettings) -> ReplyDesk:
     """The desk that binds replies: Redis as ``adapter-smtp``, Responses as that Kafka principal.
 
@@ -398,7 +414,7 @@ def main() -> None:
     try:
         asyncio.run(wait())
     finally:
-        controller.stop()
+        stop_listener(controller, handler)
 
 
 if __name__ == "__main__":
