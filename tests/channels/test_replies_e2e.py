@@ -92,19 +92,7 @@ class Stack:
 
     async def jobs(self, report_id: str, count: int, timeout: float = 60.0) -> list[DeliveryJob]:
         """The first ``count`` jobs of a report over every outbox (polled; the deadline bounds a hang)."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
-            found = []
-            for reader in self.outboxes.values():
-                try:
-                    await reader.wait_for(lambda m: False, timeout=0.1)
-                except AssertionError:
-                    pass
-                found += [DeliveryJob.model_validate(m) for m in reader.seen if m.get("report_id") == report_id]
-            if len(found) >= count:
-                return found
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"{len(found)}/{count} jobs of {report_id}")
+        return await outbox_jobs(self.outboxes, report_id, count, timeout)
 
     async def deliver(self, jobs: list[DeliveryJob]) -> None:
         """Deliver jobs as the senders do (SMS through the gateway, chat through Synapse)."""
@@ -138,6 +126,24 @@ class Stack:
         raw = await self.redis.get(state.approval_key(report_id))
         assert raw is not None
         return dict(orjson.loads(raw))
+
+
+async def outbox_jobs(outboxes: dict[str, TopicReader], report_id: str, count: int,
+                      timeout: float = 60.0) -> list[DeliveryJob]:
+    """The first ``count`` jobs of a report over these outboxes (polled; the deadline bounds a hang)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        found = []
+        for reader in outboxes.values():
+            try:
+                await reader.wait_for(lambda m: False, timeout=0.1)
+            except AssertionError:
+                pass
+            found += [DeliveryJob.model_validate(m) for m in reader.seen if m.get("report_id") == report_id]
+        if len(found) >= count:
+            return found
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{len(found)}/{count} jobs of {report_id}")
 
 
 async def _has(redis: Redis, report_id: str, field: str) -> dict[str, str] | None:

@@ -119,6 +119,7 @@ TABLE: tuple[Principal, ...] = (
     *(_sender(c) for c in CHANNELS),
     Principal("adapter-sms", "inbound SMS: coordinators' OK replies", write(topics.RESPONSES)),
     Principal("adapter-matrix", "inbound chat: coordinators' OK replies", write(topics.RESPONSES)),
+    Principal("adapter-smtp", "inbound e-mail: replies to what the relay mailed", write(topics.RESPONSES)),
     Principal(
         "observer", "metrics: watches dispatches, deliveries, responses; consumer lag (offsets only)",
         read(DISPATCH_PREFIX, prefixed=True) + read(topics.DELIVERIES, topics.RESPONSES)

@@ -28,17 +28,20 @@ ingest          ``bin:idem:*`` ``bin:rl:*`` ``bin:report:*`` (the gate's idempot
 classifier,     ``bin:trace:*`` (their trace entries, one script call per batch)
 privacy-filter
 dispatcher      ``binrelay:dispatcher:*`` (dedup claims, pending acks, timers), ``bin:trace:*``
-sender-email    ``bin:delivery:*`` (at most one send per delivery key), ``bin:trace:*``
+sender-email    ``bin:delivery:*`` (at most one send per delivery key), ``bin:trace:*``,
+                ``bin:reply:pending:*`` ``bin:reply:ref:*`` ``bin:reply:mail:*`` (what a mail asks)
 sender-sms      as sender-email, and ``bin:ack:sms:*`` (the alerts awaiting a number's "OK")
 sender-chat     as sender-email, and ``bin:ack:chat:*``, ``bin:chat:dm:*`` (direct rooms)
 adapter-sms     ``bin:ack:sms:*`` (reads the alerts a reply acknowledges, then drops them)
 adapter-matrix  ``bin:ack:chat:*`` read only
+adapter-smtp    ``bin:reply:pending:*`` (drops what a reply answered); ``bin:reply:ref:*``,
+                ``bin:reply:mail:*``, ``bin:reply:settled:*`` read only
 operator        ``bin:key:*``, ``bin:keys`` (``binrelay keys``), ``bin:trace:*`` read only
                 (``binrelay trace``), ``bin:dlq:replayed`` (letters replayed, ``binrelay dlq``)
 admin           everything (tests' fixtures, operations by hand)
 ==============  ==================================================================================
 
-The SMTP adapter and the observer use no Redis: they have no user.
+The observer uses no Redis: it has no user.
 """
 
 from __future__ import annotations
@@ -112,9 +115,9 @@ USERS: tuple[RedisUser, ...] = (
     ),
     RedisUser(
         "sender-email",
-        "delivery claims (at most one send per key); trace entries",
-        keys=("bin:delivery:*", TRACE),
-        commands=(*_STAGE, "get", "set", "del"),
+        "delivery claims; what a recipient is asked to answer (pending, by ref, by Message-ID); trace entries",
+        keys=("bin:delivery:*", "bin:reply:pending:*", "bin:reply:ref:*", "bin:reply:mail:*", TRACE),
+        commands=(*_STAGE, "get", "set", "del", "multi", "exec"),
     ),
     RedisUser(
         "sender-sms",
@@ -136,6 +139,12 @@ USERS: tuple[RedisUser, ...] = (
         keys=("bin:reply:pending:*", "bin:consent:*"),
         read_keys=("bin:reply:ref:*", "bin:reply:settled:*"),
         commands=("hgetall", "hdel", "mget", "hsetnx"),
+    ),
+    RedisUser(
+        "adapter-smtp", "binds an e-mail reply (In-Reply-To, ref, sender) to what it answers (and then drops it)",
+        keys=("bin:reply:pending:*",),
+        read_keys=("bin:reply:ref:*", "bin:reply:mail:*", "bin:reply:settled:*"),
+        commands=("get", "hgetall", "hdel", "mget"),
     ),
     RedisUser(
         "adapter-matrix", "binds a chat reply (thread, reaction, ref) to what it answers (and then drops it)",

@@ -12,6 +12,8 @@ message it answers:
   reply that quotes a ref the replier was not sent (the dispatcher then judges who may answer);
 * ``bin:reply:event:<Matrix event id>`` — the record of one chat message, for a thread reply or a
   reaction that names the message it answers;
+* ``bin:reply:mail:<Message-ID hash>`` — the record of one e-mail (:func:`mail_key`), for a reply
+  whose ``In-Reply-To``/``References`` names the message it answers;
 * ``bin:reply:settled:<report id>:<kind>`` — written by the dispatcher once a report's approval or
   acknowledgement is decided (by anyone): what it settled no longer waits for anybody's answer,
   so a coordinator is not asked "which one?" about a request a colleague already answered.
@@ -21,6 +23,7 @@ Records hold ids only (report, network, member, delivery), never an address or a
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -33,6 +36,7 @@ from .events import ResponseKind
 PENDING_KEY = "bin:reply:pending:{}"
 REF_KEY = "bin:reply:ref:{}"
 EVENT_KEY = "bin:reply:event:{}"
+MAIL_KEY = "bin:reply:mail:{}"
 SETTLED_KEY = "bin:reply:settled:{}:{}"
 
 #: How long a reply can still answer a message, by the kind of answer it asks for: an alert's
@@ -80,8 +84,16 @@ class Pending:
         return cls(**{**data, "kind": ResponseKind(data["kind"])})
 
 
-async def remember(redis: Redis, address: str, pending: Pending, event_id: str | None = None) -> None:
-    """Record ``pending`` for the recipient's ``address`` hash (and its chat event), one transaction."""
+def mail_key(message_id: str) -> str:
+    """The key of an e-mail's record: its Message-ID (angle brackets and case ignored), hashed."""
+    normalized = message_id.strip().strip("<>").strip().lower()
+    return MAIL_KEY.format(hashlib.sha256(normalized.encode()).hexdigest()[:32])
+
+
+async def remember(redis: Redis, address: str, pending: Pending, event_id: str | None = None,
+                   mail_id: str | None = None) -> None:
+    """Record ``pending`` for the recipient's ``address`` hash (and its chat event or the
+    Message-ID of its e-mail), one transaction."""
     pipe = redis.pipeline(transaction=True)
     key = PENDING_KEY.format(address)
     pipe.hset(key, pending.ref, pending.dumps())
@@ -91,6 +103,8 @@ async def remember(redis: Redis, address: str, pending: Pending, event_id: str |
     pipe.expire(ref_key, KEEP_SECONDS)
     if event_id:
         pipe.set(EVENT_KEY.format(event_id), pending.dumps(), ex=KEEP_SECONDS)
+    if mail_id:
+        pipe.set(mail_key(mail_id), pending.dumps(), ex=KEEP_SECONDS)
     await pipe.execute()
 
 
@@ -124,6 +138,16 @@ async def by_refs(redis: Redis, refs: tuple[str, ...], now: float) -> dict[str, 
 async def for_event(redis: Redis, event_id: str) -> Pending | None:
     """The message a chat event was (a thread reply or a reaction names it)."""
     raw = await redis.get(EVENT_KEY.format(event_id))
+    return Pending.loads(raw) if raw else None
+
+
+async def for_mail(redis: Redis, message_ids: tuple[str, ...]) -> Pending | None:
+    """The message an e-mail reply answers: the first of the Message-IDs it names (``In-Reply-To``
+    first, then ``References`` from the newest) that is one of ours waiting for an answer."""
+    if not message_ids:
+        return None
+    found = await redis.mget([mail_key(m) for m in message_ids])
+    raw = next((r for r in found if r), None)
     return Pending.loads(raw) if raw else None
 
 

@@ -287,7 +287,8 @@ class SenderWorker:
 
     async def _remember_for_answer(self, job: DeliveryJob, provider_id: str | None) -> None:
         """A message that asks for an answer (``job.expects``): record it as pending for the
-        recipient's address (and, in chat, for its event), so their reply can be bound to it."""
+        recipient's address (and, in chat, for its event; by e-mail, for its Message-ID), so
+        their reply can be bound to it."""
         if job.expects is None:
             return
         pending = replies.Pending(
@@ -301,8 +302,9 @@ class SenderWorker:
         )
         address = replies.address_key(self.ack_key, job.channel.value, job.address)
         event_id = provider_id if job.channel is Channel.chat else None
+        mail_id = provider_id if job.channel is Channel.email else None  # the Message-ID a reply names
         try:
-            await replies.remember(self.redis, address, pending, event_id)
+            await replies.remember(self.redis, address, pending, event_id, mail_id)
         except Exception as exc:  # delivered all the same: a reply then gets the help text
             log.warning("pending answer not recorded", delivery_id=job.delivery_id, error=type(exc).__name__)
 

@@ -1,7 +1,7 @@
 """Replies to what the relay sent: bound to the message they answer, then a ``Response``.
 
-The rules are pure (:mod:`.reply_rules`); this module does their I/O for the SMS and chat
-adapters (:class:`ReplyDesk`): it reads what waits for the replier's address
+The rules are pure (:mod:`.reply_rules`); this module does their I/O for the SMS, chat and
+e-mail adapters (:class:`ReplyDesk`): it reads what waits for the replier's address
 (:mod:`binrelay_shared.replies`, which the senders write), publishes one ``Response`` per message
 answered on ``bin.responses.v1`` (the responder is a member id, never an address; the dispatcher
 checks that they may answer), records a STOP (:mod:`binrelay_shared.consent`), and says what to
@@ -70,7 +70,7 @@ class Outcome:
 
 
 class ReplyDesk:
-    """Replies by SMS and chat: bound, answered, or handed back as a report (see :mod:`.reply_rules`)."""
+    """Replies by SMS, chat and e-mail: bound, answered, or handed back as a report (see :mod:`.reply_rules`)."""
 
     def __init__(self, redis: Redis, publisher: ResponsePublisher, secret: str,
                  consent: ConsentOverrides | None = None) -> None:
@@ -78,6 +78,10 @@ class ReplyDesk:
         self.publisher = publisher
         self.secret = secret
         self.consent = consent or RedisConsent(redis)
+
+    async def names_ours(self, message_ids: tuple[str, ...]) -> bool:
+        """Whether an e-mail's In-Reply-To/References names a mail of ours waiting for an answer."""
+        return await replies.for_mail(self.redis, message_ids) is not None
 
     async def handle(
         self,
@@ -87,12 +91,15 @@ class ReplyDesk:
         text: str,
         *,
         replied_to: str | None = None,
+        in_reply_to: tuple[str, ...] = (),
         may_report: bool = True,
         now: datetime | None = None,
     ) -> Outcome:
         """One inbound text from ``address`` (``member``: who that is in the members file).
 
-        ``replied_to``: the chat event a thread reply or reaction names. ``may_report``: whether
+        ``replied_to``: the chat event a thread reply or reaction names; ``in_reply_to``: the
+        Message-IDs an e-mail reply names (one of ours binds it like a thread reply; none of ours
+        leaves the usual binding by ref and pending). ``may_report``: whether
         a text that is no command may become a report here (``report`` is then returned and the
         adapter posts it to ingest). Raises when Kafka or Redis cannot take a response now (the
         adapter answers "try again"): nothing of the reply is then consumed."""
@@ -116,6 +123,8 @@ class ReplyDesk:
         epoch = now.timestamp()
         own = tuple(await replies.pending_for(self.redis, addr, epoch))
         event = await replies.for_event(self.redis, replied_to) if replied_to else None
+        if event is None and in_reply_to:
+            event = await replies.for_mail(self.redis, in_reply_to)
         foreign = tuple(r for r in reply.refs if r not in {p.ref for p in own})
         found = await replies.by_refs(self.redis, foreign, epoch) if foreign else {}
         by_ref = {ref: tuple(ps) for ref, ps in found.items()}

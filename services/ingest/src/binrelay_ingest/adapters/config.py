@@ -31,6 +31,10 @@ class AdapterSettings(Settings):
     smtp_host: str = Field("127.0.0.1", description="SMTP relay for answers")
     smtp_port: int = Field(2525, description="SMTP relay port for answers")
     smtp_from: str = Field("BIN Relay <relay@binrelay.test>", description="From: of answers")
+    smtp_reply_to: str = Field(
+        "replies@reports.binrelay.test",
+        description="Where replies to our mails arrive: the Reply-To the senders set (same variable)",
+    )
 
     # SMS gateway webhook (inbound) and the gateway used to answer
     sms_webhook_host: str = Field("127.0.0.1", description="SMS webhook bind address")

@@ -1,4 +1,11 @@
-"""E-mail over SMTP (aiosmtplib): one connection per worker, reopened when the server drops it."""
+"""E-mail over SMTP (aiosmtplib): one connection per worker, reopened when the server drops it.
+
+Every mail carries ``Reply-To: <smtp_reply_to>`` (the inbound SMTP adapter's reply address,
+``replies@<report domain>``): a member's reply reaches the adapter, which binds it by its
+``In-Reply-To``/``References`` to this mail's Message-ID. A mail that asks for an answer
+(``DeliveryJob.expects``) also shows its ref in the subject (``[Ref 1a2b3c4d]``), for a reply
+whose client drops those headers.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,7 @@ from pydantic import Field, SecretStr
 from redis.asyncio import Redis
 
 from binrelay_shared.events import Channel, DeliveryJob
+from binrelay_shared.replies import short_ref
 
 from ..base import Permanent, Receiver, Retryable
 from ..registry import Provider
@@ -24,6 +32,9 @@ class SmtpSettings(ProviderSettings):
     smtp_host: str = Field("127.0.0.1", description="SMTP relay host")
     smtp_port: int = Field(2525, description="SMTP relay port")
     smtp_from: str = Field("BIN Relay <relay@binrelay.test>", description="From: of outgoing mail")
+    smtp_reply_to: str | None = Field(
+        "replies@reports.binrelay.test", description="Reply-To: of outgoing mail (the SMTP adapter's reply address)"
+    )
     smtp_username: str | None = Field(None, description="SMTP AUTH user (optional)")
     smtp_password: SecretStr | None = Field(None, description="SMTP AUTH password (optional)")
     smtp_starttls: bool = Field(False, description="Use STARTTLS")
@@ -45,11 +56,16 @@ def message_id(idempotency_key: str, domain: str = "binrelay") -> str:
     return f"<{digest}@{domain}>"
 
 
-def build_message(job: DeliveryJob, sender: str) -> EmailMessage:
+def build_message(job: DeliveryJob, sender: str, reply_to: str | None = None) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = job.address
-    msg["Subject"] = job.subject or SUBJECTS.get(job.language, SUBJECTS["en"])
+    if reply_to:
+        msg["Reply-To"] = reply_to
+    subject = job.subject or SUBJECTS.get(job.language, SUBJECTS["en"])
+    if job.expects is not None:  # what a reply quotes, kept by every client in "Re: ..."
+        subject = f"{subject} [Ref {short_ref(job.report_id)}]"
+    msg["Subject"] = subject
     msg["Date"] = formatdate(localtime=False, usegmt=True)
     msg["Message-ID"] = message_id(job.idempotency_key)
     msg["Content-Language"] = job.language
@@ -86,7 +102,7 @@ class EmailReceiver:
         return client
 
     async def send(self, job: DeliveryJob) -> str | None:
-        msg = build_message(job, self.settings.smtp_from)
+        msg = build_message(job, self.settings.smtp_from, self.settings.smtp_reply_to)
         client = await self._idle.get()
         try:
             if client is None or not client.is_connected:
