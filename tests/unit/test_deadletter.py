@@ -44,3 +44,16 @@ def test_other_failures_are_processing_errors_described_by_type_only() -> None:
     letter = dead_letter(stage="dispatcher", exc=KeyError("Jan Janssens"), raw=b"{}", source_topic="t")
     assert letter.reason == "processing_error"
     assert letter.error == "KeyError"
+
+
+def test_an_edited_letter_is_checked_against_the_event_of_its_topic_and_twin() -> None:
+    """Given the topics a letter can come from (urgent twins included, outboxes too), when an
+    edited payload is checked, then the topic's event is known for each — none is unknown."""
+    from binrelay_shared import topics
+    from binrelay_shared.dlq import _model_of
+    from binrelay_shared.events import DeliveryJob, ReportReceived
+
+    assert _model_of(topics.REPORTS_RECEIVED) is ReportReceived
+    for plain, twin in topics.URGENT_LANE.items():
+        assert _model_of(twin) is _model_of(plain) is not None
+    assert _model_of(topics.outbox("sms")) is DeliveryJob

@@ -69,11 +69,10 @@ def _model_of(topic: str) -> type[BaseModel] | None:
         topics.RESPONSES: Response,
         topics.DELIVERIES: DeliveryOutcome,
     }
-    for plain, twin in topics.URGENT_LANE.items():
-        by_topic[twin] = by_topic[plain]
-    if topic.startswith("bin.outbox."):
+    if topic.startswith("bin.outbox."):  # every channel's outbox and its urgent twin
         return DeliveryJob
-    return by_topic.get(topic)
+    twin_of = {twin: plain for plain, twin in topics.URGENT_LANE.items()}
+    return by_topic.get(twin_of.get(topic, topic))
 
 
 def check_payload(topic: str, payload: bytes) -> str | None:
