@@ -212,7 +212,9 @@ class Admin:
     def __init__(self, conf: dict[str, str], timeout: float = 30.0) -> None:
         from confluent_kafka.admin import AdminClient
 
-        self.client = AdminClient({**conf, "client.id": "binrelay-admin"})
+        # log_level 4: warnings and errors only (librdkafka prints its info lines, e.g. a purged
+        # background queue at close, on stderr: noise in `make up`).
+        self.client = AdminClient({**conf, "client.id": "binrelay-admin", "log_level": 4})
         self.timeout = timeout
 
     def _wait(self, futures: Any) -> list[Any]:
