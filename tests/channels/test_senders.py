@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
+import httpx
 import orjson
 import pytest
 
@@ -160,6 +161,9 @@ async def test_the_same_sms_idempotency_key_is_sent_once_by_the_gateway(gateway:
         # At the wire both requests arrived: the provider's dedup, not the sender, kept it to one
         # SMS here; the sender's own tests count received requests to prove it does not re-send.
         assert gateway.received() == Counter({sha(j.idempotency_key): 2})
+        async with httpx.AsyncClient(timeout=30) as client:  # what the devserver exposes over HTTP
+            seen = (await client.get(f"{gateway.url}/_control/requests")).json()
+        assert seen["count"] == 2 and [r["status"] for r in seen["requests"]] == [202, 200]
     finally:
         await receiver.close()
 
