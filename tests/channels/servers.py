@@ -7,6 +7,7 @@ import hmac
 import subprocess
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +19,7 @@ from typing import Any
 import httpx
 import uvicorn
 
-from binrelay_devservers.sms_gateway import GatewayState, create_app
+from binrelay_devservers.sms_gateway import GatewayState, create_app, request_counts
 from binrelay_shared.events import Channel, DeliveryJob, ResponseKind, Stamps, new_id, utcnow
 from tests.conftest import LOCAL, free_port
 
@@ -79,6 +80,15 @@ class Gateway:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(10)
+
+    def received(self) -> Counter[str | None]:
+        """Requests the gateway received per Idempotency-Key, repeats included (what went on the wire;
+        ``state.sent`` is what the gateway sent after dropping repeated keys)."""
+        return request_counts(self.state)
+
+    def received_to(self) -> Counter[str | None]:
+        """Requests the gateway received per destination number, repeats included."""
+        return Counter(r["to"] for r in list(self.state.received))
 
 
 def start_gateway(token: str = "test-sms-token", webhook_url: str | None = None, secret: str = "s") -> Gateway:

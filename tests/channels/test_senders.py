@@ -3,8 +3,10 @@ retries, permanent failures and fallback, idempotency, early jobs, trace."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
+import httpx
 import orjson
 import pytest
 
@@ -17,7 +19,7 @@ from binrelay_senders.worker import SenderWorker, fallback_job
 from binrelay_shared import topics, trace
 from binrelay_shared.events import Channel, DeliveryOutcome, Outcome, utcnow
 from tests.channels.conftest import sender_settings
-from tests.channels.servers import Gateway, job, parse_mail
+from tests.channels.servers import Gateway, job, parse_mail, sha
 from tests.redis_helpers import admin_redis
 
 
@@ -52,7 +54,8 @@ async def test_an_email_job_is_delivered_once_with_its_outcome_and_trace(
         assert [o.outcome for o in outcomes(again[0])] == [Outcome.delivered]
         assert [o.outcome for o in outcomes(other[0])] == [Outcome.duplicate]
         assert all(o.topic == topics.DELIVERIES for o in first[0])
-        assert len(sink.messages) == 1
+        assert len(sink.messages) == 1  # every message the sink received, repeats included
+        assert sink.message_ids() == Counter({message_id(j.idempotency_key): 1})
         mail = parse_mail(sink.messages[0].data)
         assert mail["To"] == "lid-1@example.test"
         assert mail["Message-ID"] == message_id(j.idempotency_key)
@@ -155,6 +158,12 @@ async def test_the_same_sms_idempotency_key_is_sent_once_by_the_gateway(gateway:
         second = await receiver.send(j)
         assert first == second
         assert len(gateway.state.sent) == 1
+        # At the wire both requests arrived: the provider's dedup, not the sender, kept it to one
+        # SMS here; the sender's own tests count received requests to prove it does not re-send.
+        assert gateway.received() == Counter({sha(j.idempotency_key): 2})
+        async with httpx.AsyncClient(timeout=30) as client:  # what the devserver exposes over HTTP
+            seen = (await client.get(f"{gateway.url}/_control/requests")).json()
+        assert seen["count"] == 2 and [r["status"] for r in seen["requests"]] == [202, 200]
     finally:
         await receiver.close()
 
@@ -256,6 +265,7 @@ async def test_a_bad_job_in_a_batch_is_dead_lettered_and_the_others_get_one_outc
         assert all(o["outcome"] == "delivered" for o in outcomes)
         assert [t for t, _ in published].count(topics.DLQ) == 1
         assert sorted(m["to"] for m in gateway.state.sent) == ["+32470000020", "+32470000021"]
+        assert gateway.received_to() == Counter(["+32470000020", "+32470000021"])  # each put on the wire once
     finally:
         await worker.receiver.close()
         await redis.aclose()

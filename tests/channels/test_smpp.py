@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator
 
 import pytest
 
-from binrelay_devservers.smsc import SmscState, start_smsc
+from binrelay_devservers.smsc import SmscState, start_smsc, submit_counts
 from binrelay_senders.providers import smpp_pdu as p
 from binrelay_senders.providers.smpp import SmppReceiver
 from binrelay_senders.registry import make_receiver
@@ -55,6 +56,7 @@ async def test_sms_over_smpp_delivered_retried_and_fallen_back(
         results = await worker.process(jobs)
         assert [o.event.outcome for [o] in results] == [Outcome.delivered] * 3
         sent = sorted((m["to"], m["text"], m["data_coding"]) for m in state.sent)  # sent concurrently
+        assert submit_counts(state) == Counter((m["to"], m["text"]) for m in state.sent)  # each submitted once
         assert sent == [
             ("+32470000010", "Alarm: verdachte wagen (test).", p.DATA_CODING_LATIN1),
             ("+32470000011", "Alerte : véhicule suspect, Place du Grand Sablon.", p.DATA_CODING_LATIN1),
@@ -64,6 +66,8 @@ async def test_sms_over_smpp_delivered_retried_and_fallen_back(
         state.fail_mode, state.fail_count = "transient", 2
         [[outcome]] = await worker.process([job(Channel.sms, "+32470000013")])
         assert (outcome.event.outcome, outcome.event.attempts) == (Outcome.delivered, 3)
+        statuses = [r["status"] for r in state.received if r["to"] == "+32470000013"]  # at the wire
+        assert statuses == [p.ESME_RTHROTTLED, p.ESME_RTHROTTLED, p.ESME_ROK]
         assert state.binds == 1  # one session for everything
 
         state.fail_mode, state.fail_count = "permanent", 1

@@ -3,6 +3,7 @@ advice back by SMS, and replies bound to what they answer (a question when sever
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,6 +81,7 @@ def test_an_incoming_sms_becomes_a_report_and_gets_the_advice_back(
     assert body["text"] == "Inbraak bezig in de Meudonstraat"
     assert body["reporter"]["ref"].startswith("sms:unknown:") and body["reporter"]["contact"] == "+32470001111"
     assert [(m["to"], m["text"]) for m in gw.state.sent] == [("+32470001111", ADVICE)]
+    assert gw.received_to() == Counter({"+32470001111": 1})  # put on the wire once, not deduped by the gateway
 
 
 def test_a_badly_signed_call_is_refused(
@@ -169,6 +171,7 @@ async def test_short_texts_get_help_unknown_numbers_are_refused_and_reports_go_t
         answer = inbound(gw, **{"from": "+32470009999", "to": "8800", "text": text})
         assert "refused_unknown" in str(answer["body"])
     assert not [m for m in gw.state.sent if m["to"] == "+32470009999"]
+    assert gw.received_to()["+32470002222"] == 2 and gw.received_to()["+32470009999"] == 0  # at the wire
     assert stub_ingest.posted == []
     inbound(gw, **{"from": "+32470002222", "to": "8800", "text": "Verdachte wagen rijdt traag door de straat"})
     [body] = stub_ingest.posted

@@ -4,8 +4,23 @@ The dispatcher runs as a real process on the session's Kafka and Redis with the 
 prefixed ``crash-``, its own consumer group and Redis database). The first process kills itself
 (SIGKILL: no release, no commit) the moment it is about to publish a chunk holding the test's
 reports (crashing_dispatcher.py); a normal one is then started in the same group. Every report
-must reach the zone, and every job of the police alarms its outbox, AT LEAST once (the senders
-dedup by idempotency key, so a duplicate is harmless; a loss is not).
+must reach the zone, and every job of the police alarms its outbox, and — counted at the topics
+as multisets, repeats included — exactly once.
+
+What may repeat, and what may not:
+
+* **Upstream, at least once** — records on ``bin.reports.cleared.v1``: a privacy filter killed
+  after publishing and before committing publishes a report again, and the dispatcher's own
+  uncommitted input is delivered again to its successor after the kill. The test posts some
+  reports twice to stand for the first; the kill gives the second. The dispatcher's ``seen``
+  claims in Redis absorb both.
+* **Never twice on the wire** — the zone's Dispatch (``bin.dispatch.<zone>.v1`` is what the police
+  zone reads: a repeat there is a duplicate report for the police) and the outbox jobs (one per
+  report, recipient and channel: the senders would drop a repeat by its idempotency key, but it
+  must not be made). The dispatcher's one window of its own — killed after Kafka acknowledged a
+  chunk and before its claims were confirmed ``done`` — is not what this test kills in (it dies
+  before publishing, and the test checks nothing of its reports reached the topics), so here every
+  output must be there exactly once.
 """
 
 from __future__ import annotations
@@ -16,6 +31,7 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -89,34 +105,75 @@ async def _post(kafka: str, reports: list[ReportCleared]) -> None:
         await produce(kafka, topics.REPORTS_CLEARED, [encode(r)], key=(r.network_id or "").encode())
 
 
-async def _gather(readers: TopicReader | list[TopicReader], wanted: Callable[[dict[str, Any]], bool], field: str,
-                  count: int, timeout: float = 30) -> set[str]:
-    """The distinct ``field`` values of the ``wanted`` messages, once there are ``count`` (or at the timeout)."""
+Field = Callable[[dict[str, Any]], Any]
+
+
+def _count(readers: list[TopicReader], wanted: Callable[[dict[str, Any]], bool], field: Field) -> Counter[Any]:
+    """How many of the ``wanted`` messages read so far carry each ``field`` value: a multiset."""
+    return Counter(field(m) for reader in readers for m in reader.seen if wanted(m))
+
+
+async def _gather(readers: TopicReader | list[TopicReader], wanted: Callable[[dict[str, Any]], bool], field: Field,
+                  count: int, timeout: float = 60) -> Counter[Any]:
+    """The ``field`` values of the ``wanted`` messages, repeats counted, once ``count`` distinct ones
+    arrived (or at the timeout: the assertions then say what is missing)."""
     readers = readers if isinstance(readers, list) else [readers]
     deadline = time.monotonic() + timeout
-    found: set[str] = set()
+    found: Counter[Any] = Counter()
     while len(found) < count and time.monotonic() < deadline:
         for reader in readers:
-            with contextlib.suppress(AssertionError):  # read for a moment; what arrived is in .seen
-                await reader.wait_for(lambda m: False, timeout=0.2)
-        found = {m[field] for reader in readers for m in reader.seen if wanted(m)}
+            await _read_a_moment(reader)
+        found = _count(readers, wanted, field)
     return found
 
 
+async def _read_a_moment(reader: TopicReader) -> None:
+    with contextlib.suppress(AssertionError):  # read for a moment; what arrived is in .seen
+        await reader.wait_for(lambda m: False, timeout=0.2)
+
+
+async def _read_to_end(readers: list[TopicReader], timeout: float = 60) -> None:
+    """Read each topic up to its end offsets as they are now (no wall-clock guess of "quiet")."""
+    for reader in readers:
+        parts = list(reader.consumer.assignment())
+        ends = await reader.consumer.end_offsets(parts)
+        deadline = time.monotonic() + timeout
+        while [tp for tp in parts if await reader.consumer.position(tp) < ends[tp]]:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{reader.topic} not read to its end within {timeout}s")
+            await _read_a_moment(reader)
+
+
+def _job_key(m: dict[str, Any]) -> tuple[str, str, str]:
+    """A job's idempotency key (report, recipient, channel): what a duplicate job would share."""
+    return (m["report_id"], m["recipient_id"], m["channel"])
+
+
 async def test_a_dispatcher_killed_between_its_claims_and_its_publish_loses_nothing(harness: Harness) -> None:
-    """Given cleared reports — police alarms, urgent and ordinary member reports — on the topic,
+    """Given cleared reports — police alarms, urgent and ordinary member reports, some of them
+    published twice upstream (at least once) — on the topic,
     when the dispatcher is killed (SIGKILL) after claiming them in Redis and before publishing,
     and a new dispatcher process is started in its place,
-    then every report's Dispatch reaches the zone and every alarm job its outbox, at least once,
-    and their claims end confirmed (``done``)."""
+    then, counted at the topics with repeats, every report's Dispatch reaches the zone exactly once
+    and every alarm job its outbox exactly once, and their claims end confirmed (``done``)."""
     reports = _reports()
     alarms = [r for r in reports if r.report.kind.value == "alarm"]
     ids = {r.report_id for r in reports}
+    again = reports[::4]  # upstream at least once: a privacy filter that published these twice
     zone = await TopicReader(harness.kafka, topics.dispatch(ZONE)).start()
     outboxes = [await TopicReader(harness.kafka, topics.outbox(c)).start() for c in ("sms", "email", "chat")]
     procs: list[subprocess.Popen[bytes]] = []
+
+    def dispatched(m: dict[str, Any]) -> bool:
+        return m.get("report_id") in ids and m.get("routes") != ["no-plan"]
+
+    alarm_ids = {r.report_id for r in alarms}
+
+    def alarm_job(m: dict[str, Any]) -> bool:
+        return m.get("report_id") in alarm_ids
+
     try:
-        await _post(harness.kafka, reports)
+        await _post(harness.kafka, reports + again)
         crashing = _start({**harness.env, "BINRELAY_TEST_CRASH_ON": ",".join(sorted(ids))}, harness.log,
                           [sys.executable, str(HERE / "crashing_dispatcher.py")])
         procs.append(crashing)
@@ -124,22 +181,33 @@ async def test_a_dispatcher_killed_between_its_claims_and_its_publish_loses_noth
         assert rc == -9, "the dispatcher did not crash as planned:\n" + harness.log.read_text()[-3000:]
         claimed = [r.report_id for r in reports if await harness.redis.exists(state.seen_key(r.report_id))]
         assert claimed, "the crash came before any claim: nothing tested"
+        await _read_to_end([zone, *outboxes])
+        before = _count([zone], dispatched, lambda m: m["report_id"]) + _count(outboxes, alarm_job, _job_key)
+        assert not before, f"the killed dispatcher published {sum(before.values())} output(s): not the window tested"
 
         procs.append(_start(harness.env, harness.log))
-        dispatched = await _gather(zone, lambda m: m.get("report_id") in ids and m.get("routes") != ["no-plan"],
-                                   "report_id", len(ids), timeout=60)
-        missing = ids - dispatched
+        at_zone = await _gather(zone, dispatched, lambda m: m["report_id"], len(ids))
+        missing = ids - set(at_zone)
         lost = [i for i in claimed if i in missing]
         assert not missing, f"{len(missing)} report(s) never dispatched, {len(lost)} of them claimed by the killed one"
-        alarm_ids = {r.report_id for r in alarms}
-        jobs = await _gather(outboxes, lambda m: m.get("report_id") in alarm_ids, "delivery_id", 7 * len(alarms))
+        jobs = await _gather(outboxes, alarm_job, _job_key, 7 * len(alarms))
         assert len(jobs) == 7 * len(alarms), f"{len(jobs)}/{7 * len(alarms)} alarm jobs published"
-        for _ in range(50):  # the claims are confirmed right after Kafka acknowledged the outputs
-            values = {await harness.redis.get(state.seen_key(i)) for i in ids}
-            if values == {b"done"}:
+        deadline = time.monotonic() + 60  # confirmed right after Kafka acknowledged the outputs
+        while (values := {await harness.redis.get(state.seen_key(i)) for i in ids}) != {b"done"}:
+            if time.monotonic() > deadline:
                 break
             await asyncio.sleep(0.1)
         assert values == {b"done"}
+        # Confirmed means acknowledged by Kafka: everything the dispatcher made is on the topics now.
+        await _read_to_end([zone, *outboxes])
+        at_zone = _count([zone], dispatched, lambda m: m["report_id"])
+        twice = {i: n for i, n in at_zone.items() if n > 1}
+        assert not twice, f"{len(twice)} report(s) dispatched to the zone more than once: {twice}"
+        assert at_zone == Counter(ids)
+        jobs = _count(outboxes, alarm_job, _job_key)
+        assert not {k: n for k, n in jobs.items() if n > 1}, "an alarm job published more than once"
+        by_delivery = _count(outboxes, alarm_job, lambda m: m["delivery_id"])
+        assert set(by_delivery.values()) == {1}
     finally:
         for p in procs:
             if p.poll() is None:

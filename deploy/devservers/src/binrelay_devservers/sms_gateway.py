@@ -26,7 +26,12 @@ otherwise the gateway retries.
 
 Test and development controls (this loopback gateway only)
 -----------------------------------------------------------
-``GET /messages`` lists what was sent; ``DELETE /messages`` forgets it;
+``GET /messages`` lists what was sent — each message once, as a provider bills it (a repeated
+``Idempotency-Key`` sends nothing new); ``GET /_control/requests`` lists every ``POST /messages``
+the gateway *received*, repeats included, in arrival order (``{"count": n, "requests": [{"seq",
+"idempotency_key", "to", "status", "at"}]}``; ``status`` is the answer given, ``null`` while in
+progress): what the sender put on the wire, so a test can count it; ``DELETE /messages`` forgets
+both;
 ``POST /_control/fail {"mode": "transient"|"permanent", "count": n}`` makes the next n sends
 fail; ``POST /_control/inbound {"from", "to", "text"}`` simulates an incoming SMS (signed and
 posted to the webhook) and answers with the webhook's status code.
@@ -43,6 +48,7 @@ import hmac
 import re
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -69,12 +75,20 @@ class GatewayState:
     webhook_url: str | None = None
     webhook_secret: str = ""
     sent: list[dict[str, Any]] = field(default_factory=list)
+    """The messages sent, each once (a repeated Idempotency-Key is answered, not sent again)."""
+    received: list[dict[str, Any]] = field(default_factory=list)
+    """Every ``POST /messages`` received, repeats included, recorded on arrival (see ``request_counts``)."""
     by_key: dict[str, str] = field(default_factory=dict)
     fail_mode: str | None = None
     fail_count: int = 0
     calls: int = 0
     delay: float = 0.0
     """Seconds each send takes (tests use it to catch a sender mid-batch)."""
+
+
+def request_counts(state: GatewayState) -> Counter[str | None]:
+    """How many requests the gateway received per Idempotency-Key (``None``: without one)."""
+    return Counter(r["idempotency_key"] for r in list(state.received))
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -87,6 +101,15 @@ def create_app(state: GatewayState) -> Starlette:
 
     async def send(request: Request) -> Response:
         state.calls += 1
+        key = request.headers.get("idempotency-key")
+        record: dict[str, Any] = {"seq": len(state.received), "idempotency_key": key, "to": None,
+                                  "status": None, "at": datetime.now(UTC).isoformat()}
+        state.received.append(record)  # on arrival: a client that dies before the answer still counts
+        response = await _send(request, key, record)
+        record["status"] = response.status_code
+        return response
+
+    async def _send(request: Request, key: str | None, record: dict[str, Any]) -> Response:
         if not authorized(request):
             return _json({"error": "unauthorized"}, 401)
         try:
@@ -96,7 +119,7 @@ def create_app(state: GatewayState) -> Starlette:
                 raise ValueError
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
             return _json({"error": "body must be {to, text, from?}"}, 400)
-        key = request.headers.get("idempotency-key")
+        record["to"] = to
         if key and key in state.by_key:
             return _json({"id": state.by_key[key], "status": "accepted"}, 200)
         if state.delay:
@@ -122,9 +145,14 @@ def create_app(state: GatewayState) -> Starlette:
     async def listing(request: Request) -> Response:
         if request.method == "DELETE":
             state.sent.clear()
+            state.received.clear()
             state.by_key.clear()
             return _json({"status": "cleared"})
         return _json(state.sent)
+
+    async def requests(request: Request) -> Response:
+        received = list(state.received)
+        return _json({"count": len(received), "requests": received})
 
     async def fail(request: Request) -> Response:
         body = orjson.loads(await request.body())
@@ -163,6 +191,7 @@ def create_app(state: GatewayState) -> Starlette:
         routes=[
             Route("/messages", send, methods=["POST"]),
             Route("/messages", listing, methods=["GET", "DELETE"]),
+            Route("/_control/requests", requests, methods=["GET"]),
             Route("/_control/fail", fail, methods=["POST"]),
             Route("/_control/inbound", inbound, methods=["POST"]),
             Route("/healthz", health, methods=["GET"]),

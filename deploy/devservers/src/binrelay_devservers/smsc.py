@@ -5,6 +5,11 @@ message, or failing as told), ``enquire_link`` and ``unbind``; anything else get
 ``generic_nack``. Like the HTTP gateway it can be told to fail the next n submissions
 transiently (``ESME_RTHROTTLED``) or permanently (``ESME_RINVDSTADR``).
 
+``SmscState.sent`` holds the messages accepted; ``SmscState.received`` every ``submit_sm`` that
+arrived, repeats and refused ones included, with the status answered (SMPP has no idempotency
+key: a repeat is a second SMS), so a test counts what the sender put on the wire
+(``submit_counts``).
+
 Run: ``binrelay-devserver smsc --port 2775``.
 """
 
@@ -13,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,9 +30,31 @@ class SmscState:
     system_id: str = "binrelay"
     password: str = "dev-smpp"
     sent: list[dict[str, Any]] = field(default_factory=list)
+    received: list[dict[str, Any]] = field(default_factory=list)
+    """Every submit_sm that arrived (repeats included): ``{"seq", "to", "text", "status"}``."""
     fail_mode: str | None = None
     fail_count: int = 0
     binds: int = 0
+
+
+def submit_counts(state: SmscState) -> Counter[tuple[str, str]]:
+    """How many submit_sm the SMSC received per (destination, text), repeats included."""
+    return Counter((r["to"], r["text"]) for r in list(state.received))
+
+
+def _record_submit(state: SmscState, body: bytes) -> dict[str, Any]:
+    """Record a submit_sm on arrival, before deciding its answer (a malformed one: ``to`` None)."""
+    record: dict[str, Any] = {"seq": len(state.received), "to": None, "from": None, "text": None,
+                              "data_coding": None, "status": None}
+    try:
+        sm = p.parse_submit_sm(body)
+    except Exception:
+        pass
+    else:
+        record.update({"to": "+" + sm.destination, "from": sm.source, "text": sm.text,
+                       "data_coding": sm.data_coding})
+    state.received.append(record)
+    return record
 
 
 async def _serve_client(state: SmscState, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -43,23 +71,25 @@ async def _serve_client(state: SmscState, reader: asyncio.StreamReader, writer: 
                 status = p.ESME_ROK if ok else p.ESME_RINVPASWD
                 writer.write(p.Pdu(p.BIND_TRANSMITTER_RESP, status, pdu.sequence, p.cstr("binrelay-smsc")).encode())
             elif pdu.command_id == p.SUBMIT_SM:
+                record = _record_submit(state, pdu.body)
+                answer = b""
                 if not bound:
-                    writer.write(p.Pdu(p.SUBMIT_SM_RESP, p.ESME_RBINDFAIL, pdu.sequence).encode())
+                    status = p.ESME_RBINDFAIL
                 elif state.fail_count > 0:
                     state.fail_count -= 1
                     status = p.ESME_RINVDSTADR if state.fail_mode == "permanent" else p.ESME_RTHROTTLED
-                    writer.write(p.Pdu(p.SUBMIT_SM_RESP, status, pdu.sequence).encode())
+                elif record["to"] is None:
+                    raise ValueError("malformed submit_sm")  # as before: the connection is dropped
+                elif not 6 <= len(record["to"]) - 1 <= 15 or not record["to"][1:].isdigit():
+                    status = p.ESME_RINVDSTADR
                 else:
-                    sm = p.parse_submit_sm(pdu.body)
-                    if not sm.destination.isdigit() or not 6 <= len(sm.destination) <= 15:
-                        writer.write(p.Pdu(p.SUBMIT_SM_RESP, p.ESME_RINVDSTADR, pdu.sequence).encode())
-                    else:
-                        mid = uuid.uuid4().hex[:16]
-                        state.sent.append(
-                            {"id": mid, "to": "+" + sm.destination, "from": sm.source, "text": sm.text,
-                             "data_coding": sm.data_coding}
-                        )
-                        writer.write(p.Pdu(p.SUBMIT_SM_RESP, p.ESME_ROK, pdu.sequence, p.cstr(mid)).encode())
+                    status = p.ESME_ROK
+                    mid = uuid.uuid4().hex[:16]
+                    answer = p.cstr(mid)
+                    state.sent.append({"id": mid, "to": record["to"], "from": record["from"], "text": record["text"],
+                                       "data_coding": record["data_coding"]})
+                record["status"] = status
+                writer.write(p.Pdu(p.SUBMIT_SM_RESP, status, pdu.sequence, answer).encode())
             elif pdu.command_id == p.ENQUIRE_LINK:
                 writer.write(p.Pdu(p.ENQUIRE_LINK_RESP, 0, pdu.sequence).encode())
             elif pdu.command_id == p.UNBIND:

@@ -4,13 +4,24 @@ Messages are stored in memory (``SinkHandler.messages``) and, when a directory i
 ``<n>.eml`` there so tests in another process and developers can read them. It accepts any
 recipient, except that a recipient whose local part starts with ``reject-`` is refused with 550
 and one starting with ``busy-`` with 451 (so tests can provoke permanent and transient errors).
+
+Every message that completes DATA is kept, repeats included — SMTP cannot tell a resent mail
+from a new one, so the sink does not try: ``message_ids()`` counts what arrived per
+``Message-ID`` (BIN Relay derives it from the delivery's idempotency key), which is how a test
+proves "received once" at the wire. ``hold()`` makes new transactions wait at ``MAIL FROM``
+(before any data is taken, so a client that dies there delivered nothing) until ``release()``;
+``holding`` says how many wait (tests use it to stop a sender at a known point).
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
+import threading
+from collections import Counter
 from dataclasses import dataclass
+from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +35,11 @@ class Received:
     rcpt_tos: list[str]
     data: bytes
 
+    @property
+    def message_id(self) -> str | None:
+        value = BytesHeaderParser().parsebytes(self.data).get("Message-ID")
+        return str(value).strip() if value is not None else None
+
 
 class SinkHandler:
     def __init__(self, maildir: Path | None = None) -> None:
@@ -34,6 +50,39 @@ class SinkHandler:
             maildir.mkdir(parents=True, exist_ok=True)
             existing = [int(p.stem) for p in maildir.glob("*.eml") if p.stem.isdigit()]
             self._n = itertools.count(max(existing, default=0) + 1)
+        self._open = threading.Event()
+        self._open.set()
+        self._lock = threading.Lock()
+        self.holding = 0
+        """Transactions waiting at MAIL FROM while held."""
+
+    def message_ids(self) -> Counter[str | None]:
+        """How many messages arrived per Message-ID, repeats included."""
+        return Counter(m.message_id for m in list(self.messages))
+
+    def hold(self) -> None:
+        """Make new transactions wait at MAIL FROM (nothing of theirs is taken) until :meth:`release`."""
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
+
+    async def handle_MAIL(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, mail_options: list[str]
+    ) -> str:
+        if not self._open.is_set():
+            with self._lock:
+                self.holding += 1
+            try:
+                # Released from another thread (the test's): a threading.Event, polled.
+                while not self._open.is_set():  # noqa: ASYNC110
+                    await asyncio.sleep(0.01)
+            finally:
+                with self._lock:
+                    self.holding -= 1
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
