@@ -121,3 +121,45 @@ async def test_a_timed_out_publish_is_unknown_and_its_retry_returns_the_same_rep
     finally:
         await reader.stop()
     assert on_topic == Counter(wanted), "each accepted report once on the topic, and no second report"
+
+
+async def test_a_publish_the_broker_refuses_is_503_not_published_and_a_retry_starts_afresh(
+    broker: PrivateBroker, settings: Settings, keys: Keys, secrets_dir: Path
+) -> None:
+    """Given ingest on a broker that then refuses ingest's writes (its ACLs removed),
+    when a report is posted with an Idempotency-Key,
+    then the answer is 503 "published: no" (the broker refused it: it is not stored), no report id;
+    and once the ACLs are back, the same retry is accepted as a new report (202, not replayed),
+    and the topic carries that report once and the refused one never."""
+    from binrelay_shared import acl
+    from binrelay_shared.zones import admin_config, apply_table
+
+    private = settings.model_copy(update={"kafka": broker.bootstrap, "secrets_dir": secrets_dir})
+    admin = acl.Admin(admin_config(private).librdkafka())
+    reader = await TopicReader(broker.bootstrap, topics.REPORTS_RECEIVED).start()
+    try:
+        async with running_app(private, limits=IngestLimits(publish_timeout_seconds=30.0)) as api:
+            warm = await api.post("/v1/reports", json=report("Fiets gestolen aan de markt"), headers=H(keys.adapter))
+            assert warm.status_code == 202, warm.text
+            await asyncio.to_thread(admin.remove_acls, "ingest")
+            try:
+                body = report("Fiets gestolen aan de markt, tweede")
+                headers = {**H(keys.adapter), "Idempotency-Key": f"door-{uuid.uuid4().hex}"}
+                refused = await api.post("/v1/reports", json=body, headers=headers)
+                assert refused.status_code == 503, refused.text
+                assert refused.json()["published"] == "no" and "report_id" not in refused.json()
+            finally:
+                await asyncio.to_thread(apply_table, private)
+            retry = await _until_accepted(api, body, headers)
+            assert retry.status_code == 202 and "idempotent-replayed" not in retry.headers, retry.text
+        wanted = {warm.json()["report_id"], retry.json()["report_id"]}
+        await reader.wait_for(lambda m: m.get("report_id") in wanted, count=len(wanted), timeout=120)
+        await drain(reader, 3.0)
+        ours = Counter(
+            m.get("report_id")
+            for m in reader.seen
+            if m.get("report", {}).get("text", "").startswith("Fiets gestolen aan de markt")
+        )
+    finally:
+        await reader.stop()
+    assert ours == Counter(wanted)
