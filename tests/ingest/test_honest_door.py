@@ -23,12 +23,14 @@ from typing import Any
 import httpx
 import pytest
 
-from binrelay_ingest.core import IngestLimits
+from binrelay_ingest.core import IngestLimits, KafkaPublisher
 from binrelay_shared import topics
+from binrelay_shared.kafka_security import kafka_client_config
 from binrelay_shared.settings import Settings
-from tests.conftest import LOCAL, _prepare, free_port
+from tests.conftest import LOCAL, TEST_ZONE, _prepare, free_port
 from tests.ingest.conftest import Keys, drain, report, running_app
 from tests.kafka_helpers import TopicReader
+from tests.pipeline import Pipeline
 
 
 class PrivateBroker:
@@ -163,3 +165,53 @@ async def test_a_publish_the_broker_refuses_is_503_not_published_and_a_retry_sta
     finally:
         await reader.stop()
     assert ours == Counter(wanted)
+
+
+class _DeafKafka(KafkaPublisher):
+    """Really sends each record, but never hears the acknowledgement: an ingest process whose
+    publish times out although Kafka stored the report."""
+
+    async def enqueue(self, topic: str, value: bytes, key: bytes | None) -> asyncio.Future[Any]:
+        await super().enqueue(topic, value, key)  # the real acknowledgement is dropped
+        return asyncio.get_running_loop().create_future()
+
+    async def publish(self, topic: str, value: bytes, key: bytes | None) -> None:  # the interface before
+        await (await self.enqueue(topic, value, key))
+
+
+@pytest.mark.integration
+async def test_a_retry_on_another_ingest_publishes_the_same_report_and_it_is_dispatched_once(
+    pipeline: Pipeline, settings: Settings, keys: Keys
+) -> None:
+    """Given an ingest process that hands an alarm to Kafka but never hears the acknowledgement,
+    when the alarm is posted there (504, unknown) and retried with the same Idempotency-Key on
+    another ingest process (which holds nothing in flight),
+    then the retry answers 202 with the first report id (Idempotent-Replayed), the received topic
+    carries only that report id (twice: the first attempt and the retry), and the running
+    dispatcher puts it on the zone's topic exactly once (multiset)."""
+    body = {"kind": "alarm", "network": "zavel", "language": "nl", "text": f"Inbraak bezig, {uuid.uuid4().hex[:6]}"}
+    headers = {**H(keys.police), "Idempotency-Key": f"door-{uuid.uuid4().hex}"}
+    received = await TopicReader(settings.kafka, topics.REPORTS_RECEIVED).start()
+    zone = await TopicReader(settings.kafka, topics.dispatch(TEST_ZONE)).start()
+    deaf = _DeafKafka(kafka_client_config(settings, "ingest"))
+    try:
+        async with running_app(settings, publisher=deaf, limits=IngestLimits(publish_timeout_seconds=1.0)) as a:
+            first = await a.post("/v1/messages", json=body, headers=headers)
+            assert first.status_code == 504, first.text
+            report_id = first.json()["report_id"]
+            async with running_app(settings) as b:
+                retry = await b.post("/v1/messages", json=body, headers=headers)
+        assert (retry.status_code, retry.json().get("report_id")) == (202, report_id), retry.text
+        assert retry.headers.get("idempotent-replayed") == "true"
+        mine = lambda m: m.get("report", {}).get("text") == body["text"]  # noqa: E731
+        await received.wait_for(mine, count=2, timeout=120)
+        await zone.wait_for(lambda m: m.get("report_id") == report_id, timeout=120)
+        await drain(received, 3.0)
+        await drain(zone, 5.0)  # a second dispatch would follow the first closely
+        on_received = Counter(m.get("report_id") for m in received.seen if mine(m))
+        dispatched = Counter(m.get("report_id") for m in zone.seen if m.get("report_id") == report_id)
+    finally:
+        await received.stop()
+        await zone.stop()
+    assert on_received == Counter({report_id: 2})
+    assert dispatched == Counter({report_id: 1})
