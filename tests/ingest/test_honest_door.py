@@ -4,8 +4,9 @@ delivers it once the broker is back. It answers 504 ``published: unknown`` with 
 a retry with the same Idempotency-Key answers with that same report id (202 once Kafka has it),
 never creating a second report.
 
-Runs on a private broker of its own (deploy/local/kafka.sh, as tests/conftest.py starts the
-session's), so stopping it disturbs no other test.
+The broker tests run on a private broker of their own (deploy/local/kafka.sh, as tests/conftest.py
+starts the session's), so stopping it or revoking ingest's ACLs disturbs no other test. The
+cross-process test runs on the session's broker with the running pipeline, to count dispatches.
 """
 
 from __future__ import annotations
