@@ -463,8 +463,11 @@ class _BrokenKafka:
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
 
-    async def publish(self, topic: str, value: bytes, key: bytes | None) -> None:
-        raise ConnectionError("kafka is down")
+    async def enqueue(self, topic: str, value: bytes, key: bytes | None) -> Any:
+        raise ConnectionError("kafka is down")  # refused before sending: nothing was published
+
+    def refused(self, exc: BaseException) -> bool:
+        return True
 
 
 async def test_when_kafka_fails_the_answer_is_503_and_a_retry_starts_afresh(
@@ -479,7 +482,7 @@ async def test_when_kafka_fails_the_answer_is_503_and_a_retry_starts_afresh(
     async with running_app(settings, publisher=_BrokenKafka()) as broken:
         resp = await broken.post("/v1/reports", json=body, headers={**H(keys.adapter), **idem})
         assert resp.status_code == 503 and resp.headers["retry-after"]
-        assert "report_id" not in resp.json()
+        assert "report_id" not in resp.json() and resp.json()["published"] == "no"
     retry = await api.post("/v1/reports", json=body, headers={**H(keys.adapter), **idem})
     assert retry.status_code == 202 and "idempotent-replayed" not in retry.headers
 
@@ -520,10 +523,16 @@ class _SlowKafka:
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
 
-    async def publish(self, topic: str, value: bytes, key: bytes | None) -> None:
+    async def enqueue(self, topic: str, value: bytes, key: bytes | None) -> Any:
         self.entered.set()  # the gate has reserved the idempotency key by now
+        return asyncio.ensure_future(self._ack(value))
+
+    async def _ack(self, value: bytes) -> None:
         await self.release.wait()
         self.published.append(value)
+
+    def refused(self, exc: BaseException) -> bool:
+        return False
 
 
 async def test_a_retry_while_the_first_request_is_in_flight_gets_409_then_the_first_answer(

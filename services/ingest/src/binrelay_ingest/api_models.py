@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -142,3 +142,20 @@ class ErrorBody(BaseModel):
 
     error: str
     fields: list[FieldError] = Field(default_factory=list)
+
+
+class NotPublished(ErrorBody):
+    """503: the report was NOT published (Kafka or Redis refused before anything was sent, or the
+    producer is not connected). Nothing to undo: retry after ``Retry-After``."""
+
+    published: Literal["no"] = "no"
+
+
+class PublishUnknown(ErrorBody):
+    """504: Kafka did not acknowledge in time; the report **may still be published** (the producer
+    keeps trying). Retry with the same ``Idempotency-Key``: the retry answers with this
+    ``report_id`` (202 once Kafka has it), and the report is dispatched once. Without an
+    ``Idempotency-Key`` (or ``adapter_message_id``) a retry may create a second report."""
+
+    published: Literal["unknown"] = "unknown"
+    report_id: str

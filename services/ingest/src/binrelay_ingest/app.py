@@ -34,7 +34,7 @@ from binrelay_shared.redis_auth import credentials as redis_credentials
 from binrelay_shared.redis_auth import redis_client
 from binrelay_shared.settings import Settings
 
-from .api_models import Accepted, ErrorBody, MessageIn, ReportId, ReportIn, ReportStatus
+from .api_models import Accepted, ErrorBody, MessageIn, NotPublished, PublishUnknown, ReportId, ReportIn, ReportStatus
 from .core import Credential, IngestLimits, KafkaPublisher, Publisher, Reply, presented
 from .core import Ingest as Ingest
 from .errors import ApiError, field_errors, too_large
@@ -246,7 +246,19 @@ def create_app(
         log.error("unhandled error", error=type(exc).__name__)
         return _json(ErrorBody(error="internal error; nothing was published").model_dump(), 500)
 
-    errors: dict[int | str, dict[str, Any]] = {s: {"model": ErrorBody} for s in (401, 403, 409, 413, 422, 429, 503)}
+    errors: dict[int | str, dict[str, Any]] = {s: {"model": ErrorBody} for s in (401, 403, 409, 413, 422, 429)}
+    errors[503] = {
+        "model": NotPublished,
+        "description": "Nothing was published (Kafka or Redis unavailable, or the record refused): retry after "
+        "`Retry-After`; the retry publishes afresh.",
+    }
+    errors[504] = {
+        "model": PublishUnknown,
+        "description": "Kafka did not acknowledge in time: the report **may still be published**. Retry with the "
+        "same `Idempotency-Key` (or `adapter_message_id`): the retry answers with the same `report_id` — 202 "
+        "(`Idempotent-Replayed: true`) once Kafka has it, 504 again while it is still unknown — and the report is "
+        "dispatched once. Without a key, a retry may create a second report.",
+    }
 
     @app.post(
         "/v1/reports",

@@ -42,7 +42,7 @@ from binrelay_shared.network import NetworkFile
 from binrelay_shared.settings import Settings
 
 from .api_models import Accepted, MessageIn, ReportIn, ReportStatus, Step
-from .errors import ApiError, invalid, unauthenticated
+from .errors import ApiError, invalid, not_published, publish_unknown, unauthenticated
 from .gate import Gate, GateRequest, GateResult, idem_key
 from .keys import api_key_mac, hash_key, parse_key, record_from_hash
 from .networks import Resolver
@@ -75,11 +75,15 @@ class IngestLimits(BaseSettings):
 
 
 class Publisher(Protocol):
-    """Publishes bytes and returns once Kafka has acknowledged them."""
+    """Hands records to Kafka in two steps, so a failure can be told apart from an unknown outcome:
+    :meth:`enqueue` raises if the producer refused the record (nothing was sent), else returns a
+    future resolved by the broker's acknowledgement; :meth:`refused` says whether that future's
+    error proves the broker did not store the record."""
 
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
-    async def publish(self, topic: str, value: bytes, key: bytes | None) -> None: ...
+    async def enqueue(self, topic: str, value: bytes, key: bytes | None) -> asyncio.Future[Any]: ...
+    def refused(self, exc: BaseException) -> bool: ...
 
 
 class KafkaPublisher:
@@ -101,7 +105,9 @@ class KafkaPublisher:
             acks="all",
             linger_ms=self.linger_ms,
             max_batch_size=256 * 1024,
-            enable_idempotence=False,
+            # The producer retries a batch whose acknowledgement it lost (e.g. a broker restarting);
+            # without idempotence such a retry writes the report twice (seen in the honest-door test).
+            enable_idempotence=True,
         )
         await self.producer.start()
 
@@ -109,9 +115,18 @@ class KafkaPublisher:
         if self.producer is not None:
             await self.producer.stop()
 
-    async def publish(self, topic: str, value: bytes, key: bytes | None) -> None:
-        future = await self.producer.send(topic, value, key=key, headers=[("content-type", b"application/json")])
-        await future
+    async def enqueue(self, topic: str, value: bytes, key: bytes | None) -> asyncio.Future[Any]:
+        # Raises (or is cancelled) before the record is in a batch: then nothing was sent. Once
+        # returned, the record is in the producer's buffer and will be sent — and retried — even
+        # if nobody awaits the future any more.
+        return await self.producer.send(topic, value, key=key, headers=[("content-type", b"application/json")])
+
+    def refused(self, exc: BaseException) -> bool:
+        """A non-retriable answer of the broker (authorisation, too large, invalid): not stored.
+        Anything else (timeouts, lost connections, no leader) may follow a delivered attempt."""
+        from aiokafka.errors import BrokerResponseError
+
+        return isinstance(exc, BrokerResponseError) and not exc.retriable
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +267,9 @@ class Finisher:
 class Ingest:
     """The front door's logic; one instance per process."""
 
+    #: How long a late acknowledgement is remembered in-process (see :meth:`_watch`).
+    KEEP_ACKED_S = 60.0
+
     def __init__(
         self,
         settings: Settings,
@@ -271,6 +289,8 @@ class Ingest:
         self.fast = fast
         self.gate = Gate(redis, fast, mac_key=api_key_mac(settings))
         self.finisher = Finisher(self.gate)
+        self.inflight: dict[str, asyncio.Future[Any]] = {}
+        """report id → its publish, not acknowledged in time and not yet resolved."""
         self.finisher.idem_ttl_s = limits.idempotency_ttl_seconds
         self.finisher.trace_ttl_s = settings.trace_ttl_seconds
         self.ready = False
@@ -297,7 +317,7 @@ class Ingest:
             buckets=(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0),
             registry=registry,
         )
-        for status in ("400", "401", "403", "404", "409", "413", "422", "429", "500", "503"):
+        for status in ("400", "401", "403", "404", "409", "413", "422", "429", "500", "503", "504"):
             self.rejected.labels(status)
         for how in ("hint", "street", "street_fuzzy", "text", "none", "out_of_scope"):
             self.resolved.labels(how)
@@ -309,8 +329,8 @@ class Ingest:
 
     async def stop(self) -> None:
         self.ready = False
+        await self.publisher.stop()  # flushes: late acknowledgements still record their answers
         await self.finisher.drain()
-        await self.publisher.stop()
         if self.fast is not None:
             await self.fast.close()
 
@@ -435,40 +455,62 @@ class Ingest:
                 )
         except (RedisError, RespError, OSError, TimeoutError) as exc:
             log.warning("gate unavailable", error=type(exc).__name__)
-            raise ApiError(
-                503, "ingest cannot check credentials right now; nothing was published, retry later",
-                [("(redis)", "unavailable")], {"Retry-After": "2"},
-            ) from None  # fmt: skip
+            raise not_published(
+                "ingest cannot check credentials right now; nothing was published, retry later", "(redis)"
+            ) from None
         if result.outcome == "replay":
             self.replays.inc()
             return Reply(202, result.answer, [*JSON, (b"idempotent-replayed", b"true")])
-        if result.outcome != "ok":
+        again = result.outcome == "unknown"
+        if again:
+            # An earlier attempt's publish was not acknowledged in time: this retry publishes THE
+            # SAME report (same id; the dispatcher drops a repeated id), never a second one.
+            stored = result.answer
+            first = orjson.loads(stored)
+            report_id = first["report_id"]
+            result = GateResult(
+                "ok", network_id=first.get("network_id"), zone_id=first.get("zone_id", ""),
+                role=result.role, adapter=result.adapter,
+            )  # fmt: skip
+        elif result.outcome != "ok":
             raise refusal(result)
         idem_redis = idem_key(cred.id, idem) if idem else None
-        stage = "building"
         try:
             event, answer = self._event(report_id, report, result, possibly_urgent, advise, language)
-            stage = "publishing"
-            async with asyncio.timeout(limits.publish_timeout_seconds):
-                await self.publisher.publish(
-                    topics.lane(topics.REPORTS_RECEIVED, is_urgent(event)),
-                    event.__pydantic_serializer__.to_json(event),
-                    result.network_id.encode() if result.network_id else None,
-                )
         except Exception as exc:
-            # Nothing may stay half-done: forget the reservation, so a retry starts afresh.
             with bind_report(report_id):
-                log.warning("not accepted", stage=stage, error=type(exc).__name__)
-            try:
-                await self.gate.release(report_id=report_id, idem=idem_redis)
-            except Exception as rexc:
-                log.warning("reservation not released", error=type(rexc).__name__)
-            if stage == "building":
-                raise
-            raise ApiError(
-                503, "the report could not be stored; nothing was published, retry later",
-                [("(kafka)", "unavailable")], {"Retry-After": "2"},
-            ) from None  # fmt: skip
+                log.warning("not accepted", stage="building", error=type(exc).__name__)
+            if not again:  # nothing was published: forget the reservation, so a retry starts afresh
+                await self._release(report_id, idem_redis)
+            raise
+        if again:
+            answer = stored  # the first answer, word for word
+        outcome, ack = await self._publish(event, limits.publish_timeout_seconds)
+        if outcome != "acked":
+            with bind_report(report_id):
+                log.warning("not acknowledged", outcome=outcome, retry=again)
+            if outcome == "refused" and not again:
+                # The producer or the broker refused it: nothing was published. Forget the
+                # reservation, so a retry starts afresh.
+                await self._release(report_id, idem_redis)
+                raise not_published("the report could not be stored; nothing was published, retry later", "(kafka)")
+            # Unknown (or a retry of an unknown one): the record may still reach Kafka. Keep the
+            # idempotency key bound to this report id, and record the answer once Kafka has it.
+            if ack is not None:
+                self._watch(ack, report_id, idem_redis, digest, answer, event.stamps.received.isoformat())
+            if idem_redis and not again:
+                try:
+                    async with asyncio.timeout(limits.redis_timeout_seconds):
+                        await self.gate.mark_unknown(
+                            idem=idem_redis, fingerprint=digest, answer=answer, ttl_s=limits.idempotency_ttl_seconds
+                        )
+                except Exception as exc:
+                    log.warning("unknown outcome not recorded", error=type(exc).__name__)
+            raise publish_unknown(report_id, keyed=idem_redis is not None)
+        if again:
+            self.replays.inc()
+            self.finisher.add(report_id, idem_redis, digest, answer, event.stamps.received.isoformat())
+            return Reply(202, answer, [*JSON, (b"idempotent-replayed", b"true")])
         if network and result.network_id is None:
             how = "out_of_scope"
         self.resolved.labels(how).inc()
@@ -483,6 +525,72 @@ class Ingest:
             self.urgent.inc()
         self._latency[kind is Kind.report].observe(time.perf_counter() - started)
         return Reply(202, answer)
+
+    async def _release(self, report_id: str, idem: str | None) -> None:
+        try:
+            await self.gate.release(report_id=report_id, idem=idem)
+        except Exception as exc:
+            log.warning("reservation not released", error=type(exc).__name__)
+
+    async def _publish(self, event: ReportReceived, timeout: float) -> tuple[str, asyncio.Future[Any] | None]:
+        """Publish ``event``, waiting at most ``timeout`` s: ``acked``; ``refused`` (nothing was
+        published: the producer refused it before sending, or the broker refused it); or ``unknown``
+        (no acknowledgement in time, or an error after which an earlier attempt may have landed).
+        An attempt of the same report still in flight in this process is awaited, not repeated."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        ack = self.inflight.get(event.report_id)
+        if ack is None:
+            network = event.network_id
+            task = asyncio.ensure_future(
+                self.publisher.enqueue(
+                    topics.lane(topics.REPORTS_RECEIVED, is_urgent(event)),
+                    event.__pydantic_serializer__.to_json(event),
+                    network.encode() if network else None,
+                )
+            )
+            if not task.done():
+                await asyncio.wait([task], timeout=timeout)
+            if not task.done():
+                task.cancel()  # still waiting for metadata or buffer space: never reaches a batch
+                await asyncio.wait([task])
+            if task.cancelled() or task.exception() is not None:
+                exc = None if task.cancelled() else task.exception()
+                log.warning("refused by the producer", error=type(exc).__name__ if exc else "timeout")
+                return "refused", None
+            ack = task.result()
+        if not ack.done():
+            await asyncio.wait([ack], timeout=max(deadline - loop.time(), 0))
+        if not ack.done() or ack.cancelled():
+            return "unknown", ack
+        exc = ack.exception()
+        if exc is None:
+            return "acked", ack
+        return ("refused" if self.publisher.refused(exc) else "unknown"), ack
+
+    def _watch(
+        self, ack: asyncio.Future[Any], report_id: str, idem: str | None, fp: str, answer: bytes, received_at: str
+    ) -> None:
+        """An unacknowledged publish: when Kafka acknowledges it after all, record the answer for
+        retries (``D``, replacing ``U``) and the trace, as for a publish acknowledged in time."""
+        if report_id in self.inflight:
+            return
+        self.inflight[report_id] = ack
+
+        def done(fut: asyncio.Future[Any]) -> None:
+            if fut.cancelled() or fut.exception() is not None:
+                self.inflight.pop(report_id, None)
+                with bind_report(report_id):
+                    log.warning("publish not acknowledged; a retry with its key publishes it again")
+                return
+            with bind_report(report_id):
+                log.info("acknowledged late")
+            self.finisher.add(report_id, idem, fp, answer, received_at)
+            # Kept a while: a retry whose gate check still read "unknown" (the answer is being
+            # written) finds it acknowledged here, instead of publishing the report again.
+            asyncio.get_running_loop().call_later(self.KEEP_ACKED_S, self.inflight.pop, report_id, None)
+
+        ack.add_done_callback(done)
 
     def _event(
         self,

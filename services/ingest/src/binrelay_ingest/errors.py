@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from .api_models import ErrorBody, FieldError
+from .api_models import ErrorBody, FieldError, NotPublished, PublishUnknown
 
 UNAUTHENTICATED = {"WWW-Authenticate": 'Bearer realm="binrelay"'}
 
@@ -90,3 +90,23 @@ def too_large(limit: int) -> ApiError:
     return ApiError(
         413, f"request body too large: the limit is {limit} bytes", [("(body)", f"larger than {limit} bytes")]
     )
+
+
+def not_published(error: str, what: str, retry_after_s: int = 2) -> ApiError:
+    """503: ingest knows nothing was published (a retry publishes afresh)."""
+    exc = ApiError(503, error, [(what, "unavailable")], {"Retry-After": str(retry_after_s)})
+    exc.body = NotPublished(error=exc.body.error, fields=exc.body.fields)
+    return exc
+
+
+def publish_unknown(report_id: str, keyed: bool, retry_after_s: int = 2) -> ApiError:
+    """504: Kafka did not acknowledge in time; the report may still be published."""
+    how = (
+        "retry with the same Idempotency-Key: the retry answers with this report_id and the report is dispatched once"
+        if keyed
+        else "no Idempotency-Key (nor adapter_message_id) was sent: a retry may create a second report"
+    )
+    exc = ApiError(504, f"Kafka did not confirm in time; the report may still be published; {how}",
+                   [("(kafka)", "no acknowledgement in time")], {"Retry-After": str(retry_after_s)})  # fmt: skip
+    exc.body = PublishUnknown(error=exc.body.error, fields=exc.body.fields, report_id=report_id)
+    return exc

@@ -9,12 +9,16 @@
    (a network the adapter *resolved* but may not post for falls back to "no network": the report
    still goes to the zone; a network the caller *named* outside its scope is refused, 403);
 3. **closing** messages refer to an earlier alarm, or a member's report, of the same network;
-4. **idempotency** — a key seen before returns the first answer (or "still in progress");
+4. **idempotency** — a key seen before returns the first answer (or "still in progress", or
+   "outcome unknown": the first publish was not acknowledged in time, see :meth:`Gate.mark_unknown`);
 5. **rate limits** — per key (adapter, coordinator, police) and per reporter, fixed windows;
 6. **reservation** — the idempotency key is marked pending and the report's record written.
 
 After Kafka has the event, :meth:`Gate.finish_many` stores the answer under the idempotency key and writes
-the trace; if publishing fails, :func:`release` undoes step 6, so nothing is half-published.
+the trace; if publishing was refused (nothing sent), :func:`release` undoes step 6, so a retry
+starts afresh; if its outcome is unknown (no acknowledgement in time: the producer may still deliver
+it), :meth:`Gate.mark_unknown` binds the idempotency key to the same report id, so a retry publishes
+that report again (the dispatcher drops a repeated report id) instead of a second one.
 Key names never hold personal data: reporter references and idempotency keys are hashed.
 
 The key record is read, not declared in ``KEYS``: Redis 7 requires read *and* write permission on
@@ -72,7 +76,7 @@ end
 local now = tonumber(ARGV[6])
 if ARGV[11] == '1' then
   local seen = redis.call('GET', KEYS[1])
-  if seen then return {'idem', seen} end
+  if seen then return {'idem', seen, role, adapter} end
 end
 local key_limit = tonumber(rec[6] or '') or tonumber(ARGV[9])
 local key_count = tonumber(redis.call('GET', KEYS[3]) or '0')
@@ -137,7 +141,8 @@ class GateRequest:
 
 @dataclass(frozen=True, slots=True)
 class GateResult:
-    """``outcome``: ``ok``, ``401``, ``403``, ``422``, ``429``, ``replay``, ``pending``, ``conflict``."""
+    """``outcome``: ``ok``, ``401``, ``403``, ``422``, ``429``, ``replay``, ``pending``, ``conflict``,
+    ``unknown`` (an earlier attempt's publish is unacknowledged: ``answer`` is its answer)."""
 
     outcome: str
     reason: str = ""
@@ -256,6 +261,8 @@ class Gate:
                 return GateResult("conflict")
             if state == b"P":
                 return GateResult("pending", retry_after_ms=1000)
+            if state == b"U":
+                return GateResult("unknown", role=parts[2], adapter=parts[3], answer=answer)
             return GateResult("replay", answer=answer)
         if head == "429":
             return GateResult("429", reason=parts[2], retry_after_ms=max(int(parts[1]), 1))
@@ -284,8 +291,13 @@ class Gate:
             pipe.execute_command(*cmd)
         await pipe.execute()
 
+    async def mark_unknown(self, *, idem: str, fingerprint: str, answer: bytes, ttl_s: int) -> None:
+        """Publishing was not acknowledged in time (it may still be): bind the idempotency key to
+        this report id and its answer, so a retry publishes the same report, never a second one."""
+        await self.redis.set(idem, b"U:" + fingerprint.encode() + b":" + answer, ex=ttl_s)
+
     async def release(self, *, report_id: str, idem: str | None) -> None:
-        """Publishing failed: forget the reservation, so a retry starts afresh."""
+        """Publishing was refused (nothing sent): forget the reservation, so a retry starts afresh."""
         keys = [REPORT_PREFIX + report_id]
         if idem:
             keys.append(idem)
