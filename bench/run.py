@@ -245,7 +245,8 @@ async def urgent_hops(stack: Stack, urgent: set[str], sent: dict[str, float], wa
                       ) -> dict[str, dict[str, float]]:
     """Where an urgent report's time goes: p50/p99 per stage, from the reports' Redis traces
     (each stage stamps the topic it published to once the broker acknowledged it)."""
-    redis = redis_client(Settings(redis_url=stack.redis_url), "admin")  # Redis ACL users are on
+    # Redis ACL users are on: admin's password is in the stack's secrets folder.
+    redis = redis_client(Settings(redis_url=stack.redis_url, secrets_dir=stack.secrets_dir), "admin")
     per_hop: dict[str, list[float]] = {name: [] for name, _ in HOPS}
     try:
         for rid in urgent:
