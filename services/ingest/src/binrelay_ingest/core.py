@@ -101,7 +101,7 @@ class KafkaPublisher:
             acks="all",
             linger_ms=self.linger_ms,
             max_batch_size=256 * 1024,
-            enable_idempotence=False,
+            enable_idempotence=True,  # with acks=all: durable, retries never duplicate (binrelay_shared.kafka.DURABLE)
         )
         await self.producer.start()
 
