@@ -20,7 +20,12 @@ security is measured in the same run. The fan-out runs with security on only.
 Reports are realistic (nl/fr/en/de, ~10% urgent, personal data to redact; bench/reports.py).
 Figures vary with the machine: compare ratios, not absolutes. No test depends on them.
 
-    .venv/bin/python bench/run.py [--reports 10000] [--rate-seconds 10] [--security on|off|both] [--json-out FILE]
+    .venv/bin/python bench/run.py [--reports 10000] [--rate-seconds 10] [--rates R ...]
+                                  [--security on|off|both] [--json-out FILE]
+
+With ``KAFKA_NODES=3`` in the environment the broker is a 3-node cluster (deploy/local/kafka.sh;
+topics with replication factor 3, ``min.insync.replicas=2``): what ``acks=all`` costs when it
+waits for a follower.
 """
 
 from __future__ import annotations
@@ -288,9 +293,9 @@ async def run(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
             result["pipeline"]["per_second"] / result["ceiling"]["per_second"], 3
         )
         top = result["pipeline"]["per_second"]
+        rates = args.rates or [top * share for share in (0.5, 0.8)]
         result["latency"] = [
-            await latency_at(stack, top * share, args.rate_seconds, seed=10 + i)
-            for i, share in enumerate((0.5, 0.8))
+            await latency_at(stack, rate, args.rate_seconds, seed=10 + i) for i, rate in enumerate(rates)
         ]
         stack.check_alive()
         result["memory_mb"] = {k: round(v, 1) for k, v in stack.memory().items()}
@@ -368,6 +373,9 @@ def main() -> int:
                         help="a process per lane and stage, as deployed (split), or one process per stage (both)")
     parser.add_argument("--security", choices=("on", "off", "both"), default="both",
                         help="Kafka TLS+SCRAM+ACLs on, off, or both in this run (default: both, to compare)")
+    parser.add_argument("--rates", type=float, nargs="+",
+                        help="urgent latency at these reports/s (default: 50%% and 80%% of the measured max);"
+                             " fixed rates compare runs, e.g. producer settings")
     parser.add_argument("--json-out", type=Path, default=REPO / "bench" / "results" / "pipeline.json")
     args = parser.parse_args()
     modes = {"on": ["sasl_ssl"], "off": ["plaintext"], "both": ["sasl_ssl", "plaintext"]}[args.security]
