@@ -56,6 +56,7 @@ from bench import fanout
 from bench.harness import REPO, ZONE, Stack
 from bench.reports import make_report
 from binrelay_shared import topics, trace
+from binrelay_shared.kafka import replication_for
 from binrelay_shared.kafka_security import KafkaClientConfig
 
 DISPATCH = topics.dispatch(ZONE)
@@ -149,7 +150,9 @@ async def ceiling(stack: Stack, n: int, hops: int = 1, runs: int = 3) -> dict[st
     names = [f"bench.raw{hops}.{i}" for i in range(hops + 1)]
     admin = AIOKafkaAdminClient(**stack.kafka.aiokafka())
     await admin.start()
-    await admin.create_topics([NewTopic(name, 3, 1) for name in names])
+    replicas, min_isr = replication_for(len(admin._client.cluster.brokers()))  # as the pipeline's topics
+    await admin.create_topics([NewTopic(name, 3, replicas, topic_configs={"min.insync.replicas": str(min_isr)})
+                               for name in names])
     await admin.close()
     # Started once, not on a hot path: a blocking Popen is fine here.
     loops = [
