@@ -13,8 +13,12 @@ interrupts the classifier's offset commit, it re-reads and re-publishes its last
 (at-least-once). The producer's own retries do not duplicate (idempotence). The test counts
 with a Counter and prints the repeats; it asserts only that nothing is lost.
 
-One cluster start costs ~20-40 s, paid once in `make test`. No assertion on time: the deadlines
-are generous and only bound a hung run.
+The second test makes the difference between ``acks=1`` and ``acks=all`` certain rather than
+a matter of timing: the followers are paused while the leader takes records, then the leader is
+killed.
+
+One cluster start costs ~20-40 s, paid once in `make test` (the module: ~70-110 s here). No
+assertion on time: the deadlines are generous and only bound a hung run.
 """
 
 from __future__ import annotations
@@ -216,3 +220,79 @@ def encode_id(raw: bytes | None) -> str | None:
     except orjson.JSONDecodeError:
         return None
     return value.get("report_id") if isinstance(value, dict) else None
+
+
+async def test_an_acknowledged_record_survives_its_leader_while_the_followers_lag(cluster: Cluster) -> None:
+    """Given the followers of a partition paused (SIGSTOP: still in the ISR, not fetching),
+    when a producer with the pipeline's settings (DURABLE) sends, the leader is killed (SIGKILL)
+    and the followers resume (one of them becomes the leader),
+    then every record the producer was told is written is on the topic.
+
+    With ``acks=1`` the leader acknowledges at once and the records die with it (DURABLE set to
+    acks=1, no idempotence, as before: "50 of 50 acknowledged, 0 of those on the topic"); with
+    ``acks=all`` nothing is
+    acknowledged until a follower has it, and the idempotent producer's retries land the records on
+    the new leader once."""
+    cluster.run("start")  # the node the other test killed, back
+    topic = f"test.durability.{new_id()}"
+    kafka = admin_kafka(cluster.bootstrap).aiokafka()
+    admin = AIOKafkaAdminClient(**kafka)
+    await admin.start()
+    try:
+        from aiokafka.admin import NewTopic
+
+        await admin.create_topics([NewTopic(topic, 1, 3, topic_configs={"min.insync.replicas": "2"})])
+    finally:
+        await admin.close()
+    producer = AIOKafkaProducer(**kafka, **DURABLE)
+    await producer.start()
+    paused: list[int] = []
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # every replica in sync before the fault
+            admin = AIOKafkaAdminClient(**kafka)
+            await admin.start()
+            try:
+                [desc] = await admin.describe_topics([topic])
+            finally:
+                await admin.close()
+            [part] = desc["partitions"]
+            if len(part.get("isr", part.get("isr_nodes", ()))) == 3:
+                break
+            assert time.monotonic() < deadline, f"replicas not in sync: {part}"
+            await asyncio.sleep(0.5)
+        await producer.send_and_wait(topic, b"warm-up")
+        leader = part.get("leader", part.get("leader_id"))
+        followers = [n for n in range(1, NODES + 1) if n != leader]
+        for n in followers:
+            pid = cluster.pid(n)
+            os.kill(pid, signal.SIGSTOP)
+            paused.append(pid)
+        futures = [await producer.send(topic, f"r{i}".encode()) for i in range(50)]
+        await asyncio.sleep(1.5)
+        os.kill(cluster.pid(leader), signal.SIGKILL)
+        for pid in paused:
+            os.kill(pid, signal.SIGCONT)
+        paused.clear()
+        results = await asyncio.wait_for(asyncio.gather(*futures, return_exceptions=True), timeout=120)
+    finally:
+        for pid in paused:
+            os.kill(pid, signal.SIGCONT)
+        await producer.stop()
+    acknowledged = {f"r{i}" for i, r in enumerate(results) if not isinstance(r, BaseException)}
+    found: Counter[str] = Counter()
+    reader = AIOKafkaConsumer(topic, **kafka, auto_offset_reset="earliest", enable_auto_commit=False)
+    await reader.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not acknowledged <= set(found) and time.monotonic() < deadline:
+            for records in (await reader.getmany(timeout_ms=1000)).values():
+                found.update(r.value.decode() for r in records if r.value and r.value != b"warm-up")
+    finally:
+        await reader.stop()
+    cluster.run("start")
+    print(f"\nleader {leader} killed with its followers paused: {len(acknowledged)} of 50 acknowledged,"
+          f" {len(acknowledged & set(found))} of those on the topic, {sum(found.values())} records read")
+    assert acknowledged, "nothing was acknowledged: the producer gave up"
+    assert acknowledged <= set(found), f"{len(acknowledged - set(found))} acknowledged records lost"
+    assert max(found.values()) == 1, "a record was written twice (the producer's retries are idempotent)"
