@@ -34,6 +34,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -316,10 +317,15 @@ async def run_fanout(stack: Stack, args: argparse.Namespace, gateway: str) -> di
         stack.stop()
 
 
+def _brokers() -> str:
+    nodes = int(os.environ.get("KAFKA_NODES", "1"))
+    return "one local broker" if nodes == 1 else f"a local cluster of {nodes} brokers, topics replicated 3 times"
+
+
 def table(result: dict[str, Any]) -> str:
     c, p = result["ceiling"], result["pipeline"]
     lines = [
-        "BIN Relay pipeline benchmark (one local broker, 3 partitions, this machine;"
+        f"BIN Relay pipeline benchmark ({_brokers()}, 3 partitions, this machine;"
         f" {'a process per lane and stage' if result.get('lanes', 'split') == 'split' else 'one process per stage'})",
         f"  raw aiokafka consume→produce ceiling : {c['per_second']:>9.0f} msg/s",
         f"  pipeline received → dispatched       : {p['per_second']:>9.0f} reports/s"
