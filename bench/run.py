@@ -20,7 +20,12 @@ security is measured in the same run. The fan-out runs with security on only.
 Reports are realistic (nl/fr/en/de, ~10% urgent, personal data to redact; bench/reports.py).
 Figures vary with the machine: compare ratios, not absolutes. No test depends on them.
 
-    .venv/bin/python bench/run.py [--reports 10000] [--rate-seconds 10] [--security on|off|both] [--json-out FILE]
+    .venv/bin/python bench/run.py [--reports 10000] [--rate-seconds 10] [--rates R ...]
+                                  [--security on|off|both] [--json-out FILE]
+
+With ``KAFKA_NODES=3`` in the environment the broker is a 3-node cluster (deploy/local/kafka.sh;
+topics with replication factor 3, ``min.insync.replicas=2``): what ``acks=all`` costs when it
+waits for a follower.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -51,6 +57,7 @@ from bench import fanout
 from bench.harness import REPO, ZONE, Stack
 from bench.reports import make_report
 from binrelay_shared import topics, trace
+from binrelay_shared.kafka import replication_for
 from binrelay_shared.kafka_security import KafkaClientConfig
 
 DISPATCH = topics.dispatch(ZONE)
@@ -144,7 +151,9 @@ async def ceiling(stack: Stack, n: int, hops: int = 1, runs: int = 3) -> dict[st
     names = [f"bench.raw{hops}.{i}" for i in range(hops + 1)]
     admin = AIOKafkaAdminClient(**stack.kafka.aiokafka())
     await admin.start()
-    await admin.create_topics([NewTopic(name, 3, 1) for name in names])
+    replicas, min_isr = replication_for(len(admin._client.cluster.brokers()))  # as the pipeline's topics
+    await admin.create_topics([NewTopic(name, 3, replicas, topic_configs={"min.insync.replicas": str(min_isr)})
+                               for name in names])
     await admin.close()
     # Started once, not on a hot path: a blocking Popen is fine here.
     loops = [
@@ -245,7 +254,8 @@ async def urgent_hops(stack: Stack, urgent: set[str], sent: dict[str, float], wa
                       ) -> dict[str, dict[str, float]]:
     """Where an urgent report's time goes: p50/p99 per stage, from the reports' Redis traces
     (each stage stamps the topic it published to once the broker acknowledged it)."""
-    redis = redis_client(Settings(redis_url=stack.redis_url), "admin")  # Redis ACL users are on
+    # Redis ACL users are on: admin's password is in the stack's secrets folder.
+    redis = redis_client(Settings(redis_url=stack.redis_url, secrets_dir=stack.secrets_dir), "admin")
     per_hop: dict[str, list[float]] = {name: [] for name, _ in HOPS}
     try:
         for rid in urgent:
@@ -287,9 +297,9 @@ async def run(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
             result["pipeline"]["per_second"] / result["ceiling"]["per_second"], 3
         )
         top = result["pipeline"]["per_second"]
+        rates = args.rates or [top * share for share in (0.5, 0.8)]
         result["latency"] = [
-            await latency_at(stack, top * share, args.rate_seconds, seed=10 + i)
-            for i, share in enumerate((0.5, 0.8))
+            await latency_at(stack, rate, args.rate_seconds, seed=10 + i) for i, rate in enumerate(rates)
         ]
         stack.check_alive()
         result["memory_mb"] = {k: round(v, 1) for k, v in stack.memory().items()}
@@ -307,10 +317,15 @@ async def run_fanout(stack: Stack, args: argparse.Namespace, gateway: str) -> di
         stack.stop()
 
 
+def _brokers() -> str:
+    nodes = int(os.environ.get("KAFKA_NODES", "1"))
+    return "one local broker" if nodes == 1 else f"a local cluster of {nodes} brokers, topics replicated 3 times"
+
+
 def table(result: dict[str, Any]) -> str:
     c, p = result["ceiling"], result["pipeline"]
     lines = [
-        "BIN Relay pipeline benchmark (one local broker, 3 partitions, this machine;"
+        f"BIN Relay pipeline benchmark ({_brokers()}, 3 partitions, this machine;"
         f" {'a process per lane and stage' if result.get('lanes', 'split') == 'split' else 'one process per stage'})",
         f"  raw aiokafka consume→produce ceiling : {c['per_second']:>9.0f} msg/s",
         f"  pipeline received → dispatched       : {p['per_second']:>9.0f} reports/s"
@@ -367,6 +382,9 @@ def main() -> int:
                         help="a process per lane and stage, as deployed (split), or one process per stage (both)")
     parser.add_argument("--security", choices=("on", "off", "both"), default="both",
                         help="Kafka TLS+SCRAM+ACLs on, off, or both in this run (default: both, to compare)")
+    parser.add_argument("--rates", type=float, nargs="+",
+                        help="urgent latency at these reports/s (default: 50%% and 80%% of the measured max);"
+                             " fixed rates compare runs, e.g. producer settings")
     parser.add_argument("--json-out", type=Path, default=REPO / "bench" / "results" / "pipeline.json")
     args = parser.parse_args()
     modes = {"on": ["sasl_ssl"], "off": ["plaintext"], "both": ["sasl_ssl", "plaintext"]}[args.security]

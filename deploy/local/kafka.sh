@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
-# Local Apache Kafka (KRaft, one combined broker+controller) without Docker, secure by default.
+# Local Apache Kafka (KRaft, combined broker+controller nodes) without Docker, secure by default.
 #
-#   deploy/local/kafka.sh start|stop|status|wait
+#   deploy/local/kafka.sh start|stop|status|wait|bootstrap|pid NODE
+#
+# One node by default; KAFKA_NODES=3 starts a replicated cluster: three combined
+# broker+controller nodes (node ids 1..3, a controller quorum of 3 voters), each with its own ports,
+# data dir, certificate and pid; the same security on every node (SASL_SSL client listeners,
+# mutual-TLS controller listeners, one local CA, SCRAM credentials bootstrapped on every node's
+# format). Internal topics (consumer offsets, transactions) get replication min(3, nodes) and
+# min ISR min(2, nodes); the pipeline's topics get theirs from `ensure_topics` (binrelay_shared.kafka).
+# `bootstrap` prints the client bootstrap list (127.0.0.1:p1,127.0.0.1:p2,...), for BINRELAY_KAFKA;
+# `pid N` prints node N's pid (for fault injection: kill -9 the partition leader).
 #
 # Environment (all optional):
-#   KAFKA_PORT          broker port on 127.0.0.1          (default 9092)
-#   KAFKA_CTRL_PORT     controller port                   (default KAFKA_PORT+1)
-#   KAFKA_DATA_DIR      log dirs, pid and server log       (default <repo>/.run/kafka-$KAFKA_PORT)
+#   KAFKA_NODES         how many nodes                    (default 1)
+#   KAFKA_PORT          broker port on 127.0.0.1          (default 9092; node i: KAFKA_PORT+2(i-1))
+#   KAFKA_CTRL_PORT     controller port                   (default KAFKA_PORT+1; node i: its port+1)
+#   KAFKA_PORTS, KAFKA_CTRL_PORTS  comma-separated ports, one per node (override the above; the
+#                       tests use free ports)
+#   KAFKA_DATA_DIR      log dirs, pid and server log       (default <repo>/.run/kafka-$KAFKA_PORT;
+#                       several nodes: node i in <repo>/.run/kafka-cluster-$KAFKA_PORT/node-<i>,
+#                       or $KAFKA_DATA_DIR/node-<i>)
 #   KAFKA_HEAP          JVM heap                           (default 384m)
 #   BINRELAY_SECRETS_DIR  passwords and the local CA      (default <repo>/.run/secrets)
 #   KAFKA_TLS_SAN       extra subjectAltNames of the broker certificate, e.g. DNS:kafka.example
@@ -46,11 +60,29 @@ repo=$(cd "$here/../.." && pwd)
 KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/kafka/pom.xml")
 CACHE=${BINRELAY_CACHE:-$HOME/.cache/binrelay}
 LIBS="$CACHE/kafka-$KAFKA_VERSION/libs"
-PORT=${KAFKA_PORT:-9092}
-CTRL_PORT=${KAFKA_CTRL_PORT:-$((PORT + 1))}
-DATA=${KAFKA_DATA_DIR:-$repo/.run/kafka-$PORT}
+NODES=${KAFKA_NODES:-1}
+BASE_PORT=${KAFKA_PORT:-9092}
+if [ "$NODES" -eq 1 ]; then ROOT=${KAFKA_DATA_DIR:-$repo/.run/kafka-$BASE_PORT}; else ROOT=${KAFKA_DATA_DIR:-$repo/.run/kafka-cluster-$BASE_PORT}; fi
 HEAP=${KAFKA_HEAP:-384m}
-PIDFILE="$DATA/kafka.pid"
+IFS=, read -r -a PORTS <<<"${KAFKA_PORTS:-}"
+IFS=, read -r -a CTRL_PORTS <<<"${KAFKA_CTRL_PORTS:-}"
+for ((i = 0; i < NODES; i++)); do
+  [ -n "${PORTS[i]:-}" ] || PORTS[i]=$((BASE_PORT + 2 * i))
+  if [ -z "${CTRL_PORTS[i]:-}" ]; then
+    if [ "$i" -eq 0 ] && [ -n "${KAFKA_CTRL_PORT:-}" ]; then CTRL_PORTS[i]=$KAFKA_CTRL_PORT; else CTRL_PORTS[i]=$((PORTS[i] + 1)); fi
+  fi
+done
+VOTERS=""
+for ((i = 0; i < NODES; i++)); do VOTERS+="${VOTERS:+,}$((i + 1))@127.0.0.1:${CTRL_PORTS[i]}"; done
+REPLICAS=$((NODES < 3 ? NODES : 3))
+MIN_ISR=$((NODES < 2 ? 1 : 2))
+# Select node $1 (1-based): PORT, CTRL_PORT, DATA, PIDFILE and NODE_ID are that node's.
+node() {
+  NODE_ID=$1; PORT=${PORTS[$1 - 1]}; CTRL_PORT=${CTRL_PORTS[$1 - 1]}
+  if [ "$NODES" -eq 1 ]; then DATA=$ROOT; else DATA=$ROOT/node-$1; fi
+  PIDFILE="$DATA/kafka.pid"
+}
+node 1
 SECRETS=${BINRELAY_SECRETS_DIR:-$repo/.run/secrets}
 case "$SECRETS" in /*) ;; *) SECRETS="$repo/$SECRETS" ;; esac
 SECURITY=${KAFKA_SECURITY:-sasl_ssl}
@@ -166,18 +198,18 @@ start() {
   fi
   (umask 077; cat > "$DATA/server.properties" <<PROPS
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$CTRL_PORT
+node.id=$NODE_ID
+controller.quorum.voters=$VOTERS
 controller.listener.names=CONTROLLER
 $(security_props)
 log.dirs=$DATA/data
 num.partitions=3
-offsets.topic.replication.factor=1
+offsets.topic.replication.factor=$REPLICAS
 offsets.topic.num.partitions=3
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+transaction.state.log.replication.factor=$REPLICAS
+transaction.state.log.min.isr=$MIN_ISR
+share.coordinator.state.topic.replication.factor=$REPLICAS
+share.coordinator.state.topic.min.isr=$MIN_ISR
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 log.retention.hours=168
@@ -191,7 +223,10 @@ PROPS
   if [ ! -f "$DATA/data/meta.properties" ]; then
     # The arguments go through a java @argfile (0600, removed at once): the credentials stay off
     # every command line (/proc/<pid>/cmdline is readable by every local user).
-    local uuid; uuid=$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null)
+    # One cluster id for every node of the cluster (kept in the data root).
+    local uuid
+    if [ -s "$ROOT/cluster.id" ]; then uuid=$(cat "$ROOT/cluster.id"); else
+      uuid=$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null); echo "$uuid" >"$ROOT/cluster.id"; fi
     (umask 077
      { printf '%s\n' kafka.tools.StorageTool format -t "$uuid" -c "'$DATA/server.properties'"
        for a in "${scram[@]}"; do printf "'%s'\n" "$a"; done; } >"$DATA/format.args")
@@ -202,9 +237,23 @@ PROPS
   nohup java "${jvm[@]}" -cp "$cp" kafka.Kafka "$DATA/server.properties" \
       >"$DATA/logs/stdout.log" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
-  wait_ready 90
-  log "ready on 127.0.0.1:$PORT ($SECURITY; pid $(cat "$PIDFILE"), data $DATA, secrets $SECRETS)"
+  STARTED+=("$NODE_ID")
 }
+
+# Start every node (a quorum needs a majority of them up before any is ready), then wait for each.
+start_all() {
+  mkdir -p "$ROOT"; chmod 700 "$ROOT"
+  local i
+  STARTED=()
+  for ((i = 1; i <= NODES; i++)); do node $i; start; done
+  for i in "${STARTED[@]}"; do
+    node $i; wait_ready 90
+    log "node $i ready on 127.0.0.1:$PORT ($SECURITY; pid $(cat "$PIDFILE"), data $DATA, secrets $SECRETS)"
+  done
+  [ "$NODES" -eq 1 ] || log "cluster of $NODES nodes: bootstrap $(bootstrap)"
+}
+
+bootstrap() { local i out=""; for ((i = 0; i < NODES; i++)); do out+="${out:+,}127.0.0.1:${PORTS[i]}"; done; echo "$out"; }
 
 stop() {
   if ! running; then rm -f "$PIDFILE"; return; fi
@@ -213,14 +262,33 @@ stop() {
   for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
   kill -0 "$pid" 2>/dev/null && { log "did not stop in 30s; killing"; kill -9 "$pid"; }
   rm -f "$PIDFILE"
-  log "stopped"
+  log "stopped (127.0.0.1:$PORT)"
+}
+
+# All nodes at once: stopped one after the other, the last would wait for a quorum that is gone.
+stop_all() {
+  if [ "$NODES" -eq 1 ]; then stop; return; fi
+  local i
+  for ((i = 1; i <= NODES; i++)); do node $i; stop & done
+  wait
+}
+
+status_all() {
+  local rc=0
+  for ((i = 1; i <= NODES; i++)); do
+    node $i
+    if running; then echo "node $i running on 127.0.0.1:$PORT (pid $(cat "$PIDFILE"))"; else echo "node $i stopped"; rc=1; fi
+  done
+  return $rc
 }
 
 case "${1:-}" in
-  start) start ;;
-  stop) stop ;;
-  status) if running; then echo "running on 127.0.0.1:$PORT (pid $(cat "$PIDFILE"))"; else echo "stopped"; exit 1; fi ;;
-  wait) wait_ready "${2:-60}" ;;
+  start) start_all ;;
+  stop) stop_all ;;
+  status) status_all ;;
+  wait) for ((n = 1; n <= NODES; n++)); do node $n; wait_ready "${2:-60}"; done ;;
+  bootstrap) bootstrap ;;
+  pid) node "${2:?node number}"; cat "$PIDFILE" ;;
   fetch) fetch ;;
-  *) echo "usage: $0 start|stop|status|wait|fetch" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|wait|bootstrap|pid N|fetch" >&2; exit 2 ;;
 esac

@@ -7,6 +7,7 @@ Every client here takes a :class:`~binrelay_shared.kafka_security.KafkaClientCon
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -19,9 +20,19 @@ from .logging import get_logger
 
 log = get_logger(__name__)
 
+#: Every producer of the pipeline: idempotent, acknowledged by every in-sync replica. With
+#: ``acks=1`` a record the leader took but had not replicated is lost when the leader fails, after
+#: the stage has committed its input offset past it; ``acks=all`` with the topics'
+#: ``min.insync.replicas=2`` (on a cluster of 3) makes an acknowledged record survive the loss of
+#: one broker. Idempotence (producer id + sequence numbers) keeps the producer's own retries from
+#: writing a record twice or out of order. On Kafka 4 it needs no cluster-level ACL: WRITE on the
+#: topic is enough (KIP-679; IDEMPOTENT_WRITE is deprecated) — tests/integration/test_cluster.py
+#: runs it as the services' own principals.
+DURABLE: dict[str, Any] = {"acks": "all", "enable_idempotence": True}
+
 
 def make_broker(kafka: KafkaClientConfig, client_id: str) -> KafkaBroker:
-    """A faststream broker tuned for the pipeline: acks from the leader, lz4-free, no linger.
+    """A faststream broker tuned for the pipeline: durable (:data:`DURABLE`), lz4-free, no linger.
 
     No ``linger_ms``: a batch handler sends all its outputs without yielding to the event loop,
     so they share producer batches anyway; a linger would only add its time to every hop of an
@@ -31,10 +42,9 @@ def make_broker(kafka: KafkaClientConfig, client_id: str) -> KafkaBroker:
         **kafka.faststream(),
         client_id=client_id,
         linger_ms=0,
-        acks=1,
         max_batch_size=1024 * 1024,
         max_request_size=topics.MAX_MESSAGE_BYTES,  # = every topic's max.message.bytes
-        enable_idempotence=False,
+        **DURABLE,
         logger=None,
         graceful_timeout=10.0,
     )
@@ -46,16 +56,27 @@ def make_producer(kafka: KafkaClientConfig, client_id: str) -> AIOKafkaProducer:
         **kafka.aiokafka(),
         client_id=client_id,
         linger_ms=0,
-        acks=1,
         max_batch_size=1024 * 1024,
         max_request_size=topics.MAX_MESSAGE_BYTES,  # = every topic's max.message.bytes
-        enable_idempotence=False,
+        **DURABLE,
     )
 
 
-async def ensure_topics(kafka: KafkaClientConfig, zones: list[str], partitions: int = topics.PARTITIONS) -> list[str]:
+def replication_for(brokers: int) -> tuple[int, int]:
+    """Replication factor and ``min.insync.replicas`` of the pipeline's topics on ``brokers``
+    brokers: 3 and 2 on a cluster of 3 or more (a write survives one broker lost, and one broker
+    down does not stop the writes), 1 and 1 on one node."""
+    replicas = max(1, min(3, brokers))
+    return replicas, max(1, min(2, replicas - 1))
+
+
+async def ensure_topics(kafka: KafkaClientConfig, zones: list[str], partitions: int = topics.PARTITIONS,
+                        replication: int | None = None) -> list[str]:
     """Create every pipeline topic that does not exist yet; return the names created (as the
-    admin principal: ``kafka`` is ``kafka_client_config(settings, ADMIN)``)."""
+    admin principal: ``kafka`` is ``kafka_client_config(settings, ADMIN)``).
+
+    ``replication`` defaults to :func:`replication_for` the brokers the cluster has now (an
+    existing topic keeps the replication it was created with)."""
     wanted = topics.all_topics(zones)
     admin = AIOKafkaAdminClient(**kafka.aiokafka(), client_id="binrelay-admin")
     for attempt in range(30):
@@ -68,9 +89,14 @@ async def ensure_topics(kafka: KafkaClientConfig, zones: list[str], partitions: 
             await asyncio.sleep(1)
     try:
         existing = set(await admin.list_topics())
+        if replication is None:
+            replication, min_isr = replication_for(len(admin._client.cluster.brokers()))
+        else:
+            min_isr = replication_for(replication)[1]
+        isr = {"min.insync.replicas": str(min_isr)}
         new = [
-            NewTopic(name=name, num_partitions=topics.partitions_of(name, partitions), replication_factor=1,
-                     topic_configs=config)
+            NewTopic(name=name, num_partitions=topics.partitions_of(name, partitions),
+                     replication_factor=replication, topic_configs={**config, **isr})
             for name, config in wanted.items()
             if name not in existing
         ]
@@ -81,7 +107,7 @@ async def ensure_topics(kafka: KafkaClientConfig, zones: list[str], partitions: 
                 pass  # another process created them between list and create: fine
         created = [t.name for t in new]
         if created:
-            log.info("topics created", topics=created)
+            log.info("topics created", topics=created, replication=replication, min_insync_replicas=min_isr)
         return created
     finally:
         await admin.close()

@@ -86,6 +86,7 @@ def register(app: typer.Typer) -> None:
         from binrelay_shared.acl import OPERATOR
         from binrelay_shared.codec import encode
         from binrelay_shared.events import Response, ResponseKind
+        from binrelay_shared.kafka import DURABLE
         from binrelay_shared.kafka_security import kafka_client_config
         from binrelay_shared.settings import Settings
 
@@ -99,7 +100,7 @@ def register(app: typer.Typer) -> None:
         )
 
         async def send() -> None:
-            producer = AIOKafkaProducer(**kafka_client_config(settings, OPERATOR).aiokafka())
+            producer = AIOKafkaProducer(**kafka_client_config(settings, OPERATOR).aiokafka(), **DURABLE)
             await producer.start()
             try:
                 await producer.send_and_wait(topics.RESPONSES, encode(response),

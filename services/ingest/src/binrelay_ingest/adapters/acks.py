@@ -21,6 +21,7 @@ from binrelay_shared import replies, topics
 from binrelay_shared.codec import encode
 from binrelay_shared.consent import ConsentOverrides, RedisConsent
 from binrelay_shared.events import Channel, Response, ResponseKind, utcnow
+from binrelay_shared.kafka import DURABLE
 from binrelay_shared.kafka_security import KafkaClientConfig
 from binrelay_shared.logging import get_logger
 from binrelay_shared.network import Member
@@ -39,7 +40,7 @@ class ResponsePublisher:
 
     async def start(self) -> AIOKafkaProducer:
         if self.producer is None:
-            producer = AIOKafkaProducer(**self.kafka.aiokafka(), client_id="binrelay-adapter")
+            producer = AIOKafkaProducer(**self.kafka.aiokafka(), client_id="binrelay-adapter", **DURABLE)
             await producer.start()
             self.producer = producer
         return self.producer

@@ -1,0 +1,16 @@
+"""The producers' and topics' durability settings (the real-broker proof: integration/test_cluster.py)."""
+
+from __future__ import annotations
+
+from binrelay_shared.kafka import DURABLE, replication_for
+
+
+def test_every_producer_is_idempotent_and_waits_for_every_in_sync_replica() -> None:
+    assert DURABLE == {"acks": "all", "enable_idempotence": True}
+
+
+def test_topics_are_replicated_three_times_with_two_in_sync_on_a_cluster_and_once_on_one_node() -> None:
+    assert replication_for(1) == (1, 1)
+    assert replication_for(2) == (2, 1)
+    assert replication_for(3) == (3, 2)
+    assert replication_for(5) == (3, 2)
