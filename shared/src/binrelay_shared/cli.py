@@ -64,27 +64,12 @@ def _kafka_call(settings: Settings, work: Coroutine[Any, Any, T]) -> T:
 
 def _redis_call(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
     """Run ``work(redis)`` as the operator's Redis user (the replay records live there)."""
-    from redis.exceptions import AuthenticationError, NoPermissionError
-    from redis.exceptions import ConnectionError as RedisConnectionError
-
-    from .redis_auth import RedisAuthError, password_path, redis_client
-
-    async def run() -> T:
-        redis = redis_client(settings, "operator")
-        try:
-            return await work(redis)
-        finally:
-            await redis.aclose()
+    from .redis_auth import RedisProblem, as_user
 
     try:
-        return _kafka_call(settings, run())
-    except RedisAuthError as exc:
-        _fail(str(exc), "run `make up` (it writes the secrets) or set BINRELAY_REDIS_PASSWORD_FILE")
-    except (AuthenticationError, NoPermissionError) as exc:
-        _fail(f"Redis refused the operator's user: {type(exc).__name__}",
-              f"check BINRELAY_REDIS_USER and the password in {password_path(settings, 'operator')}")  # fmt: skip
-    except RedisConnectionError:
-        _fail(f"cannot reach Redis at {settings.redis_url}", "start it (make up) or set BINRELAY_REDIS_URL")
+        return _kafka_call(settings, as_user(settings, "operator", work))
+    except RedisProblem as exc:
+        _fail(exc.message, exc.fix)
 
 
 def _one_letter(settings: Settings, letter_id: str) -> Letter:

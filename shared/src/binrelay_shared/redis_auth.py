@@ -15,8 +15,9 @@ clients reconnect); it is logged.
 from __future__ import annotations
 
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import redis as redis_sync
@@ -140,3 +141,36 @@ __all__ = [
     "redis_password",
     "redis_user",
 ]
+
+
+T = TypeVar("T")
+
+
+class RedisProblem(Exception):
+    """Why a command's Redis work could not run, and the fix (for a CLI to print, exit 2)."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.message, self.fix = message, fix
+
+
+async def as_user(settings: Settings, user: str, work: Callable[[Redis], Awaitable[T]]) -> T:
+    """``work(redis)`` with a client of Redis user ``user``, closed afterwards; a missing secret,
+    a refused login or an unreachable server raises :class:`RedisProblem` naming the fix."""
+    from redis.exceptions import NoPermissionError
+
+    try:
+        redis = redis_client(settings, user)
+    except RedisAuthError as exc:
+        raise RedisProblem(str(exc), "run `make up` (it writes the secrets) or set BINRELAY_REDIS_PASSWORD_FILE") \
+            from None
+    try:
+        return await work(redis)
+    except (AuthenticationError, NoPermissionError) as exc:
+        raise RedisProblem(f"Redis refused user {settings.redis_user or user!r}: {type(exc).__name__}",
+                           f"check BINRELAY_REDIS_USER and the password in {password_path(settings, user)}") from None
+    except RedisConnectionError:
+        raise RedisProblem(f"cannot reach Redis at {settings.redis_url}",
+                           "start it (make up) or set BINRELAY_REDIS_URL") from None
+    finally:
+        await redis.aclose()

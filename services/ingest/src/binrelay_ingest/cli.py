@@ -43,30 +43,13 @@ OPERATOR = "operator"
 def _with_redis(work: Callable[[Any], Awaitable[T]]) -> T:
     """Run ``work`` with a Redis client of the operator's user; exit 2 with the fix when Redis
     cannot be reached or refuses the credentials (no credential is made without them)."""
-    from redis.exceptions import AuthenticationError, NoPermissionError
-    from redis.exceptions import ConnectionError as RedisConnectionError
-
-    from binrelay_shared.redis_auth import RedisAuthError, password_path, redis_client
+    from binrelay_shared.redis_auth import RedisProblem, as_user
     from binrelay_shared.settings import Settings
 
-    settings = Settings()
-
-    async def run() -> T:
-        redis = redis_client(settings, OPERATOR)
-        try:
-            return await work(redis)
-        finally:
-            await redis.aclose()
-
     try:
-        return asyncio.run(run())
-    except RedisAuthError as exc:
-        _fail(str(exc), "run `make up` (it writes the secrets) or set BINRELAY_REDIS_PASSWORD_FILE")
-    except (AuthenticationError, NoPermissionError) as exc:
-        _fail(f"Redis refused user {settings.redis_user or OPERATOR!r}: {type(exc).__name__}",
-              f"check BINRELAY_REDIS_USER and the password in {password_path(settings, OPERATOR)}")  # fmt: skip
-    except RedisConnectionError:
-        _fail(f"cannot reach Redis at {settings.redis_url}", "start it (make up) or set BINRELAY_REDIS_URL")
+        return asyncio.run(as_user(Settings(), OPERATOR, work))
+    except RedisProblem as exc:
+        _fail(exc.message, exc.fix)
     raise AssertionError("unreachable: _fail exits")
 
 
