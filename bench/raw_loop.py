@@ -16,7 +16,7 @@ import sys
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from binrelay_shared.acl import ADMIN
-from binrelay_shared.kafka import DURABLE
+from binrelay_shared.kafka import STAGE_PRODUCER
 from binrelay_shared.kafka_security import kafka_client_config
 from binrelay_shared.settings import Settings
 
@@ -27,7 +27,7 @@ async def main(bootstrap: str, source: str, sink: str, group: str = "bench-raw")
         source, **kafka, group_id=group, enable_auto_commit=False,
         auto_offset_reset="earliest",
     )
-    producer = AIOKafkaProducer(**kafka, linger_ms=2, max_batch_size=1024 * 1024, **DURABLE)  # as the stages
+    producer = AIOKafkaProducer(**kafka, linger_ms=2, max_batch_size=1024 * 1024, **STAGE_PRODUCER)  # as the stages
     await consumer.start()
     await producer.start()
     try:
