@@ -127,22 +127,32 @@ def register(app: typer.Typer) -> None:
     def topics_create(
         zone: Annotated[list[str] | None, typer.Option(help="Police zone ids (repeatable)")] = None,
     ) -> None:
-        """Create every pipeline topic that is missing, then apply the ACL table (both idempotent)."""
+        """Create every pipeline topic that is missing and bring the existing ones' configs
+        (max.message.bytes, retention.ms, min.insync.replicas) to the pipeline's values, then apply
+        the ACL table (all idempotent). Fewer partitions or replicas than wanted are reported with
+        the fix, never changed here."""
         from aiokafka.errors import KafkaConnectionError, KafkaError
+        from confluent_kafka import KafkaException
 
-        from .kafka import ensure_topics
+        from .kafka import reconcile_topics
 
         settings = Settings()
         zones = zone or [settings.zone_id]
         kafka = security_cli.admin_or_fail(settings)
         try:
-            created = asyncio.run(ensure_topics(kafka, zones))
+            outcome = asyncio.run(reconcile_topics(kafka, zones))
         except KafkaConnectionError:
             _fail(f"cannot reach Kafka at {settings.kafka}", "start it (make up) or set BINRELAY_KAFKA")
-        except KafkaError as exc:
+        except (KafkaError, KafkaException) as exc:
             _fail(f"Kafka refused the admin principal ({type(exc).__name__})",
                   "check BINRELAY_SECRETS_DIR (kafka/admin) and BINRELAY_KAFKA_CA_FILE")
+        created = outcome.created
         typer.echo(f"{len(created)} topic(s) created" + (f": {', '.join(created)}" if created else ""))
+        for name, changes in sorted(outcome.altered.items()):
+            said = ", ".join(f"{k} {was or '(unset)'} -> {now}" for k, (was, now) in changes.items())
+            typer.echo(f"config updated: {name}: {said}")
+        for note in outcome.notes:
+            typer.echo(f"needs an operator: {note}", err=True)
         if kafka.security != "plaintext":
             security_cli.apply_acls(settings)
 

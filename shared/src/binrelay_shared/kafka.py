@@ -7,6 +7,7 @@ Every client here takes a :class:`~binrelay_shared.kafka_security.KafkaClientCon
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -80,13 +81,68 @@ def replication_for(brokers: int) -> tuple[int, int]:
     return replicas, max(1, min(2, replicas - 1))
 
 
+@dataclass(frozen=True)
+class TopicsOutcome:
+    """What :func:`reconcile_topics` did: topics created, configs changed on existing topics
+    (``topic -> key -> (was, now)``; ``was`` None: Kafka's default), and what only an operator
+    can change (fewer partitions or replicas than wanted), one sentence each with the fix."""
+
+    created: list[str]
+    altered: dict[str, dict[str, tuple[str | None, str]]]
+    notes: list[str]
+
+
+def config_changes(wanted: dict[str, str], have: dict[str, str]) -> dict[str, tuple[str | None, str]]:
+    """The keys of ``wanted`` whose value differs on the topic (``have``: its current configs),
+    as ``key -> (current value or None, wanted value)``. Keys the pipeline does not manage are
+    left alone (an operator's own overrides stay)."""
+    return {k: (have.get(k), v) for k, v in sorted(wanted.items()) if have.get(k) != v}
+
+
+def shape_notes(topic: str, partitions: int, replicas: int, want_partitions: int, want_replicas: int) -> list[str]:
+    """What Kafka cannot change in place or what would change the pipeline's order guarantees:
+    a clear sentence per gap, with the operator's fix. More than wanted is left as it is."""
+    notes = []
+    if partitions < want_partitions:
+        notes.append(
+            f"{topic}: {partitions} partition(s), the pipeline creates it with {want_partitions}; not changed "
+            "(adding partitions moves networks to other partitions, so one network's messages may overtake each "
+            "other while the old ones drain): if you want it, stop the producers, then "
+            f"kafka-topics.sh --alter --topic {topic} --partitions {want_partitions}"
+        )
+    if replicas < want_replicas:
+        notes.append(
+            f"{topic}: replication factor {replicas}, the cluster's brokers allow {want_replicas}; not changed "
+            "(Kafka changes it only by reassigning partitions): raise it with kafka-reassign-partitions.sh "
+            "--reassignment-json-file (a replica list of " + str(want_replicas) + " brokers per partition) "
+            "--execute, then run `binrelay topics create` again to set min.insync.replicas"
+        )
+    return notes
+
+
 async def ensure_topics(kafka: KafkaClientConfig, zones: list[str], partitions: int = topics.PARTITIONS,
                         replication: int | None = None) -> list[str]:
-    """Create every pipeline topic that does not exist yet; return the names created (as the
-    admin principal: ``kafka`` is ``kafka_client_config(settings, ADMIN)``).
+    """:func:`reconcile_topics`, returning the names created; what only an operator can change
+    is logged as a warning."""
+    outcome = await reconcile_topics(kafka, zones, partitions, replication)
+    for note in outcome.notes:
+        log.warning("topic needs an operator", note=note)
+    return outcome.created
 
-    ``replication`` defaults to :func:`replication_for` the brokers the cluster has now (an
-    existing topic keeps the replication it was created with)."""
+
+async def reconcile_topics(kafka: KafkaClientConfig, zones: list[str], partitions: int = topics.PARTITIONS,
+                           replication: int | None = None) -> TopicsOutcome:
+    """Create every pipeline topic that does not exist yet, and bring the configs the pipeline
+    sets (``max.message.bytes``, ``retention.ms``, ``min.insync.replicas``:
+    :func:`topics.all_topics`) to their values on the topics that do — a topic an older stack
+    created keeps Kafka's defaults otherwise. Changes are incremental (IncrementalAlterConfigs,
+    SET per key): other overrides on the topic stay. Partitions and replication factor are never
+    changed here (see :func:`shape_notes`). As the admin principal: ``kafka`` is
+    ``kafka_client_config(settings, ADMIN)``.
+
+    ``replication`` defaults to :func:`replication_for` the brokers the cluster has now; an
+    existing topic's ``min.insync.replicas`` follows its own replication factor (2 on a topic of
+    3 replicas, 1 on a topic of 1: never more than it has, or every ``acks=all`` write fails)."""
     wanted = topics.all_topics(zones)
     admin = AIOKafkaAdminClient(**kafka.aiokafka(), client_id="binrelay-admin")
     for attempt in range(30):
@@ -118,9 +174,55 @@ async def ensure_topics(kafka: KafkaClientConfig, zones: list[str], partitions: 
         created = [t.name for t in new]
         if created:
             log.info("topics created", topics=created, replication=replication, min_insync_replicas=min_isr)
-        return created
     finally:
         await admin.close()
+    old = {name: config for name, config in wanted.items() if name in existing}
+    altered, notes = await asyncio.to_thread(_reconcile_existing, kafka, old, partitions, replication)
+    if altered:
+        log.info("topic configs updated", topics=sorted(altered))
+    return TopicsOutcome(created, altered, notes)
+
+
+def _reconcile_existing(kafka: KafkaClientConfig, wanted: dict[str, dict[str, str]], partitions: int,
+                        replication: int) -> tuple[dict[str, dict[str, tuple[str | None, str]]], list[str]]:
+    """Read the existing topics' shape and configs, SET the configs that differ (confluent-kafka's
+    AdminClient: aiokafka has only the non-incremental AlterConfigs, which resets every other
+    override of the topic)."""
+    if not wanted:
+        return {}, []
+    from confluent_kafka import TopicCollection
+    from confluent_kafka.admin import AdminClient, AlterConfigOpType, ConfigEntry, ConfigResource, ResourceType
+
+    client = AdminClient({**kafka.librdkafka(), "client.id": "binrelay-admin", "log_level": 4})
+    timeout = 60.0
+    names = sorted(wanted)
+    described = client.describe_topics(TopicCollection(names), request_timeout=timeout)
+    shapes = {n: f.result(timeout=timeout) for n, f in described.items()}
+    resources = [ConfigResource(ResourceType.TOPIC, n) for n in names]
+    have = {
+        r.name: {k: e.value for k, e in f.result(timeout=timeout).items()}
+        for r, f in client.describe_configs(resources, request_timeout=timeout).items()
+    }
+    altered: dict[str, dict[str, tuple[str | None, str]]] = {}
+    notes: list[str] = []
+    for name in names:
+        shape = shapes[name]
+        rf = min(len(p.replicas) for p in shape.partitions)
+        want = {**wanted[name], "min.insync.replicas": str(replication_for(rf)[1])}
+        changes = config_changes(want, have[name])
+        if changes:
+            altered[name] = changes
+        notes += shape_notes(name, len(shape.partitions), rf, topics.partitions_of(name, partitions), replication)
+    if altered:
+        alter = [
+            ConfigResource(ResourceType.TOPIC, name, incremental_configs=[
+                ConfigEntry(k, now, incremental_operation=AlterConfigOpType.SET) for k, (_, now) in changes.items()
+            ])
+            for name, changes in altered.items()
+        ]
+        for f in client.incremental_alter_configs(alter, request_timeout=timeout).values():
+            f.result(timeout=timeout)
+    return altered, notes
 
 
 async def partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
