@@ -216,3 +216,119 @@ async def test_a_retry_on_another_ingest_publishes_the_same_report_and_it_is_dis
         await zone.stop()
     assert on_received == Counter({report_id: 2})
     assert dispatched == Counter({report_id: 1})
+
+
+# -- the honest door's last gap: Redis failing as the "unknown" record is written --------------
+
+
+class _RedisRefusesSet:
+    """The session's real Redis refuses ingest's SET (its ACL user loses the command) from the
+    moment the request's reservation is stored — after the gate check, while the publish waits —
+    until Redis has refused ``denials`` SETs (its ACL LOG counts them), or until :meth:`restore`."""
+
+    def __init__(self, redis_url: str, idem: str) -> None:
+        from tests.redis_helpers import admin_redis
+
+        self.redis = admin_redis(redis_url)
+        self.idem = idem
+
+    async def revoke_when_reserved(self, denials: int | None = None) -> None:
+        deadline = time.monotonic() + 60
+        while not await self.redis.exists(self.idem):
+            assert time.monotonic() < deadline, "the request never reached the gate"
+            await asyncio.sleep(0.005)
+        await self.redis.acl_log_reset()
+        await self.redis.execute_command("ACL", "SETUSER", "ingest", "-set")
+        if denials is None:
+            return
+        while await self._denied() < denials:
+            assert time.monotonic() < deadline, "ingest never tried to write the unknown record"
+            await asyncio.sleep(0.005)
+        await self.restore()
+
+    async def _denied(self) -> int:
+        return sum(int(e.get("count", 1)) for e in await self.redis.acl_log()
+                   if e.get("username") == "ingest" and e.get("object") == "set")
+
+    async def restore(self) -> None:
+        await self.redis.execute_command("ACL", "SETUSER", "ingest", "+set")
+
+
+def _idem_redis_key(api_key: str, idem: str) -> str:
+    from binrelay_ingest.gate import idem_key
+    from binrelay_ingest.keys import parse_key
+
+    key_id = parse_key(api_key)
+    assert key_id
+    return idem_key(key_id, "h:" + idem)  # binrelay_ingest.core.idempotency: a header's key
+
+
+async def _posted_while_redis_refuses(
+    settings: Settings, keys: Keys, limits: IngestLimits, denials: int | None
+) -> tuple[dict[str, Any], dict[str, str], httpx.Response]:
+    """Post an alarm on an ingest that never hears Kafka's acknowledgement (504, unknown) while
+    Redis refuses the write of the unknown record (``denials`` times, or for the whole request)."""
+    body = {"kind": "alarm", "network": "zavel", "language": "nl", "text": f"Inbraak bezig, {uuid.uuid4().hex[:6]}"}
+    idem = f"door-{uuid.uuid4().hex}"
+    headers = {**H(keys.police), "Idempotency-Key": idem}
+    refuser = _RedisRefusesSet(settings.redis_url, _idem_redis_key(keys.police, idem))
+    deaf = _DeafKafka(kafka_client_config(settings, "ingest"))
+    try:
+        async with running_app(settings, publisher=deaf, limits=limits) as a:
+            watcher = asyncio.create_task(refuser.revoke_when_reserved(denials))
+            first = await a.post("/v1/messages", json=body, headers=headers)
+            await watcher
+    finally:
+        await refuser.restore()
+        await refuser.redis.aclose()
+    return body, headers, first
+
+
+async def test_a_redis_hiccup_as_the_unknown_record_is_written_still_keeps_the_idempotency_key(
+    settings: Settings, keys: Keys
+) -> None:
+    """Given an ingest whose publish is not acknowledged in time (504, unknown), and Redis refusing
+    ingest's writes for 0.6 s from the moment the request is reserved (the ACL user loses SET),
+    when the reservation has expired and the alarm is retried with the same Idempotency-Key on
+    another ingest process,
+    then the first answer says the retry is safe, the retry answers 202 with the first report id
+    (Idempotent-Replayed), and the received topic carries no other report id for that alarm (the
+    record of the unknown outcome was written after the hiccup, not lost)."""
+    limits = IngestLimits(publish_timeout_seconds=1.0, pending_seconds=2)
+    received = await TopicReader(settings.kafka, topics.REPORTS_RECEIVED).start()
+    try:
+        body, headers, first = await _posted_while_redis_refuses(settings, keys, limits, denials=1)
+        assert first.status_code == 504, first.text
+        assert first.json()["retry_safe"] is True, first.text
+        report_id = first.json()["report_id"]
+        await asyncio.sleep(limits.pending_seconds + 1.5)  # the reservation alone would be gone now
+        async with running_app(settings) as b:
+            retry = await b.post("/v1/messages", json=body, headers=headers)
+        assert (retry.status_code, retry.json().get("report_id")) == (202, report_id), retry.text
+        assert retry.headers.get("idempotent-replayed") == "true"
+        mine = lambda m: m.get("report", {}).get("text") == body["text"]  # noqa: E731
+        await received.wait_for(mine, count=2, timeout=120)
+        await drain(received, 3.0)
+        ids = Counter(m.get("report_id") for m in received.seen if mine(m))
+    finally:
+        await received.stop()
+    assert set(ids) == {report_id}, f"a second report was created: {ids}"
+
+
+async def test_when_redis_cannot_keep_the_idempotency_key_the_504_says_a_retry_is_not_safe(
+    settings: Settings, keys: Keys
+) -> None:
+    """Given an ingest whose publish is not acknowledged in time, and Redis refusing ingest's
+    writes from the reservation on, for longer than ingest's tries,
+    when the alarm is posted with an Idempotency-Key,
+    then the answer is 504 "published: unknown" with the report id and ``retry_safe: false``,
+    naming the Idempotency-Key as not kept and telling the client to look the report up before
+    sending it again (a retry after the reservation expires would be a second report)."""
+    limits = IngestLimits(publish_timeout_seconds=1.0, pending_seconds=2, unknown_record_attempts=3)
+    _, _, first = await _posted_while_redis_refuses(settings, keys, limits, denials=None)
+    assert first.status_code == 504, first.text
+    answer = first.json()
+    assert answer["published"] == "unknown" and answer["report_id"]
+    assert answer["retry_safe"] is False, answer
+    assert answer["fields"][0]["field"] == "Idempotency-Key", answer
+    assert "GET /v1/reports/" in answer["error"] and "second report" in answer["error"], answer

@@ -154,8 +154,14 @@ class NotPublished(ErrorBody):
 class PublishUnknown(ErrorBody):
     """504: Kafka did not acknowledge in time; the report **may still be published** (the producer
     keeps trying). Retry with the same ``Idempotency-Key``: the retry answers with this
-    ``report_id`` (202 once Kafka has it), and the report is dispatched once. Without an
-    ``Idempotency-Key`` (or ``adapter_message_id``) a retry may create a second report."""
+    ``report_id`` (202 once Kafka has it), and the report is dispatched once — ``retry_safe``
+    says so. It is false without an ``Idempotency-Key`` (or ``adapter_message_id``), and when
+    ingest could not keep the key (its store, Redis, failed at that moment): then a retry may
+    create a second report; look the report id up first (``GET /v1/reports/{id}``)."""
 
     published: Literal["unknown"] = "unknown"
     report_id: str
+    retry_safe: bool = Field(
+        description="true: a retry with the same Idempotency-Key answers with this report_id and the report is "
+        "dispatched once; false: a retry may create a second report (no key sent, or ingest could not keep it)"
+    )

@@ -257,7 +257,8 @@ def create_app(
         "description": "Kafka did not acknowledge in time: the report **may still be published**. Retry with the "
         "same `Idempotency-Key` (or `adapter_message_id`): the retry answers with the same `report_id` — 202 "
         "(`Idempotent-Replayed: true`) once Kafka has it, 504 again while it is still unknown — and the report is "
-        "dispatched once. Without a key, a retry may create a second report.",
+        "dispatched once (`retry_safe: true`). Without a key, or when ingest could not keep it (its store, Redis, "
+        "failed at that moment: `retry_safe: false`), a retry may create a second report.",
     }
 
     @app.post(

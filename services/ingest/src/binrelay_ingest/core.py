@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from binrelay_shared import topics
 from binrelay_shared.events import (
@@ -68,6 +69,10 @@ class IngestLimits(BaseSettings):
     publish_timeout_seconds: float = Field(10.0, description="Longest a POST waits for Kafka")
     redis_timeout_seconds: float = Field(2.0, description="Longest a POST waits for Redis")
     redis_max_connections: int = Field(64, description="Redis connections of one ingest process")
+    unknown_record_attempts: int = Field(
+        5, ge=1, description="Tries to keep an Idempotency-Key after a publish of unknown outcome (Redis) before "
+        "the 504 says a retry is not safe",
+    )
     linger_ms: int = Field(2, description="Kafka producer linger: concurrent reports share a round trip")
     max_header_bytes: int = Field(
         16 * 1024, ge=1024, description="Largest request line and headers, together (beyond: 431)"
@@ -310,6 +315,11 @@ class Ingest:
         self.replays = Counter(
             "binrelay_ingest_idempotent_replays", "Retries answered with the first answer", registry=registry
         )
+        self.unrecorded = Counter(
+            "binrelay_ingest_unknown_unrecorded",
+            "504 answers whose Idempotency-Key could not be kept (Redis failed): a retry may be a second report",
+            registry=registry,
+        )
         self.latency = Histogram(
             "binrelay_ingest_request_seconds",
             "Time to answer an accepted POST (Kafka acknowledgement included)",
@@ -498,15 +508,13 @@ class Ingest:
             # idempotency key bound to this report id, and record the answer once Kafka has it.
             if ack is not None:
                 self._watch(ack, report_id, idem_redis, digest, answer, event.stamps.received.isoformat())
+            kept = again  # a retry of an unknown one: its record is there already
             if idem_redis and not again:
-                try:
-                    async with asyncio.timeout(limits.redis_timeout_seconds):
-                        await self.gate.mark_unknown(
-                            idem=idem_redis, fingerprint=digest, answer=answer, ttl_s=limits.idempotency_ttl_seconds
-                        )
-                except Exception as exc:
-                    log.warning("unknown outcome not recorded", error=type(exc).__name__)
-            raise publish_unknown(report_id, keyed=idem_redis is not None)
+                kept = await self._record_unknown(idem_redis, digest, answer)
+            if idem_redis and not kept:
+                raise publish_unknown(report_id, retry_safe=False, reason="unrecorded",
+                                      pending_s=limits.pending_seconds)  # fmt: skip
+            raise publish_unknown(report_id, retry_safe=idem_redis is not None)
         if again:
             self.replays.inc()
             self.finisher.add(report_id, idem_redis, digest, answer, event.stamps.received.isoformat())
@@ -525,6 +533,31 @@ class Ingest:
             self.urgent.inc()
         self._latency[kind is Kind.report].observe(time.perf_counter() - started)
         return Reply(202, answer)
+
+    async def _record_unknown(self, idem: str, digest: str, answer: bytes) -> bool:
+        """Bind the idempotency key to this report id for the idempotency TTL (the outcome is
+        unknown: a retry must publish the same report). Without it only the reservation is left,
+        which expires after ``pending_seconds``, and a later retry would be a second report — so
+        a Redis failure here is retried (a few tries over ~1.5 s); False if it still failed."""
+        limits = self.limits
+        try:
+            async for attempt in AsyncRetrying(
+                stop=stop_after_attempt(limits.unknown_record_attempts),
+                wait=wait_exponential(multiplier=0.1, max=1.0),
+                retry=retry_if_exception_type((RedisError, RespError, OSError, TimeoutError)),
+                reraise=True,
+            ):
+                with attempt:
+                    async with asyncio.timeout(limits.redis_timeout_seconds):
+                        await self.gate.mark_unknown(
+                            idem=idem, fingerprint=digest, answer=answer, ttl_s=limits.idempotency_ttl_seconds
+                        )
+        except (RedisError, RespError, OSError, TimeoutError) as exc:
+            self.unrecorded.inc()
+            log.warning("unknown outcome not recorded: the idempotency key is not kept", error=type(exc).__name__,
+                        tries=limits.unknown_record_attempts)  # fmt: skip
+            return False
+        return True
 
     async def _release(self, report_id: str, idem: str | None) -> None:
         try:

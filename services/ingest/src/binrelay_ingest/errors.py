@@ -99,14 +99,25 @@ def not_published(error: str, what: str, retry_after_s: int = 2) -> ApiError:
     return exc
 
 
-def publish_unknown(report_id: str, keyed: bool, retry_after_s: int = 2) -> ApiError:
-    """504: Kafka did not acknowledge in time; the report may still be published."""
-    how = (
-        "retry with the same Idempotency-Key: the retry answers with this report_id and the report is dispatched once"
-        if keyed
-        else "no Idempotency-Key (nor adapter_message_id) was sent: a retry may create a second report"
-    )
+def publish_unknown(report_id: str, retry_safe: bool, reason: str = "", pending_s: int = 0,
+                    retry_after_s: int = 2) -> ApiError:
+    """504: Kafka did not acknowledge in time; the report may still be published. ``retry_safe``:
+    the Idempotency-Key is bound to ``report_id``, so a retry answers with it; else no key was
+    sent, or (``reason="unrecorded"``) ingest could not keep it (Redis failed)."""
+    if retry_safe:
+        how = ("retry with the same Idempotency-Key: the retry answers with this report_id and the report is "
+               "dispatched once")
+    elif reason == "unrecorded":
+        how = (
+            "ingest could not keep the Idempotency-Key (its store failed), so a retry after "
+            f"{pending_s} s may create a second report: look this report_id up first (GET /v1/reports/{{id}})"
+        )
+    else:
+        how = "no Idempotency-Key (nor adapter_message_id) was sent: a retry may create a second report"
+    field = "Idempotency-Key" if reason == "unrecorded" else "(kafka)"
+    problem = "not kept (ingest's store failed)" if reason == "unrecorded" else "no acknowledgement in time"
     exc = ApiError(504, f"Kafka did not confirm in time; the report may still be published; {how}",
-                   [("(kafka)", "no acknowledgement in time")], {"Retry-After": str(retry_after_s)})  # fmt: skip
-    exc.body = PublishUnknown(error=exc.body.error, fields=exc.body.fields, report_id=report_id)
+                   [(field, problem)], {"Retry-After": str(retry_after_s)})  # fmt: skip
+    exc.body = PublishUnknown(error=exc.body.error, fields=exc.body.fields, report_id=report_id,
+                               retry_safe=retry_safe)
     return exc
