@@ -180,6 +180,16 @@ class _DeafKafka(KafkaPublisher):
         await (await self.enqueue(topic, value, key))
 
 
+async def _retried_on_another_ingest(
+    settings: Settings, body: dict[str, Any], headers: dict[str, str], report_id: str
+) -> None:
+    """A retry of ``body`` on a fresh ingest process answers 202 with ``report_id``, replayed."""
+    async with running_app(settings) as b:
+        retry = await b.post("/v1/messages", json=body, headers=headers)
+    assert (retry.status_code, retry.json().get("report_id")) == (202, report_id), retry.text
+    assert retry.headers.get("idempotent-replayed") == "true"
+
+
 @pytest.mark.integration
 async def test_a_retry_on_another_ingest_publishes_the_same_report_and_it_is_dispatched_once(
     pipeline: Pipeline, settings: Settings, keys: Keys
@@ -200,10 +210,7 @@ async def test_a_retry_on_another_ingest_publishes_the_same_report_and_it_is_dis
             first = await a.post("/v1/messages", json=body, headers=headers)
             assert first.status_code == 504, first.text
             report_id = first.json()["report_id"]
-            async with running_app(settings) as b:
-                retry = await b.post("/v1/messages", json=body, headers=headers)
-        assert (retry.status_code, retry.json().get("report_id")) == (202, report_id), retry.text
-        assert retry.headers.get("idempotent-replayed") == "true"
+            await _retried_on_another_ingest(settings, body, headers, report_id)
         mine = lambda m: m.get("report", {}).get("text") == body["text"]  # noqa: E731
         await received.wait_for(mine, count=2, timeout=120)
         await zone.wait_for(lambda m: m.get("report_id") == report_id, timeout=120)
@@ -302,10 +309,7 @@ async def test_a_redis_hiccup_as_the_unknown_record_is_written_still_keeps_the_i
         assert first.json()["retry_safe"] is True, first.text
         report_id = first.json()["report_id"]
         await asyncio.sleep(limits.pending_seconds + 1.5)  # the reservation alone would be gone now
-        async with running_app(settings) as b:
-            retry = await b.post("/v1/messages", json=body, headers=headers)
-        assert (retry.status_code, retry.json().get("report_id")) == (202, report_id), retry.text
-        assert retry.headers.get("idempotent-replayed") == "true"
+        await _retried_on_another_ingest(settings, body, headers, report_id)
         mine = lambda m: m.get("report", {}).get("text") == body["text"]  # noqa: E731
         await received.wait_for(mine, count=2, timeout=120)
         await drain(received, 3.0)
