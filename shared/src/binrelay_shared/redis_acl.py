@@ -174,10 +174,17 @@ def password_file(secrets_dir: Path, user: str) -> Path:
 def render(secrets_dir: Path) -> str:
     """The ACL file of :data:`USERS`, passwords generated under ``secrets_dir`` when missing.
 
-    The ``default`` user is off: an unauthenticated command is refused with ``NOAUTH``.
+    The ``default`` user is off: an unauthenticated command is refused with ``NOAUTH``, and no
+    one can log in as it. It holds every permission all the same, because Redis replays its
+    append-only file as that user and re-checks a transaction's commands against its permissions
+    at EXEC: with ``-@all`` every MULTI/EXEC block of the AOF — a key record, the effects of every
+    Lua script (the gate's idempotency records, the dispatcher's claims) — is silently dropped on
+    restart (Redis 7.0-7.4: redis/redis#14541, fixed upstream by #14545; valkey#3983). Being off,
+    the user can neither authenticate nor be the identity of a connection
+    (tests/integration/test_redis_restart.py).
     """
     # Redis's ACL file takes no comments: every line is a user.
-    lines = ["user default off resetkeys resetchannels -@all"]
+    lines = ["user default off resetchannels ~* &* +@all"]
     secrets_dir.mkdir(parents=True, exist_ok=True)
     secrets_dir.chmod(0o700)
     for user in USERS:
