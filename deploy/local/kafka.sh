@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Local Apache Kafka (KRaft, combined broker+controller nodes) without Docker, secure by default.
 #
-#   deploy/local/kafka.sh start|stop|status|wait|bootstrap|pid NODE
+#   deploy/local/kafka.sh start|stop|status|wait|bootstrap|pid NODE|prepare|run NODE
+#
+# `start` runs every node as a daemon (the tests); `make up` runs `prepare` (TLS, configuration,
+# storage formatted with the SCRAM credentials: the first-start steps), then each node in the
+# foreground under its supervisor (`run N`, binrelay_devservers.stack), which restarts it when it
+# exits; `stop` and `status` work on either (the pid file).
 #
 # One node by default; KAFKA_NODES=3 starts a replicated cluster: three combined
 # broker+controller nodes (node ids 1..3, a controller quorum of 3 voters), each with its own ports,
@@ -62,7 +67,8 @@ CACHE=${BINRELAY_CACHE:-$HOME/.cache/binrelay}
 LIBS="$CACHE/kafka-$KAFKA_VERSION/libs"
 NODES=${KAFKA_NODES:-1}
 BASE_PORT=${KAFKA_PORT:-9092}
-if [ "$NODES" -eq 1 ]; then ROOT=${KAFKA_DATA_DIR:-$repo/.run/kafka-$BASE_PORT}; else ROOT=${KAFKA_DATA_DIR:-$repo/.run/kafka-cluster-$BASE_PORT}; fi
+RUN=${BINRELAY_RUN_DIR:-$repo/.run}
+if [ "$NODES" -eq 1 ]; then ROOT=${KAFKA_DATA_DIR:-$RUN/kafka-$BASE_PORT}; else ROOT=${KAFKA_DATA_DIR:-$RUN/kafka-cluster-$BASE_PORT}; fi
 HEAP=${KAFKA_HEAP:-384m}
 IFS=, read -r -a PORTS <<<"${KAFKA_PORTS:-}"
 IFS=, read -r -a CTRL_PORTS <<<"${KAFKA_CTRL_PORTS:-}"
@@ -176,9 +182,9 @@ super.users=User:admin;User:broker
 PROPS
 }
 
-start() {
-  if running; then log "already running on 127.0.0.1:$PORT (pid $(cat "$PIDFILE"))"; return; fi
-  if port_open; then log "port $PORT is taken by another process: set KAFKA_PORT"; exit 1; fi
+# The node's first-start steps and its configuration: TLS, server.properties, the storage formatted
+# with the SCRAM credentials (once). Idempotent; `start` and a supervised `run` need it done.
+prepare() {
   fetch
   mkdir -p "$DATA/logs" "$DATA/data"; chmod 700 "$DATA"
   local scram=()
@@ -216,10 +222,8 @@ log.retention.hours=168
 PROPS
   )
   local cp="$LIBS/*"
-  local jvm=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:TieredStopAtLevel=1
-             -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m
-             -Djava.awt.headless=true -Dkafka.logs.dir="$DATA/logs"
-             -Dlog4j2.configurationFile="$here/kafka/log4j2.properties")
+  jvm_args
+  local jvm=("${JVM[@]}")
   if [ ! -f "$DATA/data/meta.properties" ]; then
     # The arguments go through a java @argfile (0600, removed at once): the credentials stay off
     # every command line (/proc/<pid>/cmdline is readable by every local user).
@@ -234,10 +238,38 @@ PROPS
       || { rm -f "$DATA/format.args"; log "storage format failed:"; cat "$DATA/logs/format.log" >&2; exit 1; }
     rm -f "$DATA/format.args"
   fi
-  nohup java "${jvm[@]}" -cp "$cp" kafka.Kafka "$DATA/server.properties" \
+}
+
+jvm_args() {
+  JVM=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:TieredStopAtLevel=1
+       -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m
+       -Djava.awt.headless=true -Dkafka.logs.dir="$DATA/logs"
+       -Dlog4j2.configurationFile="$here/kafka/log4j2.properties")
+}
+
+# A daemon of its own (the tests' brokers); `make up` runs the nodes under its supervisor instead.
+start() {
+  if running; then log "already running on 127.0.0.1:$PORT (pid $(cat "$PIDFILE"))"; return; fi
+  if port_open; then log "port $PORT is taken by another process: set KAFKA_PORT"; exit 1; fi
+  prepare
+  jvm_args
+  nohup java "${JVM[@]}" -cp "$LIBS/*" kafka.Kafka "$DATA/server.properties" \
       >"$DATA/logs/stdout.log" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
   STARTED+=("$NODE_ID")
+}
+
+# The node in the foreground, for a supervisor (binrelay_devservers.stack): `prepare` done before.
+# The previous run's server log is kept as server.log.1, so `wait` reads this run's.
+run() {
+  if running && [ "$(cat "$PIDFILE")" != "$$" ]; then
+    log "node $NODE_ID already runs outside the supervisor (pid $(cat "$PIDFILE")): make down, then make up"; exit 1
+  fi
+  [ -f "$DATA/data/meta.properties" ] || { log "node $NODE_ID is not prepared ($DATA): run kafka.sh prepare"; exit 1; }
+  [ -f "$DATA/logs/server.log" ] && mv -f "$DATA/logs/server.log" "$DATA/logs/server.log.1"
+  jvm_args
+  echo $$ >"$PIDFILE"
+  exec java "${JVM[@]}" -cp "$LIBS/*" kafka.Kafka "$DATA/server.properties" </dev/null
 }
 
 # Start every node (a quorum needs a majority of them up before any is ready), then wait for each.
@@ -282,13 +314,21 @@ status_all() {
   return $rc
 }
 
+prepare_all() {
+  mkdir -p "$ROOT"; chmod 700 "$ROOT"
+  local i
+  for ((i = 1; i <= NODES; i++)); do node $i; prepare; done
+}
+
 case "${1:-}" in
   start) start_all ;;
+  prepare) prepare_all ;;
+  run) node "${2:?node number}"; run ;;
   stop) stop_all ;;
   status) status_all ;;
   wait) for ((n = 1; n <= NODES; n++)); do node $n; wait_ready "${2:-60}"; done ;;
   bootstrap) bootstrap ;;
   pid) node "${2:?node number}"; cat "$PIDFILE" ;;
   fetch) fetch ;;
-  *) echo "usage: $0 start|stop|status|wait|bootstrap|pid N|fetch" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|wait|bootstrap|pid N|fetch|prepare|run N" >&2; exit 2 ;;
 esac

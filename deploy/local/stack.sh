@@ -5,12 +5,15 @@
 #   deploy/local/stack.sh up|down|status
 #   deploy/local/stack.sh procs-up|procs-down|procs-status   (the supervised processes alone)
 #
-# Kafka, Redis and Synapse are started by their own scripts; every other process — ingest, the
-# stages (a process per lane), the observer, the senders, the inbound adapters, the loopback
-# channel servers, Prometheus — runs under supervisord (PyPI `supervisor`), configured from THE
-# list of the stack's processes (deploy/devservers/src/binrelay_devservers/stack.py): a process
-# that exits is started again, with a growing pause between quick failures; `status` shows each
-# with its state and pid; `down` stops them all. Logs in .run/logs/<name>.log (supervisord's own:
+# Every process — the Kafka nodes, Redis, Synapse, ingest, the stages (a process per lane), the
+# observer, the senders, the inbound adapters, the loopback channel servers, Prometheus — runs
+# under supervisord (PyPI `supervisor`), configured from THE list of the stack's processes
+# (deploy/devservers/src/binrelay_devservers/stack.py): a process that exits is started again,
+# with a growing pause between quick failures; `status` shows each with its state and pid; `down`
+# stops them all. The servers come first: their first-start steps (`kafka.sh prepare`: TLS,
+# storage format, SCRAM bootstrap; `redis.sh prepare`: the ACL file; `synapse.sh prepare`), then
+# supervisord with them alone, then — once they answer — the topics, ACLs, zone and channel set-up,
+# then every other process. Logs in .run/logs/<name>.log (supervisord's own:
 # .run/logs/supervisord.log); by hand: .venv/bin/supervisorctl -c .run/supervisord.conf status.
 #
 #   BINRELAY_RUN_DIR            state, logs, the supervisor's socket (default <repo>/.run)
@@ -56,12 +59,12 @@ BASE=${BINRELAY_METRICS_PORT_BASE:-9100}
 ctl() { "$BIN/supervisorctl" -c "$CONF" "$@"; }
 supervisor_running() { [ -f "$RUN/supervisord.pid" ] && kill -0 "$(cat "$RUN/supervisord.pid")" 2>/dev/null; }
 
-# Render the supervisor's configuration from the process list; start supervisord, or (already
-# running) make it take up the new configuration.
+# Render the supervisor's configuration from the process list (${1}: only this role); start
+# supervisord, or (already running) make it take up the new configuration.
 procs_up() {
   mkdir -p "$LOGS"
   [ -f "$RUN/channels.env" ] || (umask 077; : >"$RUN/channels.env")
-  "$BIN/python" -m binrelay_devservers.stack supervisord-conf --out "$CONF"
+  "$BIN/python" -m binrelay_devservers.stack supervisord-conf --out "$CONF" ${1:+--role "$1"}
   if supervisor_running; then
     ctl update >/dev/null
     ctl start all >/dev/null || true
@@ -100,10 +103,20 @@ up() {
   local t0=$SECONDS
   mkdir -p "$LOGS"
   echo "$KAFKA_NODES" >"$RUN/kafka.nodes"
-  "$here/kafka.sh" start
+  # The servers: their first-start steps, then under the supervisor (alone, until they answer).
+  "$here/kafka.sh" prepare
   "$BIN/python" -m binrelay_shared.local_secrets "$BINRELAY_SECRETS_DIR" >/dev/null  # Redis security
-  "$here/redis.sh" start
-  "$BIN/binrelay" topics create >/dev/null   # topics, then the ACL table (binrelay acl list)
+  "$here/redis.sh" prepare
+  [ "${BINRELAY_SYNAPSE:-1}" != 1 ] || "$here/synapse.sh" prepare
+  if [ -n "${BINRELAY_STACK_ONLY:-}" ]; then  # the servers are always part of `up`
+    BINRELAY_STACK_ONLY="$BINRELAY_STACK_ONLY $(BINRELAY_STACK_ONLY='' "$BIN/python" -m binrelay_devservers.stack names --role infra | tr '\n' ' ')"
+    export BINRELAY_STACK_ONLY
+  fi
+  procs_up infra || { echo "Kafka, Redis or Synapse did not start: see above (make status; make down)" >&2; exit 1; }
+  "$here/kafka.sh" wait 120
+  "$here/redis.sh" wait
+  [ "${BINRELAY_SYNAPSE:-1}" != 1 ] || "$here/synapse.sh" wait
+  "$BIN/binrelay" topics create >/dev/null   # topics (existing ones' configs brought up to date), then the ACL table
   "$BIN/binrelay" zones add "$ZONE" >/dev/null  # the police zone's principal and client configs
   "$here/channels.sh" prepare  # Synapse, the Matrix bot and rooms, the adapters' key: $RUN/channels.env
   local prom="not started (install Debian's prometheus to get it)"
@@ -158,14 +171,16 @@ demo_key() {
 }
 
 down() {
-  procs_down
-  "$here/prometheus.sh" stop  # one `prometheus.sh start` left running, if any
+  procs_down  # every process, the servers last (Kafka's nodes together)
+  # Servers a script started as a daemon (an older `make up`, or by hand), if any:
+  "$here/prometheus.sh" stop
   "$here/channels.sh" stop
   "$here/redis.sh" stop
   "$here/kafka.sh" stop && rm -f "$RUN/kafka.nodes"
 }
 
 status() {
+  if supervisor_running; then procs_status; return; fi
   "$here/kafka.sh" status || true
   "$here/redis.sh" status || true
   "$here/channels.sh" status || true

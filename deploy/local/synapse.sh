@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # A local Matrix homeserver (Synapse from PyPI, SQLite) on loopback, without Docker.
 #
-#   deploy/local/synapse.sh install|start|stop|status|register USER PASSWORD [admin]
+#   deploy/local/synapse.sh install|start|stop|status|register USER PASSWORD [admin]|prepare|run|wait
+#
+# `start` runs it as a daemon (the tests); `make up` runs `prepare` (install, configuration), then
+# `run` (the homeserver in the foreground) under its supervisor (binrelay_devservers.stack), which
+# restarts it when it exits; `wait` until it answers.
 #
 # Synapse lives in its OWN virtualenv, cached under ~/.cache/binrelay (never in the project venv:
 # its pins clash with ours). The first `install` takes ~10-60 s (wheels from PyPI); later runs
 # reuse the venv.
 #
 #   SYNAPSE_PORT         client-server API port on 127.0.0.1 (default 8008)
-#   SYNAPSE_DATA_DIR     config, signing key, SQLite db, media, log (default <repo>/.run/synapse-$PORT)
+#   SYNAPSE_DATA_DIR     config, signing key, SQLite db, media, log (default $BINRELAY_RUN_DIR/synapse-$PORT;
+#                        BINRELAY_RUN_DIR: <repo>/.run)
 #   SYNAPSE_SERVER_NAME  the homeserver's name, the part after ':' in user ids (default binrelay.test)
 #   SYNAPSE_VERSION      pinned matrix-synapse version (default below)
 #   SYNAPSE_VENV         where the venv lives (default ~/.cache/binrelay/synapse-venv-$SYNAPSE_VERSION)
@@ -21,7 +26,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 VERSION=${SYNAPSE_VERSION:-1.163.2}
 PORT=${SYNAPSE_PORT:-8008}
-DATA=${SYNAPSE_DATA_DIR:-$repo/.run/synapse-$PORT}
+DATA=${SYNAPSE_DATA_DIR:-${BINRELAY_RUN_DIR:-$repo/.run}/synapse-$PORT}
 SERVER_NAME=${SYNAPSE_SERVER_NAME:-binrelay.test}
 VENV=${SYNAPSE_VENV:-$HOME/.cache/binrelay/synapse-venv-$VERSION}
 UV=${UV:-$(command -v uv || echo "python3 -m uv")}   # word-split on purpose below
@@ -126,8 +131,27 @@ running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
 ready() { curl -fsS "$URL/_matrix/client/versions" >/dev/null 2>&1; }
 
+wait_ready() {
+  for _ in $(seq 1 1200); do  # bounds a hang only (120 s)
+    if ready; then return; fi
+    sleep 0.1
+  done
+  log "not ready after 120 s; see $DATA/homeserver.log"; exit 1
+}
+
+# In the foreground, for a supervisor: `prepare` (install, configure) done before.
+run() {
+  if running && [ "$(cat "$PIDFILE")" != "$$" ]; then
+    log "already runs outside the supervisor (pid $(cat "$PIDFILE")): make down, then make up"; exit 1
+  fi
+  [ -f "$DATA/homeserver.yaml" ] || { log "not prepared ($DATA/homeserver.yaml missing): run synapse.sh prepare"; exit 1; }
+  cd "$DATA"
+  echo $$ >"$PIDFILE"
+  exec "$VENV/bin/python" -m synapse.app.homeserver -c "$DATA/homeserver.yaml" </dev/null
+}
+
 start() {
-  if running; then log "already running on $URL"; return; fi
+  if running; then log "already running on $URL"; wait_ready; return; fi
   install
   configure
   local t0; t0=$(date +%s.%N)
@@ -172,9 +196,12 @@ register() {
 
 case "${1:-}" in
   install) install ;;
+  prepare) install; configure ;;
+  run) run ;;
+  wait) wait_ready ;;
   start) start ;;
   stop) stop ;;
   register) shift; register "$@" ;;
   status) if running && ready; then echo "running on $URL"; else echo "stopped"; exit 1; fi ;;
-  *) echo "usage: $0 install|start|stop|status|register USER PASSWORD [admin]" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|status|register USER PASSWORD [admin]|prepare|run|wait" >&2; exit 2 ;;
 esac

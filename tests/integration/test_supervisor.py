@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from binrelay_devservers.stack import processes
+from tests.supervision import alive, kill_leftover_supervisor, respawn_times
 
 REPO = Path(__file__).resolve().parents[2]
 STACK = REPO / "deploy" / "local" / "stack.sh"
@@ -85,18 +86,7 @@ class Supervised:
 
     def log_times(self, name: str, pid: int) -> tuple[datetime, datetime]:
         """When supervisord saw ``pid`` of ``name`` exit, and when it spawned the next one (its log)."""
-        text = (self.run / "logs" / "supervisord.log").read_text()
-        stamp = r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \w+ "
-        exited = re.search(stamp + rf"exited: {re.escape(name)} \(terminated by SIGKILL", text)
-        assert exited, text[-2000:]
-        spawned = [m for m in re.finditer(stamp + rf"spawned: '{re.escape(name)}' with pid (\d+)", text)
-                   if int(m[2]) != pid and m.start() > exited.start()]
-        assert spawned, text[-2000:]
-
-        def parse(s: str) -> datetime:
-            return datetime.strptime(s, "%Y-%m-%d %H:%M:%S,%f")
-
-        return parse(exited[1]), parse(spawned[0][1])
+        return respawn_times(self.run / "logs" / "supervisord.log", name, pid)
 
 
 @pytest.fixture
@@ -126,12 +116,7 @@ def supervised(kafka_bootstrap: str, redis_url: str, secrets_dir: Path, tmp_path
         yield sup
     finally:
         sup.stack("procs-down", check=False)
-        pid_file = run / "supervisord.pid"
-        if pid_file.exists():  # the test failed before down: leave nothing behind
-            try:
-                os.kill(int(pid_file.read_text()), signal.SIGKILL)
-            except (ProcessLookupError, ValueError):
-                pass
+        kill_leftover_supervisor(run)  # the test failed before down: leave nothing behind
 
 
 def _kill_and_wait_back(sup: Supervised, name: str) -> None:
@@ -179,17 +164,5 @@ def test_a_killed_process_is_back_status_shows_all_and_down_stops_all(supervised
     down = sup.stack("procs-down", check=False)
     assert down.returncode == 0, down.stderr
     for pid in [*pids, supervisor_pid]:
-        assert not _alive(pid), f"pid {pid} still running after procs-down"
+        assert not alive(pid), f"pid {pid} still running after procs-down"
     assert "stopped" in sup.stack("procs-status", check=False).stdout
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie is gone for our purpose (its parent, if not us, will reap it).
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] != "Z"
-    except OSError:
-        return False

@@ -1,11 +1,15 @@
 """The local stack's processes — THE list — and the supervisord configuration made from it.
 
-``make up`` (``deploy/local/stack.sh``) starts Kafka, Redis and Synapse with their own scripts,
-then hands every process below to **supervisord** (PyPI ``supervisor``, in the dev group): each
-is restarted when it exits, with a growing pause between quick failures (1 s, 2 s, 3 s, ... up
-to :data:`START_RETRIES` tries before it is marked FATAL); ``make status`` lists them with their
-state and pid; ``make down`` stops them all. ``deploy/compose.yaml`` has a service of the same
-name for each (``tests/integration/test_compose.py`` holds the two to the same list).
+``make up`` (``deploy/local/stack.sh``) hands every process below to **supervisord** (PyPI
+``supervisor``, in the dev group): each is restarted when it exits, with a growing pause between
+quick failures (1 s, 2 s, 3 s, ... up to :data:`START_RETRIES` tries before it is marked FATAL);
+``make status`` lists them with their state and pid; ``make down`` stops them all. The servers
+(role ``infra``: the Kafka nodes, Redis, Synapse) run the same way, in the foreground of their
+scripts (``kafka.sh run N``, ``redis.sh run``, ``synapse.sh run``), started first and stopped
+last; their first-start steps (storage format, SCRAM bootstrap, TLS, Redis's ACL file, Synapse's
+config) stay in the scripts (``prepare``), run by ``stack.sh`` before the supervisor starts them.
+``deploy/compose.yaml`` has a service of the same name for each (``deploy/compose.cluster.yaml``
+for the nodes of ``KAFKA_NODES=3``; ``tests/integration/test_compose.py`` holds them to this list).
 
     python -m binrelay_devservers.stack supervisord-conf   # the config, from the environment
     python -m binrelay_devservers.stack names [--role demo] # the process names
@@ -21,7 +25,9 @@ Environment read here (defaults as ``make up``'s): ``BINRELAY_RUN_DIR`` (``<repo
 ``BINRELAY_METRICS_PORT_BASE`` (9100: ingest's metrics on base+1, ..., base+19), ``SMTP_SINK_PORT``,
 ``SMS_GATEWAY_PORT``, ``SMSC_PORT``, ``BINRELAY_SMS_WEBHOOK_PORT``, ``BINRELAY_SYNAPSE`` (0: no
 chat sender, no Matrix bot), ``PROM_PORT`` and ``BINRELAY_PROMETHEUS`` (0: no Prometheus),
-``BINRELAY_STACK_ONLY`` (names, comma or space separated: supervise only those).
+``BINRELAY_STACK_ONLY`` (names, comma or space separated: supervise only those), ``KAFKA_NODES``
+(1: a process ``kafka``; 3: ``kafka``, ``kafka-2``, ``kafka-3``, one group), ``BINRELAY_INFRA`` (0: leave
+Kafka, Redis and Synapse out, for servers started otherwise).
 """
 
 from __future__ import annotations
@@ -48,11 +54,14 @@ class Proc:
 
     name: str
     argv: tuple[str, ...]  # argv[0]: an executable of the project's venv (.venv/bin), or an absolute path
-    role: str  # "stage" | "service" | "channel" | "demo" (loopback servers) | "monitoring"
+    role: str  # "infra" (servers) | "stage" | "service" | "channel" | "demo" (loopback servers) | "monitoring"
     metrics_port: int | None = None
     lanes: str | None = None  # BINRELAY_LANES of a stage or sender process
     channel_env: bool = False  # reads <run dir>/channels.env
     env: Mapping[str, str] = field(default_factory=dict)
+    group: str | None = None  # supervisord group: its processes are stopped together (a Kafka quorum)
+    startsecs: int = 1  # up this long = started; a quicker exit is a failed start (retried after a pause)
+    stopwaitsecs: int = 15  # how long a stop may take before SIGKILL
 
     def environment(self) -> dict[str, str]:
         out = dict(self.env)
@@ -80,7 +89,8 @@ def processes(env: Mapping[str, str] | None = None, everything: bool = False) ->
     webhook_port = env.get("BINRELAY_SMS_WEBHOOK_PORT", "8026")
     synapse = env.get("BINRELAY_SYNAPSE", "1") == "1"
 
-    procs = [Proc("ingest", ("binrelay-ingest",), "service", base + 1)]
+    procs = _infra(env, synapse) if env.get("BINRELAY_INFRA", "1") == "1" else []
+    procs.append(Proc("ingest", ("binrelay-ingest",), "service", base + 1))
     # A process per lane (README, "The urgent lane"): the ordinary one lowers its CPU priority.
     for i, stage in enumerate(STAGES):
         procs.append(Proc(stage, (f"binrelay-{stage}",), "stage", base + 2 + i, lanes="ordinary"))
@@ -121,6 +131,30 @@ def processes(env: Mapping[str, str] | None = None, everything: bool = False) ->
         if unknown:
             raise ValueError(f"BINRELAY_STACK_ONLY names no process of the stack: {', '.join(sorted(unknown))}")
         procs = [p for p in procs if p.name in only]
+    return procs
+
+
+def kafka_names(nodes: int) -> list[str]:
+    """The supervised Kafka nodes' names (and their compose services'): ``kafka``, ``kafka-2``, ..."""
+    return ["kafka" if i == 1 else f"kafka-{i}" for i in range(1, nodes + 1)]
+
+
+def _infra(env: Mapping[str, str], synapse: bool) -> list[Proc]:
+    """The servers, each in the foreground of its script (the scripts read the same environment:
+    ports, data folders, secrets). Kafka's nodes form a group: stopped one after the other, the
+    last would wait for a quorum that is gone. A JVM needs seconds before a bad start shows."""
+    local = REPO / "deploy" / "local"
+    nodes = int(env.get("KAFKA_NODES") or "1")
+    if nodes < 1:
+        raise ValueError(f"KAFKA_NODES must be 1 or more, not {nodes}")
+    procs = [
+        Proc(name, (str(local / "kafka.sh"), "run", str(i)), "infra", group="kafka" if nodes > 1 else None,
+             startsecs=10, stopwaitsecs=60)
+        for i, name in enumerate(kafka_names(nodes), start=1)
+    ]
+    procs.append(Proc("redis", (str(local / "redis.sh"), "run"), "infra"))
+    if synapse:
+        procs.append(Proc("synapse", (str(local / "synapse.sh"), "run"), "infra", startsecs=5))
     return procs
 
 
@@ -168,8 +202,12 @@ def supervisord_conf(procs: list[Proc], run: Path, bin_dir: Path | None = None, 
         f"serverurl=unix://{_escape(str(run / 'supervisor.sock'))}",
         "",
     ]
-    priority = {"demo": 100, "monitoring": 100, "service": 200, "stage": 200, "channel": 300}
+    # Lower first at start, last at stop: the servers before everything that connects to them.
+    priority = {"infra": 10, "demo": 100, "monitoring": 100, "service": 200, "stage": 200, "channel": 300}
+    groups: dict[str, list[str]] = {}
     for proc in procs:
+        if proc.group:
+            groups.setdefault(proc.group, []).append(proc.name)
         environment = ",".join(f'{k}="{_escape(v)}"' for k, v in sorted(proc.environment().items()))
         lines += [
             f"[program:{proc.name}]",
@@ -179,10 +217,10 @@ def supervisord_conf(procs: list[Proc], run: Path, bin_dir: Path | None = None, 
             f"priority={priority.get(proc.role, 200)}",
             "autostart=true",
             "autorestart=true",  # whatever the exit status: a service is never meant to stop by itself
-            "startsecs=1",  # up for 1 s = started; a quicker exit is a failed start (pauses 1 s, 2 s, ...)
+            f"startsecs={proc.startsecs}",  # up that long = started; a quicker exit: pauses 1 s, 2 s, ...
             f"startretries={START_RETRIES}",
             "stopsignal=TERM",
-            "stopwaitsecs=15",
+            f"stopwaitsecs={proc.stopwaitsecs}",
             "stopasgroup=true",
             "killasgroup=true",
             "redirect_stderr=true",
@@ -191,6 +229,8 @@ def supervisord_conf(procs: list[Proc], run: Path, bin_dir: Path | None = None, 
             "stdout_logfile_backups=2",
             "",
         ]
+    for group, members in groups.items():
+        lines += [f"[group:{group}]", f"programs={','.join(members)}", f"priority={priority['infra']}", ""]
     return "\n".join(lines)
 
 
@@ -201,7 +241,8 @@ def main(argv: list[str] | None = None) -> None:
     conf = sub.add_parser("supervisord-conf", help="print the supervisord configuration of the stack")
     conf.add_argument("--out", type=Path, help="write it here (0600) instead of printing it")
     names = sub.add_parser("names", help="print the names of the stack's processes, one a line")
-    names.add_argument("--role", help="only those of this role (stage, service, channel, demo, monitoring)")
+    names.add_argument("--role", help="only those of this role (infra, stage, service, channel, demo, monitoring)")
+    conf.add_argument("--role", help="only the processes of this role (stack.sh starts the servers first: infra)")
     args = parser.parse_args(argv)
     try:
         procs = processes()
@@ -212,7 +253,7 @@ def main(argv: list[str] | None = None) -> None:
         print("\n".join(p.name for p in procs if args.role in (None, p.role)))
         return
     run = Path(os.environ.get("BINRELAY_RUN_DIR") or REPO / ".run")
-    text = supervisord_conf(procs, run)
+    text = supervisord_conf([p for p in procs if args.role in (None, p.role)], run)
     if args.out is None:
         print(text)
         return

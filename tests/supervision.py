@@ -1,0 +1,46 @@
+"""What the supervisor tests read from supervisord: when it saw a process killed and started the
+next one (its log), and whether a pid is still a live process."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+from datetime import datetime
+from pathlib import Path
+
+
+def respawn_times(log: Path, name: str, pid: int) -> tuple[datetime, datetime]:
+    """When supervisord saw ``pid`` of ``name`` killed by SIGKILL, and when it spawned the next one."""
+    text = log.read_text()
+    stamp = r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \w+ "
+    exited = re.search(stamp + rf"exited: {re.escape(name)} \(terminated by SIGKILL", text)
+    assert exited, text[-2000:]
+    spawned = [m for m in re.finditer(stamp + rf"spawned: '{re.escape(name)}' with pid (\d+)", text)
+               if int(m[2]) != pid and m.start() > exited.start()]
+    assert spawned, text[-2000:]
+    fmt = "%Y-%m-%d %H:%M:%S,%f"
+    return datetime.strptime(exited[1], fmt), datetime.strptime(spawned[0][1], fmt)
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie is gone for our purpose: its parent, if not us, reaps it)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def kill_leftover_supervisor(run: Path) -> None:
+    """After a test that failed before its `down`: the supervisord of ``run``, if still there, is
+    killed (SIGKILL; its children die with their parent's socket, or are found by `down` later)."""
+    pid_file = run / "supervisord.pid"
+    if pid_file.exists():
+        try:
+            os.kill(int(pid_file.read_text()), signal.SIGKILL)
+        except (ProcessLookupError, ValueError):
+            pass
