@@ -6,9 +6,14 @@ in advance are created at zero so dashboards and alerts see them before the firs
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
 
 from .events import Urgency
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 #: Reasons a message is dead-lettered; bounded, so fine as a label.
 DLQ_REASONS = ("decode_error", "schema_error", "processing_error")
@@ -69,7 +74,9 @@ class StageMetrics:
             self.stage_latency.labels(stage, urgency.value)
 
 
-def serve_metrics(registry: CollectorRegistry, port: int | None, host: str = "127.0.0.1") -> None:
-    """Expose ``/metrics`` for Prometheus on ``host:port`` (a daemon thread); no-op if port is None."""
-    if port is not None:
-        start_http_server(port, addr=host, registry=registry)
+def serve_metrics(registry: CollectorRegistry, settings: Settings) -> None:
+    """Expose ``/metrics`` for Prometheus on ``settings.metrics_host:metrics_port`` (a daemon
+    thread); no-op if the port is None. Loopback by default; a container's private network needs
+    0.0.0.0 (``BINRELAY_METRICS_HOST``, as deploy/compose.yaml sets it) for Prometheus to reach it."""
+    if settings.metrics_port is not None:
+        start_http_server(settings.metrics_port, addr=settings.metrics_host, registry=registry)

@@ -353,7 +353,7 @@ def main() -> None:
     networks = tuple(networks_or_exit(settings))  # a bad network file stops the start
     kafka = require_kafka(settings, "observer")
     registry = CollectorRegistry()
-    serve_metrics(registry, settings.metrics_port)
+    serve_metrics(registry, settings)
     get_logger(__name__).info("starting", kafka=settings.kafka, metrics_port=settings.metrics_port)
     try:
         asyncio.run(run_observer(kafka, registry, networks=networks))

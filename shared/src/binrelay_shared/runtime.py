@@ -168,7 +168,7 @@ def run_stage_service(name: str, build: Callable[[Runtime], Stage[Any]], setting
     configure_logging(name, settings.log_level, settings.log_json)
     check_redis_or_exit(settings, name)  # Redis security: a wrong secret stops here, exit 2
     runtime = make_runtime(name, settings)
-    serve_metrics(runtime.registry, settings.metrics_port)
+    serve_metrics(runtime.registry, settings)
     app = build_app(runtime, build)
     get_logger(__name__).info("starting", kafka=settings.kafka, metrics_port=settings.metrics_port)
     asyncio.run(app.run())

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", description="Log level")
     log_json: bool | None = Field(None, description="JSON logs; default: JSON unless on a TTY")
     metrics_port: int | None = Field(None, description="Port of the /metrics endpoint (None: off)")
+    metrics_host: str = Field(
+        "127.0.0.1", description="Bind address of the /metrics endpoint (0.0.0.0 in a container, for Prometheus)"
+    )
     http_host: str = Field("127.0.0.1", description="Ingest HTTP bind address")
     http_port: int = Field(8080, description="Ingest HTTP port")
     max_body_bytes: int = Field(

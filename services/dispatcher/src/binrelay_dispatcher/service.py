@@ -90,7 +90,7 @@ def main() -> None:
     networks = networks_or_exit(settings, members=True)  # a bad plan stops the service here, every problem named
     check_redis_or_exit(settings, NAME)  # a missing or wrong Redis secret: exit 2, naming the setting
     runtime = make_runtime(NAME, settings)
-    serve_metrics(runtime.registry, settings.metrics_port)
+    serve_metrics(runtime.registry, settings)
     dispatcher, stages = build(runtime, networks, own.name)
     app = wire_stages(runtime, stages)  # publishes through one aiokafka producer, flushed at stop
     tasks: list[asyncio.Task[None]] = []

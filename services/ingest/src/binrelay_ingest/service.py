@@ -35,7 +35,7 @@ def main() -> None:
         sys.exit(2)
     require_kafka(settings, NAME)
     registry = CollectorRegistry()
-    serve_metrics(registry, settings.metrics_port)
+    serve_metrics(registry, settings)
     app = create_app(settings, limits=limits, registry=registry, networks=networks, front_door=False)
     asgi = FrontDoor(app, app.state.core)  # outermost: the hot POSTs skip FastAPI's middleware
     gc.collect()

@@ -375,7 +375,7 @@ def main(argv: list[str] | None = None) -> None:
     configure_logging(name, settings.log_level, settings.log_json)
     check_redis_or_exit(settings, name)  # a missing or wrong Redis secret: exit 2, naming the setting
     runtime = make_runtime(name, settings)
-    serve_metrics(runtime.registry, settings.metrics_port)
+    serve_metrics(runtime.registry, settings)
     try:  # a missing secret (ack key, gateway token, SMPP password) stops here, exit 2
         receiver = provider.create(provider_settings, settings, runtime.redis)
         stage, worker = build_stage(receiver, settings, runtime.redis, runtime.registry, runtime.stage_metrics())

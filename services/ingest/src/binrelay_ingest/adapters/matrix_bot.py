@@ -270,7 +270,7 @@ def main() -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         metrics = AdapterMetrics("matrix")
-        serve_metrics(metrics.registry, settings.metrics_port)
+        serve_metrics(metrics.registry, settings)
         await MatrixBot(settings, metrics=metrics, directory=directory).run(stop)
 
     asyncio.run(run())

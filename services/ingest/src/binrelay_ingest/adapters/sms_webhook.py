@@ -207,7 +207,7 @@ def main() -> None:
     require_kafka(settings, KAFKA_PRINCIPAL)
     directory = Directory(members_or_exit(settings, required=False))
     metrics = AdapterMetrics("sms")
-    serve_metrics(metrics.registry, settings.metrics_port)
+    serve_metrics(metrics.registry, settings)
     log.info("listening", port=settings.sms_webhook_port)
     uvicorn.run(
         create_app(settings, metrics=metrics, directory=directory),

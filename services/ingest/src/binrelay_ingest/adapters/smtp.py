@@ -399,7 +399,7 @@ def main() -> None:
     networks = set(networks_or_exit(settings))
     directory = Directory(members_or_exit(settings, required=False))
     metrics = AdapterMetrics("smtp")
-    serve_metrics(metrics.registry, settings.metrics_port)
+    serve_metrics(metrics.registry, settings)
     controller, handler = start_listener(settings, metrics=metrics, networks=networks, directory=directory,
                                          desk=reply_desk(settings))
     log.info("listening", port=settings.smtp_listen_port, networks=sorted(handler.networks))
