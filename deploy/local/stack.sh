@@ -116,7 +116,7 @@ up() {
   "$here/kafka.sh" wait 120
   "$here/redis.sh" wait
   [ "${BINRELAY_SYNAPSE:-1}" != 1 ] || "$here/synapse.sh" wait
-  "$BIN/binrelay" topics create >/dev/null   # topics (existing ones' configs brought up to date), then the ACL table
+  "$BIN/binrelay" topics create --brokers "$KAFKA_NODES" >/dev/null   # topics (existing ones' configs brought up to date), then the ACL table
   "$BIN/binrelay" zones add "$ZONE" >/dev/null  # the police zone's principal and client configs
   "$here/channels.sh" prepare  # Synapse, the Matrix bot and rooms, the adapters' key: $RUN/channels.env
   local prom="not started (install Debian's prometheus to get it)"

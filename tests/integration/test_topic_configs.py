@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from binrelay_shared import topics
-from binrelay_shared.kafka import reconcile_topics
+from binrelay_shared.kafka import BrokersMissing, reconcile_topics
 from binrelay_shared.settings import Settings
 from binrelay_shared.zones import admin_config
 
@@ -90,8 +90,10 @@ def test_existing_topics_get_the_pipelines_configs_and_keep_an_operators_overrid
         assert _partitions(client, old_zone_topic) == 1, "partitions are the operator's call"
         assert any(old_zone_topic in n and "--partitions 3" in n for n in outcome.notes), outcome.notes
 
-        again = asyncio.run(reconcile_topics(kafka, [zone]))
+        again = asyncio.run(reconcile_topics(kafka, [zone], brokers=1))
         assert again.created == [] and again.altered == {}
+        with pytest.raises(BrokersMissing, match="1 broker"):  # a cluster still starting: never too few replicas
+            asyncio.run(reconcile_topics(kafka, [zone], brokers=3, brokers_timeout_s=2))
     finally:
         _incremental(client, urgent, "SET", {"max.message.bytes": str(topics.MAX_MESSAGE_BYTES),
                                              "retention.ms": str(topics.SHORT_RETENTION_MS)})

@@ -126,6 +126,8 @@ def register(app: typer.Typer) -> None:
     @topics_app.command("create")
     def topics_create(
         zone: Annotated[list[str] | None, typer.Option(help="Police zone ids (repeatable)")] = None,
+        brokers: Annotated[int | None, typer.Option(
+            help="Wait until the cluster has this many brokers (a cluster still starting), up to 3 min")] = None,
     ) -> None:
         """Create every pipeline topic that is missing and bring the existing ones' configs
         (max.message.bytes, retention.ms, min.insync.replicas) to the pipeline's values, then apply
@@ -134,13 +136,15 @@ def register(app: typer.Typer) -> None:
         from aiokafka.errors import KafkaConnectionError, KafkaError
         from confluent_kafka import KafkaException
 
-        from .kafka import reconcile_topics
+        from .kafka import BrokersMissing, reconcile_topics
 
         settings = Settings()
         zones = zone or [settings.zone_id]
         kafka = security_cli.admin_or_fail(settings)
         try:
-            outcome = asyncio.run(reconcile_topics(kafka, zones))
+            outcome = asyncio.run(reconcile_topics(kafka, zones, brokers=brokers))
+        except BrokersMissing as exc:
+            _fail(str(exc), f"start every node of the cluster ({settings.kafka}), or check --brokers")
         except KafkaConnectionError:
             _fail(f"cannot reach Kafka at {settings.kafka}", "start it (make up) or set BINRELAY_KAFKA")
         except (KafkaError, KafkaException) as exc:

@@ -131,7 +131,8 @@ async def ensure_topics(kafka: KafkaClientConfig, zones: list[str], partitions: 
 
 
 async def reconcile_topics(kafka: KafkaClientConfig, zones: list[str], partitions: int = topics.PARTITIONS,
-                           replication: int | None = None) -> TopicsOutcome:
+                           replication: int | None = None, brokers: int | None = None,
+                           brokers_timeout_s: float = 180.0) -> TopicsOutcome:
     """Create every pipeline topic that does not exist yet, and bring the configs the pipeline
     sets (``max.message.bytes``, ``retention.ms``, ``min.insync.replicas``:
     :func:`topics.all_topics`) to their values on the topics that do — a topic an older stack
@@ -142,7 +143,9 @@ async def reconcile_topics(kafka: KafkaClientConfig, zones: list[str], partition
 
     ``replication`` defaults to :func:`replication_for` the brokers the cluster has now; an
     existing topic's ``min.insync.replicas`` follows its own replication factor (2 on a topic of
-    3 replicas, 1 on a topic of 1: never more than it has, or every ``acks=all`` write fails)."""
+    3 replicas, 1 on a topic of 1: never more than it has, or every ``acks=all`` write fails).
+    ``brokers``: wait (up to ``brokers_timeout_s``) until the cluster has that many — a cluster
+    whose nodes are still registering would otherwise get topics of too few replicas."""
     wanted = topics.all_topics(zones)
     admin = AIOKafkaAdminClient(**kafka.aiokafka(), client_id="binrelay-admin")
     for attempt in range(30):
@@ -154,6 +157,8 @@ async def reconcile_topics(kafka: KafkaClientConfig, zones: list[str], partition
                 raise
             await asyncio.sleep(1)
     try:
+        if brokers is not None:
+            await _wait_for_brokers(admin, brokers, brokers_timeout_s)
         existing = set(await admin.list_topics())
         if replication is None:
             replication, min_isr = replication_for(len(admin._client.cluster.brokers()))
@@ -181,6 +186,22 @@ async def reconcile_topics(kafka: KafkaClientConfig, zones: list[str], partition
     if altered:
         log.info("topic configs updated", topics=sorted(altered))
     return TopicsOutcome(created, altered, notes)
+
+
+async def _wait_for_brokers(admin: AIOKafkaAdminClient, brokers: int, timeout_s: float) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        seen = len((await admin._client.fetch_all_metadata()).brokers())
+        if seen >= brokers:
+            await admin._client.force_metadata_update()
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise BrokersMissing(f"the cluster has {seen} broker(s) after {timeout_s:.0f} s, {brokers} expected")
+        await asyncio.sleep(1)
+
+
+class BrokersMissing(Exception):
+    """Fewer brokers than expected registered in time (:func:`reconcile_topics`'s ``brokers``)."""
 
 
 def _reconcile_existing(kafka: KafkaClientConfig, wanted: dict[str, dict[str, str]], partitions: int,
