@@ -112,7 +112,9 @@ up() {
     BINRELAY_STACK_ONLY="$BINRELAY_STACK_ONLY $(BINRELAY_STACK_ONLY='' "$BIN/python" -m binrelay_devservers.stack names --role infra | tr '\n' ' ')"
     export BINRELAY_STACK_ONLY
   fi
-  procs_up infra || { echo "Kafka, Redis or Synapse did not start: see above (make status; make down)" >&2; exit 1; }
+  if ! supervisor_running; then  # (already up: a config of the servers alone would stop the others)
+    procs_up infra || { echo "Kafka, Redis or Synapse did not start: see above (make status; make down)" >&2; exit 1; }
+  fi
   "$here/kafka.sh" wait 120
   "$here/redis.sh" wait
   [ "${BINRELAY_SYNAPSE:-1}" != 1 ] || "$here/synapse.sh" wait
