@@ -21,7 +21,10 @@ Environment read here (defaults as ``make up``'s): ``BINRELAY_RUN_DIR`` (``<repo
 ``BINRELAY_METRICS_PORT_BASE`` (9100: ingest's metrics on base+1, ..., base+19), ``SMTP_SINK_PORT``,
 ``SMS_GATEWAY_PORT``, ``SMSC_PORT``, ``BINRELAY_SMS_WEBHOOK_PORT``, ``BINRELAY_SYNAPSE`` (0: no
 chat sender, no Matrix bot), ``PROM_PORT`` and ``BINRELAY_PROMETHEUS`` (0: no Prometheus),
-``BINRELAY_STACK_ONLY`` (names, comma or space separated: supervise only those).
+``BINRELAY_STACK_ONLY`` (names, comma or space separated: supervise only those),
+``BINRELAY_STACK_INSTANCES`` (1: how many instances of each stage and sender process run; the
+copies are named ``<name>-1``, ``<name>-2``..., their metrics on base+20·i+...; each process of a
+stage or sender gets ``BINRELAY_INSTANCE`` = its instance number, 0 for the first).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import shlex
 import shutil
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[4]
@@ -115,6 +118,7 @@ def processes(env: Mapping[str, str] | None = None, everything: bool = False) ->
             "prometheus", f"--config.file={data / 'prometheus.yml'}", f"--storage.tsdb.path={data / 'tsdb'}",
             f"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=2d",
         ), "monitoring"))
+    procs = with_instances(procs, int(env.get("BINRELAY_STACK_INSTANCES", "1")))
     only = {n for n in env.get("BINRELAY_STACK_ONLY", "").replace(",", " ").split() if n}
     if only:
         unknown = only - {p.name for p in procs}
@@ -122,6 +126,26 @@ def processes(env: Mapping[str, str] | None = None, everything: bool = False) ->
             raise ValueError(f"BINRELAY_STACK_ONLY names no process of the stack: {', '.join(sorted(unknown))}")
         procs = [p for p in procs if p.name in only]
     return procs
+
+
+def with_instances(procs: list[Proc], instances: int) -> list[Proc]:
+    """Each stage and sender process ``instances`` times (consumers of one group share its
+    partitions): instance 0 keeps its name, instance i is ``<name>-<i>``; each knows its number
+    (``BINRELAY_INSTANCE``: what makes its Kafka identity, e.g. a transactional id, its own)."""
+    if instances < 1:
+        raise ValueError(f"BINRELAY_STACK_INSTANCES={instances}: give 1 or more")
+    out: list[Proc] = []
+    for proc in procs:
+        if proc.lanes is None:  # not a stage or a sender: one of it
+            out.append(proc)
+            continue
+        for i in range(instances):
+            out.append(replace(
+                proc, name=proc.name if i == 0 else f"{proc.name}-{i}",
+                metrics_port=None if proc.metrics_port is None else proc.metrics_port + 20 * i,
+                env={**proc.env, "BINRELAY_INSTANCE": str(i)},
+            ))
+    return out
 
 
 def _escape(value: str) -> str:
