@@ -84,6 +84,7 @@ class Audit:
     failed_without_reason: list[str] = field(default_factory=list)
     scheduled: list[str] = field(default_factory=list)  # due later (send_at): not lost
     deliveries_lost: list[str] = field(default_factory=list)  # no final outcome
+    channel_of: dict[str, str] = field(default_factory=dict)  # delivery id -> channel (for the breakdowns)
     wire_checked: frozenset[str] = frozenset()
     sent_twice: dict[str, int] = field(default_factory=dict)  # idempotency key -> real sends (>1)
     wire_repeats: dict[str, int] = field(default_factory=dict)  # key -> accepted requests (>1), deduplicated
@@ -121,10 +122,13 @@ class Audit:
             "failed_without_reason": len(self.failed_without_reason),
             "scheduled": len(self.scheduled),
             "deliveries_lost": len(self.deliveries_lost),
+            "deliveries_lost_by_channel": dict(Counter(self.channel_of.get(d) for d in self.deliveries_lost)),
             "wire_checked": sorted(self.wire_checked),
             "sent_twice": len(self.sent_twice),
             "wire_repeats_deduplicated": len(self.wire_repeats),
             "delivered_not_at_wire": len(self.delivered_not_at_wire),
+            "delivered_not_at_wire_by_channel": dict(Counter(self.channel_of.get(d)
+                                                             for d in self.delivered_not_at_wire)),
             "ok": self.ok,
         }
 
@@ -183,6 +187,7 @@ def account(records: Records, since: datetime, now: datetime) -> Audit:
         if o.get("delivery_id") in jobs:
             by_delivery.setdefault(o["delivery_id"], []).append(o)
     audit.deliveries = len(jobs)
+    audit.channel_of = {did: str(job.get("channel")) for did, job in jobs.items()}
     delivered_keys: dict[str, str] = {}
     for did, job in sorted(jobs.items()):
         final = _final(by_delivery.get(did, ()))
