@@ -307,6 +307,7 @@ class Chaos:
         self.recoveries.append(rec)
         self.log(f"kill -9 Kafka node {victim} (pid {pid}), leader of {topic}[0]")
         elected = await self._new_leader(topic, victim, rec.killed_at)
+        rec.how += f"; new leader elected after {elected:.1f} s" if elected is not None else "; no new leader in 120 s"
         self.log(f"{topic}[0]: new leader elected after {elected:.1f} s" if elected is not None
                  else f"{topic}[0]: no new leader within 120 s")
         await asyncio.sleep(max(0.0, down - (time.monotonic() - rec.killed_at)))
@@ -407,7 +408,7 @@ class Chaos:
                         if r is not None and status in (200, 202):
                             accepted[key] = r.json()["report_id"]
                             return
-                        if (400 <= status < 500 and status != 429) or time.monotonic() > deadline:
+                        if (400 <= status < 500 and status not in (409, 429)) or time.monotonic() > deadline:
                             return
                         await asyncio.sleep(1.0)
 
@@ -475,12 +476,15 @@ async def run(chaos: Chaos, reports: int, rate: float, faults: list[str], broker
         plan.append(at(0.7, chaos.member_change(max(10.0, span * 0.15))))
     await asyncio.gather(*plan)
     posted = await load
+    ended = time.monotonic()
     result = await chaos.settle(since, settle)
+    settled = time.monotonic() - ended if result.ok else None
     # Anything still being retried at the end shows up here; a last look for repeats.
     return {"posted": {k: v for k, v in posted.items() if k != "ids"},
             "ingest_accepted_in_audit": len(posted["ids"]), "audit": result.summary(), "audit_obj": result,
             "recoveries": [r.__dict__ for r in chaos.recoveries], "faults": faults,
-            "reports": reports, "rate": rate, "accepted_ids": posted["ids"]}
+            "reports": reports, "rate": rate, "accepted_ids": posted["ids"],
+            "settled_after_last_post_s": None if settled is None else round(settled, 1)}
 
 
 async def _after(delay: float, work: Any) -> None:
@@ -505,13 +509,16 @@ def table(result: dict[str, Any]) -> str:
         f" duplicate not sent {a['duplicate_not_sent']}, due later {a['scheduled']})",
         f"  deliveries lost (no outcome / no reason)     : {a['deliveries_lost'] + a['failed_without_reason']:>7}"
         f"   {a['deliveries_lost_by_channel'] or ''}",
-        f"  sent twice at the wire ({'+'.join(a['wire_checked'])})            : {a['sent_twice']:>7}"
+        f"  sent twice at the wire ({'+'.join(a['wire_checked']):<9})          : {a['sent_twice']:>7}"
         f"   ({a['wire_repeats_deduplicated']} repeats absorbed by the gateway's key;"
         f" {a['delivered_not_at_wire']} delivered but not at the wire {a['delivered_not_at_wire_by_channel'] or ''})",
     ]
+    settled = result.get("settled_after_last_post_s")
+    lines.append("  everything settled (audit clean) after the last post: "
+                 + (f"{settled:.0f} s (audited every ~10 s)" if settled is not None else "NEVER"))
     for r in result["recoveries"]:
         back = f"{r['back_after']:.1f} s" if r["back_after"] is not None else "NOT BACK"
-        lines.append(f"  back after kill: {r['name']:<40} {back:>8}  ({r['how']})")
+        lines.append(f"  back after kill: {r['name']:<46} {back:>8}  ({r['how']})")
     lines.append("  verdict: " + ("nothing lost, nothing sent twice" if a["ok"] else "SOMETHING LOST OR DOUBLED"))
     return "\n".join(lines)
 
