@@ -26,10 +26,12 @@ no assertion on time: the deadlines are generous and only bound a hung run.
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
 
 import pytest
 
-from bench.chaos import Chaos, run, table
+from bench.chaos import BIN, Chaos, run, table
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(1800)]
 
@@ -48,6 +50,12 @@ def test_nothing_lost_nothing_sent_twice_through_a_stage_kill_and_a_leader_failo
         chaos.start()
         result = asyncio.run(run(chaos, REPORTS, RATE, ["stage", "leader"], broker_down=10, gateway_down=0,
                                  settle=900, killed=("dispatcher",)))
+        # The operator's command says the same, and exits 0 (the suite called the audit in-process).
+        cli = subprocess.run(
+            [str(BIN / "binrelay"), "audit", "--since", result["audit"]["since"], "--json",
+             "--sms-gateway", chaos.gateway, "--maildir", str(chaos.maildir)],
+            env=chaos.env, capture_output=True, text=True, timeout=600,
+        )
     finally:
         chaos.stop()
     print("\n" + table(result))
@@ -64,4 +72,8 @@ def test_nothing_lost_nothing_sent_twice_through_a_stage_kill_and_a_leader_failo
     assert {"sms", "email"} <= set(a["wire_checked"])
     assert [r["name"] for r in result["recoveries"]][:1] == ["dispatcher"]
     assert all(r["back_after"] is not None for r in result["recoveries"]), result["recoveries"]
+    assert cli.returncode == 0, cli.stdout + cli.stderr
+    said = json.loads(cli.stdout)
+    same = ("accepted", "dispatched_once", "not_dispatched", "deliveries_lost", "sent_twice", "ok")
+    assert {k: said[k] for k in same} == {k: a[k] for k in same}
     # TODO(transactions, issue #16): assert a["zone_duplicates"] == 0
