@@ -534,7 +534,14 @@ def main() -> int:
     parser.add_argument("--instances", type=int, default=2)
     parser.add_argument("--json-out", type=Path, default=REPO / "bench" / "results" / "chaos.json")
     parser.add_argument("--keep", action="store_true", help="leave the stack running (and its folder) at the end")
+    parser.add_argument("--stop", type=Path, metavar="DIR", help="stop the stack a --keep run left in DIR")
     args = parser.parse_args()
+    if args.stop:
+        kept = Chaos.__new__(Chaos)
+        kept.root, kept.env = args.stop, json.loads((args.stop / "env.json").read_text())
+        kept.stop()
+        shutil.rmtree(args.stop, ignore_errors=True)
+        return 0
     faults = [f for f in args.faults.split(",") if f]
     unknown = set(faults) - set(FAULTS)
     if unknown:
@@ -545,7 +552,13 @@ def main() -> int:
         result = asyncio.run(run(chaos, args.reports, args.rate, faults, args.broker_down, args.gateway_down,
                                  args.settle))
     finally:
-        if not args.keep:
+        if args.keep:
+            env_file = chaos.root / "env.json"
+            env_file.write_text(json.dumps(chaos.env))
+            env_file.chmod(0o600)
+            print(f"left running: binrelay audit with the environment of {env_file};"
+                  f" stop it: .venv/bin/python bench/chaos.py --stop {chaos.root}")
+        else:
             chaos.stop()
     result.pop("audit_obj")
     result.pop("accepted_ids")
