@@ -118,7 +118,10 @@ def processes(env: Mapping[str, str] | None = None, everything: bool = False) ->
             "prometheus", f"--config.file={data / 'prometheus.yml'}", f"--storage.tsdb.path={data / 'tsdb'}",
             f"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=2d",
         ), "monitoring"))
-    procs = with_instances(procs, int(env.get("BINRELAY_STACK_INSTANCES", "1")))
+    instances = env.get("BINRELAY_STACK_INSTANCES", "1")
+    if not instances.isdigit():
+        raise ValueError(f"BINRELAY_STACK_INSTANCES={instances!r}: give a whole number, 1 or more")
+    procs = with_instances(procs, int(instances))
     only = {n for n in env.get("BINRELAY_STACK_ONLY", "").replace(",", " ").split() if n}
     if only:
         unknown = only - {p.name for p in procs}
