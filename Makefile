@@ -14,6 +14,7 @@ help:
 	@echo "make test   install what is needed and run the whole test suite"
 	@echo "make lint   ruff + mypy"
 	@echo "make bench  run the benchmarks in bench/"
+	@echo "make chaos  the fault suite: 20,000 reports through a 3-node cluster while things break (bench/chaos.py)"
 
 # --- installation: everything the project needs, idempotent -------------------------------------
 .venv/.synced: pyproject.toml uv.lock shared/pyproject.toml $(wildcard services/*/pyproject.toml) deploy/devservers/pyproject.toml
@@ -48,4 +49,9 @@ test: venv sysdeps lint
 bench: venv sysdeps
 	.venv/bin/python bench/run.py
 
-.PHONY: help venv sysdeps up down status lint test bench
+# The fault suite (not part of `make test`; its short version is tests/integration/test_chaos.py):
+# CHAOS_ARGS="--reports 500 --rate 20" for a quick run.
+chaos: venv sysdeps
+	.venv/bin/python bench/chaos.py $(CHAOS_ARGS)
+
+.PHONY: help venv sysdeps up down status lint test bench chaos

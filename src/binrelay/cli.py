@@ -153,6 +153,97 @@ def plan_explain(
         out.print(f"skipped: {count} of {audience} ({reason.replace('_', ' ')})", highlight=False)
 
 
+@app.command("audit")
+def audit_command(
+    since: Annotated[str, typer.Option(
+        help="Reports accepted since: ISO time (UTC unless it says) or 30m, 2h, 7d ago")],
+    sms_gateway: Annotated[str | None, typer.Option(
+        help="Count at the wire: the loopback SMS gateway's URL (its /_control/requests)")] = None,
+    maildir: Annotated[Path | None, typer.Option(
+        help="Count at the wire: the loopback SMTP sink's --maildir folder")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON")] = False,
+    show: Annotated[int, typer.Option(help="List at most this many ids per problem")] = 10,
+) -> None:
+    """Every report accepted since a time: dispatched once, each delivery settled, none sent twice.
+
+    Reads the received topic, every zone's dispatch topic (read_committed, as a zone reads it),
+    the outboxes and the outcomes as the admin principal; exits 1 when a report or a delivery is
+    lost or doubled."""
+    from binrelay_shared import audit
+    from binrelay_shared.cli import _kafka_call, _since
+    from binrelay_shared.events import utcnow
+    from binrelay_shared.security_cli import admin_or_fail
+    from binrelay_shared.settings import Settings
+
+    from . import wire
+
+    settings = Settings()
+    since_at = _since(since)
+    assert since_at is not None
+    records = _kafka_call(settings, audit.read_records(admin_or_fail(settings), since_at))
+    try:
+        if sms_gateway:
+            wire.add_sms_gateway(records, sms_gateway)
+        if maildir:
+            wire.add_maildir(records, maildir)
+    except wire.WireError as exc:
+        fail(str(exc), "give the loopback server's address (make up: --sms-gateway http://127.0.0.1:8025, "
+                       "--maildir .run/mail), or leave the option out")
+    result = audit.account(records, since_at, utcnow())
+    if as_json:
+        typer.echo(json.dumps(result.summary(), indent=2))
+    else:
+        _print_audit(result, show)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+def _print_audit(result: object, show: int) -> None:
+    from binrelay_shared.audit import Audit
+
+    assert isinstance(result, Audit)
+    s = result.summary()
+    table = Table(title=f"audit of reports accepted since {result.since:%Y-%m-%d %H:%M:%S} UTC")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_column("verdict")
+    wire_note = ", ".join(s["wire_checked"]) or "not counted (--sms-gateway, --maildir)"
+    rows = [
+        ("reports accepted (received topic)", s["accepted"], ""),
+        ("dispatched exactly once on the zone topic", s["dispatched_once"], ""),
+        ("dispatched more than once (read_committed)", s["zone_duplicates"],
+         "DOUBLED" if s["zone_duplicates"] else "ok"),
+        ("dead-lettered (with a reason)", s["dead_lettered"], "accounted" if s["dead_lettered"] else "ok"),
+        ("not dispatched, no dead letter", s["not_dispatched"], "LOST" if s["not_dispatched"] else "ok"),
+        ("deliveries planned (outbox jobs)", s["deliveries_planned"], ""),
+        ("  delivered", s["delivered"], ""),
+        ("  failed / fell back (with a reason)", s["failed"] + s["fell_back"] - s["failed_without_reason"], ""),
+        ("  failed without a reason", s["failed_without_reason"], "LOST" if s["failed_without_reason"] else "ok"),
+        ("  duplicate job, not sent again", s["duplicate_not_sent"], ""),
+        ("  due later (send_at)", s["scheduled"], ""),
+        ("  no outcome", s["deliveries_lost"], "LOST" if s["deliveries_lost"] else "ok"),
+        (f"sent twice at the wire ({wire_note})", s["sent_twice"], "DOUBLED" if s["sent_twice"] else "ok"),
+        ("  repeated, deduplicated by the provider's key", s["wire_repeats_deduplicated"], ""),
+        ("  delivered, never seen at the wire", s["delivered_not_at_wire"],
+         "LOST" if s["delivered_not_at_wire"] else "ok"),
+    ]
+    for what, count, verdict in rows:
+        table.add_row(what, str(count), verdict)
+    out = Console(width=140)
+    out.print(table)
+    if s["failed_reasons"]:
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(s["failed_reasons"].items()))
+        out.print(f"failed/fell back, by reason: {reasons}", highlight=False, markup=False)
+    for label, ids in (("not dispatched", result.not_dispatched), ("dispatched twice", list(result.zone_duplicates)),
+                       ("deliveries without outcome", result.deliveries_lost),
+                       ("sent twice (idempotency keys)", list(result.sent_twice)),
+                       ("delivered, not at the wire", result.delivered_not_at_wire)):
+        if ids and show:
+            out.print(f"{label}: {', '.join(ids[:show])}{' …' if len(ids) > show else ''}", highlight=False,
+                      markup=False)
+    out.print("OK: nothing lost, nothing doubled" if result.ok else "NOT OK: something was lost or doubled",
+              style="bold green" if result.ok else "bold red")
+
+
 
 def main() -> None:
     """Entry point of the ``binrelay`` script."""

@@ -33,7 +33,9 @@ the gateway *received*, repeats included, in arrival order (``{"count": n, "requ
 progress): what the sender put on the wire, so a test can count it; ``DELETE /messages`` forgets
 both;
 ``POST /_control/fail {"mode": "transient"|"permanent", "count": n}`` makes the next n sends
-fail; ``POST /_control/inbound {"from", "to", "text"}`` simulates an incoming SMS (signed and
+fail; ``POST /_control/down {"seconds": s}`` makes every send for the next s seconds fail with
+503 (an outage: the requests are still recorded; ``{"seconds": 0}`` ends it);
+``POST /_control/inbound {"from", "to", "text"}`` simulates an incoming SMS (signed and
 posted to the webhook) and answers with the webhook's status code.
 
 Run: ``binrelay-devserver sms --port 8025 --webhook-url URL`` (token and webhook secret: the files
@@ -84,6 +86,8 @@ class GatewayState:
     calls: int = 0
     delay: float = 0.0
     """Seconds each send takes (tests use it to catch a sender mid-batch)."""
+    down_until: float = 0.0
+    """``time.monotonic()`` until which every send is answered 503 (an outage)."""
 
 
 def request_counts(state: GatewayState) -> Counter[str | None]:
@@ -126,6 +130,8 @@ def create_app(state: GatewayState) -> Starlette:
             await asyncio.sleep(state.delay)
             if key and key in state.by_key:  # a concurrent repeat finished first
                 return _json({"id": state.by_key[key], "status": "accepted"}, 200)
+        if time.monotonic() < state.down_until:
+            return _json({"error": "unavailable"}, 503, {"Retry-After": "1"})
         if state.fail_count > 0:
             state.fail_count -= 1
             if state.fail_mode == "permanent":
@@ -160,6 +166,11 @@ def create_app(state: GatewayState) -> Starlette:
         state.fail_count = int(body.get("count", 1))
         return _json({"mode": state.fail_mode, "count": state.fail_count})
 
+    async def down(request: Request) -> Response:
+        seconds = float(orjson.loads(await request.body()).get("seconds", 60))
+        state.down_until = time.monotonic() + seconds
+        return _json({"down_for_seconds": seconds})
+
     async def inbound(request: Request) -> Response:
         if not state.webhook_url:
             return _json({"error": "no webhook configured"}, 409)
@@ -193,6 +204,7 @@ def create_app(state: GatewayState) -> Starlette:
             Route("/messages", listing, methods=["GET", "DELETE"]),
             Route("/_control/requests", requests, methods=["GET"]),
             Route("/_control/fail", fail, methods=["POST"]),
+            Route("/_control/down", down, methods=["POST"]),
             Route("/_control/inbound", inbound, methods=["POST"]),
             Route("/healthz", health, methods=["GET"]),
         ]

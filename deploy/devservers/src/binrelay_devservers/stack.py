@@ -28,7 +28,10 @@ Environment read here (defaults as ``make up``'s): ``BINRELAY_RUN_DIR`` (``<repo
 chat sender, no Matrix bot), ``PROM_PORT`` and ``BINRELAY_PROMETHEUS`` (0: no Prometheus),
 ``BINRELAY_STACK_ONLY`` (names, comma or space separated: supervise only those), ``KAFKA_NODES``
 (1: a process ``kafka``; 3: ``kafka``, ``kafka-2``, ``kafka-3``, one group), ``BINRELAY_INFRA`` (0: leave
-Kafka, Redis and Synapse out, for servers started otherwise).
+Kafka, Redis and Synapse out, for servers started otherwise),
+``BINRELAY_STACK_INSTANCES`` (1: how many instances of each stage and sender process run; the
+copies are named ``<name>-1``, ``<name>-2``..., their metrics on base+20·i+...; each process of a
+stage or sender gets ``BINRELAY_INSTANCE`` = its instance number, 0 for the first).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ import shlex
 import shutil
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[4]
@@ -126,6 +129,10 @@ def processes(env: Mapping[str, str] | None = None, everything: bool = False) ->
             "prometheus", f"--config.file={data / 'prometheus.yml'}", f"--storage.tsdb.path={data / 'tsdb'}",
             f"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=2d",
         ), "monitoring"))
+    instances = env.get("BINRELAY_STACK_INSTANCES", "1")
+    if not instances.isdigit():
+        raise ValueError(f"BINRELAY_STACK_INSTANCES={instances!r}: give a whole number, 1 or more")
+    procs = with_instances(procs, int(instances))
     only = {n for n in env.get("BINRELAY_STACK_ONLY", "").replace(",", " ").split() if n}
     if only:
         unknown = only - {p.name for p in procs}
@@ -157,6 +164,26 @@ def _infra(env: Mapping[str, str], synapse: bool) -> list[Proc]:
     if synapse:
         procs.append(Proc("synapse", (str(local / "synapse.sh"), "run"), "infra", startsecs=5))
     return procs
+
+
+def with_instances(procs: list[Proc], instances: int) -> list[Proc]:
+    """Each stage and sender process ``instances`` times (consumers of one group share its
+    partitions): instance 0 keeps its name, instance i is ``<name>-<i>``; each knows its number
+    (``BINRELAY_INSTANCE``: what makes its Kafka identity, e.g. a transactional id, its own)."""
+    if instances < 1:
+        raise ValueError(f"BINRELAY_STACK_INSTANCES={instances}: give 1 or more")
+    out: list[Proc] = []
+    for proc in procs:
+        if proc.lanes is None:  # not a stage or a sender: one of it
+            out.append(proc)
+            continue
+        for i in range(instances):
+            out.append(replace(
+                proc, name=proc.name if i == 0 else f"{proc.name}-{i}",
+                metrics_port=None if proc.metrics_port is None else proc.metrics_port + 20 * i,
+                env={**proc.env, "BINRELAY_INSTANCE": str(i)},
+            ))
+    return out
 
 
 def _escape(value: str) -> str:

@@ -18,6 +18,11 @@ from ..registry import Provider
 from ..settings import SenderSettings, SmsSettings
 
 
+def gateway_key(idempotency_key: str) -> str:
+    """The ``Idempotency-Key`` header of a delivery: a digest of its key (no member id on the wire)."""
+    return hashlib.sha256(idempotency_key.encode()).hexdigest()
+
+
 class HttpSmsSettings(SmsSettings):
     """The SMS gateway's HTTP API."""
 
@@ -43,7 +48,7 @@ class SmsReceiver:
         )
 
     async def send(self, job: DeliveryJob) -> str | None:
-        key = hashlib.sha256(job.idempotency_key.encode()).hexdigest()
+        key = gateway_key(job.idempotency_key)
         try:
             r = await self.client.post(
                 "/messages",
