@@ -33,6 +33,13 @@ class Settings(BaseSettings):
         Path("deploy/members.example.yaml"), description="Members' personal data (YAML, supplied by a deployment)"
     )
     attachments_dir: Path = Field(Path(".run/attachments"), description="Attachment store root")
+    database_url: str = Field(
+        "sqlite+aiosqlite:///.run/binrelay.db",
+        description="The registry's (and ledger's) database: sqlite+aiosqlite:///PATH (default) or "
+        "postgresql+asyncpg://USER@HOST:PORT/DB (password: BINRELAY_DATABASE_PASSWORD[_FILE], never in the URL)",
+    )
+    database_password: SecretStr | None = Field(None, description="Password of the database user (or use _FILE)")
+    database_password_file: Path | None = Field(None, description="File holding the database user's password")
     log_level: str = Field("INFO", description="Log level")
     log_json: bool | None = Field(None, description="JSON logs; default: JSON unless on a TTY")
     metrics_port: int | None = Field(None, description="Port of the /metrics endpoint (None: off)")
