@@ -13,6 +13,9 @@ REPORTS_CLEARED = "bin.reports.cleared.v1"
 DELIVERIES = "bin.deliveries.v1"
 RESPONSES = "bin.responses.v1"
 DLQ = "bin.dlq.v1"
+#: A member added, changed, removed or erased in the registry (ids only): read by every process
+#: that holds members (the dispatcher, the inbound adapters), each from the end, without a group.
+MEMBERS_CHANGED = "bin.members.changed.v1"
 
 PARTITIONS = 3
 
@@ -88,6 +91,7 @@ def all_topics(zones: list[str]) -> dict[str, dict[str, str]]:
         DELIVERIES: size,
         RESPONSES: size,
         DLQ: size,
+        MEMBERS_CHANGED: short,
     }
     for zone in zones:
         topics[dispatch(zone)] = size

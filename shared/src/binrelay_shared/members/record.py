@@ -148,18 +148,22 @@ class MemberRecord(BaseModel):
         data.update(fields.model_dump(mode="json", exclude_unset=True))
         for name in unset or ():
             data[name] = None
-        if "channel_order" not in fields.model_fields_set:
-            data["channel_order"] = [c for c in data["channel_order"] if data.get(_FIELD_OF[c])]
+        if "channel_order" not in fields.model_fields_set:  # an address gone leaves it, a new one joins last
+            kept = [c for c in data["channel_order"] if data.get(_FIELD_OF[c])]
+            data["channel_order"] = kept + [c for c in CHANNELS if data.get(_FIELD_OF[c]) and c not in kept]
         return MemberRecord.model_validate({k: v for k, v in data.items() if v is not None})
 
-    def to_member(self) -> Member:
-        """The member as the network contract knows them: only channels with consent (officers: all)."""
+    def to_member(self, *, every_address: bool = False) -> Member:
+        """The member as the network contract knows them: only channels with consent (officers: all;
+        ``every_address``: all, to recognise who writes in)."""
         officer = Role.officer in self.roles
-        usable = [c for c in self.channel_order if officer or (c in self.consent and self.consent[c].given)]
+        usable = [c for c in self.channel_order
+                  if officer or every_address or (c in self.consent and self.consent[c].given)]
         return Member(
             id=self.id, name=self.name, networks=list(self.networks), roles=list(self.roles),
             language=self.language, channels=[Address(channel=c, address=self.address(c) or "") for c in usable],
-            quiet_hours=self.quiet_hours, consent=officer or bool(usable), excluded=self.excluded,
+            quiet_hours=self.quiet_hours, excluded=self.excluded,
+            consent=officer or any(self.consent[c].given for c in self.channel_order if c in self.consent),
         )
 
     @classmethod

@@ -152,15 +152,16 @@ class Registry:
         async with self.sessions() as s:
             return int(await s.scalar(select(func.count()).select_from(MemberRow)) or 0)
 
-    async def snapshot(self) -> MembersFile:
-        """Every member as the network contract knows them (what the dispatcher routes with)."""
-        return MembersFile(members=[r.to_member() for r in await self.all()])
+    async def snapshot(self, *, every_address: bool = False) -> MembersFile:
+        """Every member as the network contract knows them (what the dispatcher routes with;
+        ``every_address``: with the channels they gave no consent on, to recognise who writes in)."""
+        return MembersFile(members=[r.to_member(every_address=every_address) for r in await self.all()])
 
-    async def members(self, member_ids: Iterable[str]) -> dict[str, Member | None]:
+    async def members(self, member_ids: Iterable[str], *, every_address: bool = False) -> dict[str, Member | None]:
         """Each of ``member_ids`` as the network contract knows them, None for those not (or no more) there."""
         ids = list(member_ids)
         found = await self.find(ids)
-        return {i: (found[i].to_member() if i in found else None) for i in ids}
+        return {i: (found[i].to_member(every_address=every_address) if i in found else None) for i in ids}
 
     async def history(self, member_id: str) -> list[dict[str, object]]:
         async with self.sessions() as s:
