@@ -47,3 +47,6 @@ async def registry(db_settings: Settings) -> AsyncIterator[Registry]:
     reg = Registry(make_engine(database_url(db_settings)), NETWORKS)
     yield reg
     await reg.close()
+
+
+from tests.ingest.conftest import keys  # noqa: E402, F401 - the session's API keys, one per role

@@ -31,10 +31,10 @@ async def test_csv_import_names_every_bad_row_and_imports_nothing(registry: Regi
     assert found == {
         (2, "phone", "duplicate phone"),
         (3, "roles", "Input should be 'coordinator', 'steering_group' or 'officer'"),
-        (3, "phone", "'12' is not a valid phone number"),
+        (3, "phone", "not a valid phone number"),
         (3, "networks", "unknown network 'atlantis'"),
         (4, "phone", "duplicate phone"),
-        (5, "email", "'not-an-address' is not an e-mail address"),
+        (5, "email", "not an e-mail address"),
     }
     assert await registry.count() == before  # nothing half-imported
     good = "\n".join(BAD_CSV.splitlines()[:2]) + "\n"

@@ -37,30 +37,30 @@ _MATRIX_ID = re.compile(r"^@[a-z0-9._=/+-]+:[A-Za-z0-9.-]+(:\d+)?$")
 
 
 def e164(value: str) -> str:
-    """``value`` as an E.164 number, or ValueError saying why and how to write it."""
+    """``value`` as an E.164 number, or ValueError saying why and how to write it (never the value:
+    an API answer or a log line must not carry it)."""
     try:
         number = phonenumbers.parse(value, "BE")
     except phonenumbers.NumberParseException:
-        raise ValueError(f"{value!r} is not a phone number: write it as +32 470 12 34 56") from None
+        raise ValueError("not a phone number: write it as +32 470 12 34 56") from None
     formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     fictional = formatted.startswith(FICTIONAL_PREFIXES) and len(formatted) == 13
     if not (fictional or phonenumbers.is_valid_number(number)):
-        raise ValueError(f"{value!r} is not a valid phone number (as {formatted}): check the digits "
-                         "and the country code, e.g. +32 470 12 34 56")
+        raise ValueError("not a valid phone number: check the digits and the country code, e.g. +32 470 12 34 56")
     return formatted
 
 
 def _email(value: str) -> str:
     value = value.strip()
     if not _EMAIL.match(value) or len(value) > 254:
-        raise ValueError(f"{value!r} is not an e-mail address: write it as name@example.org")
+        raise ValueError("not an e-mail address: write it as name@example.org")
     return value.lower()
 
 
 def _chat(value: str) -> str:
     value = value.strip()
     if not _MATRIX_ID.match(value):
-        raise ValueError(f"{value!r} is not a Matrix id: write it as @name:server.example")
+        raise ValueError("not a Matrix id: write it as @name:server.example")
     return value
 
 

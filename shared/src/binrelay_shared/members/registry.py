@@ -112,6 +112,7 @@ class Registry:
         self.engine = engine
         self.sessions = session_factory(engine)
         self.networks = set(networks) if networks is not None else None
+        self.name_owners = True  # a refusal names the member who has the address (False: the API's callers)
 
     @classmethod
     def at(cls, url: str, networks: Collection[str] | None = None) -> Registry:
@@ -216,7 +217,8 @@ class Registry:
                 seen[(name, value)] = (rec.id, row)
                 owner = taken.get((name, value))
                 if owner is not None and owner != rec.id:
-                    problems.append(RowProblem(row, name, f"duplicate {name}: member {owner!r} already has it"))
+                    who = f"member {owner!r}" if self.name_owners else "another member"
+                    problems.append(RowProblem(row, name, f"duplicate {name}: {who} already has it"))
         return problems
 
     # -- changing -------------------------------------------------------------------------------
