@@ -134,8 +134,9 @@ TABLE: tuple[Principal, ...] = (
     Principal(
         OPERATOR, "the CLI's dlq list/replay, approve and members (replay puts letters back on their source topic)",
         # DELIVERIES: the dispatcher reads outcomes there (undelivered alerts), so letters come from it too
-        read(topics.DLQ) + write(*RECEIVED, *CLASSIFIED, *CLEARED, topics.RESPONSES, *OUTBOXES, topics.DELIVERIES,
-                                 topics.MEMBERS_CHANGED),
+        # DELIVERIES read: a member's access request lists the messages sent to them (binrelay members export ID)
+        read(topics.DLQ, topics.DELIVERIES)
+        + write(*RECEIVED, *CLASSIFIED, *CLEARED, topics.RESPONSES, *OUTBOXES, topics.DELIVERIES, topics.MEMBERS_CHANGED),
     ),
 )
 

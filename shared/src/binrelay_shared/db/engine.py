@@ -59,9 +59,11 @@ def database_url(settings: Settings) -> URL:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Foreign keys are off by default in SQLite; WAL lets the services read while the CLI writes,
-    # and a writer waits for another instead of failing at once.
+    # and a writer waits for another instead of failing at once; secure_delete overwrites what is
+    # deleted (an erased member's data must not stay readable in the file's free pages).
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA secure_delete=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
