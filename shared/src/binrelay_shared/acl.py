@@ -136,7 +136,8 @@ TABLE: tuple[Principal, ...] = (
         # DELIVERIES: the dispatcher reads outcomes there (undelivered alerts), so letters come from it too
         # DELIVERIES read: a member's access request lists the messages sent to them (binrelay members export ID)
         read(topics.DLQ, topics.DELIVERIES)
-        + write(*RECEIVED, *CLASSIFIED, *CLEARED, topics.RESPONSES, *OUTBOXES, topics.DELIVERIES, topics.MEMBERS_CHANGED),
+        + write(*RECEIVED, *CLASSIFIED, *CLEARED, topics.RESPONSES, *OUTBOXES, topics.DELIVERIES,
+                topics.MEMBERS_CHANGED),
     ),
 )
 
