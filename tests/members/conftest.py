@@ -50,3 +50,4 @@ async def registry(db_settings: Settings) -> AsyncIterator[Registry]:
 
 
 from tests.ingest.conftest import keys  # noqa: E402, F401 - the session's API keys, one per role
+from tests.members.live import live  # noqa: E402, F401 - a dispatcher of its own on the test's registry
