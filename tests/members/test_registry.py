@@ -55,7 +55,7 @@ async def test_add_show_update_remove(registry: Registry) -> None:
 
 
 @pytest.mark.parametrize(("field", "value", "reason"), [
-    ("phone", "+32 470 12", "not a valid phone number"),
+    ("phone", "+32 470 98", "not a valid phone number"),
     ("phone", "call me", "not a phone number"),
     ("email", "nobody-at-example.org", "not an e-mail address"),
     ("chat_id", "zavel-1", "not a Matrix id"),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 from fastapi import Depends, FastAPI, Header, Path, Request
@@ -28,7 +28,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from binrelay_shared.kafka_security import kafka_client_config
 from binrelay_shared.logging import get_logger
-from binrelay_shared.members import Registry
 from binrelay_shared.network import NetworkFile
 from binrelay_shared.redis_auth import credentials as redis_credentials
 from binrelay_shared.redis_auth import redis_client
@@ -43,6 +42,9 @@ from .members_api import Members
 from .members_api import router as members_router
 from .networks import load_networks
 from .resp import RespClient
+
+if TYPE_CHECKING:
+    from binrelay_shared.members.registry import Registry
 from .resp import supported as resp_supported
 
 __all__ = ["Ingest", "IngestLimits", "create_app"]

@@ -15,7 +15,7 @@ recorded with the ``by`` the body names, or the key id.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Path, Query
@@ -25,14 +25,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from binrelay_shared import topics
 from binrelay_shared.codec import encode
 from binrelay_shared.logging import get_logger
-from binrelay_shared.members import MemberFields, MemberRecord, Registry, RegistryError
-from binrelay_shared.members.changes import events_of
-from binrelay_shared.members.record import MEMBER_ID
-from binrelay_shared.members.registry import Change
+from binrelay_shared.members.problems import Change, RegistryError, events_of
+from binrelay_shared.members.record import MEMBER_ID, MemberFields, MemberRecord
 from binrelay_shared.network import NetworkFile
 from binrelay_shared.settings import Settings
 
 from .api_models import ErrorBody
+
+if TYPE_CHECKING:
+    from binrelay_shared.members.registry import Registry
 from .core import Credential, Ingest
 from .credentials import credential
 from .errors import ApiError, unauthenticated

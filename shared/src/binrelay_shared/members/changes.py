@@ -22,22 +22,18 @@ from aiokafka import AIOKafkaConsumer
 
 from binrelay_shared import topics
 from binrelay_shared.codec import encode
-from binrelay_shared.events import MemberChange, MemberChanged
+from binrelay_shared.events import MemberChanged
 from binrelay_shared.kafka import make_producer, partitions
 from binrelay_shared.kafka_security import KafkaClientConfig
 from binrelay_shared.logging import get_logger
 from binrelay_shared.network.members import Member
 
-from .registry import Change, Registry
+from .problems import Change, events_of
+from .registry import Registry
 
 log = get_logger(__name__)
 
 Apply = Callable[[dict[str, Member | None]], Awaitable[None] | None]
-
-
-def events_of(changes: Iterable[Change]) -> list[MemberChanged]:
-    return [MemberChanged(member_id=c.member_id, networks=tuple(sorted(c.networks)), change=MemberChange(c.change))
-            for c in changes]
 
 
 async def publish_changes(kafka: KafkaClientConfig, changes: Iterable[Change], client_id: str) -> int:

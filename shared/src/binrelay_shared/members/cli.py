@@ -173,6 +173,34 @@ def register(app: typer.Typer) -> None:
         at, heads = asyncio.run(current(database_url(Settings())))
         typer.echo(f"at:    {', '.join(sorted(at)) or 'nothing'}\nheads: {', '.join(sorted(heads))}")
 
+    retention = typer.Typer(help="How long every store keeps what it holds.", no_args_is_help=True)
+    app.add_typer(retention, name="retention")
+
+    @retention.command("show")
+    def retention_show() -> None:
+        """Every store, what it keeps, for how long, and the setting that says so."""
+        from binrelay_shared.retention import stores
+
+        table = Table("store", "keeps", "how long", "setting", title="retention (docs: README, 'Retention')")
+        for s in stores():
+            table.add_row(s.store, s.keeps, s.how_long, s.setting)
+        out.print(table)
+
+    @retention.command("apply")
+    def retention_apply() -> None:
+        """Enforce what is not enforced by a TTL: the registry's history older than its retention goes."""
+        from binrelay_shared.events import utcnow
+        from binrelay_shared.retention import Retention
+
+        keep = Retention().registry_history
+
+        async def work(r: Registry) -> int:
+            return await r.purge_history(utcnow() - keep)
+
+        n = with_registry(work)
+        typer.echo(f"registry history: {n} change(s) older than {keep.days} days removed; Kafka topics: "
+                   "retention.ms set by `binrelay topics create`; Redis: TTLs set when written")
+
     @members.command("seed")
     def seed() -> None:
         """Import BINRELAY_MEMBERS_FILE once: if the registry never imported a members file (make up)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -24,50 +23,12 @@ from binrelay_shared.events import utcnow
 from binrelay_shared.network.members import Member, MembersFile
 
 from .models import ChangeRow, ConsentRow, MemberNetwork, MemberRoleRow, MemberRow, MetaRow
+from .problems import Change, RegistryError, RowProblem, UnknownMember
 from .record import Consent, MemberRecord
 
+__all__ = ["Change", "Registry", "RegistryError", "RowProblem", "UnknownMember"]
+
 UNIQUE_FIELDS = ("phone", "email", "chat_id")
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """What is wrong: in which row (1-based; None outside an import), which field, why."""
-
-    row: int | None
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}: " if self.row is not None else ""
-        return f"{where}{self.field}: {self.reason}"
-
-    def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "field": self.field, "reason": self.reason}
-
-
-class RegistryError(Exception):
-    """A change refused; ``problems`` says every reason. ``status`` is the HTTP answer it maps to."""
-
-    def __init__(self, problems: Sequence[RowProblem], status: int = 422) -> None:
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = list(problems)
-        self.status = status
-
-
-class UnknownMember(RegistryError):
-    def __init__(self, member_id: str) -> None:
-        super().__init__([RowProblem(None, "id", f"no member {member_id!r} in the registry: check the id "
-                                                  "(`binrelay members list`)")], status=404)
-        self.member_id = member_id
-
-
-@dataclass
-class Change:
-    """What a change did: the member, the networks before and after (for the change event)."""
-
-    member_id: str
-    change: str  # added | updated | removed | erased
-    networks: set[str] = field(default_factory=set)
 
 
 def _record(row: MemberRow) -> MemberRecord:
@@ -310,6 +271,12 @@ class Registry:
         s.add(row)
         s.add(ChangeRow(member_id=rec.id, at=now, change="added", by=by, fields=_changed_fields(None, rec)))
 
+    async def purge_history(self, older_than: datetime) -> int:
+        """Drop the registry's history entries older than ``older_than`` (retention); how many."""
+        async with self.sessions.begin() as s:
+            result = await s.execute(delete(ChangeRow).where(ChangeRow.at < older_than))
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     # -- meta -------------------------------------------------------------------------------------
 
     async def meta(self, key: str) -> str | None:
@@ -353,5 +320,3 @@ async def consent_withdrawn(registry: Registry, member_id: str, channel: str, at
     return await registry.update(updated, by)
 
 
-async def purge(s: AsyncSession, member_id: str) -> None:
-    await s.execute(delete(ChangeRow).where(ChangeRow.member_id == member_id))

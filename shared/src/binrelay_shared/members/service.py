@@ -17,8 +17,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from binrelay_shared.db import database_url, make_engine
 from binrelay_shared.db.engine import DatabaseConfigError
 from binrelay_shared.db.migrate import upgrade
+from binrelay_shared.events import utcnow
 from binrelay_shared.network.members import MembersFile
 from binrelay_shared.network.problems import PlanError
+from binrelay_shared.retention import Retention
 from binrelay_shared.settings import Settings
 
 from .registry import Registry, RegistryError
@@ -31,6 +33,7 @@ async def open_registry(settings: Settings, networks: Collection[str] | None = N
     registry = Registry(make_engine(url), networks)
     if settings.members_file.is_file():
         await registry.seed_from(settings.members_file)
+    await registry.purge_history(utcnow() - Retention().registry_history)  # retention, at every start
     return registry
 
 
