@@ -88,3 +88,12 @@ def test_cli_add_show_update_remove(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     r = run(app, ["members", "list", "-n", "zavel", "--json"])
     listed = json.loads(r.output)
     assert "zavel-member-1" in {m["id"] for m in listed} and "+44" not in r.output  # list shows no addresses
+
+
+def test_cli_erasing_an_unknown_id_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BINRELAY_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/r.db")
+    monkeypatch.setenv("BINRELAY_NETWORKS_DIR", str(REPO / "deploy" / "networks"))
+    for command in (["members", "erase", "nobody-1"], ["members", "export", "nobody-1"]):
+        r = CliRunner().invoke(app, command)
+        assert r.exit_code == 1, r.output
+        assert "no member 'nobody-1' in the registry" in r.output and "Traceback" not in r.output
