@@ -60,6 +60,7 @@ def with_registry(work: Callable[[Registry], Awaitable[T]], settings: Settings |
     from sqlalchemy.exc import SQLAlchemyError
 
     from binrelay_shared.db.engine import DatabaseConfigError
+    from binrelay_shared.network import PlanError
 
     from .service import open_registry
 
@@ -77,6 +78,10 @@ def with_registry(work: Callable[[Registry], Awaitable[T]], settings: Settings |
         return asyncio.run(run())
     except RegistryError as exc:
         _problems(exc)
+    except PlanError as exc:  # the members file imported at the first start
+        err.print("\n".join(str(p) for p in exc.problems), highlight=False)
+        _fail(f"the members file {settings.members_file} cannot be imported",
+              "correct it (each problem above names its line), or set BINRELAY_MEMBERS_FILE")
     except DatabaseConfigError as exc:
         _fail(str(exc), "correct BINRELAY_DATABASE_URL")
     except (OSError, SQLAlchemyError) as exc:
