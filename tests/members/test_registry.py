@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -113,3 +114,30 @@ async def test_seed_once(registry: Registry) -> None:
     assert await registry.seed_from(REPO / "deploy" / "members.example.yaml") is None  # erased stay erased
     snapshot = await registry.snapshot()
     assert "zavel-member-1" not in snapshot.by_id()
+
+
+def test_processes_starting_together_import_the_members_file_once(tmp_path: Path) -> None:
+    """Given a fresh SQLite registry and a members file of 2,000 members,
+    when four processes open the registry at once (each lane's dispatcher, the adapters),
+    then each starts (none fails on a locked database) and the file is imported once."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    from tests.conftest import REPO
+
+    members = [{"id": f"m-{i}", "networks": ["zavel"], "consent": True,
+                "channels": [{"channel": "sms", "address": f"+44{7700900 if i < 1000 else 1632960}{i % 1000:03d}"}]}
+               for i in range(2000)]
+    path = tmp_path / "members.yaml"
+    path.write_text(yaml.safe_dump({"members": members}))
+    env = {"BINRELAY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/r.db", "BINRELAY_MEMBERS_FILE": str(path),
+           "PATH": "/usr/bin:/bin"}
+    code = ("from binrelay_shared.members.service import registry_members_or_exit as r;"
+            "from binrelay_shared.settings import Settings; print(len(r(Settings()).members))")
+    procs = [subprocess.Popen([sys.executable, "-c", code], env=env, cwd=REPO, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outs = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], [e for _, e in outs]
+    assert [o.strip() for o, _ in outs] == ["2000"] * 4

@@ -63,7 +63,9 @@ def _upgrade_on(connection: Connection, cfg: Config) -> None:
 
 
 @contextmanager
-def _file_lock(url: URL) -> Iterator[None]:
+def file_lock(url: URL) -> Iterator[None]:
+    """Serialise start-up work (migrations, the first import) of the processes sharing a SQLite
+    file; nothing for PostgreSQL (an advisory lock and unique keys do it there)."""
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         yield
         return
@@ -85,7 +87,7 @@ async def upgrade(url: URL | str) -> None:
     cfg = alembic_config()
     engine = make_engine(url)
     try:
-        lock = _file_lock(url)
+        lock = file_lock(url)
         await asyncio.to_thread(lock.__enter__)
         try:
             async with engine.begin() as conn:

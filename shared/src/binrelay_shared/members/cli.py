@@ -62,7 +62,7 @@ def with_registry(work: Callable[[Registry], Awaitable[T]], settings: Settings |
     from binrelay_shared.db.engine import DatabaseConfigError
     from binrelay_shared.network import PlanError
 
-    from .service import open_registry
+    from .service import db_problem, open_registry
 
     settings = settings or Settings()
     networks = _known_networks(settings)
@@ -85,7 +85,7 @@ def with_registry(work: Callable[[Registry], Awaitable[T]], settings: Settings |
     except DatabaseConfigError as exc:
         _fail(str(exc), "correct BINRELAY_DATABASE_URL")
     except (OSError, SQLAlchemyError) as exc:
-        _fail(f"the database (BINRELAY_DATABASE_URL) cannot be used: {type(exc).__name__}",
+        _fail(f"the database (BINRELAY_DATABASE_URL) cannot be used: {db_problem(exc)}",
               "check that it is up and that BINRELAY_DATABASE_URL / BINRELAY_DATABASE_PASSWORD[_FILE] are right")
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from binrelay_shared.db import database_url, make_engine
 from binrelay_shared.db.engine import DatabaseConfigError
-from binrelay_shared.db.migrate import upgrade
+from binrelay_shared.db.migrate import file_lock, upgrade
 from binrelay_shared.events import utcnow
 from binrelay_shared.network.members import MembersFile
 from binrelay_shared.network.problems import PlanError
@@ -32,9 +32,26 @@ async def open_registry(settings: Settings, networks: Collection[str] | None = N
     await upgrade(url)
     registry = Registry(make_engine(url), networks)
     if settings.members_file.is_file():
-        await registry.seed_from(settings.members_file)
+        # Processes starting together (each lane's dispatcher, the adapters) import it once:
+        # the others wait for the lock, then find it done.
+        lock = file_lock(url)
+        await asyncio.to_thread(lock.__enter__)
+        try:
+            await registry.seed_from(settings.members_file)
+        finally:
+            lock.__exit__(None, None, None)
     await registry.purge_history(utcnow() - Retention().registry_history)  # retention, at every start
     return registry
+
+
+def db_problem(exc: BaseException) -> str:
+    """What went wrong with the database, without the statement or its parameters (they may hold
+    personal data): the error's kind, and for a connection-level one its driver's first line."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    if isinstance(exc, OperationalError | InterfaceError) and exc.orig is not None:
+        return f"{type(exc).__name__}: {str(exc.orig).splitlines()[0][:200]}"
+    return type(exc).__name__
 
 
 def _exit(message: str, fix: str) -> NoReturn:
@@ -64,5 +81,5 @@ def registry_members_or_exit(settings: Settings, *, every_address: bool = False)
         lines = "\n".join(f"  {p}" for p in exc.problems)
         _exit(f"the members file {settings.members_file} cannot be imported:\n{lines}", "correct those members")
     except (OSError, SQLAlchemyError) as exc:
-        _exit(f"the database (BINRELAY_DATABASE_URL) cannot be used: {type(exc).__name__}",
+        _exit(f"the database (BINRELAY_DATABASE_URL) cannot be used: {db_problem(exc)}",
               "check that it is up and that BINRELAY_DATABASE_URL and BINRELAY_DATABASE_PASSWORD[_FILE] are right")
