@@ -114,6 +114,13 @@ async def test_seed_once(registry: Registry) -> None:
     assert await registry.seed_from(REPO / "deploy" / "members.example.yaml") is None  # erased stay erased
     snapshot = await registry.snapshot()
     assert "zavel-member-1" not in snapshot.by_id()
+    # The fast read (plain queries) gives what each record's own view gives.
+    records = await registry.all()
+    assert snapshot.by_id() == {r.id: r.to_member() for r in records}
+    assert (await registry.snapshot(every_address=True)).by_id() == {r.id: r.to_member(every_address=True)
+                                                                     for r in records}
+    assert await registry.members(["officer-5339-zavel", "nobody"]) == {
+        "officer-5339-zavel": officer.to_member(), "nobody": None}
 
 
 def test_processes_starting_together_import_the_members_file_once(tmp_path: Path) -> None:

@@ -17,11 +17,10 @@ import re
 from datetime import datetime
 from typing import Annotated, Any
 
-import phonenumbers
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from binrelay_shared.languages import Language
-from binrelay_shared.network.members import Address, Member, Role
+from binrelay_shared.network.members import Member, Role
 from binrelay_shared.network.model import NETWORK_ID, DeliveryChannel, Window
 
 #: Ofcom's numbers reserved for drama (never a subscriber's): examples, tests and the bench use
@@ -39,6 +38,8 @@ _MATRIX_ID = re.compile(r"^@[a-z0-9._=/+-]+:[A-Za-z0-9.-]+(:\d+)?$")
 def e164(value: str) -> str:
     """``value`` as an E.164 number, or ValueError saying why and how to write it (never the value:
     an API answer or a log line must not carry it)."""
+    import phonenumbers  # here: a process that only reads the registry never loads its metadata
+
     try:
         number = phonenumbers.parse(value, "BE")
     except phonenumbers.NumberParseException:
@@ -154,16 +155,14 @@ class MemberRecord(BaseModel):
         return MemberRecord.model_validate({k: v for k, v in data.items() if v is not None})
 
     def to_member(self, *, every_address: bool = False) -> Member:
-        """The member as the network contract knows them: only channels with consent (officers: all;
-        ``every_address``: all, to recognise who writes in)."""
-        officer = Role.officer in self.roles
-        usable = [c for c in self.channel_order
-                  if officer or every_address or (c in self.consent and self.consent[c].given)]
-        return Member(
-            id=self.id, name=self.name, networks=list(self.networks), roles=list(self.roles),
-            language=self.language, channels=[Address(channel=c, address=self.address(c) or "") for c in usable],
-            quiet_hours=self.quiet_hours, excluded=self.excluded,
-            consent=officer or any(self.consent[c].given for c in self.channel_order if c in self.consent),
+        """The member as the network contract knows them (see :func:`member_view`)."""
+        return member_view(
+            id=self.id, name=self.name, networks=list(self.networks), roles=[r.value for r in self.roles],
+            language=self.language, order=list(self.channel_order),
+            addresses={c: a for c in CHANNELS if (a := self.address(c))},
+            consented={c for c, v in self.consent.items() if v.given},
+            quiet_hours=str(self.quiet_hours) if self.quiet_hours else None, excluded=self.excluded,
+            every_address=every_address,
         )
 
     @classmethod
@@ -188,3 +187,18 @@ class MemberRecord(BaseModel):
 
 
 _FIELD_OF = {"sms": "phone", "email": "email", "chat": "chat_id"}
+
+
+def member_view(*, id: str, name: str | None, networks: list[str], roles: list[str], language: str,
+                order: list[str], addresses: dict[str, str], consented: set[str], quiet_hours: str | None,
+                excluded: bool, every_address: bool = False) -> Member:
+    """A member as the network contract knows them: only the channels with consent given, in the
+    member's order (officers: every channel; ``every_address``: every one, to recognise who writes
+    in); ``consent`` when any channel has it. Stored values, already checked, are not checked again."""
+    officer = Role.officer.value in roles
+    usable = [c for c in order if c in addresses and (officer or every_address or c in consented)]
+    return Member.model_validate({
+        "id": id, "name": name, "networks": networks, "roles": roles, "language": language,
+        "channels": [{"channel": c, "address": addresses[c]} for c in usable], "quiet_hours": quiet_hours,
+        "excluded": excluded, "consent": officer or any(c in consented for c in order),
+    })
