@@ -72,6 +72,9 @@ def members_file(root: Path, n: int) -> Path:
 
 def start(stack: Stack, n: int, split: bool = True) -> dict[str, Any]:
     """Start the stages, the SMS gateway and the SMS sender for the fan-out (call before the loop)."""
+    from binrelay_shared.local_secrets import ensure_all
+
+    ensure_all(stack.secrets_dir)  # the dev SMS gateway signs its webhook with sms-webhook: it refuses to start without
     gateway_port = free_port()
     stack.extra_env.update(
         {
