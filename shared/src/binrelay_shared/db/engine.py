@@ -24,8 +24,13 @@ class DatabaseConfigError(ValueError):
     """The database settings cannot be used; the message names the setting and the fix."""
 
 
-def database_url(settings: Settings) -> URL:
-    """The URL to connect with: ``settings.database_url`` plus the password from its own setting."""
+def database_url(settings: Settings | None = None) -> URL:
+    """The URL to connect with: ``settings.database_url`` (default: from the environment) plus the
+    password from its own setting."""
+    if settings is None:
+        from binrelay_shared.settings import Settings
+
+        settings = Settings()
     try:
         url = make_url(settings.database_url)
     except ArgumentError:
@@ -76,6 +81,11 @@ def make_engine(url: URL | str) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def engine(url: URL | str | None = None) -> AsyncEngine:
+    """:func:`make_engine` on ``url``, by default the one the environment names (:func:`database_url`)."""
+    return make_engine(url if url is not None else database_url())
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

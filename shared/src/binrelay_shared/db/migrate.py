@@ -79,11 +79,13 @@ def file_lock(url: URL) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-async def upgrade(url: URL | str) -> None:
-    """Bring the database at ``url`` to the heads of every chain (idempotent)."""
+async def upgrade(url: URL | str | None = None) -> None:
+    """Bring the database at ``url`` (default: the environment's) to the heads of every chain (idempotent)."""
     from sqlalchemy.engine import make_url
 
-    url = make_url(url) if isinstance(url, str) else url
+    from .engine import database_url
+
+    url = database_url() if url is None else make_url(url) if isinstance(url, str) else url
     cfg = alembic_config()
     engine = make_engine(url)
     try:
