@@ -4,8 +4,9 @@ Measures the time from the alarm's arrival on ``bin.reports.received.v1`` until
 (1) every member's delivery job is on ``bin.outbox.sms.urgent.v1`` (an alarm is urgent: the
 senders' urgent lane) and (2) the loopback SMS gateway (binrelay-devserver sms) has received
 every message through the real SMS sender.
-The members file is generated at run time (fictitious: Ofcom's drama range +44 7700 900xxx,
-shared between members — the idempotency key is per member, not per number).
+The members file is generated at run time (fictitious: Ofcom's drama ranges, one number per
+member as the registry requires) and imported into the run's own registry (SQLite) by the
+dispatcher's first start, as ``make up`` does.
 """
 
 from __future__ import annotations
@@ -35,8 +36,15 @@ from binrelay_shared.events import (
     new_id,
     utcnow,
 )
+from binrelay_shared.members.record import FICTIONAL_PREFIXES
 
 NETWORK = "meudon"
+
+
+def _number(i: int) -> str:
+    """The ``i``-th fictitious number: Ofcom's drama ranges after the examples' (+44 7700 900xxx),
+    1000 each — the registry takes one member per number."""
+    return f"{FICTIONAL_PREFIXES[1 + i // 1000]}{i % 1000:03d}"
 
 
 def members_file(root: Path, n: int) -> Path:
@@ -51,7 +59,7 @@ def members_file(root: Path, n: int) -> Path:
                 "roles": [],
                 "language": ("nl", "fr")[i % 2],
                 "channels": [
-                    {"channel": "sms", "address": f"+447700900{i % 1000:03d}"},
+                    {"channel": "sms", "address": _number(i)},
                     {"channel": "email", "address": f"bench-{i:05d}@example.org"},
                 ],
                 "consent": True,
@@ -64,6 +72,9 @@ def members_file(root: Path, n: int) -> Path:
 
 def start(stack: Stack, n: int, split: bool = True) -> dict[str, Any]:
     """Start the stages, the SMS gateway and the SMS sender for the fan-out (call before the loop)."""
+    from binrelay_shared.local_secrets import ensure_all
+
+    ensure_all(stack.secrets_dir)  # the dev SMS gateway signs its webhook with sms-webhook: it refuses to start without
     gateway_port = free_port()
     stack.extra_env.update(
         {

@@ -112,6 +112,7 @@ class Stack:
             "BINRELAY_LOG_JSON": "true",
             "BINRELAY_LOG_LEVEL": "WARNING",
             "BINRELAY_ATTACHMENTS_DIR": str(self.root / "attachments"),
+            "BINRELAY_DATABASE_URL": f"sqlite+aiosqlite:///{self.root}/registry.db",  # the member registry
             **self.extra_env,
         }
 

@@ -118,6 +118,31 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory, secrets_dir: Path) -> It
 
 
 @pytest.fixture(scope="session")
+def postgres(secrets_dir: Path) -> Iterator[tuple[str, Path]]:
+    """A real PostgreSQL (Debian's) for this session on a free port: (URL without password, password file).
+
+    ``BINRELAY_TEST_POSTGRES`` (a URL; password in ``<secrets dir>/postgres/binrelay``): one already running."""
+    import shutil
+    import uuid
+
+    given = os.environ.get("BINRELAY_TEST_POSTGRES")
+    pwfile = secrets_dir / "postgres" / "binrelay"
+    if given:
+        yield given, pwfile
+        return
+    port = free_port()
+    data = Path(f"/tmp/binrelay-pg-{uuid.uuid4().hex[:12]}")  # /tmp: the server's own user must reach it
+    env = {**os.environ, "PG_PORT": str(port), "PG_DATA_DIR": str(data), "BINRELAY_SECRETS_DIR": str(secrets_dir)}
+    subprocess.run([str(LOCAL / "postgres.sh"), "start"], env=env, check=True)
+    try:
+        yield f"postgresql+asyncpg://binrelay@127.0.0.1:{port}/binrelay", pwfile
+    finally:
+        subprocess.run([str(LOCAL / "postgres.sh"), "stop"], env=env, check=False)
+        shutil.rmtree(data, ignore_errors=True)
+        Path(f"{data}.initdb.log").unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
 def settings(
     kafka_bootstrap: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory, secrets_dir: Path
 ) -> Settings:

@@ -66,6 +66,7 @@ def pipeline(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> It
         "BINRELAY_HTTP_PORT": str(http_port),
         "BINRELAY_ATTACHMENTS_DIR": str(settings.attachments_dir),
         "BINRELAY_NETWORKS_DIR": str(settings.networks_dir),
+        "BINRELAY_DATABASE_URL": f"sqlite+aiosqlite:///{logdir}/registry.db",  # the pipeline's member registry
         "BINRELAY_LOG_JSON": "true",
         "BINRELAY_LOG_LEVEL": "DEBUG",
     }

@@ -41,6 +41,7 @@ export BINRELAY_KAFKA=${BINRELAY_KAFKA:-$("$here/kafka.sh" bootstrap)}
 # Redis security: every secret (Redis users' passwords, the API key MAC, the webhook and ack keys)
 # is a file here too, generated on first start, never printed.
 export BINRELAY_SECRETS_DIR=${BINRELAY_SECRETS_DIR:-$RUN/secrets}
+export BINRELAY_DATABASE_URL=${BINRELAY_DATABASE_URL:-sqlite+aiosqlite:///$RUN/binrelay.db}  # the member registry
 ZONE=${BINRELAY_ZONE_ID:-5339}
 export BINRELAY_REDIS_URL=${BINRELAY_REDIS_URL:-redis://127.0.0.1:${REDIS_PORT:-6379}/0}
 export BINRELAY_HTTP_PORT=${BINRELAY_HTTP_PORT:-8080}
@@ -120,6 +121,7 @@ up() {
   [ "${BINRELAY_SYNAPSE:-1}" != 1 ] || "$here/synapse.sh" wait
   "$BIN/binrelay" topics create --brokers "$KAFKA_NODES" >/dev/null   # topics (existing ones' configs brought up to date), then the ACL table
   "$BIN/binrelay" zones add "$ZONE" >/dev/null  # the police zone's principal and client configs
+  "$BIN/binrelay" members seed  # the registry migrated; the members file imported into it once (first start)
   "$here/channels.sh" prepare  # Synapse, the Matrix bot and rooms, the adapters' key: $RUN/channels.env
   local prom="not started (install Debian's prometheus to get it)"
   if [ "${BINRELAY_PROMETHEUS:-1}" = 1 ] && "$here/prometheus.sh" install 2>/dev/null; then

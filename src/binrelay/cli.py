@@ -25,6 +25,7 @@ from binrelay_dispatcher.cli import fail, read_members
 from binrelay_ingest import cli as ingest_cli
 from binrelay_privacy import cli as privacy_cli
 from binrelay_shared import cli as shared_cli
+from binrelay_shared.members import cli as members_cli
 
 app = typer.Typer(
     name="binrelay",
@@ -34,7 +35,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (shared_cli, ingest_cli, classifier_cli, privacy_cli, dispatcher_cli):
+for module in (shared_cli, members_cli, ingest_cli, classifier_cli, privacy_cli, dispatcher_cli):
     module.register(app)
 
 

@@ -74,6 +74,7 @@ def dispatcher_env(settings: Settings, redis_url: str, plans: Path, members: Pat
         "BINRELAY_ZONE_ID": settings.zone_id,
         "BINRELAY_NETWORKS_DIR": str(plans),
         "BINRELAY_MEMBERS_FILE": str(members),
+        "BINRELAY_DATABASE_URL": f"sqlite+aiosqlite:///{members.parent}/registry-{name}.db",  # seeded from members
         "BINRELAY_DISPATCHER_NAME": name,
         "BINRELAY_DISPATCHER_TICK_SECONDS": "0.2",
         "BINRELAY_LOG_JSON": "true",

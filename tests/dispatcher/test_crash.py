@@ -79,6 +79,7 @@ async def harness(settings: Settings, tmp_path: Path) -> AsyncIterator[Harness]:
         "BINRELAY_ZONE_ID": settings.zone_id,
         "BINRELAY_NETWORKS_DIR": str(plans),
         "BINRELAY_MEMBERS_FILE": str(members),
+        "BINRELAY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/registry.db",  # seeded from members
         "BINRELAY_DISPATCHER_NAME": f"dispatcher-crash-{tmp_path.name}",  # a new group: no old offsets
         "BINRELAY_DISPATCHER_TICK_SECONDS": "0.2",
         "BINRELAY_LOG_JSON": "true",

@@ -104,6 +104,7 @@ async def test_group_photos_blur_and_coordinator_sees_plate_on_the_real_broker(
     photo = store.put(_photo(), "image/jpeg")
     env = {**os.environ, "BINRELAY_KAFKA": settings.kafka, "BINRELAY_REDIS_URL": settings.redis_url,
            "BINRELAY_NETWORKS_DIR": str(filter_networks), "BINRELAY_MEMBERS_FILE": str(members),
+           "BINRELAY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/registry.db",
            "BINRELAY_ATTACHMENTS_DIR": str(settings.attachments_dir), "BINRELAY_LOG_JSON": "true"}
     dispatcher_env = {**env, "BINRELAY_REDIS_URL": settings.redis_url.rsplit("/", 1)[0] + "/2",
                       "BINRELAY_NETWORKS_DIR": str(dispatcher_networks),

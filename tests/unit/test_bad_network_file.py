@@ -50,6 +50,7 @@ def _run(service: str, directory: Path, tmp_path: Path) -> subprocess.CompletedP
         **os.environ,
         "BINRELAY_NETWORKS_DIR": str(directory),
         "BINRELAY_MEMBERS_FILE": str(REPO / "deploy" / "members.example.yaml"),
+        "BINRELAY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/registry.db",
         "BINRELAY_KAFKA": "127.0.0.1:9",
         "BINRELAY_REDIS_URL": "redis://127.0.0.1:9/0",
         "BINRELAY_HTTP_PORT": "9",

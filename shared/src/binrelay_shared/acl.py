@@ -100,7 +100,8 @@ def _sender(channel: Channel) -> Principal:
 
 #: THE table. Every Kafka principal of the pipeline and all it may do; nothing else is allowed.
 TABLE: tuple[Principal, ...] = (
-    Principal("ingest", "HTTP front door: publishes received reports", write(*RECEIVED)),
+    Principal("ingest", "HTTP front door: publishes received reports; members changed over the API",
+              write(*RECEIVED, topics.MEMBERS_CHANGED)),
     Principal(
         "classifier", "received -> classified",
         read(*RECEIVED) + write(*CLASSIFIED, topics.DLQ) + groups("binrelay-classifier"),
@@ -112,14 +113,18 @@ TABLE: tuple[Principal, ...] = (
     Principal(
         "dispatcher",
         "cleared + responses -> zone dispatch, delivery jobs; failed deliveries -> coordinators' alerts",
-        read(*CLEARED, topics.RESPONSES, topics.DELIVERIES)
+        read(*CLEARED, topics.RESPONSES, topics.DELIVERIES, topics.MEMBERS_CHANGED)
         + write(DISPATCH_PREFIX, prefixed=True) + write(*OUTBOXES, topics.DLQ)
         + groups("binrelay-dispatcher"),
     ),
     *(_sender(c) for c in CHANNELS),
-    Principal("adapter-sms", "inbound SMS: coordinators' OK replies", write(topics.RESPONSES)),
-    Principal("adapter-matrix", "inbound chat: coordinators' OK replies", write(topics.RESPONSES)),
-    Principal("adapter-smtp", "inbound e-mail: replies to what the relay mailed", write(topics.RESPONSES)),
+    # The inbound adapters read members' changes (no group: each process reads it all, from the end).
+    Principal("adapter-sms", "inbound SMS: coordinators' OK replies",
+              write(topics.RESPONSES) + read(topics.MEMBERS_CHANGED)),
+    Principal("adapter-matrix", "inbound chat: coordinators' OK replies",
+              write(topics.RESPONSES) + read(topics.MEMBERS_CHANGED)),
+    Principal("adapter-smtp", "inbound e-mail: replies to what the relay mailed",
+              write(topics.RESPONSES) + read(topics.MEMBERS_CHANGED)),
     Principal(
         "observer", "metrics: watches dispatches, deliveries, responses; consumer lag (offsets only)",
         read(DISPATCH_PREFIX, prefixed=True) + read(topics.DELIVERIES, topics.RESPONSES)
@@ -127,9 +132,12 @@ TABLE: tuple[Principal, ...] = (
         + (Grant("TOPIC", "bin.", "DESCRIBE", True), Grant("GROUP", "binrelay-", "DESCRIBE", True)),
     ),
     Principal(
-        OPERATOR, "the CLI's dlq list/replay and approve (replay puts letters back on their source topic)",
+        OPERATOR, "the CLI's dlq list/replay, approve and members (replay puts letters back on their source topic)",
         # DELIVERIES: the dispatcher reads outcomes there (undelivered alerts), so letters come from it too
-        read(topics.DLQ) + write(*RECEIVED, *CLASSIFIED, *CLEARED, topics.RESPONSES, *OUTBOXES, topics.DELIVERIES),
+        # DELIVERIES read: a member's access request lists the messages sent to them (binrelay members export ID)
+        read(topics.DLQ, topics.DELIVERIES)
+        + write(*RECEIVED, *CLASSIFIED, *CLEARED, topics.RESPONSES, *OUTBOXES, topics.DELIVERIES,
+                topics.MEMBERS_CHANGED),
     ),
 )
 

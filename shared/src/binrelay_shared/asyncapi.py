@@ -12,6 +12,7 @@ from .events import (
     DeliveryJob,
     DeliveryOutcome,
     Dispatch,
+    MemberChanged,
     ReportClassified,
     ReportCleared,
     ReportReceived,
@@ -35,6 +36,8 @@ CHANNELS: list[tuple[str, str, type[BaseModel], str]] = [
     ("deliveries", topics.DELIVERIES, DeliveryOutcome, "Outcome of every delivery (no personal data)"),
     ("responses", topics.RESPONSES, Response, "Acknowledgements and approval decisions of coordinators"),
     ("deadLetters", topics.DLQ, DeadLetter, "Messages a stage could not process, with the reason"),
+    ("membersChanged", topics.MEMBERS_CHANGED, MemberChanged,
+     "A member added, changed, removed or erased in the registry (member id and networks only; key: member id)"),
 ]
 
 

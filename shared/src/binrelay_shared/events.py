@@ -17,6 +17,7 @@ Dispatch                  bin.dispatch.<zone>.v1      yes (police rendering, for
 DeliveryJob               bin.outbox.<channel>.v1     recipient address + audience rendering
 DeliveryOutcome           bin.deliveries.v1           no (ids and outcome only)
 DeadLetter                bin.dlq.v1                  maybe (raw bytes of what failed)
+MemberChanged             bin.members.changed.v1      no (a member id and network ids only)
 ========================  ==========================  ==========================================
 """
 
@@ -390,6 +391,27 @@ class Response(Model):
     answered one."""
     reason: Annotated[str, Field(max_length=500)] | None = None
     """Why, for a rejection ("NEE te vroeg"): the approver's own words, kept with the decision."""
+
+
+class MemberChange(StrEnum):
+    added = "added"
+    updated = "updated"
+    removed = "removed"
+    erased = "erased"
+
+
+class MemberChanged(Model):
+    """A member of the registry was added, changed, removed or erased. Topic ``bin.members.changed.v1``,
+    keyed by member id. No personal data: whoever needs the member reads them from the registry
+    (the dispatcher, the inbound adapters), so a change takes effect without a restart."""
+
+    schema_version: SchemaVersion = SCHEMA_VERSION
+    event: Literal["member.changed"] = "member.changed"
+    member_id: Annotated[str, Field(min_length=1, max_length=100)]
+    networks: tuple[str, ...] = ()
+    """The networks the member was or is in (before and after the change)."""
+    change: MemberChange
+    at: datetime = Field(default_factory=utcnow)
 
 
 class DeadLetter(Model):

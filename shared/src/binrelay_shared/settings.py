@@ -33,6 +33,17 @@ class Settings(BaseSettings):
         Path("deploy/members.example.yaml"), description="Members' personal data (YAML, supplied by a deployment)"
     )
     attachments_dir: Path = Field(Path(".run/attachments"), description="Attachment store root")
+    database_url: str = Field(
+        "sqlite+aiosqlite:///.run/binrelay.db",
+        description="The registry's (and ledger's) database: sqlite+aiosqlite:///PATH (default) or "
+        "postgresql+asyncpg://USER@HOST:PORT/DB (password: BINRELAY_DATABASE_PASSWORD[_FILE], never in the URL)",
+    )
+    members_refresh_seconds: float = Field(
+        300.0, gt=0, description="How often a process holding members reloads them all from the registry, "
+        "besides the change events (a change whose event was lost is seen within this time)",
+    )
+    database_password: SecretStr | None = Field(None, description="Password of the database user (or use _FILE)")
+    database_password_file: Path | None = Field(None, description="File holding the database user's password")
     log_level: str = Field("INFO", description="Log level")
     log_json: bool | None = Field(None, description="JSON logs; default: JSON unless on a TTY")
     metrics_port: int | None = Field(None, description="Port of the /metrics endpoint (None: off)")
@@ -122,9 +133,10 @@ def settings_or_exit(kind: type[S]) -> S:
         sys.exit(2)
 
 
-def networks_or_exit(settings: Settings, *, members: bool = False) -> dict[str, Network]:
+def networks_or_exit(settings: Settings, *, members: bool | MembersFile = False) -> dict[str, Network]:
     """Every network file in ``settings.networks_dir``, read and checked by the one shared loader
-    (with ``members=True``, its contacts checked against the members file too).
+    (with ``members=True``, its contacts checked against the members file too; given members —
+    the registry's — against those).
 
     A problem anywhere in a file stops the process: each problem (file, line, place, fix) is
     printed to stderr, the same words in every service, and it exits 2 — never a traceback, never
@@ -132,7 +144,7 @@ def networks_or_exit(settings: Settings, *, members: bool = False) -> dict[str, 
     """
     from .network import PlanError, load_networks
 
-    people = members_or_exit(settings) if members else None
+    people = members if not isinstance(members, bool) else (members_or_exit(settings) if members else None)
     try:
         return load_networks(settings.networks_dir, people)
     except PlanError as exc:

@@ -13,6 +13,9 @@ REPORTS_CLEARED = "bin.reports.cleared.v1"
 DELIVERIES = "bin.deliveries.v1"
 RESPONSES = "bin.responses.v1"
 DLQ = "bin.dlq.v1"
+#: A member added, changed, removed or erased in the registry (ids only): read by every process
+#: that holds members (the dispatcher, the inbound adapters), each from the end, without a group.
+MEMBERS_CHANGED = "bin.members.changed.v1"
 
 PARTITIONS = 3
 
@@ -55,7 +58,7 @@ def lane(topic: str, urgent: bool) -> str:
     """The topic an event for ``topic`` goes to: its urgent twin when urgent and it has one."""
     return URGENT_LANE.get(topic, topic) if urgent else topic
 
-#: Raw-report topics carry personal data: short retention (48 h).
+#: Raw-report topics carry personal data: short retention (48 h; ``binrelay_shared.retention`` sets it).
 SHORT_RETENTION_MS = 48 * 3600 * 1000
 
 
@@ -78,19 +81,12 @@ def partitions_of(topic: str, default: int = PARTITIONS) -> int:
 
 def all_topics(zones: list[str]) -> dict[str, dict[str, str]]:
     """Every topic the pipeline uses, with its topic config, for idempotent creation."""
-    size = {"max.message.bytes": str(MAX_MESSAGE_BYTES)}
-    short = {**size, "retention.ms": str(SHORT_RETENTION_MS)}
-    topics: dict[str, dict[str, str]] = {
-        REPORTS_RECEIVED: short,
-        REPORTS_CLASSIFIED: short,
-        REPORTS_CLEARED: short,
-        **{twin: short for twin in URGENT_LANE.values()},
-        DELIVERIES: size,
-        RESPONSES: size,
-        DLQ: size,
-    }
-    for zone in zones:
-        topics[dispatch(zone)] = size
-    for channel in (Channel.sms, Channel.email, Channel.chat):
-        topics[outbox(channel)] = short
-    return topics
+    from .retention import Retention
+
+    retention = Retention()
+    names = [REPORTS_RECEIVED, REPORTS_CLASSIFIED, REPORTS_CLEARED, *URGENT_LANE.values(), DELIVERIES, RESPONSES,
+             DLQ, MEMBERS_CHANGED, *(dispatch(z) for z in zones),
+             *(outbox(c) for c in (Channel.sms, Channel.email, Channel.chat))]
+    # Every topic's retention from the one table (binrelay_shared.retention).
+    return {t: {"max.message.bytes": str(MAX_MESSAGE_BYTES), "retention.ms": str(retention.topic_ms(t))}
+            for t in names}

@@ -22,7 +22,7 @@ from binrelay_shared.codec import encode
 from binrelay_shared.consent import ConsentOverrides, without_sms
 from binrelay_shared.events import DeliveryOutcome, Origin, ReportCleared, Response, utcnow
 from binrelay_shared.logging import bind_report, get_logger
-from binrelay_shared.network import Network
+from binrelay_shared.network import Member, Network
 from binrelay_shared.stage import Out
 
 from . import responses, state, timers, undelivered
@@ -50,7 +50,8 @@ class Dispatcher:
         self.metrics = metrics or DispatcherMetrics()
         self.consent = consent
         self.trace_ttl_seconds = trace_ttl_seconds
-        self._views: tuple[frozenset[str], dict[str, Network]] = (frozenset(), networks)
+        self._members_version = 0  # bumped by each change of members: the views are rebuilt
+        self._views: tuple[tuple[frozenset[str], int], dict[str, Network]] = ((frozenset(), 0), networks)
         self.claims = Claims(redis, lambda: self.clock())
         self._settle = redis.register_script(state.SETTLE_LUA)
 
@@ -86,10 +87,23 @@ class Dispatcher:
         if self.consent is None:
             return self.networks
         withdrawn = frozenset(await self.consent.sms_withdrawn())
-        if withdrawn != self._views[0]:
+        if (withdrawn, self._members_version) != self._views[0]:
             view = {nid: without_sms(n, withdrawn) for nid, n in self.networks.items()}
-            self._views = (withdrawn, view)
+            self._views = ((withdrawn, self._members_version), view)
         return self._views[1]
+
+    def apply_members(self, changed: dict[str, Member | None]) -> None:
+        """Members added, changed or removed in the registry (:class:`~binrelay_shared.members.changes.MembersWatcher`):
+        every report planned from now on sees them. A removed member (``None``) is reached no more."""
+        if not changed:
+            return
+        for nid, network in list(self.networks.items()):
+            self.networks[nid] = network.with_members(changed)  # in place: every holder of the dict sees it
+        self._members_version += 1
+
+    def member_ids(self) -> set[str]:
+        """Every member the plans know (a refresh drops those the registry no longer has)."""
+        return {mid for n in self.networks.values() for mid in n.members}
 
     async def process_reports(self, events: list[ReportCleared]) -> list[list[Out]]:
         """Plan a batch, settle it against Redis in one round trip, return what to publish."""

@@ -30,8 +30,12 @@ from typing import Any
 
 from binrelay_shared import topics
 from binrelay_shared.consent import RedisConsent
+from binrelay_shared.db import database_url, make_engine
 from binrelay_shared.events import DeliveryOutcome, ReportCleared, Response, utcnow
 from binrelay_shared.logging import configure_logging, get_logger
+from binrelay_shared.members.changes import MembersWatcher
+from binrelay_shared.members.registry import Registry
+from binrelay_shared.members.service import registry_members_or_exit
 from binrelay_shared.metrics import serve_metrics
 from binrelay_shared.network import Network, load_members, load_networks
 from binrelay_shared.redis_auth import check_redis_or_exit
@@ -49,6 +53,7 @@ log = get_logger(__name__)
 
 
 def load_plans(settings: Settings) -> dict[str, Network]:
+    """The plans with the members of the members file (benchmarks; the service reads the registry)."""
     members = load_members(settings.members_file)
     return load_networks(settings.networks_dir, members)
 
@@ -83,11 +88,24 @@ def build(runtime: Runtime, networks: dict[str, Network], name: str = NAME,
     return dispatcher, stages
 
 
+async def watch_members(runtime: Runtime, dispatcher: Dispatcher, name: str) -> None:
+    """Members added, changed or removed in the registry reach the plans within a second or so."""
+    registry = Registry(make_engine(database_url(runtime.settings)))
+    watcher = MembersWatcher(runtime.kafka, registry, dispatcher.apply_members, client_id=f"binrelay-{name}-members",
+                             known=dispatcher.member_ids,
+                             refresh_seconds=runtime.settings.members_refresh_seconds)
+    try:
+        await watcher.run()
+    finally:
+        await registry.close()
+
+
 def main() -> None:
     settings = settings_or_exit(Settings)
     own = settings_or_exit(DispatcherSettings)
     configure_logging(NAME, settings.log_level, settings.log_json)
-    networks = networks_or_exit(settings, members=True)  # a bad plan stops the service here, every problem named
+    members = registry_members_or_exit(settings)  # migrated, the members file imported once (make up's first start)
+    networks = networks_or_exit(settings, members=members)  # a bad plan stops the service here, every problem named
     check_redis_or_exit(settings, NAME)  # a missing or wrong Redis secret: exit 2, naming the setting
     runtime = make_runtime(NAME, settings)
     serve_metrics(runtime.registry, settings)
@@ -97,6 +115,8 @@ def main() -> None:
 
     @app.after_startup
     async def _start_scheduler() -> None:
+        # Every process (each lane's) holds the members: each watches their changes.
+        tasks.append(asyncio.create_task(watch_members(runtime, dispatcher, own.name)))
         if settings.lanes == "urgent":
             return  # the urgent lane's process only dispatches; timers are the other process's
         tasks.append(asyncio.create_task(scheduler(dispatcher, stages[0], own.tick_seconds)))

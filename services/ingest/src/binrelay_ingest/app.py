@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 from fastapi import Depends, FastAPI, Header, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CollectorRegistry
 from redis.asyncio import BlockingConnectionPool, Redis
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -35,11 +34,17 @@ from binrelay_shared.redis_auth import redis_client
 from binrelay_shared.settings import Settings
 
 from .api_models import Accepted, ErrorBody, MessageIn, NotPublished, PublishUnknown, ReportId, ReportIn, ReportStatus
-from .core import Credential, IngestLimits, KafkaPublisher, Publisher, Reply, presented
+from .core import Credential, IngestLimits, KafkaPublisher, Publisher, Reply
 from .core import Ingest as Ingest
+from .credentials import credential
 from .errors import ApiError, field_errors, too_large
+from .members_api import Members
+from .members_api import router as members_router
 from .networks import load_networks
 from .resp import RespClient
+
+if TYPE_CHECKING:
+    from binrelay_shared.members.registry import Registry
 from .resp import supported as resp_supported
 
 __all__ = ["Ingest", "IngestLimits", "create_app"]
@@ -148,19 +153,6 @@ IDEMPOTENCY_HEADER = Header(
     max_length=200,
     pattern=r"^[A-Za-z0-9_.:/+=@-]+$",
 )
-_bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer binr_<id>_<secret>`")
-_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="The same key in `X-API-Key`")
-
-
-def credential(
-    request: Request,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    api_key: Annotated[str | None, Depends(_api_key)],
-) -> Credential:
-    """401 at once when no credential of the right shape is presented (before the body is read)."""
-    return presented({k.lower(): v for k, v in request.headers.raw})
-
-
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(orjson.dumps(data), status, headers=headers, media_type="application/json")
 
@@ -181,6 +173,7 @@ def create_app(
     registry: CollectorRegistry | None = None,
     networks: Mapping[str, NetworkFile] | None = None,
     front_door: bool = True,
+    members: Registry | None = None,
 ) -> FastAPI:
     """Build the ingest API. The Kafka producer is started and stopped with the app.
 
@@ -199,6 +192,7 @@ def create_app(
         user, password = redis_credentials(settings, REDIS_USER)
         fast = RespClient(settings.redis_url, username=user, password=password)
     core = Ingest(settings, limits, publisher, redis, registry or CollectorRegistry(), nets, fast)
+    people = Members(settings, core, nets, members)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -207,6 +201,7 @@ def create_app(
             yield
         finally:
             await core.stop()
+            await people.close()
             await redis.aclose()
 
     app = FastAPI(
@@ -215,7 +210,8 @@ def create_app(
         description=(
             "Front door of BIN Relay. Channel adapters post members' reports (`POST /v1/reports`); "
             "police and coordinators post messages (`POST /v1/messages`); adapters follow a report "
-            "with `GET /v1/reports/{report_id}`. Every request carries a credential from "
+            "with `GET /v1/reports/{report_id}`; coordinators and police manage the members of their "
+            "networks (`/v1/members`). Every request carries a credential from "
             "`binrelay keys create` (`Authorization: Bearer <key>` or `X-API-Key`). A 202 means Kafka "
             "has the report. Retries are safe with `Idempotency-Key` (or the adapter's message id). "
             "Errors name the field and the reason, never the value. Unknown credential: 401; out of "
@@ -317,6 +313,8 @@ def create_app(
         reports, a coordinator's networks, a police zone's reports (else 404)."""
         status = await core.report_status(cred, report_id)
         return _json(status.model_dump(mode="json"))
+
+    app.include_router(members_router(people))
 
     @app.get("/healthz", summary="Liveness", tags=["operations"])
     async def healthz() -> dict[str, str]:

@@ -7,6 +7,8 @@ collected, not raised one at a time, so a coordinator sees everything wrong at o
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +60,16 @@ class Network:
                 for a in m.channels:
                     self._addresses.setdefault(a.address, m)
         return self._addresses.get(address)
+
+    def with_members(self, changed: Mapping[str, Member | None]) -> Network:
+        """This network with ``changed`` members replaced, added, or (``None``) dropped (pure)."""
+        members = dict(self.members)
+        for mid, member in changed.items():
+            if member is None:
+                members.pop(mid, None)
+            else:
+                members[mid] = member
+        return dataclasses.replace(self, members=members, _group=None, _addresses=None)
 
 
 

@@ -45,13 +45,13 @@ from binrelay_shared.local_secrets import secrets_or_exit
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
 from binrelay_shared.redis_auth import check_redis_or_exit, redis_client
-from binrelay_shared.settings import members_or_exit, settings_or_exit
+from binrelay_shared.settings import settings_or_exit
 
 from . import reply_rules
 from .acks import Outcome, ReplyDesk, ResponsePublisher
 from .client import IngestClient, IngestRefused, IngestUnavailable, idempotency_key
 from .config import AdapterSettings
-from .members import Directory, opaque_ref
+from .members import Directory, directory_or_exit, opaque_ref, watch
 from .metrics import AdapterMetrics
 
 #: This adapter's Redis ACL user (binrelay_shared.redis_acl).
@@ -262,7 +262,7 @@ def main() -> None:
     secrets_or_exit(settings, {"ack_key_secret": "ack-key"})
     check_redis_or_exit(settings, REDIS_USER)
     require_kafka(settings, KAFKA_PRINCIPAL)
-    directory = Directory(members_or_exit(settings, required=False))
+    directory = directory_or_exit(settings)
 
     async def run() -> None:
         stop = asyncio.Event()
@@ -271,7 +271,12 @@ def main() -> None:
             loop.add_signal_handler(sig, stop.set)
         metrics = AdapterMetrics("matrix")
         serve_metrics(metrics.registry, settings)
-        await MatrixBot(settings, metrics=metrics, directory=directory).run(stop)
+        watching = asyncio.create_task(watch(settings, directory, KAFKA_PRINCIPAL))  # the registry's changes
+        try:
+            await MatrixBot(settings, metrics=metrics, directory=directory).run(stop)
+        finally:
+            watching.cancel()
+            await asyncio.gather(watching, return_exceptions=True)
 
     asyncio.run(run())
 

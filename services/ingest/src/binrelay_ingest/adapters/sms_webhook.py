@@ -22,6 +22,7 @@ Run: ``binrelay-adapter-sms`` (settings: :class:`.config.AdapterSettings`).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import time
@@ -43,12 +44,12 @@ from binrelay_shared.local_secrets import secrets_or_exit
 from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
 from binrelay_shared.redis_auth import check_redis_or_exit, redis_client
-from binrelay_shared.settings import members_or_exit, settings_or_exit
+from binrelay_shared.settings import settings_or_exit
 
 from .acks import ReplyDesk, ResponsePublisher
 from .client import IngestClient, IngestRefused, IngestUnavailable, idempotency_key
 from .config import AdapterSettings
-from .members import Directory, normalize_phone, opaque_ref
+from .members import Directory, directory_or_exit, normalize_phone, opaque_ref, watch
 from .metrics import AdapterMetrics
 
 #: This adapter's Redis ACL user (binrelay_shared.redis_acl).
@@ -85,6 +86,7 @@ def create_app(
     responses: ResponsePublisher | None = None,
     directory: Directory | None = None,
     metrics: AdapterMetrics | None = None,
+    watch_members: bool = False,
 ) -> Starlette:
     counts = metrics or AdapterMetrics("sms")
     ingest = client or IngestClient(settings)
@@ -180,9 +182,14 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        # The registry's changes keep the directory current (the service; tests give a fixed one).
+        watching = asyncio.create_task(watch(settings, directory, KAFKA_PRINCIPAL)) if watch_members else None
         try:
             yield
         finally:
+            if watching is not None:
+                watching.cancel()
+                await asyncio.gather(watching, return_exceptions=True)
             await publisher.stop()
             await gateway.aclose()
             await ingest.close()
@@ -205,12 +212,12 @@ def main() -> None:
                                "ack_key_secret": "ack-key"})  # fmt: skip
     check_redis_or_exit(settings, REDIS_USER)
     require_kafka(settings, KAFKA_PRINCIPAL)
-    directory = Directory(members_or_exit(settings, required=False))
+    directory = directory_or_exit(settings)
     metrics = AdapterMetrics("sms")
     serve_metrics(metrics.registry, settings)
     log.info("listening", port=settings.sms_webhook_port)
     uvicorn.run(
-        create_app(settings, metrics=metrics, directory=directory),
+        create_app(settings, metrics=metrics, directory=directory, watch_members=True),
         host=settings.sms_webhook_host,
         port=settings.sms_webhook_port,
         log_level="warning",

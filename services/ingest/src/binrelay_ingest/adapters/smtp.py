@@ -52,14 +52,14 @@ from binrelay_shared.logging import configure_logging, get_logger
 from binrelay_shared.metrics import serve_metrics
 from binrelay_shared.network import Member, load_networks
 from binrelay_shared.redis_auth import check_redis_or_exit, redis_client
-from binrelay_shared.settings import members_or_exit, networks_or_exit, settings_or_exit
+from binrelay_shared.settings import networks_or_exit, settings_or_exit
 
 from . import mail_reply
 from . import reply_rules as rules
 from .acks import Outcome, ReplyDesk, ResponsePublisher
 from .client import IngestClient, IngestRefused, IngestUnavailable, idempotency_key
 from .config import AdapterSettings
-from .members import Directory, opaque_ref
+from .members import Directory, directory_or_exit, opaque_ref, watch
 from .metrics import AdapterMetrics
 
 log = get_logger(__name__)
@@ -397,7 +397,7 @@ def main() -> None:
     check_redis_or_exit(settings, REDIS_USER)
     require_kafka(settings, KAFKA_PRINCIPAL)
     networks = set(networks_or_exit(settings))
-    directory = Directory(members_or_exit(settings, required=False))
+    directory = directory_or_exit(settings)
     metrics = AdapterMetrics("smtp")
     serve_metrics(metrics.registry, settings)
     controller, handler = start_listener(settings, metrics=metrics, networks=networks, directory=directory,
@@ -409,7 +409,10 @@ def main() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
+        watching = asyncio.create_task(watch(settings, directory, KAFKA_PRINCIPAL))  # the registry's changes
         await stop.wait()
+        watching.cancel()
+        await asyncio.gather(watching, return_exceptions=True)
 
     try:
         asyncio.run(wait())
