@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the local stack and the tests need, installed once when missing:
 # a JDK and Maven (Kafka from Maven Central), Redis, curl, Prometheus (and promtool), openssl (the
-# local CA), kcat (police zones' example client). Then the Kafka jars are fetched and .venv/bin/kcat
+# local CA), kcat (police zones' example client), Chromium (headless: the evaluation's PDF and
+# its screenshot test). Then the Kafka jars are fetched and .venv/bin/kcat
 # is set up (see kcat_wrapper).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,6 +14,7 @@ command -v curl >/dev/null || need+=(curl)
 command -v prometheus >/dev/null || need+=(prometheus)   # metrics tests and `make up`
 command -v openssl >/dev/null || need+=(openssl)         # kafka.sh: the local CA and broker certificate
 command -v kcat >/dev/null || need+=(kcat)               # README and docs/POLICE-ZONES.md, zone tests
+command -v chromium >/dev/null || need+=(chromium)       # the yearly evaluation's PDF and its screenshot test
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
     echo "sysdeps: missing ${need[*]}: install them with your package manager" >&2; exit 1

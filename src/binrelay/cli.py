@@ -26,6 +26,8 @@ from binrelay_ingest import cli as ingest_cli
 from binrelay_privacy import cli as privacy_cli
 from binrelay_shared import cli as shared_cli
 
+from . import ledger_cli
+
 app = typer.Typer(
     name="binrelay",
     help="BIN Relay: message router for neighbourhood information networks (BIN / PLP / BIN-Z).",
@@ -34,7 +36,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (shared_cli, ingest_cli, classifier_cli, privacy_cli, dispatcher_cli):
+for module in (shared_cli, ingest_cli, classifier_cli, privacy_cli, dispatcher_cli, ledger_cli):
     module.register(app)
 
 
