@@ -29,7 +29,7 @@ NETWORK_HELP = "Network id (e.g. zavel)"
 
 
 def fail(message: str, fix: str) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}\n[bold]fix:[/] {fix}", highlight=False)
+    err.print(f"[bold red]error:[/] {message}\n[bold]fix:[/] {fix}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 

@@ -9,8 +9,9 @@ the log keeps member ids (who answered, who an escalation went to), the statisti
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from binrelay_shared.events import (
@@ -53,7 +54,12 @@ class Row:
     key: str
 
     def values(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """The row's columns, times in UTC (SQLite keeps no offset: every stored time is UTC)."""
+        return {f.name: _utc(getattr(self, f.name)) for f in fields(self)}
+
+
+def _utc(value: Any) -> Any:
+    return value.astimezone(UTC) if isinstance(value, datetime) else value
 
 
 @dataclass(frozen=True)
@@ -184,7 +190,9 @@ def rows_of_response(r: Response) -> list[Row]:
     key = f"{r.report_id}:{r.responder_id}:{r.kind.value}:{r.at.isoformat()}"
     via = str(r.via)  # a Channel is a StrEnum: its value
     return [
-        ResponseRow(key=key, network_id=network, report_id=r.report_id, kind=r.kind.value, via=via, at=r.at),
+        # The statistics keep no member id, not even in a key: the key is its digest.
+        ResponseRow(key=hashlib.sha256(key.encode()).hexdigest()[:40], network_id=network, report_id=r.report_id,
+                    kind=r.kind.value, via=via, at=r.at),
         LogRow(
             key=f"response:{key}", network_id=network, report_id=r.report_id, at=r.at, entry=_ANSWERS[r.kind],
             member_id=r.responder_id, channel=via, detail="reason given" if r.reason else None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, select
@@ -80,6 +80,7 @@ async def _rows(conn: AsyncConnection, row_type: type[Row], where: Sequence[Any]
 async def read_log(engine: AsyncEngine, network: str, start: datetime, end: datetime) -> list[LogRow]:
     """The log of ``network`` from ``start`` (included) to ``end`` (excluded), oldest first."""
     t = tables.log
+    start, end = start.astimezone(UTC), end.astimezone(UTC)  # as stored
     async with engine.connect() as conn:
         return await _rows(conn, LogRow, (t.c.network_id == network, t.c.at >= start, t.c.at < end), t.c.at)
 
@@ -88,6 +89,8 @@ async def read_period(engine: AsyncEngine, network: str, start: datetime, end: d
     """Every row of ``network`` about reports received from ``start`` to ``end`` (responses and
     deliveries by their report's receipt, member counts by day)."""
     r, d, a, m, lg = tables.reports, tables.deliveries, tables.responses, tables.members, tables.log
+    days = start.date(), end.date()  # member counts are by (Brussels) day, as the caller gives it
+    start, end = start.astimezone(UTC), end.astimezone(UTC)  # as stored
     async with engine.connect() as conn:
         return Ledger(
             reports=await _rows(conn, ReportRow, (r.c.network_id == network, r.c.received_at >= start,
@@ -96,11 +99,7 @@ async def read_period(engine: AsyncEngine, network: str, start: datetime, end: d
                                                        d.c.received_at < end), d.c.at),
             responses=await _rows(conn, ResponseRow, (a.c.network_id == network, a.c.at >= start,
                                                       a.c.at < end), a.c.at),
-            members=await _rows(conn, MemberRow, (m.c.network_id == network, m.c.day >= start.date(),
-                                                  m.c.day < end.date()), m.c.day),
+            members=await _rows(conn, MemberRow, (m.c.network_id == network, m.c.day >= days[0],
+                                                  m.c.day < days[1]), m.c.day),
             log=await _rows(conn, LogRow, (lg.c.network_id == network, lg.c.at >= start, lg.c.at < end), lg.c.at),
         )
-
-
-def as_date(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
