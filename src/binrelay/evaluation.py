@@ -182,7 +182,7 @@ def _channels(names: list[str], outcomes: dict[str, list[float]],
         stacked(ax)
         totals = [sum(v[i] for v in outcomes.values()) for i in range(len(names))]
         for i, ratio in enumerate(ratios):
-            text = "–" if ratio is None else f"failed {ratio:.1%}"
+            text = "–" if ratio is None else f"failure ratio {ratio:.1%}"
             ax.annotate(text, (i, totals[i]), ha="center", va="bottom", fontsize=9)
     return draw
 
