@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import subprocess
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO
 
+import httpx
 from prometheus_client import CollectorRegistry
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from binrelay_shared import topics
@@ -23,7 +29,7 @@ from binrelay_shared.ledger import tables
 from binrelay_shared.ledger.consumer import run_ledger
 from binrelay_shared.ledger.rows import Headcount
 from binrelay_shared.settings import Settings
-from tests.conftest import TEST_ZONE
+from tests.conftest import REPO, TEST_ZONE, free_port
 from tests.kafka_helpers import produce
 from tests.ledger.events import dispatch, outcome, response
 
@@ -108,3 +114,65 @@ async def test_the_ledger_keeps_what_the_pipeline_publishes_once(kafka_bootstrap
         await _until(past_ours, "the second consumer reading to the end")
     # ours unchanged; the marker (named like ours) adds its own log entry and response
     assert await _mine(ledger_engine, run) == {**expected, "ledger_log": 5, "ledger_responses": 3}
+
+
+def _start(env: dict[str, str], log: IO[bytes], cwd: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([str(REPO / ".venv" / "bin" / "binrelay-ledger")], env=env, stdout=log, stderr=log,
+                            cwd=cwd)
+
+
+async def test_the_binrelay_ledger_process_migrates_counts_members_and_keeps_records(
+        kafka_bootstrap: str, tmp_path: Path) -> None:
+    """Given `binrelay-ledger` started as `make up` starts it (its own principal, an SQLite file that
+    does not exist yet, the example networks and members),
+    when a report is dispatched for zavel,
+    then the process has made the ledger's tables, counted zavel's members from the members file,
+    keeps the report, and says so on /metrics."""
+    from binrelay_shared.db.engine import engine
+    from binrelay_shared.ledger.rows import headcounts_of
+    from binrelay_shared.network import load_members
+
+    members_file = REPO / "deploy" / "members.example.yaml"
+    db = tmp_path / "ledger.db"
+    url = f"sqlite+aiosqlite:///{db}"
+    port = free_port()
+    env = {**os.environ, "BINRELAY_KAFKA": kafka_bootstrap, "BINRELAY_DATABASE_URL": url,
+           "BINRELAY_NETWORKS_DIR": str(REPO / "deploy" / "networks"), "BINRELAY_MEMBERS_FILE": str(members_file),
+           "BINRELAY_METRICS_PORT": str(port), "BINRELAY_LOG_JSON": "true"}
+    log = (tmp_path / "ledger.log").open("wb")
+    proc = _start(env, log, tmp_path)
+    eng = engine(url)
+    rid = f"proc-{uuid.uuid4().hex[:8]}"
+    try:
+        await produce(kafka_bootstrap, topics.dispatch(TEST_ZONE), [encode(dispatch(rid, datetime.now(UTC)))],
+                      key=b"zavel")
+
+        async def kept() -> bool:
+            assert proc.poll() is None, (tmp_path / "ledger.log").read_text()[-3000:]
+            if not db.exists():
+                return False
+            try:
+                async with eng.connect() as conn:
+                    t = tables.reports
+                    return bool((await conn.execute(select(func.count()).select_from(t).where(
+                        t.c.report_id == rid))).scalar())
+            except OperationalError:  # the tables are not made yet
+                return False
+        await _until(kept, f"{rid} in the ledger of the process")
+        async with eng.connect() as conn:
+            m = tables.members
+            counted = {r.channel: r.members for r in await conn.execute(select(m).where(m.c.network_id == "zavel"))}
+        heads = [h for h in headcounts_of(load_members(members_file)) if "zavel" in h.networks]
+        assert counted["all"] == len(heads) > 0
+        async with httpx.AsyncClient() as client:
+            metrics = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+        assert 'binrelay_ledger_rows_total{table="ledger_reports"}' in metrics
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+        await eng.dispose()
