@@ -106,3 +106,21 @@ def test_a_missing_ledger_says_how_to_get_one(tmp_path: Path, monkeypatch: pytes
     code, _, err = run("log", "--network", "zavel", "--from", "2026-11-01", "--to", "2026-11-30")
     assert code == 2 and f"no ledger database at {missing}" in err and "make up" in err
     assert not missing.exists()
+
+
+def test_the_ledger_process_stops_with_a_clear_message_when_its_database_cannot_be_opened(tmp_path: Path) -> None:
+    """Given BINRELAY_DATABASE_URL naming a SQLite file in a folder that does not exist (and a
+    PostgreSQL password in another URL would be hidden the same way), when binrelay-ledger starts,
+    then it exits 2 naming the database and the setting, without a traceback."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "BINRELAY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/missing/ledger.db",
+           "BINRELAY_NETWORKS_DIR": str(REPO / "deploy" / "networks"), "BINRELAY_KAFKA_SECURITY": "plaintext",
+           "BINRELAY_LOG_JSON": "false"}
+    done = subprocess.run([str(Path(sys.executable).parent / "binrelay-ledger")], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "cannot open the ledger's database" in done.stderr and "BINRELAY_DATABASE_URL" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -12,12 +12,15 @@ it also counts each network's members per channel and their consent (:func:`.row
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import Callable
 from datetime import date
 
 from prometheus_client import CollectorRegistry, Counter
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from binrelay_shared.events import DeliveryOutcome, Dispatch, Response, utcnow
@@ -152,7 +155,13 @@ def main() -> None:
 
     kafka = require_kafka(settings, PRINCIPAL)
     url = db.database_url()
-    asyncio.run(upgrade(url))
+    try:
+        asyncio.run(upgrade(url))
+    except (SQLAlchemyError, OSError) as exc:  # before any record is taken: stop, saying where and why
+        where = make_url(url).render_as_string(hide_password=True)
+        print(f"error: cannot open the ledger's database {where} ({type(exc).__name__}): check "
+              "BINRELAY_DATABASE_URL and that the database is running", file=sys.stderr)
+        sys.exit(2)
     registry = CollectorRegistry()
     serve_metrics(registry, settings.metrics_port)
     get_logger(__name__).info("starting", kafka=settings.kafka, metrics_port=settings.metrics_port)
