@@ -38,6 +38,7 @@ class Chart:
     title: str
     svg: str
     table: tuple[tuple[str, ...], list[tuple[str, ...]]]
+    note: str = ""
 
 
 def _label(key: str) -> str:
@@ -115,8 +116,8 @@ def charts(ev: Evaluation) -> list[Chart]:
     out: list[Chart] = []
 
     def add(id_: str, title: str, draw: Callable[[Axes], None], table: tuple[tuple[str, ...],
-            list[tuple[str, ...]]]) -> None:
-        out.append(Chart(id_, title, _svg(draw, id_), table))
+            list[tuple[str, ...]]], note: str = "") -> None:
+        out.append(Chart(id_, title, _svg(draw, id_), table, note))
 
     add("reports-category", "Reports per month by category",
         _stacked(ev.reports_by_category, MONTHS, "reports"), _monthly_table(ev.reports_by_category))
@@ -132,8 +133,9 @@ def charts(ev: Evaluation) -> list[Chart]:
     follow = {"urgent reports": f.urgent, "acknowledged": f.acknowledged, "escalated": f.escalated}
     add("acknowledgements", "Acknowledgements and escalations of urgent reports per month",
         _grouped({k: [float(x) for x in v] for k, v in follow.items()}, MONTHS, "reports"),
-        (("", *MONTHS, "total"), [(k, *map(str, v), str(sum(v))) for k, v in follow.items()]
-         + [("time to acknowledge: median / p90", _seconds(f.time_to_ack.median), _seconds(f.time_to_ack.p90))]))
+        (("", *MONTHS, "total"), [(k, *map(str, v), str(sum(v))) for k, v in follow.items()]),
+        f"Time from receipt to the first acknowledgement: median {_seconds(f.time_to_ack.median)}, "
+        f"p90 {_seconds(f.time_to_ack.p90)} ({f.time_to_ack.n} acknowledged).")
     p = ev.police
     add("police-messages", "Police messages per month by kind",
         _stacked(p.per_month, MONTHS, "messages"), _monthly_table(p.per_month))
@@ -146,8 +148,9 @@ def charts(ev: Evaluation) -> list[Chart]:
     fb = {"feedback and closing messages": ev.feedback.messages, "delivered to reporters": ev.feedback.delivered}
     add("feedback", "Feedback given to reporters per month",
         _grouped({k: [float(x) for x in v] for k, v in fb.items()}, MONTHS, "messages"),
-        (("", *MONTHS, "total"), [(k, *map(str, v), str(sum(v))) for k, v in fb.items()]
-         + [("members' reports answered", f"{ev.feedback.reports_answered} of {ev.feedback.reports}")]))
+        (("", *MONTHS, "total"), [(k, *map(str, v), str(sum(v))) for k, v in fb.items()]),
+        f"Members' reports a feedback or closing referred to: {ev.feedback.reports_answered} of "
+        f"{ev.feedback.reports}.")
     heads = ev.members
     add("members", f"Members and consent by channel{f' ({ev.members_day})' if ev.members_day else ''}",
         _grouped({"members": [float(h.members) for h in heads.values()],
@@ -190,7 +193,7 @@ def _channels(names: list[str], outcomes: dict[str, list[float]],
 STYLE = """
 body { font-family: 'DejaVu Sans', Arial, sans-serif; margin: 24px; color: #222; background: #fff; }
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 0 0 8px; }
-p.lede { color: #555; margin: 0 0 20px; }
+p.lede { color: #555; margin: 0 0 20px; } p.note { font-size: 12px; margin: 4px 0 0; }
 section.chart { width: 900px; margin: 0 0 28px; page-break-inside: avoid; }
 section.chart svg { display: block; width: 900px; height: 360px; }
 table { border-collapse: collapse; font-size: 11px; margin-top: 6px; }
@@ -214,8 +217,9 @@ def page(ev: Evaluation, network_name: str) -> str:
         head, rows = c.table
         cells = "".join(f"<th>{e(h)}</th>" for h in head)
         body = "".join("<tr>" + "".join(f"<td>{e(x)}</td>" for x in row) + "</tr>" for row in rows)
+        note = f'<p class="note">{e(c.note)}</p>' if c.note else ""
         parts.append(f'<section class="chart" id="{c.id}"><h2>{e(c.title)}</h2>{c.svg}'
-                     f"<table><tr>{cells}</tr>{body}</table></section>")
+                     f"<table><tr>{cells}</tr>{body}</table>{note}</section>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
