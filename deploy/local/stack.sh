@@ -138,7 +138,7 @@ up() {
 
 BIN Relay is up ($((SECONDS - t0)) s).
   ingest API     http://127.0.0.1:$BINRELAY_HTTP_PORT/v1/reports   (OpenAPI: http://127.0.0.1:$BINRELAY_HTTP_PORT/docs)
-  metrics        http://127.0.0.1:$((BASE + 1))/metrics (ingest)  :$((BASE + 2)) (classifier)  :$((BASE + 3)) (privacy-filter)  :$((BASE + 4)) (dispatcher)  :$((BASE + 5)) (observer)
+  metrics        http://127.0.0.1:$((BASE + 1))/metrics (ingest)  :$((BASE + 2)) (classifier)  :$((BASE + 3)) (privacy-filter)  :$((BASE + 4)) (dispatcher)  :$((BASE + 5)) (observer)  :$((BASE + 9)) (ledger)
                  urgent lane: :$((BASE + 6)) (classifier)  :$((BASE + 7)) (privacy-filter)  :$((BASE + 8)) (dispatcher)
   processes      supervised (restarted when they exit): make status; logs in $LOGS/
   Prometheus     $prom

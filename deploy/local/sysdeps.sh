@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the local stack and the tests need, installed once when missing:
 # a JDK and Maven (Kafka from Maven Central), Redis, curl, Prometheus (and promtool), openssl (the
-# local CA), kcat (police zones' example client), PostgreSQL (the registry's tests on PostgreSQL). Then the Kafka jars are fetched and .venv/bin/kcat
+# local CA), kcat (police zones' example client), PostgreSQL (the registry's tests on PostgreSQL),
+# Chromium (headless: the evaluation's PDF and its screenshot test). Then the Kafka jars are fetched and .venv/bin/kcat
 # is set up (see kcat_wrapper).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,6 +15,7 @@ command -v prometheus >/dev/null || need+=(prometheus)   # metrics tests and `ma
 command -v openssl >/dev/null || need+=(openssl)         # kafka.sh: the local CA and broker certificate
 command -v kcat >/dev/null || need+=(kcat)               # README and docs/POLICE-ZONES.md, zone tests
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)  # the registry's tests on PostgreSQL
+command -v chromium >/dev/null || need+=(chromium)       # the yearly evaluation's PDF and its screenshot test
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
     echo "sysdeps: missing ${need[*]}: install them with your package manager" >&2; exit 1

@@ -27,6 +27,8 @@ from binrelay_privacy import cli as privacy_cli
 from binrelay_shared import cli as shared_cli
 from binrelay_shared.members import cli as members_cli
 
+from . import ledger_cli
+
 app = typer.Typer(
     name="binrelay",
     help="BIN Relay: message router for neighbourhood information networks (BIN / PLP / BIN-Z).",
@@ -35,7 +37,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (shared_cli, members_cli, ingest_cli, classifier_cli, privacy_cli, dispatcher_cli):
+for module in (shared_cli, members_cli, ingest_cli, classifier_cli, privacy_cli, dispatcher_cli, ledger_cli):
     module.register(app)
 
 

@@ -45,7 +45,8 @@ async def test_an_email_job_is_delivered_once_with_its_outcome_and_trace(
     settings = sender_settings(redis_url)
     redis = admin_redis(redis_url)
     worker = SenderWorker(make_receiver(Channel.email, settings, smtp_port=port), settings, redis)
-    j = job(Channel.email, "lid-1@example.test")
+    # an escalation's job about an earlier report: its outcome says so (the ledger counts it)
+    j = job(Channel.email, "lid-1@example.test").model_copy(update={"purpose": "escalation", "refers_to": "r-earlier"})
     try:
         first = await worker.process([j])
         again = await worker.process([j])
@@ -54,6 +55,7 @@ async def test_an_email_job_is_delivered_once_with_its_outcome_and_trace(
         assert [o.outcome for o in outcomes(again[0])] == [Outcome.delivered]
         assert [o.outcome for o in outcomes(other[0])] == [Outcome.duplicate]
         assert all(o.topic == topics.DELIVERIES for o in first[0])
+        assert {(o.purpose, o.refers_to) for o in outcomes(first[0] + other[0])} == {("escalation", "r-earlier")}
         assert len(sink.messages) == 1  # every message the sink received, repeats included
         assert sink.message_ids() == Counter({message_id(j.idempotency_key): 1})
         mail = parse_mail(sink.messages[0].data)

@@ -105,6 +105,7 @@ async def test_unacknowledged_urgent_report_escalates_to_the_officer(redis: Redi
     report = cleared("meudon", at, urgency="urgent", category="burglary")
     initial = jobs(flat(await d.process_reports([report])))
     assert {j.audience for j in initial} == {"coordinators"} and {j.channel.value for j in initial} == {"sms"}
+    assert {j.purpose for j in initial} == {"message"}
     clock.now = at + timedelta(minutes=9)
     assert await d.due() == []
     clock.now = at + timedelta(minutes=10)
@@ -112,6 +113,7 @@ async def test_unacknowledged_urgent_report_escalates_to_the_officer(redis: Redi
     assert [(j.audience, j.recipient_id, j.channel.value) for j in escalated] == [
         ("officer", "officer-5339-meudon", "sms")]
     assert "ESCALATIE" in escalated[0].text
+    assert escalated[0].purpose == "escalation"  # carried into its outcome: the ledger counts escalations
     assert registry.get_sample_value("binrelay_dispatcher_escalations_total") == 1
     clock.now = at + timedelta(minutes=30)
     assert await d.due() == []
@@ -133,6 +135,18 @@ async def test_acknowledgement_stops_the_escalation(redis: Redis, networks: Nets
     assert await d.process_responses([stranger, ok]) == [[], []]
     clock.now = at + timedelta(minutes=11)
     assert await d.due() == []
+
+
+async def test_a_closing_names_the_alarm_it_closes_in_the_zone_dispatch(redis: Redis, networks: Nets) -> None:
+    """Given a police closing message that refers to an alarm, when it is dispatched, then its
+    Dispatch carries the alarm's id (the coordinator's log links the two); an alarm carries none."""
+    d = Dispatcher(networks, redis, Clock(NIGHT))
+    alarm = cleared("zavel", NIGHT, origin="police", kind="alarm", urgency="urgent", text="Vermiste man")
+    closing = cleared("zavel", NIGHT, origin="police", kind="closing", refers_to=alarm.report_id,
+                      text="Man teruggevonden")
+    outs = flat(await d.process_reports([alarm, closing]))
+    assert {x.report_id: x.refers_to for x in dispatches(outs)} == {alarm.report_id: None,
+                                                                    closing.report_id: alarm.report_id}
 
 
 async def test_police_prevention_waits_for_approval_then_waits_for_morning(redis: Redis, networks: Nets) -> None:

@@ -23,6 +23,7 @@ SERVICES = (
     "binrelay-ingest",
     "binrelay-privacy-filter",
     "binrelay-observer",
+    "binrelay-ledger",
     "binrelay-dispatcher",
     "binrelay-adapter-smtp",
 )

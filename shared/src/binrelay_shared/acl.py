@@ -132,6 +132,10 @@ TABLE: tuple[Principal, ...] = (
         + (Grant("TOPIC", "bin.", "DESCRIBE", True), Grant("GROUP", "binrelay-", "DESCRIBE", True)),
     ),
     Principal(
+        "ledger", "the coordinator's log and the statistics store: reads dispatches, deliveries, responses",
+        read(DISPATCH_PREFIX, prefixed=True) + read(topics.DELIVERIES, topics.RESPONSES) + groups("binrelay-ledger"),
+    ),
+    Principal(
         OPERATOR, "the CLI's dlq list/replay, approve and members (replay puts letters back on their source topic)",
         # DELIVERIES: the dispatcher reads outcomes there (undelivered alerts), so letters come from it too
         # DELIVERIES read: a member's access request lists the messages sent to them (binrelay members export ID)

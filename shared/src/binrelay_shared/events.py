@@ -303,6 +303,13 @@ class Dispatch(Envelope):
     says; ``approval`` — its deliveries wait for an approver."""
     routes: tuple[str, ...] = ()
     """Names of the plan's routes the report matched."""
+    refers_to: Annotated[str, Field(max_length=64)] | None = None
+    """For a police or coordinator message about an earlier report (a feedback, a closing): that
+    report's id (the coordinator's log links the two)."""
+
+
+#: Why a delivery is sent (:attr:`DeliveryJob.purpose`).
+Purpose = Literal["message", "approval_request", "escalation"]
 
 
 class ResponseKind(StrEnum):
@@ -342,6 +349,9 @@ class DeliveryJob(Envelope):
     urgent: bool = False
     """A job of an urgent report (or alarm): it travels on the channel's urgent outbox,
     ``bin.outbox.<channel>.urgent.v1``, ahead of ordinary jobs and digests."""
+    purpose: Purpose = "message"
+    """Why it is sent: the report's ``message``, an ``approval_request``, an ``escalation`` (nobody
+    acknowledged in time). Carried into its outcome, so the ledger counts escalations."""
 
     @property
     def idempotency_key(self) -> str:
@@ -369,6 +379,10 @@ class DeliveryOutcome(Envelope):
     attempts: int = 1
     reason: str | None = None
     at: datetime = Field(default_factory=utcnow)
+    purpose: Purpose = "message"
+    """The job's ``purpose``."""
+    refers_to: str | None = None
+    """The job's ``refers_to``: set on a feedback or closing delivered to an earlier report's reporter."""
 
 
 class Response(Model):

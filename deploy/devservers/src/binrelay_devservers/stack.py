@@ -99,6 +99,7 @@ def processes(env: Mapping[str, str] | None = None, everything: bool = False) ->
     for i, stage in enumerate(STAGES):
         procs.append(Proc(stage, (f"binrelay-{stage}",), "stage", base + 2 + i, lanes="ordinary"))
     procs.append(Proc("observer", ("binrelay-observer",), "service", base + 5))
+    procs.append(Proc("ledger", ("binrelay-ledger",), "service", base + 9))  # the coordinator's log, statistics
     for i, stage in enumerate(STAGES):
         procs.append(Proc(f"{stage}-urgent", (f"binrelay-{stage}",), "stage", base + 6 + i, lanes="urgent"))
     # The loopback channel servers (development only: the compose file's `demo` profile).

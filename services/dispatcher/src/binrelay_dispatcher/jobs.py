@@ -79,6 +79,7 @@ class Jobs:
             "sms_segments": d.sms_segments,
             "refers_to": d.about,
             "expects": expects,
+            "purpose": d.purpose,
         })
 
 
@@ -102,6 +103,7 @@ def dispatch_of(cleared: ReportCleared, decision: Decision | None, now: datetime
         location=cleared.report.location,
         held=decision.held if decision else None,
         routes=decision.routes if decision else ("no-plan",),
+        refers_to=cleared.report.refers_to,
     )
 
 

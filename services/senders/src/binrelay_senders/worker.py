@@ -329,6 +329,8 @@ class SenderWorker:
             outcome=outcome,
             attempts=attempts,
             reason=reason,
+            purpose=job.purpose,
+            refers_to=job.refers_to,
         )
         return Out(topics.DELIVERIES, event)
 
