@@ -109,14 +109,15 @@ def test_a_missing_ledger_says_how_to_get_one(tmp_path: Path, monkeypatch: pytes
 
 
 def test_the_ledger_process_stops_with_a_clear_message_when_its_database_cannot_be_opened(tmp_path: Path) -> None:
-    """Given BINRELAY_DATABASE_URL naming a SQLite file in a folder that does not exist (and a
+    """Given BINRELAY_DATABASE_URL naming a SQLite file under a path that is a file, not a folder (and a
     PostgreSQL password in another URL would be hidden the same way), when binrelay-ledger starts,
     then it exits 2 naming the database and the setting, without a traceback."""
     import os
     import subprocess
     import sys
 
-    env = {**os.environ, "BINRELAY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/missing/ledger.db",
+    (tmp_path / "not-a-folder").write_text("")  # the database layer creates missing folders, not this
+    env = {**os.environ, "BINRELAY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/not-a-folder/ledger.db",
            "BINRELAY_NETWORKS_DIR": str(REPO / "deploy" / "networks"), "BINRELAY_KAFKA_SECURITY": "plaintext",
            "BINRELAY_LOG_JSON": "false"}
     done = subprocess.run([str(Path(sys.executable).parent / "binrelay-ledger")], env=env, cwd=tmp_path,

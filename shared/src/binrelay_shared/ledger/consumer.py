@@ -154,7 +154,11 @@ def main() -> None:
         return headcounts_of(members_or_exit(settings, required=False)), networks
 
     kafka = require_kafka(settings, PRINCIPAL)
-    url = db.database_url()
+    try:
+        url = db.database_url()  # (makes a SQLite file's folder)
+    except (db.DatabaseConfigError, OSError) as exc:
+        print(f"error: cannot open the ledger's database: {exc}; check BINRELAY_DATABASE_URL", file=sys.stderr)
+        sys.exit(2)
     try:
         asyncio.run(upgrade(url))
     except (SQLAlchemyError, OSError) as exc:  # before any record is taken: stop, saying where and why
