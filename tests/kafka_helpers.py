@@ -83,13 +83,17 @@ class TopicReader:
                     f"{len(matched)}/{count} matching message(s) on {self.topic} after {timeout}s "
                     f"({len(self.seen)} seen)"
                 )
-            batch = await self.consumer.getmany(timeout_ms=int(min(remaining, 0.5) * 1000))
-            for records in batch.values():
-                for rec in records:
-                    try:
-                        self.seen.append(orjson.loads(rec.value or b"null"))
-                    except orjson.JSONDecodeError:
-                        self.seen.append({"__raw__": rec.value})
+            await self.poll(min(remaining, 0.5))
+
+    async def poll(self, timeout: float = 0.5) -> None:
+        """Add whatever arrives within ``timeout`` to ``seen`` (no assertion: the caller decides)."""
+        batch = await self.consumer.getmany(timeout_ms=int(timeout * 1000))
+        for records in batch.values():
+            for rec in records:
+                try:
+                    self.seen.append(orjson.loads(rec.value or b"null"))
+                except orjson.JSONDecodeError:
+                    self.seen.append({"__raw__": rec.value})
 
     async def stop(self) -> None:
         await self.consumer.stop()
