@@ -95,6 +95,19 @@ class TopicReader:
                 except orjson.JSONDecodeError:
                     self.seen.append({"__raw__": rec.value})
 
+    async def read_to_end(self, timeout: float = 60.0) -> list[dict[str, Any]]:
+        """Read until every partition's position reaches the end it had when called: afterwards
+        ``seen`` holds everything written before the call — "nothing else arrived" without a
+        sleep. Fails if the end is not reached within ``timeout``."""
+        parts = list(self.consumer.assignment())
+        ends = await self.consumer.end_offsets(parts)
+        deadline = time.monotonic() + timeout
+        while [tp for tp, end in ends.items() if await self.consumer.position(tp) < end]:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.topic} not read to its end within {timeout}s")
+            await self.poll(0.5)
+        return self.seen
+
     async def stop(self) -> None:
         await self.consumer.stop()
 
