@@ -124,7 +124,7 @@ def dashboard_problems(board: dict[str, Any], datasources: set[str]) -> list[str
             problems.append(f"{where}: type {p.get('type')!r} is no panel Grafana ships")
         g = p.get("gridPos") or {}
         if not all(isinstance(g.get(k), int) for k in ("h", "w", "x", "y")) or not (
-            1 <= g["w"] <= 24 and 0 <= g["x"] and g["x"] + g["w"] <= 24 and g["h"] >= 1
+            1 <= g["w"] <= 24 and g["x"] >= 0 and g["x"] + g["w"] <= 24 and g["h"] >= 1
         ):
             problems.append(f"{where}: gridPos needs integer h, w, x, y inside the 24-column grid")
             continue
