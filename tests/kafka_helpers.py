@@ -50,13 +50,13 @@ class TopicReader:
         self.consumer = AIOKafkaConsumer(**admin_kafka(bootstrap).aiokafka(), enable_auto_commit=False)
         self.seen: list[dict[str, Any]] = []
 
-    async def start(self, from_beginning: bool = False) -> TopicReader:
+    async def start(self, from_beginning: bool = False, twin_too: bool = True) -> TopicReader:
         await self.consumer.start()
         parts = await partitions(self.consumer, self.topic)
         if not parts:
             await self.consumer.stop()
             raise AssertionError(f"topic {self.topic} does not exist")
-        twin = topics.URGENT_LANE.get(self.topic)
+        twin = topics.URGENT_LANE.get(self.topic) if twin_too else None
         if twin is not None:
             parts += await partitions(self.consumer, twin)
         self.consumer.assign(parts)
