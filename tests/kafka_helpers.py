@@ -37,6 +37,21 @@ async def produce(bootstrap: str, topic: str, values: list[bytes], key: bytes | 
         await producer.stop()
 
 
+async def produce_to_every_partition(bootstrap: str, topic: str, make: Callable[[int], tuple[bytes, bytes]]) -> int:
+    """Send ``make(partition)`` → (key, value) to each partition of ``topic``; returns how many.
+    A sentinel behind everything already in each partition (for "nothing else arrived")."""
+    producer = AIOKafkaProducer(**admin_kafka(bootstrap).aiokafka())
+    await producer.start()
+    try:
+        parts = sorted(await producer.partitions_for(topic))
+        for p in parts:
+            key, value = make(p)
+            await producer.send_and_wait(topic, value, key=key, partition=p)
+        return len(parts)
+    finally:
+        await producer.stop()
+
+
 class TopicReader:
     """Reads a topic from its current end (call ``start`` before causing the messages).
 
