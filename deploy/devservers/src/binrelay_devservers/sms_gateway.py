@@ -84,6 +84,9 @@ class GatewayState:
     calls: int = 0
     delay: float = 0.0
     """Seconds each send takes (tests use it to catch a sender mid-batch)."""
+    hold_after: int | None = None
+    """Once this many messages are sent, further sends wait (unanswered) until it is set to None:
+    a sender is caught mid-batch whatever the machine's speed."""
 
 
 def request_counts(state: GatewayState) -> Counter[str | None]:
@@ -126,6 +129,12 @@ def create_app(state: GatewayState) -> Starlette:
             await asyncio.sleep(state.delay)
             if key and key in state.by_key:  # a concurrent repeat finished first
                 return _json({"id": state.by_key[key], "status": "accepted"}, 200)
+        while True:  # the hold: polled, as the test flips it from another thread
+            if state.hold_after is None or len(state.sent) < state.hold_after:
+                break
+            await asyncio.sleep(0.01)
+        if key and key in state.by_key:  # a repeat that waited behind the hold
+            return _json({"id": state.by_key[key], "status": "accepted"}, 200)
         if state.fail_count > 0:
             state.fail_count -= 1
             if state.fail_mode == "permanent":
