@@ -37,6 +37,21 @@ async def produce(bootstrap: str, topic: str, values: list[bytes], key: bytes | 
         await producer.stop()
 
 
+async def produce_to_every_partition(bootstrap: str, topic: str, make: Callable[[int], tuple[bytes, bytes]]) -> int:
+    """Send ``make(partition)`` → (key, value) to each partition of ``topic``; returns how many.
+    A sentinel behind everything already in each partition (for "nothing else arrived")."""
+    producer = AIOKafkaProducer(**admin_kafka(bootstrap).aiokafka())
+    await producer.start()
+    try:
+        parts = sorted(await producer.partitions_for(topic))
+        for p in parts:
+            key, value = make(p)
+            await producer.send_and_wait(topic, value, key=key, partition=p)
+        return len(parts)
+    finally:
+        await producer.stop()
+
+
 class TopicReader:
     """Reads a topic from its current end (call ``start`` before causing the messages).
 
@@ -50,13 +65,13 @@ class TopicReader:
         self.consumer = AIOKafkaConsumer(**admin_kafka(bootstrap).aiokafka(), enable_auto_commit=False)
         self.seen: list[dict[str, Any]] = []
 
-    async def start(self, from_beginning: bool = False) -> TopicReader:
+    async def start(self, from_beginning: bool = False, twin_too: bool = True) -> TopicReader:
         await self.consumer.start()
         parts = await partitions(self.consumer, self.topic)
         if not parts:
             await self.consumer.stop()
             raise AssertionError(f"topic {self.topic} does not exist")
-        twin = topics.URGENT_LANE.get(self.topic)
+        twin = topics.URGENT_LANE.get(self.topic) if twin_too else None
         if twin is not None:
             parts += await partitions(self.consumer, twin)
         self.consumer.assign(parts)
@@ -83,13 +98,30 @@ class TopicReader:
                     f"{len(matched)}/{count} matching message(s) on {self.topic} after {timeout}s "
                     f"({len(self.seen)} seen)"
                 )
-            batch = await self.consumer.getmany(timeout_ms=int(min(remaining, 0.5) * 1000))
-            for records in batch.values():
-                for rec in records:
-                    try:
-                        self.seen.append(orjson.loads(rec.value or b"null"))
-                    except orjson.JSONDecodeError:
-                        self.seen.append({"__raw__": rec.value})
+            await self.poll(min(remaining, 0.5))
+
+    async def poll(self, timeout: float = 0.5) -> None:
+        """Add whatever arrives within ``timeout`` to ``seen`` (no assertion: the caller decides)."""
+        batch = await self.consumer.getmany(timeout_ms=int(timeout * 1000))
+        for records in batch.values():
+            for rec in records:
+                try:
+                    self.seen.append(orjson.loads(rec.value or b"null"))
+                except orjson.JSONDecodeError:
+                    self.seen.append({"__raw__": rec.value})
+
+    async def read_to_end(self, timeout: float = 60.0) -> list[dict[str, Any]]:
+        """Read until every partition's position reaches the end it had when called: afterwards
+        ``seen`` holds everything written before the call — "nothing else arrived" without a
+        sleep. Fails if the end is not reached within ``timeout``."""
+        parts = list(self.consumer.assignment())
+        ends = await self.consumer.end_offsets(parts)
+        deadline = time.monotonic() + timeout
+        while [tp for tp, end in ends.items() if await self.consumer.position(tp) < end]:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.topic} not read to its end within {timeout}s")
+            await self.poll(0.5)
+        return self.seen
 
     async def stop(self) -> None:
         await self.consumer.stop()

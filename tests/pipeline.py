@@ -80,7 +80,7 @@ def pipeline(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> It
     for name in SERVICES:
         p.start(name)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # generous: five services start at once on a busy 2-core machine
         while True:
             for name, proc in p.procs.items():
                 if proc.poll() is not None:
@@ -91,7 +91,7 @@ def pipeline(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> It
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("ingest did not become healthy in 60 s:\n" + p.log_text()[-3000:])
+                raise RuntimeError("ingest did not become healthy in 180 s:\n" + p.log_text()[-3000:])
             time.sleep(0.2)
         yield p
     finally:

@@ -63,7 +63,9 @@ def ts(layout: Layout, title: str, targets: list[Target], unit: str = "short", w
 
 def stat(layout: Layout, title: str, targets: list[Target], unit: str = "short", w: int = 6, desc: str = "") -> Stat:
     return Stat(
-        title=title, description=desc, dataSource=DATASOURCE, targets=targets, format=unit, gridPos=layout.pos(w, 4)
+        title=title, description=desc, dataSource=DATASOURCE, targets=targets, format=unit, gridPos=layout.pos(w, 4),
+        # grafanalib's default is "" where Grafana's schema wants a list of steps (one base step here)
+        thresholds=[{"color": "green", "value": None}],
     )
 
 

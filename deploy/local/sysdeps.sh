@@ -3,7 +3,7 @@
 # a JDK and Maven (Kafka from Maven Central), Redis, curl, Prometheus (and promtool), openssl (the
 # local CA), kcat (police zones' example client), PostgreSQL (the registry's tests on PostgreSQL),
 # Chromium (headless: the evaluation's PDF and its screenshot test). Then the Kafka jars are fetched and .venv/bin/kcat
-# is set up (see kcat_wrapper).
+# is set up (see kcat_wrapper), and Node with npm installs the contract validators (contract_tools).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 need=()
@@ -16,6 +16,8 @@ command -v openssl >/dev/null || need+=(openssl)         # kafka.sh: the local C
 command -v kcat >/dev/null || need+=(kcat)               # README and docs/POLICE-ZONES.md, zone tests
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)  # the registry's tests on PostgreSQL
 command -v chromium >/dev/null || need+=(chromium)       # the yearly evaluation's PDF and its screenshot test
+command -v node >/dev/null || need+=(nodejs)             # tests/contracts: the official AsyncAPI parser
+command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
     echo "sysdeps: missing ${need[*]}: install them with your package manager" >&2; exit 1
@@ -25,6 +27,19 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 "$here/kafka.sh" fetch
+
+# tests/contracts/node_modules: the outside validators the contract tests run (npm, pinned by the
+# committed package-lock.json); installed again only when the lock file changed.
+contract_tools() {
+  local dir stamp
+  dir=$(cd "$here/../../tests/contracts" && pwd)
+  stamp="$dir/node_modules/.binrelay-lock"
+  if [ -f "$stamp" ] && cmp -s "$stamp" "$dir/package-lock.json"; then return 0; fi
+  echo "sysdeps: installing the contract validators (npm ci in tests/contracts)" >&2
+  (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
+  cp "$dir/package-lock.json" "$stamp"
+}
+contract_tools
 
 # .venv/bin/kcat: Debian's kcat on a librdkafka that can log in to Kafka 4. librdkafka before 2.6.1
 # answers SCRAM with a nonce Kafka 4 rejects (confluentinc/librdkafka#4895; Debian 12 ships 2.0.2),

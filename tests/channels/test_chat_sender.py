@@ -3,10 +3,9 @@ member chat cannot reach (the next channel, or the coordinators told)."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import shlex
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -14,7 +13,6 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
-from binrelay_devservers import matrix_setup
 from binrelay_dispatcher.dispatcher import Dispatcher
 from binrelay_dispatcher.undelivered import AUDIENCE
 from binrelay_senders.base import Receiver
@@ -167,13 +165,17 @@ class ExampleMembers:
 @pytest.fixture(scope="session")
 def example_members(synapse: Synapse, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExampleMembers]:
     state = tmp_path_factory.mktemp("matrix-setup")
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        matrix_setup.main(["--url", synapse.url, "--secret-file", str(synapse.data_dir / "registration_shared_secret"),
-                           "--state-dir", str(state), "--networks-dir", str(REPO / "deploy" / "networks"),
-                           "--members-file", str(MEMBERS_FILE), "--bot", "binrelay-setup"])
+    argv = [str(REPO / ".venv" / "bin" / "python"), "-m", "binrelay_devservers.matrix_setup", "--url", synapse.url,
+            "--secret-file", str(synapse.data_dir / "registration_shared_secret"), "--state-dir", str(state),
+            "--networks-dir", str(REPO / "deploy" / "networks"), "--members-file", str(MEMBERS_FILE),
+            "--bot", "binrelay-setup"]
+    # as deploy/local/channels.sh runs it (a process, stdout to matrix.env), and again as a second
+    # `make up` would: the second run must succeed on the accounts and rooms the first made
+    runs = [subprocess.run(argv, capture_output=True, text=True, timeout=300, cwd=REPO) for _ in range(2)]
+    for run in runs:
+        assert run.returncode == 0, run.stderr[-3000:]
     env = dict(shlex.split(line.removeprefix("export "))[0].split("=", 1)
-               for line in buf.getvalue().splitlines() if line.startswith("export "))
+               for line in runs[-1].stdout.splitlines() if line.startswith("export "))
     passwords = json.loads((state / "member-passwords.json").read_text())
     yield ExampleMembers(
         MatrixUser(env["BINRELAY_MATRIX_USER_ID"], "", env["BINRELAY_MATRIX_ACCESS_TOKEN"], "BINRELAYLOCAL"),

@@ -140,10 +140,12 @@ async def test_a_sender_killed_mid_batch_sends_nothing_twice_and_loses_nothing(
     log = tmp_path / "sender.log"
     try:
         await produce(settings.kafka, topics.outbox(Channel.sms), [encode(j) for j in jobs], key=b"zavel")
+        gateway.state.hold_after = len(gateway.state.sent) + 40  # then the gateway stops answering
         with sender("sms", settings, log, **env) as first:
-            wait_until(lambda: len([m for m in gateway.state.sent if m["to"] in numbers]) >= 40, timeout=120)
+            wait_until(lambda: len([m for m in gateway.state.sent if m["to"] in numbers]) >= 40, timeout=300)
             first.send_signal(signal.SIGKILL)
             first.wait(30)
+        gateway.state.hold_after = None
         in_flight = {wire_key[k] for k in await _claims_left_sending(settings, jobs)}
         sent_before = len([m for m in gateway.state.sent if m["to"] in numbers])
         assert sent_before < count, "the sender finished before it could be killed: slow the gateway down"

@@ -84,7 +84,10 @@ async def test_an_urgent_sms_overtakes_an_ordinary_backlog_and_an_outage(
                 stack.enter_context(sender("sms", settings, log, **env, BINRELAY_LANES=lane))
             wait_until(lambda: len(ours()) >= 20, timeout=180)
             gateway.state.fail_mode, gateway.state.fail_count = "transient", 10**9  # the gateway is down
-            await asyncio.sleep(1.0)
+            down_at = len(gateway.state.received)
+            # the senders are retrying against the down gateway (not finishing sends begun before):
+            # several refusals since it went down, whatever the machine's speed
+            wait_until(lambda: sum(r["status"] == 503 for r in gateway.state.received[down_at:]) >= 4, timeout=120)
             before = len(ours())
             t0 = time.time()
             await produce(settings.kafka, topics.lane(topics.outbox(Channel.sms), is_urgent(urgent)), [encode(urgent)],

@@ -16,7 +16,7 @@ from redis.asyncio import Redis
 from binrelay_dispatcher import state
 from binrelay_dispatcher.dispatcher import Dispatcher
 from binrelay_dispatcher.metrics import DispatcherMetrics
-from binrelay_shared import topics
+from binrelay_shared import topics, trace
 from binrelay_shared.events import DeliveryJob, Dispatch, ReportCleared, Response, ResponseKind
 from binrelay_shared.network import Network
 from binrelay_shared.stage import Out, Stage
@@ -120,20 +120,29 @@ async def test_unacknowledged_urgent_report_escalates_to_the_officer(redis: Redi
 
 
 async def test_acknowledgement_stops_the_escalation(redis: Redis, networks: Nets) -> None:
-    """Given an urgent member report in Meudon,
-    when a coordinator replies OK (Response acknowledge) within the timeout — after a stranger did,
-    then the stranger's reply is ignored, and the officer gets nothing when the timeout passes."""
+    """Given two urgent member reports in Meudon, A and B,
+    when a stranger (a member the plan does not name for acknowledgements) replies OK to both, and
+    a coordinator replies OK to A only, within the timeout,
+    then the stranger's replies change nothing — B escalates to the officer when the timeout passes
+    (the positive check that the stranger was ignored) — and A, acknowledged, escalates never."""
     at = datetime.fromisoformat("2026-03-03T03:00:00+01:00")
     clock = Clock(at)
     d = Dispatcher(networks, redis, clock)
-    report = cleared("meudon", at, urgency="urgent")
-    await d.process_reports([report])
-    stranger = Response(report_id=report.report_id, responder_id="meudon-member-1", kind=ResponseKind.acknowledge,
-                        via="sms")
-    ok = Response(report_id=report.report_id, network_id="meudon", responder_id="meudon-coord-2",
-                  kind=ResponseKind.acknowledge, via="sms")
-    assert await d.process_responses([stranger, ok]) == [[], []]
+    a = cleared("meudon", at, urgency="urgent")
+    b = cleared("meudon", at, urgency="urgent")
+    await d.process_reports([a, b])
+
+    def ack(report: ReportCleared, who: str) -> Response:
+        return Response(report_id=report.report_id, network_id="meudon", responder_id=who,
+                        kind=ResponseKind.acknowledge, via="sms")
+
+    assert await d.process_responses([ack(a, "meudon-member-1"), ack(b, "meudon-member-1")]) == [[], []]
+    assert "response:acknowledge:not_entitled" in await trace.read(redis, a.report_id)
+    assert await d.process_responses([ack(a, "meudon-coord-2")]) == [[]]
     clock.now = at + timedelta(minutes=11)
+    escalated = jobs(await d.due())
+    assert {(j.report_id, j.audience) for j in escalated} == {(b.report_id, "officer")}
+    clock.now = at + timedelta(hours=2)
     assert await d.due() == []
 
 
@@ -179,16 +188,32 @@ async def test_police_prevention_waits_for_approval_then_waits_for_morning(redis
 
 
 async def test_rejected_message_never_reaches_the_group(redis: Redis, networks: Nets) -> None:
-    """Given a police feedback message for Meudon held for approval,
-    when a coordinator rejects it (e.g. `binrelay approve --reject`),
-    then no group delivery is ever produced, and a later approval changes nothing."""
+    """Given two police feedback messages for Meudon held for approval, `rejected` and `approved`,
+    when a coordinator rejects the first (e.g. `binrelay approve --reject`) and then someone
+    approves both,
+    then the approved one reaches the group (the positive check that the same calls would show
+    a group delivery), and the rejected one never does: not on the approval, not on any timer a
+    day later."""
     clock = Clock(DAY)
     d = Dispatcher(networks, redis, clock)
-    msg = cleared("meudon", DAY, origin="police", kind="feedback")
-    await d.process_reports([msg])
-    reject = Response(report_id=msg.report_id, responder_id="operator", kind=ResponseKind.reject, via="cli")
-    approve = Response(report_id=msg.report_id, responder_id="meudon-coord-1", kind=ResponseKind.approve, via="sms")
-    assert await d.process_responses([reject, approve]) == [[], []]
+    rejected = cleared("meudon", DAY, origin="police", kind="feedback")
+    approved = cleared("meudon", DAY, origin="police", kind="feedback")
+    await d.process_reports([rejected, approved])
+
+    def response(msg: ReportCleared, kind: ResponseKind, who: str, via: str) -> Response:
+        return Response(report_id=msg.report_id, responder_id=who, kind=kind, via=via)  # type: ignore[arg-type]
+
+    results = await d.process_responses([
+        response(rejected, ResponseKind.reject, "operator", "cli"),
+        response(rejected, ResponseKind.approve, "meudon-coord-1", "sms"),
+        response(approved, ResponseKind.approve, "meudon-coord-1", "sms"),
+    ])
+    assert results[:2] == [[], []]
+    released = jobs(results[2])
+    clock.now = DAY + timedelta(days=1, hours=12)  # past every quiet hour and digest
+    released += jobs(await d.due())
+    assert {j.report_id for j in released} == {approved.report_id}
+    assert any(j.audience == "group" for j in released)
 
 
 async def test_daily_digest_collects_non_urgent_reports(redis: Redis, networks: Nets) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -26,6 +27,7 @@ from binrelay_shared.events import (
 )
 from binrelay_shared.pii import PLACEHOLDERS, PiiKind
 
+from . import scene
 from .labelled_set import IBAN_BE1, NN1, grouped
 
 TEXT = (
@@ -183,6 +185,27 @@ def test_group_blur_option_and_missing_bytes(tmp_path: Path) -> None:
     group = renderings[Audience.group]
     assert len(group.attachments) == 1 and group.withheld_attachments == 1
     assert not Image.open(io.BytesIO(store.get(group.attachments[0].ref))).getexif()
+
+
+def test_group_blur_option_blurs_the_plate_the_coordinator_sees(tmp_path: Path) -> None:
+    """Given a plan with group_photos: blur and a photo of a face and a licence plate,
+    When the report is cleared,
+    Then the coordinator's copy keeps the plate's black characters and the group's copy has none:
+    the group gets the blurred image, not merely a metadata-free one."""
+    store = AttachmentStore(tmp_path)
+    photo = store.put(scene.scene_bytes("JPEG"), "image/jpeg", "street.jpg")
+    _, renderings, _ = clear_report(
+        _report(attachments=(photo,)), _classification(), policy=PrivacyPolicy(group_photos="blur"), store=store
+    )
+
+    def plate_of(audience: Audience) -> np.ndarray:
+        ref = renderings[audience].attachments[0].ref
+        pixels = np.asarray(Image.open(io.BytesIO(store.get(ref))).convert("L")).astype(int)
+        x0, y0, x1, y1 = scene.PLATE_BOX
+        return pixels[y0:y1, x0:x1]
+
+    assert plate_of(Audience.coordinator).min() < 40
+    assert plate_of(Audience.group).min() > 40
 
 
 @pytest.mark.parametrize(

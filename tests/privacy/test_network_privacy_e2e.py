@@ -18,6 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -43,6 +44,7 @@ from binrelay_shared.settings import Settings
 from tests.conftest import REPO
 from tests.kafka_helpers import TopicReader, produce
 from tests.pipeline import Pipeline
+from tests.privacy import scene
 
 pytestmark = pytest.mark.integration
 
@@ -74,9 +76,13 @@ def _write_files(directory: Path) -> tuple[Path, Path, Path]:
 
 
 def _photo() -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (64, 48), (200, 120, 40)).save(buf, format="JPEG")
-    return buf.getvalue()
+    """A street scene with a face and a licence plate the bundled cascades find (tests/privacy/scene.py)."""
+    return scene.scene_bytes("JPEG")
+
+
+def _darkest_in_plate(data: bytes) -> int:
+    x0, y0, x1, y1 = scene.PLATE_BOX
+    return int(np.asarray(Image.open(io.BytesIO(data)).convert("L"))[y0:y1, x0:x1].min())
 
 
 def _classified(photo: Attachment) -> ReportClassified:
@@ -142,4 +148,6 @@ async def test_group_photos_blur_and_coordinator_sees_plate_on_the_real_broker(
     assert len(group.attachments) == 1 and group.withheld_attachments == 0
     assert group.attachments[0].ref != photo.ref
     assert store.get(group.attachments[0].ref) != store.get(photo.ref)
+    # blurred, not merely re-encoded: the plate's black characters are gone from the group's copy
+    assert _darkest_in_plate(store.get(photo.ref)) < 40 < _darkest_in_plate(store.get(group.attachments[0].ref))
     assert all(PLATE in job["text"] for job in coordinator_jobs), coordinator_jobs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from aiokafka import ConsumerRecord, TopicPartition
@@ -35,9 +36,12 @@ async def test_marked_offsets_are_committed_in_one_call_after_the_interval() -> 
     committer.mark(consumer, [rec(0, 5), rec(0, 6), rec(1, 2)])
     committer.mark(consumer, [rec(0, 7)])
     assert consumer.commits == []  # nothing in the processing path
-    await asyncio.sleep(0.12)
+    deadline = time.monotonic() + 30  # a bound for a hang, not a timing assertion
+    while not consumer.commits:
+        assert time.monotonic() < deadline, "nothing committed"
+        await asyncio.sleep(0.01)
+    await committer.close()  # nothing left to commit: no second call
     assert consumer.commits == [{TopicPartition("t", 0): 8, TopicPartition("t", 1): 3}]
-    await committer.close()
 
 
 async def test_close_commits_what_is_left_and_a_failed_commit_is_not_fatal() -> None:

@@ -88,6 +88,9 @@ class GatewayState:
     """Seconds each send takes (tests use it to catch a sender mid-batch)."""
     down_until: float = 0.0
     """``time.monotonic()`` until which every send is answered 503 (an outage)."""
+    hold_after: int | None = None
+    """Once this many messages are sent, further sends wait (unanswered) until it is set to None:
+    a sender is caught mid-batch whatever the machine's speed."""
 
 
 def request_counts(state: GatewayState) -> Counter[str | None]:
@@ -132,6 +135,12 @@ def create_app(state: GatewayState) -> Starlette:
                 return _json({"id": state.by_key[key], "status": "accepted"}, 200)
         if time.monotonic() < state.down_until:
             return _json({"error": "unavailable"}, 503, {"Retry-After": "1"})
+        while True:  # the hold: polled, as the test flips it from another thread
+            if state.hold_after is None or len(state.sent) < state.hold_after:
+                break
+            await asyncio.sleep(0.01)
+        if key and key in state.by_key:  # a repeat that waited behind the hold
+            return _json({"id": state.by_key[key], "status": "accepted"}, 200)
         if state.fail_count > 0:
             state.fail_count -= 1
             if state.fail_mode == "permanent":
