@@ -93,7 +93,7 @@ async def test_real_records_on_every_topic_match_the_asyncapi_schemas(pipeline: 
         """A record of this test (others' tests write on the same topics, bad records on purpose)."""
         raw = record.get("raw")
         letter = base64.b64decode(raw).decode("utf-8", "replace") if isinstance(raw, str) else ""
-        return record.get("report_id") in ids or marker in letter
+        return record.get("report_id") in ids or record.get("member_id") in ids or marker in letter
 
     port = free_port()
     controller, _ = start_sink(port, tmp_path / "mail")
@@ -112,6 +112,14 @@ async def test_real_records_on_every_topic_match_the_asyncapi_schemas(pipeline: 
             "kind": "prevention", "network": "zavel", "language": "nl", "text": "Sluit uw ramen en deuren."})
         ids.add(held)
         await produce(kafka, topics.REPORTS_CLASSIFIED, [f"not json {marker}".encode()], key=b"zavel")
+        coordinator = await _key(pipeline, "coordinator", networks=["zavel"])  # a member added: MemberChanged
+        member_id = f"contract-{marker[:12]}"
+        async with httpx.AsyncClient(base_url=pipeline.ingest_url, headers=coordinator, timeout=60) as client:
+            added = await client.post("/v1/members", json={
+                "id": member_id, "networks": ["zavel"], "phone": "+32470319999", "language": "nl",
+                "consent": {"sms": {"at": "2026-11-01T10:00:00+01:00", "how": "form", "by": "zavel-coord-1"}}})
+        assert added.status_code == 201, added.text
+        ids.add(member_id)
         rejected = await asyncio.to_thread(
             subprocess.run,
             [str(REPO / ".venv" / "bin" / "binrelay"), "approve", held, "--reject", "--network", "zavel"],
