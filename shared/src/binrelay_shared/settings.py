@@ -63,6 +63,14 @@ class Settings(BaseSettings):
     lanes: Literal["both", "ordinary", "urgent"] = Field(
         "both", description="Which lanes a stage process reads: both, or one (run a process per lane)"
     )
+    instance: str = Field(
+        "0",
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="Which instance of a stage this process is, when several run (0, 1, ...): part of its Kafka "
+        "transactional ids (binrelay.<principal>.<stage>.<lane>.<instance>). Keep it stable across restarts "
+        "(a restarted instance then fences its dead predecessor and aborts its open transaction at once) and "
+        "unique among running instances of a stage and lane (two alike fence each other)",
+    )
     ordinary_nice: int = Field(
         10, ge=0, le=19, description="CPU niceness a process of the ordinary lane alone takes (0: none)"
     )
