@@ -7,6 +7,7 @@ Every client here takes a :class:`~binrelay_shared.kafka_security.KafkaClientCon
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -17,7 +18,7 @@ from faststream.kafka import KafkaBroker
 from . import topics
 from .kafka_security import KafkaClientConfig
 from .logging import get_logger
-from .transactions import TRANSACTION_TIMEOUT_MS
+from .transactions import TRANSACTION_TIMEOUT_MS, Transactor, transactional_id
 
 log = get_logger(__name__)
 
@@ -89,6 +90,17 @@ def make_transactional_producer(kafka: KafkaClientConfig, client_id: str, transa
         transactional_id=transactional_id,
         transaction_timeout_ms=timeout_ms,
     )
+
+
+def transactors(kafka: KafkaClientConfig, client_id: str, instance: str) -> Callable[[str, str], Transactor]:
+    """``(stage, lane) ->`` the :class:`~.transactions.Transactor` of that stage's lane, as
+    ``kafka``'s principal, its id stable for ``instance`` (see :mod:`.transactions`)."""
+
+    def make(stage: str, lane: str) -> Transactor:
+        tid = transactional_id(kafka.user or client_id, stage, lane, instance)
+        return Transactor(lambda: make_transactional_producer(kafka, client_id, tid), tid)
+
+    return make
 
 
 def replication_for(brokers: int) -> tuple[int, int]:

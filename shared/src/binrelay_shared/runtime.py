@@ -15,14 +15,14 @@ from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from redis.asyncio import Redis
 
-from .kafka import make_broker, make_transactional_producer
+from .kafka import make_broker, transactors
 from .kafka_security import KafkaClientConfig, require_kafka
 from .logging import configure_logging, get_logger
 from .metrics import StageMetrics, serve_metrics
 from .redis_auth import check_redis_or_exit, redis_client
 from .settings import Settings, settings_or_exit
 from .stage import Out, Stage
-from .transactions import Transactor, transactional_id
+from .transactions import Transactor
 
 E = TypeVar("E", bound=BaseModel)
 
@@ -41,9 +41,7 @@ class Runtime:
     def transactions(self, stage: str, lane: str) -> Transactor:
         """The transactional producer of ``stage``'s ``lane`` in this process (not started), its
         id stable across restarts of this instance (``BINRELAY_INSTANCE``, see :mod:`.transactions`)."""
-        principal = self.kafka.user or self.name
-        tid = transactional_id(principal, stage, lane, self.settings.instance)
-        return Transactor(lambda: make_transactional_producer(self.kafka, f"binrelay-{self.name}", tid), tid)
+        return transactors(self.kafka, self.name, self.settings.instance)(stage, lane)
 
     def stage_metrics(self) -> StageMetrics:
         return StageMetrics(self.registry, self.name)
