@@ -47,7 +47,9 @@ class TopicReader:
     def __init__(self, bootstrap: str, topic: str) -> None:
         self.bootstrap = bootstrap
         self.topic = topic
-        self.consumer = AIOKafkaConsumer(**admin_kafka(bootstrap).aiokafka(), enable_auto_commit=False)
+        # As a police zone reads (docs/POLICE-ZONES.md): what an aborted transaction wrote is skipped.
+        self.consumer = AIOKafkaConsumer(**admin_kafka(bootstrap).aiokafka(), enable_auto_commit=False,
+                                         isolation_level="read_committed")
         self.seen: list[dict[str, Any]] = []
 
     async def start(self, from_beginning: bool = False) -> TopicReader:

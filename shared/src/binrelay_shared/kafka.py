@@ -92,13 +92,14 @@ def make_transactional_producer(kafka: KafkaClientConfig, client_id: str, transa
     )
 
 
-def transactors(kafka: KafkaClientConfig, client_id: str, instance: str) -> Callable[[str, str], Transactor]:
+def transactors(kafka: KafkaClientConfig, client_id: str, instance: str,
+                timeout_ms: int = TRANSACTION_TIMEOUT_MS) -> Callable[[str, str], Transactor]:
     """``(stage, lane) ->`` the :class:`~.transactions.Transactor` of that stage's lane, as
     ``kafka``'s principal, its id stable for ``instance`` (see :mod:`.transactions`)."""
 
     def make(stage: str, lane: str) -> Transactor:
         tid = transactional_id(kafka.user or client_id, stage, lane, instance)
-        return Transactor(lambda: make_transactional_producer(kafka, client_id, tid), tid)
+        return Transactor(lambda: make_transactional_producer(kafka, client_id, tid, timeout_ms), tid)
 
     return make
 

@@ -41,7 +41,8 @@ class Runtime:
     def transactions(self, stage: str, lane: str) -> Transactor:
         """The transactional producer of ``stage``'s ``lane`` in this process (not started), its
         id stable across restarts of this instance (``BINRELAY_INSTANCE``, see :mod:`.transactions`)."""
-        return transactors(self.kafka, self.name, self.settings.instance)(stage, lane)
+        return transactors(self.kafka, self.name, self.settings.instance,
+                           self.settings.transaction_timeout_ms)(stage, lane)
 
     def stage_metrics(self) -> StageMetrics:
         return StageMetrics(self.registry, self.name)

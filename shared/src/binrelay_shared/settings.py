@@ -71,6 +71,11 @@ class Settings(BaseSettings):
         "(a restarted instance then fences its dead predecessor and aborts its open transaction at once) and "
         "unique among running instances of a stage and lane (two alike fence each other)",
     )
+    transaction_timeout_ms: int = Field(
+        10_000, ge=1000, le=900_000,
+        description="How long a stage's Kafka transaction may stay open before the broker aborts it: how long "
+        "an instance that died and is not restarted holds read_committed readers (a restarted one frees them at once)",
+    )
     ordinary_nice: int = Field(
         10, ge=0, le=19, description="CPU niceness a process of the ordinary lane alone takes (0: none)"
     )
