@@ -271,6 +271,10 @@ class Stage(Generic[E]):
             isolation_level="read_committed",
             # In a transaction: partitions are given up only once the batch in flight has ended.
             listener=WaitForBatch(transactor) if transactor is not None else None,
+            # Static membership (KIP-345), named as the lane's transactional id: a process
+            # restarted after kill -9 takes its predecessor's place and partitions at once, instead
+            # of the group waiting a session timeout (10 s) for the dead member before it rebalances.
+            group_instance_id=transactor.transactional_id if transactor is not None else None,
             decoder=_decoder,
             title=f"{self.name}:{topic}",
         )
