@@ -322,8 +322,11 @@ class Stage(Generic[E]):
             if len(records) == 1:
                 letter = self._letter(records[0], PublishRefused(exc))
                 self._count_letter(letter)
-                await self._in_batch(records, lambda: self._publish_all([Out(topics.DLQ, letter, key=letter.key)]),
-                                     txn, compensate=False)
+                async def publish_letter() -> list[tuple[str, str, datetime]]:
+                    await self._publish_all([Out(topics.DLQ, letter, key=letter.key)])
+                    return []
+
+                await self._in_batch(records, publish_letter, txn, compensate=False)
                 return
             mid = len(records) // 2
             await self.bisect_records(records[:mid], txn)
@@ -348,7 +351,7 @@ class Stage(Generic[E]):
     async def _in_batch(
         self,
         records: list[ConsumerRecord[bytes, bytes]],
-        work: Callable[[], Awaitable[Any]],
+        work: Callable[[], Awaitable[list[tuple[str, str, datetime]]]],
         txn: Txn | None,
         *,
         compensate: bool = True,
@@ -370,9 +373,10 @@ class Stage(Generic[E]):
         if txn is not None:
             await txn.transactor.begin()
             token = _OPEN.set(txn.transactor)
+        entries: list[tuple[str, str, datetime]] = []
         try:
             try:
-                await work()
+                entries = await work()
                 if txn is not None:
                     await txn.transactor.commit(offsets_after(records), txn.group, txn.consumer)
             except CommitUnknown as exc:
@@ -396,7 +400,8 @@ class Stage(Generic[E]):
         if compensation is not None:
             # Outside the try: what published (committed) outputs did is never undone.
             compensation.batch_published()
-            await self._confirm(compensation, [])
+        # The trace says where a report is once it is there for readers: after the commit.
+        await self._confirm(compensation, entries)
 
     async def emit(self, produce: Callable[[], Awaitable[list[Out]]]) -> list[Out]:
         """Make outputs outside a consumed batch (a scheduler's tick) and publish them like a batch's.
@@ -407,16 +412,15 @@ class Stage(Generic[E]):
         """
         outs: list[Out] = []
 
-        async def work() -> None:
+        async def work() -> list[tuple[str, str, datetime]]:
             outs.extend(await produce())
             if outs:
                 await self._publish_all(outs)
+            return self._trace_entries(outs, utcnow())
 
         # In the stage's emitter's transaction, if it has one (a commit that failed counts as not
         # published: undone, at-least-once — a job sent twice is dropped by the senders' key claims).
         await self._in_batch([], work, None if self.emitter is None else Txn(self.emitter))
-        if self.trace is not None:
-            await self.trace.add(self._trace_entries(outs, utcnow()))
         return outs
 
     async def _confirm(self, compensation: Compensation | None, entries: list[tuple[str, str, datetime]]) -> None:
@@ -431,9 +435,11 @@ class Stage(Generic[E]):
         records: list[ConsumerRecord[bytes, bytes]],
         pull: Pull | None,
         limit: int,
-    ) -> None:
+    ) -> list[tuple[str, str, datetime]]:
+        """The work of :meth:`handle_records`; returns the trace entries of what it published
+        (written once the batch is published: in a transaction, committed)."""
         if not records:
-            return
+            return []
         started = time.perf_counter()
         urgent: list[tuple[ConsumerRecord[bytes, bytes], E]] = []
         ordinary: deque[tuple[ConsumerRecord[bytes, bytes], E]] = deque()
@@ -469,9 +475,9 @@ class Stage(Generic[E]):
                     records.extend(more)
                     self._take(more, urgent, ordinary, letters)
         await _settle(unacked)
-        await self._write_trace(traced)
         self.metrics.batch_size.labels(self.name).observe(len(records))
         self.metrics.batch_seconds.labels(self.name).observe(time.perf_counter() - started)
+        return traced
 
     def _take(
         self,
@@ -606,9 +612,6 @@ class Stage(Generic[E]):
     def _trace_entries(outs: list[Out], at: datetime) -> list[tuple[str, str, datetime]]:
         return [(rid, out.topic, at) for out in outs if (rid := getattr(out.event, "report_id", None))]
 
-    async def _write_trace(self, entries: list[tuple[str, str, datetime]]) -> None:
-        if self.trace is not None and entries:
-            await self.trace.add(entries)  # never raises: the trace is a convenience
 
 
 #: Publish failures that say the broker will never take a record (retrying cannot help): the batch
