@@ -580,9 +580,9 @@ class Stage(Generic[E]):
 
     async def _send_all(self, outs: list[Out]) -> list[Any]:
         """Send ``outs`` without waiting; return what to await for their acknowledgements."""
-        assert self.publish is not None, "attach() the stage to a broker first"
         open_txn = _OPEN.get()
         publish = self.publish if open_txn is None else open_txn.send
+        assert publish is not None, "attach() the stage to a broker first"
         pending = []
         now = utcnow()
         per_kind: dict[str, int] = {}
