@@ -40,8 +40,8 @@ DURABLE: dict[str, Any] = {"acks": "all", "enable_idempotence": True}
 #: :class:`~binrelay_shared.transactions.Transactor` starts a fresh producer after such an abort; a
 #: sender publishes outside transactions (its batch holds provider calls that can take minutes, longer
 #: than a transaction should stay open, see docs/ARCHITECTURE.md), so it keeps this: a producer retry
-#: after a lost acknowledgement may write an outcome twice (at-least-once; the observer and the
-#: dispatcher count outcomes per delivery id).
+#: after a lost acknowledgement may write an outcome twice (at-least-once: the dispatcher's alert
+#: for a failed delivery has a stable id and is claimed once; the observer's counters may count it twice).
 STAGE_PRODUCER: dict[str, Any] = {"acks": "all", "enable_idempotence": False}
 
 
