@@ -210,3 +210,58 @@ async def test_a_stage_killed_mid_stream_again_and_again_publishes_each_report_e
     assert set(counts) == set(ids), f"{len(set(ids) - set(counts))} reports lost"
     assert max(counts.values()) == 1, f"{sum(counts.values()) - len(counts)} repeats: not exactly once"
     assert max(recoveries) < TIMEOUT_MS / 2000, "the output stalled until the dead transaction timed out"
+
+
+async def test_two_instances_hand_partitions_over_without_repeating_a_report(
+    broker: PrivateBroker, redis_url: str, tmp_path: Path
+) -> None:
+    """Given two classifier instances (BINRELAY_INSTANCE 0 and 1) sharing the input's partitions,
+    when instance 1 is killed (SIGKILL) mid-stream and not restarted (instance 0 takes its
+    partitions once the group drops it, its open transaction aborted by the timeout), and later
+    started again (partitions move back while instance 0 is working: a rebalance under load),
+    then every report is on the output exactly once (read_committed)."""
+    events = [_event(i) for i in range(REPORTS)]
+    ids = [e.report_id for e in events]
+    env = _env(broker, redis_url, BINRELAY_TRANSACTION_TIMEOUT_MS="10000")
+    instances = [Service("classifier", {**env, "BINRELAY_INSTANCE": str(i), "BINRELAY_METRICS_PORT": str(free_port())},
+                         tmp_path / f"classifier-{i}.log") for i in (0, 1)]
+    committed = await Output(broker.bootstrap, topics.REPORTS_CLASSIFIED, "read_committed").start()
+    await committed.poll(timeout_ms=1000)
+    before = set(committed.seen)
+    producer = AIOKafkaProducer(**admin_kafka(broker.bootstrap).aiokafka(), **DURABLE)
+    await producer.start()
+    for s in instances:
+        s.start()
+
+    async def feed(part: list[ReportReceived]) -> None:
+        for i, e in enumerate(part):
+            await producer.send(topics.REPORTS_RECEIVED, encode(e), key=e.network_id.encode())
+            if i % 50 == 49:
+                await asyncio.sleep(0.05)  # a stream, not one burst
+        await producer.flush()
+
+    try:
+        third = REPORTS // 3
+        await feed(events[:third])
+        await committed.until(set(ids[:third // 2]), timeout=120, service=instances[0])
+        feeding = asyncio.create_task(feed(events[third:2 * third]))
+        await asyncio.sleep(0.5)
+        instances[1].kill()
+        await feeding
+        await committed.until(set(ids[:2 * third]), timeout=120, service=instances[0])
+        feeding = asyncio.create_task(feed(events[2 * third:]))
+        instances[1].start()
+        await feeding
+        await committed.until(set(ids), timeout=120, service=instances[0])
+        await asyncio.sleep(3)  # let any repeat show up
+        await committed.poll(timeout_ms=1000)
+    finally:
+        for s in instances:
+            s.stop()
+        await producer.stop()
+        await committed.stop()
+    counts = Counter({rid: n for rid, n in committed.seen.items() if rid in set(ids) and rid not in before})
+    print(f"\ntwo instances, one killed and restarted: {len(counts)} distinct out, "
+          f"{sum(counts.values()) - len(counts)} repeats read_committed")
+    assert set(counts) == set(ids)
+    assert max(counts.values()) == 1, f"{sum(counts.values()) - len(counts)} repeats: not exactly once"

@@ -61,6 +61,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from aiokafka.errors import (
     CorruptRecordException,
+    IllegalStateError,
     InvalidMessageError,
     MessageSizeTooLargeError,
     RecordListTooLargeError,
@@ -303,7 +304,11 @@ class Stage(Generic[E]):
                 await asyncio.sleep(1.0)
                 if isinstance(msg.consumer, AIOKafkaConsumer):
                     rewind(msg.consumer, records)  # pulled records' partitions included
-                await msg.nack()
+                # faststream's nack seeks too; a partition a rebalance took (PartitionsLost) is
+                # not ours to seek any more (IllegalStateError): its new owner reads it from the
+                # offsets committed before this batch.
+                with contextlib.suppress(IllegalStateError):
+                    await msg.nack()
                 return
             if transactor is None:
                 committer.mark(msg.consumer, records)
