@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import pytest
@@ -58,13 +58,14 @@ class RefusingOnce(Transactor):
         self.refuse = 1
         self.claims_at_commit: list[bytes | None] = []
 
-    async def commit(self, offsets: dict[TopicPartition, int], group: str | None, consumer: Any = None) -> None:
+    async def commit(self, offsets: dict[TopicPartition, int], group: str | None, consumer: Any = None,
+                     pending: Sequence[Any] = ()) -> None:
         self.claims_at_commit.append(await self.redis.get(self.key))
         if self.refuse:
             self.refuse -= 1
             await self.abort()
             raise RuntimeError("commit refused")
-        await super().commit(offsets, group, consumer)
+        await super().commit(offsets, group, consumer, pending)
 
 
 async def test_claims_are_released_after_an_abort_and_confirmed_after_the_commit(

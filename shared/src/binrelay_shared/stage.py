@@ -351,7 +351,9 @@ class Stage(Generic[E]):
         compensation, what the batch did is undone if it raises, confirmed once it is published.
         With ``txn``, all of it is one transaction with the records' offsets (see :meth:`_in_batch`).
         """
-        await self._in_batch(records, lambda: self._handle_records(records, pull, limit), txn)
+        deferred: list[Any] | None = None if txn is None else []
+        await self._in_batch(records, lambda: self._handle_records(records, pull, limit, deferred), txn,
+                             pending=deferred)
 
     async def _in_batch(
         self,
@@ -360,6 +362,7 @@ class Stage(Generic[E]):
         txn: Txn | None,
         *,
         compensate: bool = True,
+        pending: list[Any] | None = None,
     ) -> None:
         """Run ``work`` as a batch: within the compensation, and with ``txn`` in a transaction that
         commits the outputs and (with a group) the offsets after ``records`` — taken after the work,
@@ -369,7 +372,8 @@ class Stage(Generic[E]):
         outputs could still become visible); commit, then confirm (no claim is ``done`` before its
         outputs are). A commit that failed is resolved first (:meth:`Transactor.resolve`): if the
         broker did commit it, the batch counts as published. ``compensate=False``: a dead letter
-        of bisection, whose record did nothing elsewhere.
+        of bisection, whose record did nothing elsewhere. ``pending``: acknowledgements the work
+        left to the commit to await (see :meth:`_handle_records`).
         """
         compensation = self.compensation if compensate else None
         if compensation is not None:
@@ -383,7 +387,7 @@ class Stage(Generic[E]):
             try:
                 entries = await work()
                 if txn is not None:
-                    await txn.transactor.commit(offsets_after(records), txn.group, txn.consumer)
+                    await txn.transactor.commit(offsets_after(records), txn.group, txn.consumer, pending or ())
             except CommitUnknown as exc:
                 assert txn is not None
                 log.error("transaction commit failed; asking the broker how it ended", stage=self.name,
@@ -440,9 +444,14 @@ class Stage(Generic[E]):
         records: list[ConsumerRecord[bytes, bytes]],
         pull: Pull | None,
         limit: int,
+        deferred: list[Any] | None = None,
     ) -> list[tuple[str, str, datetime]]:
         """The work of :meth:`handle_records`; returns the trace entries of what it published
-        (written once the batch is published: in a transaction, committed)."""
+        (written once the batch is published: in a transaction, committed).
+
+        With ``deferred`` (in a transaction), the acknowledgements are not awaited here but handed
+        over in it, to be awaited at the commit together with the offsets (two round trips
+        overlapped, on every hop of an urgent report: nothing is seen before the commit anyway)."""
         if not records:
             return []
         started = time.perf_counter()
@@ -465,7 +474,7 @@ class Stage(Generic[E]):
             letters = []
             sent = await self._send_all(outs)
             traced += self._trace_entries(outs, utcnow())
-            if hurry:
+            if hurry and deferred is None:
                 # An urgent report's outputs are on the broker before anything else is done.
                 await _settle(sent)
             else:
@@ -479,7 +488,10 @@ class Stage(Generic[E]):
                 if more:
                     records.extend(more)
                     self._take(more, urgent, ordinary, letters)
-        await _settle(unacked)
+        if deferred is None:
+            await _settle(unacked)
+        else:
+            deferred += unacked
         self.metrics.batch_size.labels(self.name).observe(len(records))
         self.metrics.batch_seconds.labels(self.name).observe(time.perf_counter() - started)
         return traced

@@ -158,22 +158,31 @@ class Transactor:
         assert self.producer is not None, "begin() first"
         return await self.producer.send(topic, value, key=key, headers=JSON_HEADERS)
 
-    async def commit(self, offsets: dict[TopicPartition, int], group: str | None, consumer: Any = None) -> None:
+    async def commit(self, offsets: dict[TopicPartition, int], group: str | None, consumer: Any = None,
+                     pending: Sequence[Any] = ()) -> None:
         """Commit the outputs sent and, with ``group``, ``offsets`` as that group's position.
 
-        With ``consumer``, a partition it no longer holds makes this abort (:class:`PartitionsLost`).
-        Raises :class:`CommitUnknown` if the commit itself failed (the transaction may be
-        committed or not: :meth:`resolve`).
+        ``pending``: the outputs' acknowledgements, awaited here while the offsets are added (the
+        two overlap); one that failed aborts the transaction and is raised — aiokafka would
+        otherwise commit the transaction without the refused record. With ``consumer``, a
+        partition it no longer holds makes this abort (:class:`PartitionsLost`). Raises
+        :class:`CommitUnknown` if the commit itself failed (the transaction may be committed or
+        not: :meth:`resolve`).
         """
         assert self.producer is not None, "begin() first"
         try:
+            steps = [asyncio.ensure_future(p) for p in pending]
             if group is not None and offsets:
                 if consumer is not None:
                     held = consumer.assignment()
                     lost = [tp for tp in offsets if tp not in held]
                     if lost:
                         raise PartitionsLost(f"{len(lost)} partition(s) revoked during the batch")
-                await self.producer.send_offsets_to_transaction(offsets, group)
+                steps.append(asyncio.ensure_future(self.producer.send_offsets_to_transaction(offsets, group)))
+            results = await asyncio.gather(*steps, return_exceptions=True)
+            failed = [r for r in results if isinstance(r, BaseException)]
+            if failed:
+                raise failed[0]  # the first output's failure first: a refusal is bisected (stage.REFUSED)
         except BaseException:
             await self.abort()
             raise
