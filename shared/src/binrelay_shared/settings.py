@@ -72,7 +72,7 @@ class Settings(BaseSettings):
         "unique among running instances of a stage and lane (two alike fence each other)",
     )
     transaction_timeout_ms: int = Field(
-        10_000, ge=1000, le=900_000,
+        30_000, ge=1000, le=900_000,
         description="How long a stage's Kafka transaction may stay open before the broker aborts it: how long "
         "an instance that died and is not restarted holds read_committed readers (a restarted one frees them at once)",
     )
