@@ -46,10 +46,11 @@ from .publisher import JSON_HEADERS
 log = get_logger(__name__)
 
 #: How long a transaction may stay open before the broker aborts it. A stage's batch takes
-#: milliseconds to a second, but up to ~10 s on a starved machine (1,000 records at 100/s: seen
-#: on our shared 2 cores); a batch longer than the timeout would be aborted and redone forever, so
-#: the timeout leaves room. It bounds how long an instance that died and is not restarted holds
-#: read_committed readers at the last stable offset (a restarted one aborts it at once).
+#: milliseconds to a second, but could take ~10 s on a starved machine (a handler call takes up to
+#: 1,000 records; `make bench` on our loaded shared 2 cores ran at 70-150 reports/s), and a batch
+#: longer than the timeout would be aborted and redone for ever: the timeout leaves room. It bounds
+#: how long an instance that died and is not restarted holds read_committed readers at the last
+#: stable offset (a restarted one aborts its transaction at once).
 TRANSACTION_TIMEOUT_MS = 30_000
 
 #: What a transactional id is made of: the ACL table grants each principal ``binrelay.<principal>.``.
