@@ -212,14 +212,20 @@ class Stage(Generic[E]):
 
         With ``transactions``, each lane's handler calls run in transactions of that lane's
         producer, which the caller starts and stops (:attr:`transactors`, :attr:`emitter`); the
-        ``publisher`` and ``commit_interval_ms`` are then unused.
+        ``publisher`` and ``commit_interval_ms`` are then unused. The ordinary lane then takes
+        ``chunk_records`` per call (one transaction per chunk, nothing pulled): its transaction
+        may hold partitions the urgent lane writes too (the zone's dispatch topic; an urgent
+        twin, for a report the classifier finds urgent), and a read_committed reader reads
+        nothing past an open transaction, so an urgent record waits for the ordinary lane's
+        transaction on its partition to end — a chunk's time, not a batch's.
         """
         self.publish = publisher or broker_publisher(broker)
         self.chunk_records = chunk_records
         if transactions is not None:
             self.emitter = transactions(self.name, "emit")
         if lanes != "urgent":
-            self._subscribe(broker, self.input_topic, f"binrelay-{self.name}", max_records, batch_timeout_ms,
+            ordinary_records = max_records if transactions is None else min(max_records, chunk_records)
+            self._subscribe(broker, self.input_topic, f"binrelay-{self.name}", ordinary_records, batch_timeout_ms,
                             commit_interval_ms, fetch_max_wait_ms=fetch_max_wait_ms, fetch_min_bytes=fetch_min_bytes,
                             transactor=transactions(self.name, "ordinary") if transactions else None)
         twin = topics.URGENT_LANE.get(self.input_topic)
@@ -286,9 +292,11 @@ class Stage(Generic[E]):
         async def handle(msg: Any) -> None:
             records: list[ConsumerRecord[bytes, bytes]] = list(msg.raw_message)
             txn = None if transactor is None else Txn(transactor, group, msg.consumer)
+            # In a transaction, the ordinary lane's call is one chunk (see ``attach``).
+            limit = 2 * max_records if transactor is None or topic != self.input_topic else max_records
             try:
                 try:
-                    await self.handle_records(records, pull=fetched_by(msg.consumer), limit=2 * max_records, txn=txn)
+                    await self.handle_records(records, pull=fetched_by(msg.consumer), limit=limit, txn=txn)
                 except REFUSED as exc:
                     # The broker refuses a record for good: retrying the batch whole would refuse
                     # it again, forever, re-publishing the others each time. Find it by halves (in
