@@ -89,6 +89,11 @@ def make_transactional_producer(kafka: KafkaClientConfig, client_id: str, transa
         acks="all",
         transactional_id=transactional_id,
         transaction_timeout_ms=timeout_ms,
+        # A transaction begun right after the previous commit, before the broker has written its
+        # markers, is answered CONCURRENT_TRANSACTIONS; aiokafka retries AddOffsetsToTxn after
+        # ``retry_backoff_ms`` (100 ms by default: every other urgent hop waited for it in
+        # bench/txn_hop.py). The Java client retries that case after 20 ms.
+        retry_backoff_ms=20,
     )
 
 
