@@ -93,7 +93,7 @@ def start(stack: Stack, n: int, split: bool = True) -> dict[str, Any]:
 async def measure(stack: Stack, n: int, gateway: str) -> dict[str, Any]:
     outbox = AIOKafkaConsumer(  # an alarm's jobs are urgent: they go to the urgent outbox
         topics.outbox("sms"), topics.outbox("sms", urgent=True), **stack.kafka.aiokafka(), group_id=None,
-        auto_offset_reset="latest",
+        auto_offset_reset="latest", isolation_level="read_committed",
     )
     await outbox.start()
     await outbox.seek_to_end()
@@ -158,7 +158,8 @@ async def measure(stack: Stack, n: int, gateway: str) -> dict[str, Any]:
 async def _warm_up(stack: Stack) -> None:
     """Wait until the pipeline dispatches a report: services loaded, consumers assigned."""
     dispatch = AIOKafkaConsumer(
-        topics.dispatch("5339"), **stack.kafka.aiokafka(), group_id=None, auto_offset_reset="latest"
+        topics.dispatch("5339"), **stack.kafka.aiokafka(), group_id=None, auto_offset_reset="latest",
+        isolation_level="read_committed",
     )
     await dispatch.start()
     await dispatch.seek_to_end()

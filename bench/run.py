@@ -67,8 +67,11 @@ class Arrivals:
     """Consumes topics from their end and records when each report id first arrives."""
 
     def __init__(self, kafka: KafkaClientConfig, *watched: str) -> None:
+        # read_committed, as a police zone reads: a report counts as arrived when its stage's
+        # transaction is committed, not when its record is on the log.
         self.consumer = AIOKafkaConsumer(*watched, **kafka.aiokafka(), group_id=None,
-                                         enable_auto_commit=False, auto_offset_reset="latest")
+                                         enable_auto_commit=False, auto_offset_reset="latest",
+                                         isolation_level="read_committed")
         self.at: dict[str, float] = {}
         self.count = 0
         self._task: asyncio.Task[None] | None = None

@@ -66,6 +66,7 @@ transaction.state.log.replication.factor=$REPLICAS
 transaction.state.log.min.isr=$MIN_ISR
 share.coordinator.state.topic.replication.factor=$REPLICAS
 share.coordinator.state.topic.min.isr=$MIN_ISR
+transaction.abort.timed.out.transaction.cleanup.interval.ms=1000
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 PROPS

@@ -214,6 +214,10 @@ offsets.topic.replication.factor=$REPLICAS
 offsets.topic.num.partitions=3
 transaction.state.log.replication.factor=$REPLICAS
 transaction.state.log.min.isr=$MIN_ISR
+# A stage instance that died mid-transaction and is not restarted (a restarted one aborts it at
+# once) holds read_committed readers until its transaction times out (30 s, transactions.py):
+# look for timed-out transactions every second, not every 10 s.
+transaction.abort.timed.out.transaction.cleanup.interval.ms=1000
 share.coordinator.state.topic.replication.factor=$REPLICAS
 share.coordinator.state.topic.min.isr=$MIN_ISR
 group.initial.rebalance.delay.ms=0

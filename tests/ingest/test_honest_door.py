@@ -12,7 +12,6 @@ cross-process test runs on the session's broker with the running pipeline, to co
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import time
 import uuid
@@ -28,35 +27,10 @@ from binrelay_ingest.core import IngestLimits, KafkaPublisher
 from binrelay_shared import topics
 from binrelay_shared.kafka_security import kafka_client_config
 from binrelay_shared.settings import Settings
-from tests.conftest import LOCAL, TEST_ZONE, _prepare, free_port
+from tests.conftest import LOCAL, TEST_ZONE, _prepare
 from tests.ingest.conftest import Keys, drain, report, running_app
-from tests.kafka_helpers import TopicReader
+from tests.kafka_helpers import PrivateBroker, TopicReader
 from tests.pipeline import Pipeline
-
-
-class PrivateBroker:
-    """A secure single broker on its own ports and data folder, which a test may stop and start."""
-
-    def __init__(self, data: Path, secrets: Path) -> None:
-        self.port = free_port()
-        self.env = {
-            **os.environ,
-            "KAFKA_PORT": str(self.port),
-            "KAFKA_CTRL_PORT": str(free_port()),
-            "KAFKA_DATA_DIR": str(data),
-            "BINRELAY_SECRETS_DIR": str(secrets),
-        }
-        self.env.pop("KAFKA_SECURITY", None)
-        self.bootstrap = f"127.0.0.1:{self.port}"
-
-    def run(self, action: str) -> None:
-        subprocess.run([str(LOCAL / "kafka.sh"), action], env=self.env, check=True)
-
-    async def stop(self) -> None:
-        await asyncio.to_thread(self.run, "stop")
-
-    async def start(self) -> None:
-        await asyncio.to_thread(self.run, "start")
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ a process, as its own principal, producing idempotently with ``acks=all``
 is killed with SIGKILL. Every input report must be on the output topic afterwards: a record the
 stage has committed its input past was acknowledged by two replicas, so it survives one broker.
 
-Without transactions a report may legitimately appear twice on the output: when the failover
-interrupts the classifier's offset commit, it re-reads and re-publishes its last batch
-(at-least-once). The producer's own retries do not duplicate (idempotence). The test counts
-with a Counter and prints the repeats; it asserts only that nothing is lost.
+The classifier consumes and publishes in Kafka transactions (binrelay_shared.transactions) and
+the output is read with read_committed, as a zone reads: when the failover interrupts a batch, its
+transaction is aborted or committed whole, so each report is on the output exactly once (counted
+with a Counter: repeats included).
 
 The second test makes the difference between ``acks=1`` and ``acks=all`` certain rather than
 a matter of timing: the followers are paused while the leader takes records, then the leader is
@@ -140,7 +140,7 @@ async def test_a_stage_loses_nothing_when_the_partition_leader_broker_is_killed(
 ) -> None:
     """Given the classifier working through reports on a 3-node cluster,
     when the broker leading its output partitions is killed (SIGKILL) mid-stream,
-    then every report reaches the output topic (repeats are possible without transactions)."""
+    then every report reaches the output topic exactly once (read_committed)."""
     events = [_event(i) for i in range(REPORTS)]
     ids = {e.report_id for e in events}
     kafka = admin_kafka(cluster.bootstrap).aiokafka()
@@ -157,7 +157,7 @@ async def test_a_stage_loses_nothing_when_the_partition_leader_broker_is_killed(
     stage = _start_classifier(env, log)
     producer = AIOKafkaProducer(**kafka, **DURABLE)
     reader = AIOKafkaConsumer(topics.REPORTS_CLASSIFIED, topics.lane(topics.REPORTS_CLASSIFIED, True), **kafka,
-                              auto_offset_reset="earliest", enable_auto_commit=False)
+                              auto_offset_reset="earliest", enable_auto_commit=False, isolation_level="read_committed")
     seen: Counter[str] = Counter()
     await producer.start()
     await reader.start()
@@ -208,8 +208,9 @@ async def test_a_stage_loses_nothing_when_the_partition_leader_broker_is_killed(
     counts = {k: v for k, v in seen.items() if k in ids}
     repeats = sum(v - 1 for v in counts.values())
     print(f"\ncluster failover: node {victim} (leader of {leaders[victim]} output partitions) killed;"
-          f" {REPORTS} reports in, {len(counts)} distinct out, {repeats} repeats (at-least-once, no transactions)")
+          f" {REPORTS} reports in, {len(counts)} distinct out, {repeats} repeats (read_committed)")
     assert set(counts) == ids, f"{len(ids - set(counts))} reports lost"
+    assert repeats == 0, f"{repeats} repeats on the output: not exactly once"
 
 
 def encode_id(raw: bytes | None) -> str | None:

@@ -5,6 +5,7 @@ police zone reads its own dispatch feed and nothing else."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 from collections.abc import Iterator
@@ -249,3 +250,101 @@ def test_a_service_with_a_missing_or_wrong_secret_stops_at_start_naming_the_sett
     else:
         assert "refused principal 'classifier'" in run.stderr
         assert "wrong-password-123" not in run.stderr + run.stdout
+
+
+# -- transactions (issue 16): each stage's own transactional ids, read_committed zones ------------
+
+
+#: The stages that run transactions, and the topic each reads (TxnOffsetCommit needs READ on it).
+TRANSACTIONAL = {"classifier": topics.REPORTS_RECEIVED, "privacy-filter": topics.REPORTS_CLASSIFIED,
+                 "dispatcher": topics.REPORTS_CLEARED}
+
+
+async def _transaction(kafka: KafkaClientConfig, tid: str, topic: str, group: str,
+                       source: str = topics.REPORTS_RECEIVED) -> None:
+    """A transaction as a stage runs one: a record to ``topic`` and an offset of ``group`` on
+    ``source``, committed."""
+    from aiokafka import TopicPartition
+
+    producer = AIOKafkaProducer(**kafka.aiokafka(), transactional_id=tid, request_timeout_ms=10_000)
+    try:
+        await asyncio.wait_for(producer.start(), 30)
+        async with producer.transaction():
+            await producer.send_and_wait(topic, b'{"check": "transactional write"}')
+            await producer.send_offsets_to_transaction({TopicPartition(source, 0): 0}, group)
+    finally:
+        await producer.stop()
+
+
+def test_the_table_grants_each_stage_its_own_transactional_id_prefix_and_no_one_else_any() -> None:
+    for p in acl.TABLE:
+        txn = {g for g in p.grants if g.resource == "TRANSACTIONAL_ID"}
+        if p.name in TRANSACTIONAL:
+            prefix = f"binrelay.{p.name}."
+            assert txn == {acl.Grant("TRANSACTIONAL_ID", prefix, op, prefixed=True) for op in ("WRITE", "DESCRIBE")}
+        else:
+            assert txn == set(), f"{p.name} does not run transactions"
+
+
+@pytest.mark.parametrize("name", TRANSACTIONAL)
+async def test_a_stage_runs_a_transaction_with_its_own_id_and_is_refused_another_stages(
+    settings: Settings, name: str
+) -> None:
+    """Given a stage's principal (its grants: the table's row, nothing more), when it commits a
+    transaction (a record and its group's offsets) with a transactional id of its own prefix, then
+    the broker takes it; with another stage's prefix (which would fence that stage's producer),
+    the broker refuses: transactional id authorization failed."""
+    from aiokafka.errors import KafkaError
+
+    from binrelay_shared.transactions import transactional_id
+
+    kafka = kafka_client_config(settings, name)
+    other = next(o for o in TRANSACTIONAL if o != name)
+    group, source = f"binrelay-{name}", TRANSACTIONAL[name]
+    await _transaction(kafka, transactional_id(name, "acl-check", "ordinary", "t"), topics.DLQ, group, source)
+    with pytest.raises(KafkaError) as refused:
+        await _transaction(kafka, transactional_id(other, other, "ordinary", "t"), topics.DLQ, group, source)
+    assert "TransactionalIdAuthorization" in type(refused.value).__name__, repr(refused.value)
+
+
+async def test_a_principal_without_a_transactional_grant_cannot_open_a_transaction(settings: Settings) -> None:
+    """Given a sender's principal (no transactional grant), when it starts a transactional producer
+    with any id, the broker refuses."""
+    from aiokafka.errors import KafkaError
+
+    kafka = kafka_client_config(settings, "sender-sms")
+    with pytest.raises(KafkaError) as refused:
+        await _transaction(kafka, "binrelay.sender-sms.x.ordinary.0", topics.DELIVERIES, "binrelay-sender-sms")
+    assert "TransactionalIdAuthorization" in type(refused.value).__name__, repr(refused.value)
+
+
+def test_a_zone_with_its_kcat_conf_never_sees_an_aborted_transaction(zone_bundles: dict[str, zones.ZoneBundle],
+                                                                    kafka_bootstrap: str) -> None:
+    """Given zone 5339's bundle (isolation.level=read_committed in every client file), when a
+    transaction writes a dispatch to its feed and is aborted, and another is committed, then the
+    zone's kcat line shows the committed one only."""
+    from tests.kafka_helpers import admin_kafka
+
+    b = zone_bundles[TEST_ZONE]
+    for name in ("kcat.conf", "client.properties"):
+        assert "isolation.level=read_committed" in b.files[name].read_text().splitlines(), name
+    assert 'isolation_level="read_committed"' in b.files["consume.py"].read_text()
+    marker = f"txn-{os.getpid()}"
+
+    async def write() -> None:
+        producer = AIOKafkaProducer(**admin_kafka(kafka_bootstrap).aiokafka(), transactional_id=f"test-zone-{marker}")
+        await producer.start()
+        try:
+            await producer.begin_transaction()
+            await producer.send_and_wait(b.topic, f'{{"marker": "{marker}-aborted"}}'.encode())
+            await producer.abort_transaction()
+            async with producer.transaction():
+                await producer.send_and_wait(b.topic, f'{{"marker": "{marker}-committed"}}'.encode())
+        finally:
+            await producer.stop()
+
+    asyncio.run(write())
+    run = kcat("-F", str(b.files["kcat.conf"]), "-t", b.topic, "-C", "-o", "beginning", "-e")
+    assert run.returncode == 0, run.stderr
+    assert f"{marker}-committed" in run.stdout
+    assert f"{marker}-aborted" not in run.stdout

@@ -100,11 +100,11 @@ async def test_a_publish_failure_mid_batch_loses_no_record_of_any_partition(kafk
     pulled = 0
     handle_records = stage.handle_records
 
-    async def counting(records: list[Any], pull: Any = None, limit: int = 0) -> None:
+    async def counting(records: list[Any], pull: Any = None, limit: int = 0, txn: Any = None) -> None:
         nonlocal pulled
         first = len(records)
         try:
-            await handle_records(records, pull, limit)
+            await handle_records(records, pull, limit, txn)
         finally:
             pulled += len(records) - first
 

@@ -10,6 +10,13 @@ Consumer groups: a service's groups are ``binrelay-<stage name>`` and ``binrelay
 urgent`` (:meth:`binrelay_shared.stage.Stage.attach`), hence a PREFIXED group grant per service;
 a zone's groups must start with ``zone-<id>-``.
 
+Transactions: a stage consumes and publishes in Kafka transactions (:mod:`.transactions`) whose
+ids start with ``binrelay.<principal>.``; :func:`transactions` grants WRITE (InitProducerId,
+AddPartitionsToTxn, AddOffsetsToTxn, TxnOffsetCommit, EndTxn, transactional produce) and DESCRIBE
+(FindCoordinator) on that prefix and nothing else, so a principal cannot take over (fence) another
+service's transactions. TxnOffsetCommit and AddOffsetsToTxn also need READ on the consumer group,
+which the group grant gives.
+
 The admin side talks to the broker with confluent-kafka's ``AdminClient`` (librdkafka): aiokafka's
 admin client has no ACL or SCRAM-credential calls, and confluent-kafka is Confluent's maintained
 client with ``create_acls``/``describe_acls``/``delete_acls`` and
@@ -25,9 +32,11 @@ from typing import Any, Literal
 
 from . import topics
 from .events import Channel
+from .transactions import id_prefix
 
 Operation = Literal["READ", "WRITE", "DESCRIBE"]
-Resource = Literal["TOPIC", "GROUP"]
+Resource = Literal["TOPIC", "GROUP", "TRANSACTIONAL_ID"]
+RESOURCES = ("TOPIC", "GROUP", "TRANSACTIONAL_ID")
 
 ADMIN = "admin"
 OPERATOR = "operator"
@@ -44,7 +53,8 @@ class Grant:
 
     def __str__(self) -> str:
         pattern = f"{self.name}*" if self.prefixed else self.name
-        return f"{self.operation:<8} {self.resource.lower():<5} {pattern}"
+        kind = "txn" if self.resource == "TRANSACTIONAL_ID" else self.resource.lower()
+        return f"{self.operation:<8} {kind:<5} {pattern}"
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,13 @@ def write(*names: str, prefixed: bool = False) -> tuple[Grant, ...]:
 def groups(prefix: str) -> tuple[Grant, ...]:
     """The consumer groups whose ids start with ``prefix`` (join, fetch and commit offsets)."""
     return (Grant("GROUP", prefix, "READ", prefixed=True),)
+
+
+def transactions(principal: str) -> tuple[Grant, ...]:
+    """The transactional ids of ``principal``'s stages (``binrelay.<principal>.*``: write, describe)."""
+    prefix = id_prefix(principal)
+    return (Grant("TRANSACTIONAL_ID", prefix, "WRITE", prefixed=True),
+            Grant("TRANSACTIONAL_ID", prefix, "DESCRIBE", prefixed=True))
 
 
 def _with_twin(topic: str) -> tuple[str, str]:
@@ -104,18 +121,19 @@ TABLE: tuple[Principal, ...] = (
               write(*RECEIVED, topics.MEMBERS_CHANGED)),
     Principal(
         "classifier", "received -> classified",
-        read(*RECEIVED) + write(*CLASSIFIED, topics.DLQ) + groups("binrelay-classifier"),
+        read(*RECEIVED) + write(*CLASSIFIED, topics.DLQ) + groups("binrelay-classifier") + transactions("classifier"),
     ),
     Principal(
         "privacy-filter", "classified -> cleared (personal data removed)",
-        read(*CLASSIFIED) + write(*CLEARED, topics.DLQ) + groups("binrelay-privacy-filter"),
+        read(*CLASSIFIED) + write(*CLEARED, topics.DLQ) + groups("binrelay-privacy-filter")
+        + transactions("privacy-filter"),
     ),
     Principal(
         "dispatcher",
         "cleared + responses -> zone dispatch, delivery jobs; failed deliveries -> coordinators' alerts",
         read(*CLEARED, topics.RESPONSES, topics.DELIVERIES, topics.MEMBERS_CHANGED)
         + write(DISPATCH_PREFIX, prefixed=True) + write(*OUTBOXES, topics.DLQ)
-        + groups("binrelay-dispatcher"),
+        + groups("binrelay-dispatcher") + transactions("dispatcher"),
     ),
     *(_sender(c) for c in CHANNELS),
     # The inbound adapters read members' changes (no group: each process reads it all, from the end).
@@ -212,7 +230,7 @@ def _grant_of(binding: Any) -> Grant | None:
 
     if binding.permission_type != AclPermissionType.ALLOW or binding.host != "*":
         return None
-    if binding.operation.name not in ("READ", "WRITE", "DESCRIBE") or binding.restype.name not in ("TOPIC", "GROUP"):
+    if binding.operation.name not in ("READ", "WRITE", "DESCRIBE") or binding.restype.name not in RESOURCES:
         return None
     return Grant(binding.restype.name, binding.name, binding.operation.name,
                  binding.resource_pattern_type == ResourcePatternType.PREFIXED)

@@ -96,11 +96,15 @@ def fetched_by(consumer: Any) -> Pull | None:
 
 
 def rewind(consumer: Any, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
-    """Seek every partition ``records`` came from back to its earliest record among them."""
+    """Seek every partition ``records`` came from back to its earliest record among them (a
+    partition the consumer no longer holds is left to its new owner)."""
     earliest: dict[TopicPartition, int] = {}
     for rec in records:
         tp = TopicPartition(rec.topic, rec.partition)
         if rec.offset < earliest.get(tp, rec.offset + 1):
             earliest[tp] = rec.offset
+    assignment = getattr(consumer, "assignment", None)
+    held = assignment() if assignment is not None else set(earliest)
     for tp, offset in earliest.items():
-        consumer.seek(tp, offset)
+        if tp in held:
+            consumer.seek(tp, offset)

@@ -7,6 +7,7 @@ Every client here takes a :class:`~binrelay_shared.kafka_security.KafkaClientCon
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from faststream.kafka import KafkaBroker
 from . import topics
 from .kafka_security import KafkaClientConfig
 from .logging import get_logger
+from .transactions import TRANSACTION_TIMEOUT_MS, Transactor, transactional_id
 
 log = get_logger(__name__)
 
@@ -31,14 +33,16 @@ log = get_logger(__name__)
 #: runs it as the services' own principals.
 DURABLE: dict[str, Any] = {"acks": "all", "enable_idempotence": True}
 
-#: The stages' and senders' producers: ``acks=all`` without idempotence, for now. aiokafka's
-#: idempotent producer cannot go on after the broker refuses one of its batches for good (a record
-#: too large for its topic, an invalid record): every later batch to that partition fails with
-#: OutOfOrderSequenceNumber, so the stage's bisection never gets past the refused record and the
-#: partition is blocked again (tests/integration/test_poison.py shows it). Without idempotence a
-#: producer retry after a lost acknowledgement may write an output twice: at-least-once, as the
-#: stage always was (the next stage and the dispatcher dedup by report id). Kafka transactions
-#: (issue #16, open) are the way to have both.
+#: The senders' producers (and the faststream broker's, which the stages no longer publish through):
+#: ``acks=all`` without idempotence. The stages publish in transactions
+#: (:func:`make_transactional_producer`). aiokafka's idempotent producer cannot go on after the
+#: broker refuses one of its batches for good (a record too large for its topic, an invalid record):
+#: every later batch to that partition fails with OutOfOrderSequenceNumber. A stage's
+#: :class:`~binrelay_shared.transactions.Transactor` starts a fresh producer after such an abort; a
+#: sender publishes outside transactions (its batch holds provider calls that can take minutes, longer
+#: than a transaction should stay open, see docs/ARCHITECTURE.md), so it keeps this: a producer retry
+#: after a lost acknowledgement may write an outcome twice (at-least-once: the dispatcher's alert
+#: for a failed delivery has a stable id and is claimed once; the observer's counters may count it twice).
 STAGE_PRODUCER: dict[str, Any] = {"acks": "all", "enable_idempotence": False}
 
 
@@ -71,6 +75,39 @@ def make_producer(kafka: KafkaClientConfig, client_id: str) -> AIOKafkaProducer:
         max_request_size=topics.MAX_MESSAGE_BYTES,  # = every topic's max.message.bytes
         **STAGE_PRODUCER,
     )
+
+
+def make_transactional_producer(kafka: KafkaClientConfig, client_id: str, transactional_id: str,
+                                timeout_ms: int = TRANSACTION_TIMEOUT_MS) -> AIOKafkaProducer:
+    """A stage's transactional producer (idempotent, ``acks=all``; see :mod:`.transactions`),
+    tuned as :func:`make_producer`."""
+    return AIOKafkaProducer(
+        **kafka.aiokafka(),
+        client_id=client_id,
+        linger_ms=0,
+        max_batch_size=1024 * 1024,
+        max_request_size=topics.MAX_MESSAGE_BYTES,
+        acks="all",
+        transactional_id=transactional_id,
+        transaction_timeout_ms=timeout_ms,
+        # A transaction begun right after the previous commit, before the broker has written its
+        # markers, is answered CONCURRENT_TRANSACTIONS; aiokafka retries AddOffsetsToTxn after
+        # ``retry_backoff_ms`` (100 ms by default: every other urgent hop waited for it in
+        # bench/txn_hop.py). The Java client retries that case after 20 ms.
+        retry_backoff_ms=20,
+    )
+
+
+def transactors(kafka: KafkaClientConfig, client_id: str, instance: str,
+                timeout_ms: int = TRANSACTION_TIMEOUT_MS) -> Callable[[str, str], Transactor]:
+    """``(stage, lane) ->`` the :class:`~.transactions.Transactor` of that stage's lane, as
+    ``kafka``'s principal, its id stable for ``instance`` (see :mod:`.transactions`)."""
+
+    def make(stage: str, lane: str) -> Transactor:
+        tid = transactional_id(kafka.user or client_id, stage, lane, instance)
+        return Transactor(lambda: make_transactional_producer(kafka, client_id, tid, timeout_ms), tid)
+
+    return make
 
 
 def replication_for(brokers: int) -> tuple[int, int]:

@@ -252,6 +252,8 @@ async def run_observer(
         auto_offset_reset="latest",
         enable_auto_commit=True,
         metadata_max_age_ms=10_000,  # notice new police-zone topics quickly
+        # The stages publish in transactions: what an aborted attempt wrote never happened.
+        isolation_level="read_committed",
     )
     consumer.subscribe(pattern=OBSERVED_TOPICS.pattern)
     await consumer.start()

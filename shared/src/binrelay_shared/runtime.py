@@ -9,21 +9,20 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from aiokafka import AIOKafkaProducer
 from faststream import FastStream
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from redis.asyncio import Redis
 
-from .kafka import make_broker, make_producer
+from .kafka import make_broker, transactors
 from .kafka_security import KafkaClientConfig, require_kafka
 from .logging import configure_logging, get_logger
 from .metrics import StageMetrics, serve_metrics
-from .publisher import JSON_HEADERS
 from .redis_auth import check_redis_or_exit, redis_client
 from .settings import Settings, settings_or_exit
 from .stage import Out, Stage
+from .transactions import Transactor
 
 E = TypeVar("E", bound=BaseModel)
 
@@ -38,6 +37,12 @@ class Runtime:
     broker: KafkaBroker
     redis: Redis
     kafka: KafkaClientConfig  # this service's principal and how it connects
+
+    def transactions(self, stage: str, lane: str) -> Transactor:
+        """The transactional producer of ``stage``'s ``lane`` in this process (not started), its
+        id stable across restarts of this instance (``BINRELAY_INSTANCE``, see :mod:`.transactions`)."""
+        return transactors(self.kafka, self.name, self.settings.instance,
+                           self.settings.transaction_timeout_ms)(stage, lane)
 
     def stage_metrics(self) -> StageMetrics:
         return StageMetrics(self.registry, self.name)
@@ -80,34 +85,31 @@ def make_runtime(name: str, settings: Settings | None = None) -> Runtime:
 def wire_stages(runtime: Runtime, stages: Sequence[Stage[Any]]) -> FastStream:
     """Attach ``stages`` to the runtime's broker and return the faststream app that runs them.
 
-    Outputs go through one aiokafka producer per process (created at start-up: aiokafka binds a
-    producer to the running loop) and are flushed when the app stops, after the consumers.
+    Each stage's lanes consume and publish in Kafka transactions (:mod:`.transactions`), one
+    transactional producer per lane, started before the consumers (created at start-up: aiokafka
+    binds a producer to the running loop; starting one fences a dead predecessor with the same id
+    and ends its open transaction) and stopped after them. A stage's emitter (the dispatcher's
+    scheduler) starts at its first use.
     """
-    producers: list[AIOKafkaProducer] = []
-
-    async def publish(topic: str, value: bytes, key: bytes | None) -> Any:
-        return await producers[0].send(topic, value, key=key, headers=JSON_HEADERS)
-
     for stage in stages:
         stage.attach(
             runtime.broker,
             max_records=runtime.settings.batch_max_records,
             batch_timeout_ms=runtime.settings.batch_timeout_ms,
-            publisher=publish,
             commit_interval_ms=runtime.settings.commit_interval_ms,
             chunk_records=runtime.settings.batch_chunk_records,
             fetch_max_wait_ms=runtime.settings.fetch_max_wait_ms,
             fetch_min_bytes=runtime.settings.fetch_min_bytes,
             lanes=runtime.settings.lanes,
+            transactions=runtime.transactions,
         )
     app = FastStream(runtime.broker)
+    transactors = [t for stage in stages for t in stage.transactors]
 
     @app.on_startup
-    async def _start_producer() -> None:
+    async def _start_producers() -> None:
         yield_to_urgent_lane(runtime.settings)
-        producer = make_producer(runtime.kafka, f"binrelay-{runtime.name}")
-        await producer.start()
-        producers.append(producer)
+        await asyncio.gather(*(t.start() for t in transactors))
         freeze_heap()
 
     @app.on_shutdown
@@ -119,8 +121,9 @@ def wire_stages(runtime: Runtime, stages: Sequence[Stage[Any]]) -> FastStream:
 
     @app.after_shutdown
     async def _close() -> None:
-        for producer in producers:
-            await producer.stop()  # flushes what is still buffered
+        for stage in stages:
+            for transactor in [*stage.transactors, *([stage.emitter] if stage.emitter else [])]:
+                await transactor.stop()
         # The consumers have stopped: nothing adds to the traces (or the riders' work) any more.
         for stage in stages:
             if stage.trace is not None:

@@ -77,6 +77,19 @@ class Settings(BaseSettings):
     lanes: Literal["both", "ordinary", "urgent"] = Field(
         "both", description="Which lanes a stage process reads: both, or one (run a process per lane)"
     )
+    instance: str = Field(
+        "0",
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="Which instance of a stage this process is, when several run (0, 1, ...): part of its Kafka "
+        "transactional ids (binrelay.<principal>.<stage>.<lane>.<instance>). Keep it stable across restarts "
+        "(a restarted instance then fences its dead predecessor and aborts its open transaction at once) and "
+        "unique among running instances of a stage and lane (two alike fence each other)",
+    )
+    transaction_timeout_ms: int = Field(
+        30_000, ge=1000, le=900_000,
+        description="How long a stage's Kafka transaction may stay open before the broker aborts it: how long "
+        "an instance that died and is not restarted holds read_committed readers (a restarted one frees them at once)",
+    )
     ordinary_nice: int = Field(
         10, ge=0, le=19, description="CPU niceness a process of the ordinary lane alone takes (0: none)"
     )

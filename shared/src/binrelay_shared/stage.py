@@ -29,12 +29,20 @@ This is the thin shell every consuming service shares (DESIGN §6-7):
   partition the batch touched is rewound to its first record and the batch retried, so a report
   is never lost (at-least-once: at most one interval of work is redone after a crash, and the
   dispatcher dedups by report id);
+* **in a transaction** (deployed: :func:`binrelay_shared.runtime.wire_stages`) — with a
+  ``transactions`` factory, each handler call is one Kafka transaction: its outputs (and dead
+  letters) and its input offsets (``send_offsets_to_transaction``) are committed together, or the
+  transaction is aborted and the batch rewound. Every subscription reads ``read_committed``, so an
+  aborted attempt's outputs are never seen downstream: exactly once from input to output, across
+  crashes, retries and bisection (see :mod:`.transactions`). Without it (tests, tools), the
+  at-least-once shell below;
 * **trace** — the topics each report reached are stamped when the broker acknowledged them, and
   written to Redis by a :class:`~.trace.TraceWriter` (in services: in the background, one round
   trip per ``trace_flush_ms``);
 * **compensation** — a stage whose work changes state elsewhere before its outputs are published
   (the dispatcher's Redis claims) is given a :class:`Compensation`: undone when the batch is
-  rewound, confirmed once Kafka has every output. :meth:`Stage.emit` publishes outputs made outside
+  rewound (in a transaction: after the abort), confirmed once Kafka has every output (in a
+  transaction: after the commit). :meth:`Stage.emit` publishes outputs made outside
   a consumed batch (a scheduler's tick) the same way.
 """
 
@@ -45,6 +53,7 @@ import contextlib
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -52,6 +61,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from aiokafka.errors import (
     CorruptRecordException,
+    IllegalStateError,
     InvalidMessageError,
     MessageSizeTooLargeError,
     RecordListTooLargeError,
@@ -73,10 +83,28 @@ from .events import DeadLetter, Envelope, is_urgent, utcnow
 from .logging import bind_report, get_logger
 from .metrics import StageMetrics
 from .publisher import Publisher, broker_publisher, key_of
+from .transactions import CommitUnknown, Transactor, WaitForBatch, offsets_after
 
 log = get_logger(__name__)
 
 E = TypeVar("E", bound=BaseModel)
+
+#: A stage's transactional producer for one of its lanes: ``(stage name, lane) -> Transactor``,
+#: lane ``ordinary``, ``urgent`` or ``emit`` (see :func:`binrelay_shared.runtime.wire_stages`).
+Transactions = Callable[[str, str], Transactor]
+
+#: The transaction this task's batch publishes in (the lanes' handlers run as tasks of their own).
+_OPEN: ContextVar[Transactor | None] = ContextVar("binrelay-stage-transaction", default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Txn:
+    """A handler call's transaction: its producer, and the consumer group and consumer whose
+    offsets it commits (none for :meth:`Stage.emit`)."""
+
+    transactor: Transactor
+    group: str | None = None
+    consumer: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +126,10 @@ class Compensation(Protocol):
     * ``begin_batch()`` before the work: nothing done yet;
     * ``undo_batch()`` if the work or the publishing of its outputs failed: the batch is rewound
       and retried, so what it did must not be mistaken for done (its errors are suppressed: the
-      stage raises the batch's own);
-    * ``batch_published()`` once Kafka has acknowledged every output: what the batch did is due
-      to be confirmed;
+      stage raises the batch's own). In a transaction: after the abort, so none of the batch's
+      outputs is visible when its claims are released;
+    * ``batch_published()`` once Kafka has acknowledged every output (in a transaction: once the
+      transaction is committed, never before): what the batch did is due to be confirmed;
     * ``confirm_published()`` confirms it: run by the stage's trace writer after each write (a
       rider, so within the writer's interval), or at once by a stage without one. Never raises.
     """
@@ -144,6 +173,8 @@ class Stage(Generic[E]):
         self.publish: Publisher | None = None
         self.chunk_records = 32
         self.committers: list[OffsetCommitter] = []
+        self.transactors: list[Transactor] = []
+        self.emitter: Transactor | None = None
         self.compensation = compensation
         self.max_input_bytes = topics.MAX_INPUT_BYTES
         self.max_output_bytes = topics.MAX_MESSAGE_BYTES - _RECORD_OVERHEAD
@@ -164,6 +195,7 @@ class Stage(Generic[E]):
         fetch_max_wait_ms: int = 500,
         fetch_min_bytes: int = 1,
         lanes: str = "both",
+        transactions: Transactions | None = None,
     ) -> None:
         """Subscribe this stage to its input topic, and to its urgent twin if it has one.
 
@@ -177,18 +209,32 @@ class Stage(Generic[E]):
         returns, so its offsets get committed). ``lanes`` ("both", "ordinary" or "urgent") says
         which of the two subscriptions this process makes: deployed, each lane runs in a process
         of its own (see ``runtime.yield_to_urgent_lane``).
+
+        With ``transactions``, each lane's handler calls run in transactions of that lane's
+        producer, which the caller starts and stops (:attr:`transactors`, :attr:`emitter`); the
+        ``publisher`` and ``commit_interval_ms`` are then unused. The ordinary lane then takes
+        ``chunk_records`` per call (one transaction per chunk, nothing pulled): its transaction
+        may hold partitions the urgent lane writes too (the zone's dispatch topic; an urgent
+        twin, for a report the classifier finds urgent), and a read_committed reader reads
+        nothing past an open transaction, so an urgent record waits for the ordinary lane's
+        transaction on its partition to end — a chunk's time, not a batch's.
         """
         self.publish = publisher or broker_publisher(broker)
         self.chunk_records = chunk_records
+        if transactions is not None:
+            self.emitter = transactions(self.name, "emit")
         if lanes != "urgent":
-            self._subscribe(broker, self.input_topic, f"binrelay-{self.name}", max_records, batch_timeout_ms,
-                            commit_interval_ms, fetch_max_wait_ms=fetch_max_wait_ms, fetch_min_bytes=fetch_min_bytes)
+            ordinary_records = max_records if transactions is None else min(max_records, chunk_records)
+            self._subscribe(broker, self.input_topic, f"binrelay-{self.name}", ordinary_records, batch_timeout_ms,
+                            commit_interval_ms, fetch_max_wait_ms=fetch_max_wait_ms, fetch_min_bytes=fetch_min_bytes,
+                            transactor=transactions(self.name, "ordinary") if transactions else None)
         twin = topics.URGENT_LANE.get(self.input_topic)
         if twin is not None and lanes != "ordinary":
             # Records only (min bytes 1); the long poll may be long: with one partition, the fetch
             # in flight is always the one the next urgent record answers.
             self._subscribe(broker, twin, f"binrelay-{self.name}-urgent", max_records, batch_timeout_ms,
-                            commit_interval_ms, fetch_max_wait_ms=500, fetch_min_bytes=1)
+                            commit_interval_ms, fetch_max_wait_ms=500, fetch_min_bytes=1,
+                            transactor=transactions(self.name, "urgent") if transactions else None)
 
     def _subscribe(
         self,
@@ -201,9 +247,13 @@ class Stage(Generic[E]):
         *,
         fetch_max_wait_ms: int,
         fetch_min_bytes: int,
+        transactor: Transactor | None = None,
     ) -> None:
         committer = OffsetCommitter(commit_interval_ms / 1000)
-        self.committers.append(committer)
+        if transactor is None:
+            self.committers.append(committer)
+        else:
+            self.transactors.append(transactor)
 
         async def _decoder(msg: Any) -> Any:
             # The stage decodes each record itself, so a bad one cannot fail the whole batch; the
@@ -223,6 +273,15 @@ class Stage(Generic[E]):
             fetch_min_bytes=fetch_min_bytes,
             ack_policy=AckPolicy.MANUAL,  # committed by the committer, after publishing
             auto_offset_reset="earliest",
+            # Records of aborted transactions (an attempt that failed, a process killed mid-batch)
+            # are skipped; the consumer waits at the last stable offset for open ones.
+            isolation_level="read_committed",
+            # In a transaction: partitions are given up only once the batch in flight has ended.
+            listener=WaitForBatch(transactor) if transactor is not None else None,
+            # Static membership (KIP-345), named as the lane's transactional id: a process
+            # restarted after kill -9 takes its predecessor's place and partitions at once, instead
+            # of the group waiting a session timeout (10 s) for the dead member before it rebalances.
+            group_instance_id=transactor.transactional_id if transactor is not None else None,
             decoder=_decoder,
             title=f"{self.name}:{topic}",
         )
@@ -232,15 +291,19 @@ class Stage(Generic[E]):
         @subscriber
         async def handle(msg: Any) -> None:
             records: list[ConsumerRecord[bytes, bytes]] = list(msg.raw_message)
+            txn = None if transactor is None else Txn(transactor, group, msg.consumer)
+            # In a transaction, the ordinary lane's call is one chunk (see ``attach``).
+            limit = 2 * max_records if transactor is None or topic != self.input_topic else max_records
             try:
                 try:
-                    await self.handle_records(records, pull=fetched_by(msg.consumer), limit=2 * max_records)
+                    await self.handle_records(records, pull=fetched_by(msg.consumer), limit=limit, txn=txn)
                 except REFUSED as exc:
                     # The broker refuses a record for good: retrying the batch whole would refuse
-                    # it again, forever, re-publishing the others each time. Find it by halves.
+                    # it again, forever, re-publishing the others each time. Find it by halves (in
+                    # a transaction: the refused attempt was aborted, none of its outputs is seen).
                     log.warning("broker refused a record; bisecting the batch", stage=self.name,
                                 error=type(exc).__name__, records=len(records))
-                    await self.bisect_records(records)
+                    await self.bisect_records(records, txn)
             except Exception as exc:
                 # Publishing failed (broker down?) or a part the work needs is unreachable (Redis
                 # down?): rewind every partition this call read to its first record and retry
@@ -249,53 +312,113 @@ class Stage(Generic[E]):
                 await asyncio.sleep(1.0)
                 if isinstance(msg.consumer, AIOKafkaConsumer):
                     rewind(msg.consumer, records)  # pulled records' partitions included
-                await msg.nack()
+                # faststream's nack seeks too; a partition a rebalance took (PartitionsLost) is
+                # not ours to seek any more (IllegalStateError): its new owner reads it from the
+                # offsets committed before this batch.
+                with contextlib.suppress(IllegalStateError):
+                    await msg.nack()
                 return
-            committer.mark(msg.consumer, records)
+            if transactor is None:
+                committer.mark(msg.consumer, records)
 
     # -- the work -----------------------------------------------------------------------------
 
-    async def bisect_records(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+    async def bisect_records(self, records: list[ConsumerRecord[bytes, bytes]], txn: Txn | None = None) -> None:
         """Handle ``records`` by halves; a single record the broker refuses (:data:`REFUSED`) is
-        dead-lettered (``publish_refused``). Other failures raise (the batch is then rewound)."""
+        dead-lettered (``publish_refused``). Other failures raise (the batch is then rewound).
+
+        In a transaction each half is a transaction of its own, committing its records' offsets
+        (the first half's records are a prefix of each partition's)."""
         try:
-            await self.handle_records(list(records))
+            await self.handle_records(list(records), txn=txn)
         except REFUSED as exc:
             if len(records) == 1:
                 letter = self._letter(records[0], PublishRefused(exc))
                 self._count_letter(letter)
-                await self._publish_all([Out(topics.DLQ, letter, key=letter.key)])
+                async def publish_letter() -> list[tuple[str, str, datetime]]:
+                    await self._publish_all([Out(topics.DLQ, letter, key=letter.key)])
+                    return []
+
+                await self._in_batch(records, publish_letter, txn, compensate=False)
                 return
             mid = len(records) // 2
-            await self.bisect_records(records[:mid])
-            await self.bisect_records(records[mid:])
+            await self.bisect_records(records[:mid], txn)
+            await self.bisect_records(records[mid:], txn)
 
     async def handle_records(
         self,
         records: list[ConsumerRecord[bytes, bytes]],
         pull: Pull | None = None,
         limit: int = 0,
+        txn: Txn | None = None,
     ) -> None:
         """Process a batch of raw records; raises only if publishing fails (then: retry).
 
         With ``pull``, records fetched while the batch is worked on are taken in (appended to
         ``records``, up to ``limit`` in all) so their urgent reports jump the queue. With a
         compensation, what the batch did is undone if it raises, confirmed once it is published.
+        With ``txn``, all of it is one transaction with the records' offsets (see :meth:`_in_batch`).
         """
-        compensation = self.compensation
-        if compensation is None:
-            await self._handle_records(records, pull, limit)
-            return
-        compensation.begin_batch()
+        deferred: list[Any] | None = None if txn is None else []
+        await self._in_batch(records, lambda: self._handle_records(records, pull, limit, deferred), txn,
+                             pending=deferred)
+
+    async def _in_batch(
+        self,
+        records: list[ConsumerRecord[bytes, bytes]],
+        work: Callable[[], Awaitable[list[tuple[str, str, datetime]]]],
+        txn: Txn | None,
+        *,
+        compensate: bool = True,
+        pending: list[Any] | None = None,
+    ) -> None:
+        """Run ``work`` as a batch: within the compensation, and with ``txn`` in a transaction that
+        commits the outputs and (with a group) the offsets after ``records`` — taken after the work,
+        which may have pulled more into ``records``.
+
+        Order, for the dispatcher's claims: abort, then undo (no claim is released while its
+        outputs could still become visible); commit, then confirm (no claim is ``done`` before its
+        outputs are). A commit that failed is resolved first (:meth:`Transactor.resolve`): if the
+        broker did commit it, the batch counts as published. ``compensate=False``: a dead letter
+        of bisection, whose record did nothing elsewhere. ``pending``: acknowledgements the work
+        left to the commit to await (see :meth:`_handle_records`).
+        """
+        compensation = self.compensation if compensate else None
+        if compensation is not None:
+            compensation.begin_batch()
+        token = None
+        if txn is not None:
+            await txn.transactor.begin()
+            token = _OPEN.set(txn.transactor)
+        entries: list[tuple[str, str, datetime]] = []
         try:
-            await self._handle_records(records, pull, limit)
-        except Exception:
-            with contextlib.suppress(Exception):
-                await compensation.undo_batch()
+            try:
+                entries = await work()
+                if txn is not None:
+                    await txn.transactor.commit(offsets_after(records), txn.group, txn.consumer, pending or ())
+            except CommitUnknown as exc:
+                assert txn is not None
+                log.error("transaction commit failed; asking the broker how it ended", stage=self.name,
+                          error=str(exc), transactional_id=txn.transactor.transactional_id)
+                if txn.group is None or not records or not await txn.transactor.resolve(
+                        txn.consumer, offsets_after(records), txn.group):
+                    raise
+            finally:
+                if token is not None:
+                    _OPEN.reset(token)
+        except BaseException:
+            if txn is not None:
+                with contextlib.suppress(Exception):
+                    await txn.transactor.abort()
+            if compensation is not None:
+                with contextlib.suppress(Exception):
+                    await compensation.undo_batch()
             raise
-        # Outside the try: what published outputs did is never undone.
-        compensation.batch_published()
-        await self._confirm(compensation, [])
+        if compensation is not None:
+            # Outside the try: what published (committed) outputs did is never undone.
+            compensation.batch_published()
+        # The trace says where a report is once it is there for readers: after the commit.
+        await self._confirm(compensation, entries)
 
     async def emit(self, produce: Callable[[], Awaitable[list[Out]]]) -> list[Out]:
         """Make outputs outside a consumed batch (a scheduler's tick) and publish them like a batch's.
@@ -304,21 +427,17 @@ class Stage(Generic[E]):
         did is undone and the error raised; once Kafka has every output they are traced and what
         it did is confirmed (by the trace writer's rider, or at once without a trace writer).
         """
-        compensation = self.compensation
-        if compensation is not None:
-            compensation.begin_batch()
-        try:
-            outs = await produce()
+        outs: list[Out] = []
+
+        async def work() -> list[tuple[str, str, datetime]]:
+            outs.extend(await produce())
             if outs:
                 await self._publish_all(outs)
-        except Exception:
-            if compensation is not None:
-                with contextlib.suppress(Exception):
-                    await compensation.undo_batch()
-            raise
-        if compensation is not None:
-            compensation.batch_published()
-        await self._confirm(compensation, self._trace_entries(outs, utcnow()))
+            return self._trace_entries(outs, utcnow())
+
+        # In the stage's emitter's transaction, if it has one (a commit that failed counts as not
+        # published: undone, at-least-once — a job sent twice is dropped by the senders' key claims).
+        await self._in_batch([], work, None if self.emitter is None else Txn(self.emitter))
         return outs
 
     async def _confirm(self, compensation: Compensation | None, entries: list[tuple[str, str, datetime]]) -> None:
@@ -333,9 +452,16 @@ class Stage(Generic[E]):
         records: list[ConsumerRecord[bytes, bytes]],
         pull: Pull | None,
         limit: int,
-    ) -> None:
+        deferred: list[Any] | None = None,
+    ) -> list[tuple[str, str, datetime]]:
+        """The work of :meth:`handle_records`; returns the trace entries of what it published
+        (written once the batch is published: in a transaction, committed).
+
+        With ``deferred`` (in a transaction), the acknowledgements are not awaited here but handed
+        over in it, to be awaited at the commit together with the offsets (two round trips
+        overlapped, on every hop of an urgent report: nothing is seen before the commit anyway)."""
         if not records:
-            return
+            return []
         started = time.perf_counter()
         urgent: list[tuple[ConsumerRecord[bytes, bytes], E]] = []
         ordinary: deque[tuple[ConsumerRecord[bytes, bytes], E]] = deque()
@@ -356,7 +482,7 @@ class Stage(Generic[E]):
             letters = []
             sent = await self._send_all(outs)
             traced += self._trace_entries(outs, utcnow())
-            if hurry:
+            if hurry and deferred is None:
                 # An urgent report's outputs are on the broker before anything else is done.
                 await _settle(sent)
             else:
@@ -370,10 +496,13 @@ class Stage(Generic[E]):
                 if more:
                     records.extend(more)
                     self._take(more, urgent, ordinary, letters)
-        await _settle(unacked)
-        await self._write_trace(traced)
+        if deferred is None:
+            await _settle(unacked)
+        else:
+            deferred += unacked
         self.metrics.batch_size.labels(self.name).observe(len(records))
         self.metrics.batch_seconds.labels(self.name).observe(time.perf_counter() - started)
+        return traced
 
     def _take(
         self,
@@ -476,7 +605,9 @@ class Stage(Generic[E]):
 
     async def _send_all(self, outs: list[Out]) -> list[Any]:
         """Send ``outs`` without waiting; return what to await for their acknowledgements."""
-        assert self.publish is not None, "attach() the stage to a broker first"
+        open_txn = _OPEN.get()
+        publish = self.publish if open_txn is None else open_txn.send
+        assert publish is not None, "attach() the stage to a broker first"
         pending = []
         now = utcnow()
         per_kind: dict[str, int] = {}
@@ -484,7 +615,7 @@ class Stage(Generic[E]):
         for out in outs:
             topic = topics.lane(out.topic, is_urgent(out.event)) if out.topic in topics.URGENT_LANE else out.topic
             raw = out.value if out.value is not None else encode(out.event)
-            pending.append(await self.publish(topic, raw, key_of(out.event, out.key)))
+            pending.append(await publish(topic, raw, key_of(out.event, out.key)))
             kind = _topic_kind(out.topic)
             per_kind[kind] = per_kind.get(kind, 0) + 1
             if isinstance(out.event, Envelope):
@@ -506,9 +637,6 @@ class Stage(Generic[E]):
     def _trace_entries(outs: list[Out], at: datetime) -> list[tuple[str, str, datetime]]:
         return [(rid, out.topic, at) for out in outs if (rid := getattr(out.event, "report_id", None))]
 
-    async def _write_trace(self, entries: list[tuple[str, str, datetime]]) -> None:
-        if self.trace is not None and entries:
-            await self.trace.add(entries)  # never raises: the trace is a convenience
 
 
 #: Publish failures that say the broker will never take a record (retrying cannot help): the batch

@@ -75,6 +75,7 @@ async def main() -> None:
         ssl_context=create_ssl_context(cafile=conf["ssl.ca.location"]),
         group_id="{group}feed",  # a zone's groups must start with {group}
         auto_offset_reset="earliest",
+        isolation_level="read_committed",  # only committed transactions: each report once
     )
     await consumer.start()
     try:
@@ -106,6 +107,9 @@ def write_bundle(settings: Settings, zone_id: str, password: str, ca: Path) -> Z
         f"sasl.username={p.name}",
         f"sasl.password={password}",
         f"ssl.ca.location={files['ca.pem']}",
+        # The relay publishes in Kafka transactions: read only what is committed, so each report is
+        # seen once (librdkafka's default; said here so a copied config keeps it).
+        "isolation.level=read_committed",
         "",
     ]))
     _write_private(files["client.properties"], "\n".join([
@@ -120,6 +124,9 @@ def write_bundle(settings: Settings, zone_id: str, password: str, ca: Path) -> Z
         f"ssl.truststore.location={files['ca.pem']}",
         f"group.id={b.group_prefix}feed",
         "auto.offset.reset=earliest",
+        "# The relay publishes in Kafka transactions: without this (Java's default is read_uncommitted)",
+        "# a reader may see records of an aborted attempt, i.e. a report twice.",
+        "isolation.level=read_committed",
         "",
     ]))
     _write_private(files["consume.py"], CONSUME_PY.format(zone=zone_id, principal=p.name, topic=b.topic,
