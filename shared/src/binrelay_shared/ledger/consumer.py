@@ -102,6 +102,7 @@ async def run_ledger(
         group_id=group_id,
         auto_offset_reset="earliest",  # a new ledger takes what the topics still hold
         enable_auto_commit=False,
+        isolation_level="read_committed",  # the stages write in transactions: never an aborted attempt
         metadata_max_age_ms=10_000,  # notice new police-zone topics quickly
     )
     consumer.subscribe(pattern=OBSERVED_TOPICS.pattern)
