@@ -24,6 +24,7 @@ from fastapi.responses import Response
 from prometheus_client import CollectorRegistry
 from redis.asyncio import BlockingConnectionPool, Redis
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from binrelay_shared.kafka_security import kafka_client_config
@@ -234,8 +235,13 @@ def create_app(
         return _json(exc.body.model_dump(), exc.status, exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, exc: StarletteHTTPException) -> Response:
-        return _json(ErrorBody(error=str(exc.detail)).model_dump(), exc.status_code, getattr(exc, "headers", None))
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400:  # FastAPI's "error parsing the body" (e.g. not UTF-8): the body is invalid
+            return _json(field_errors([{"loc": ("body",), "type": "json_invalid"}]).model_dump(), 422)
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:  # Starlette names only the first route of the path (GET of GET+POST)
+            headers["Allow"] = ", ".join(_allowed(request))
+        return _json(ErrorBody(error=str(exc.detail)).model_dump(), exc.status_code, headers or None)
 
     @app.exception_handler(Exception)
     async def _crash(_: Request, exc: Exception) -> Response:
@@ -344,3 +350,12 @@ def create_app(
         return _json({"status": "ready", "networks": sorted(nets)})
 
     return app
+
+
+def _allowed(request: Request) -> list[str]:
+    """Every method some route of the request's path answers (RFC 9110 §15.5.6: a 405 lists them all)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods and route.matches(request.scope)[0] != Match.NONE:
+            methods |= route.methods
+    return sorted(methods)

@@ -167,6 +167,10 @@ def router(members: Members) -> APIRouter:
     ) -> Response:
         key = await members.key(cred)
         scope = members.scope(key)
+        unknown = sorted(set(network or ()) - set(members.networks))
+        if unknown:  # a typo must not read as "no members"
+            raise ApiError(422, "unknown network", [("network", f"no such network: {len(unknown)} given; "
+                                                                 "see the networks of the zone")])
         wanted = set(network) if network else scope
         if scope is not None and wanted is not None and not wanted <= scope:
             raise _forbidden("network", f"not yours: {', '.join(sorted(wanted - scope))}")

@@ -17,11 +17,21 @@ import re
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from binrelay_shared.languages import Language
 from binrelay_shared.network.members import Member, Role
-from binrelay_shared.network.model import NETWORK_ID, DeliveryChannel, Window
+from binrelay_shared.network.model import NETWORK_ID, DeliveryChannel, TimeWindow
 
 #: Ofcom's numbers reserved for drama (never a subscriber's): examples, tests and the bench use
 #: them, and ``phonenumbers`` does not call them valid. Each prefix is followed by three digits.
@@ -33,6 +43,14 @@ CHANNELS: tuple[DeliveryChannel, ...] = ("sms", "email", "chat")
 MEMBER_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _MATRIX_ID = re.compile(r"^@[a-z0-9._=/+-]+:[A-Za-z0-9.-]+(:\d+)?$")
+
+#: Quiet hours as members and the API write them, ``"23:00-06:30"`` (Europe/Brussels), read into a
+#: :class:`TimeWindow` and written back as the same text (a JSON ``time`` format would need a zone).
+Window = Annotated[
+    TimeWindow, BeforeValidator(TimeWindow.parse), PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$",
+                    "examples": ["23:00-06:30"]}),
+]
 
 
 def e164(value: str) -> str:
