@@ -73,10 +73,14 @@ class Claims:
         self.lease_seconds = lease_seconds
         self.done_ttl_seconds = done_ttl_seconds
 
+    def token(self, delivery_id: str) -> str:
+        """The value of this owner's ``sending`` claim for ``delivery_id``."""
+        return f"sending|{delivery_id}|{self.owner}"
+
     async def claim(self, idempotency_key: str, delivery_id: str, *, wait_seconds: float | None = None) -> Claim:
         """Claim the key for ``delivery_id``, waiting while another worker holds a live lease."""
         key = KEY.format(idempotency_key)
-        token = f"sending|{delivery_id}|{self.owner}"
+        token = self.token(delivery_id)
         deadline = time.monotonic() + (wait_seconds if wait_seconds is not None else self.lease_seconds + 5)
         while True:
             if await self.redis.set(key, token, nx=True, ex=self.lease_seconds):

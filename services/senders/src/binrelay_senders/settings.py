@@ -35,6 +35,9 @@ class SenderSettings(Settings):
     sender_backoff_max: float = Field(30.0, description="Longest backoff between tries (s)")
     sender_lease_seconds: int = Field(60, description="How long a 'sending' claim holds")
     sender_done_ttl_seconds: int = Field(30 * 24 * 3600, description="How long sent keys are kept")
+    sender_done_retry_seconds: float = Field(
+        30.0, description="How long the 'done' mark of an answered job is retried while Redis is away (s)"
+    )
     sender_max_hold_seconds: float = Field(5.0, description="Longest an early job is held in memory")
     sender_concurrency: int = Field(32, description="Jobs of one batch sent at the same time")
     sender_urgent_concurrency: int = Field(

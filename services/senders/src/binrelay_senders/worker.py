@@ -26,7 +26,9 @@ import socket
 import sys
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
@@ -34,7 +36,15 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_random_exponential
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_random_exponential,
+)
 
 from binrelay_shared import replies, topics, trace
 from binrelay_shared.events import Channel, DeliveryJob, DeliveryOutcome, Outcome, utcnow
@@ -50,6 +60,20 @@ from .settings import SenderSettings
 
 log = get_logger(__name__)
 T = TypeVar("T")
+
+#: How many answered-but-not-marked jobs a process remembers (a long Redis outage: the oldest go).
+MAX_UNMARKED = 10_000
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A job the provider answered whose ``done`` mark is not written yet (Redis away)."""
+
+    delivery_id: str
+    outcome: Outcome
+    attempts: int
+    reason: str | None
+    provider_id: str | None
 
 
 class DeliveryMetrics:
@@ -135,6 +159,9 @@ class SenderWorker:
         # never hold the ones an urgent job needs (both lanes in one process: BINRELAY_LANES=both).
         self._sem = asyncio.Semaphore(settings.sender_concurrency)
         self._urgent_sem = asyncio.Semaphore(settings.sender_urgent_concurrency)
+        # Jobs the provider answered whose done mark Redis has not taken yet, by idempotency key:
+        # a retried batch publishes their outcome from here and never calls the provider again.
+        self._unmarked: OrderedDict[str, Answered] = OrderedDict()
 
     # -- the stage function ---------------------------------------------------------------------
 
@@ -180,6 +207,13 @@ class SenderWorker:
             early = await self._hold_if_early(job)
             if early is not None:
                 return early
+            answered = self._unmarked.get(job.idempotency_key)
+            if answered is not None and answered.delivery_id == job.delivery_id:
+                # Answered by the provider in this process, its done mark not written (Redis was
+                # away): mark it now and publish that outcome. Whether our claim is still live or
+                # its lease expired, nothing is sent again.
+                log.info("answered job's outcome published", delivery_id=job.delivery_id)
+                return await self._settle(job, self.claims.token(job.delivery_id), answered)
             try:
                 claim = await self._redis_retry(lambda: self.claims.claim(job.idempotency_key, job.delivery_id))
             except TimeoutError:
@@ -262,9 +296,6 @@ class SenderWorker:
                 reason = f"retries_exhausted:{reason}"
             nxt = fallback_job(job)
             outcome = Outcome.fell_back if nxt is not None else Outcome.failed
-            await self._redis_retry(
-                lambda: self.claims.done(job.idempotency_key, token, job.delivery_id, outcome.value)
-            )
             self.metrics.outcomes.labels(self.channel.value, outcome.value).inc()
             # Falling back is routine; a member left with no channel is not (the dispatcher tells the
             # network's coordinators on the 'failed' outcome: binrelay_dispatcher.undelivered).
@@ -272,18 +303,43 @@ class SenderWorker:
                 "delivery not delivered", delivery_id=job.delivery_id, outcome=outcome.value, reason=reason,
                 attempts=tries, next_channel=nxt.channel.value if nxt else None, recipient_id=job.recipient_id,
             )
-            outs = [self._out(job, outcome, attempts=tries, reason=reason)]
-            if nxt is not None:
-                outs.append(Out(topics.outbox(nxt.channel), nxt))
-            return outs
+            return await self._settle(job, token, Answered(job.delivery_id, outcome, tries, reason, None))
 
-        # Sent: mark it at once — this one round trip is the at-least-once window.
-        await self._redis_retry(lambda: self.claims.done(job.idempotency_key, token, job.delivery_id, "delivered"))
-        await self._remember_for_answer(job, provider_id)
         self.metrics.outcomes.labels(self.channel.value, Outcome.delivered.value).inc()
         self.metrics.seconds.labels(self.channel.value).observe(time.perf_counter() - started)
         log.info("delivered", delivery_id=job.delivery_id, attempts=tries)
-        return [self._out(job, Outcome.delivered, attempts=tries)]
+        return await self._settle(job, token, Answered(job.delivery_id, Outcome.delivered, tries, None, provider_id))
+
+    async def _settle(self, job: DeliveryJob, token: str, answered: Answered) -> list[Out]:
+        """Mark the provider's answer done (at once: this round trip is the at-least-once window),
+        then return its outcome. The answer is remembered until the mark is written: if Redis stays
+        away past ``sender_done_retry_seconds`` this raises (the stage retries the batch) and the
+        retried job publishes the remembered outcome instead of being sent again."""
+        key = job.idempotency_key
+        self._unmarked[key] = answered
+        self._unmarked.move_to_end(key)
+        while len(self._unmarked) > MAX_UNMARKED:
+            _, dropped = self._unmarked.popitem(last=False)
+            log.error("answered job forgotten before its done mark", delivery_id=dropped.delivery_id)
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type((RedisConnectionError, RedisTimeoutError)),
+            stop=stop_after_delay(self.settings.sender_done_retry_seconds),
+            wait=wait_random_exponential(multiplier=0.2, max=5.0),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                marked = await self.claims.done(key, token, job.delivery_id, answered.outcome.value)
+        if not marked:  # our lease expired and another sender claimed the key: our answer stands
+            log.warning("done mark lost to another claim", delivery_id=job.delivery_id)
+        if self._unmarked.get(key) == answered:
+            del self._unmarked[key]
+        if answered.outcome is Outcome.delivered:
+            await self._remember_for_answer(job, answered.provider_id)
+        outs = [self._out(job, answered.outcome, attempts=answered.attempts, reason=answered.reason)]
+        if answered.outcome is Outcome.fell_back and (nxt := fallback_job(job)) is not None:
+            outs.append(Out(topics.outbox(nxt.channel), nxt))
+        return outs
 
     async def _remember_for_answer(self, job: DeliveryJob, provider_id: str | None) -> None:
         """A message that asks for an answer (``job.expects``): record it as pending for the
