@@ -21,6 +21,12 @@ expires the job is sent again. The receivers close that window where the protoco
 the Matrix transaction id and the SMS gateway's ``Idempotency-Key`` are derived from the
 idempotency key, so the homeserver / gateway drop the repeat; e-mail's ``Message-ID`` is
 derived from it too, so a mail client shows one message (SMTP itself cannot dedup).
+
+**Redis away at the done mark** (the process lives on): the worker remembers the provider's
+answer in memory (``SenderWorker._settle``), retries the mark for ``sender_done_retry_seconds``,
+and if the batch is retried it publishes the remembered outcome (writing the mark then) instead of
+dropping the job as in flight or — its lease expired — sending it again. Only the process dying
+in that window is left to the at-least-once handling above.
 """
 
 from __future__ import annotations
