@@ -64,16 +64,12 @@ async def _post(pipeline: Pipeline, path: str, key: str, body: dict[str, Any]) -
 
 
 async def _trace_until(pipeline: Pipeline, report_id: str, wanted: str, timeout: float = 120) -> dict[str, Any]:
-    """``binrelay trace --json`` until its steps name ``wanted`` (the bound only stops a hang)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        done = await _run(pipeline, "binrelay", "trace", report_id, "--json")
-        assert done.returncode == 0, done.stderr
-        found: dict[str, Any] = json.loads(done.stdout)
-        if wanted in json.dumps(found):
-            return found
-        assert time.monotonic() < deadline, f"{wanted} not in the trace: {found}"
-        await asyncio.sleep(0.5)
+    """``binrelay trace --json --wait --until`` (the CLI's own waiting); its steps must name ``wanted``."""
+    done = await _run(pipeline, "binrelay", "trace", report_id, "--json", "--wait", str(timeout), "--until", wanted)
+    assert done.returncode == 0, done.stderr
+    found: dict[str, Any] = json.loads(done.stdout)
+    assert any(step.startswith(wanted) for step in found["reached"]), f"{wanted} not in the trace: {found}"
+    return found
 
 
 async def test_binrelay_trace_shows_every_stage_a_report_reached(pipeline: Pipeline) -> None:
@@ -90,6 +86,8 @@ async def test_binrelay_trace_shows_every_stage_a_report_reached(pipeline: Pipel
         assert topic in text or topics.lane(topic, True) in text, (topic, found)
     human = await _run(pipeline, "binrelay", "trace", rid)
     assert human.returncode == 0 and topics.dispatch(pipeline.settings.zone_id) in human.stdout, human.stdout
+    pending = await _run(pipeline, "binrelay", "trace", rid, "--wait", "0.5", "--until", "no-such-step")
+    assert pending.returncode == 0 and "not reached yet after 0.5 s: no-such-step" in pending.stderr, pending
     unknown = await _run(pipeline, "binrelay", "trace", "no-such-report")
     assert unknown.returncode != 0 and "Traceback" not in unknown.stderr + unknown.stdout
     assert "no-such-report" in unknown.stderr + unknown.stdout

@@ -9,6 +9,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -164,10 +165,26 @@ def register(app: typer.Typer) -> None:
     def trace_cmd(
         report_id: Annotated[str, typer.Argument(help="The report id ingest answered with")],
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+        wait: Annotated[float, typer.Option(
+            help="Wait up to this many seconds for the step named by --until (a report just posted "
+                 "is still on its way); then print what it reached")] = 0,
+        until: Annotated[str, typer.Option(
+            help="With --wait: the step to wait for, as the start of a trace field "
+                 "(delivery: = reached someone; bin.dispatch. = on a police zone's topic)")] = "delivery:",
     ) -> None:
         """Where did my report go? Every topic (and delivery) it reached, with times."""
         settings = Settings()
-        seen = _redis_call(settings, lambda redis: trace.read(redis, report_id))
+
+        async def read(redis: Any) -> dict[str, str]:
+            # Polls the trace (ids, topics and times only) until the step shows up or time is up.
+            deadline = time.monotonic() + wait
+            while True:
+                seen = await trace.read(redis, report_id)
+                if time.monotonic() >= deadline or any(field.startswith(until) for field in seen):
+                    return seen
+                await asyncio.sleep(0.25)
+
+        seen = _redis_call(settings, read)
         if as_json:
             typer.echo(json.dumps({"report_id": report_id, "reached": seen}))
             return
@@ -183,6 +200,8 @@ def register(app: typer.Typer) -> None:
         for where, at in seen.items():
             table.add_row(where, at)
         Console().print(table)
+        if wait and not any(field.startswith(until) for field in seen):
+            typer.echo(f"not reached yet after {wait:g} s: {until}… (run it again later)", err=True)
 
     @dlq_app.command("list")
     def dlq_list(
