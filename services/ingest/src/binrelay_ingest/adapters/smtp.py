@@ -392,11 +392,12 @@ def main() -> None:
     """``binrelay-adapter-smtp``: the inbound e-mail adapter, until SIGTERM."""
     settings = settings_or_exit(AdapterSettings)
     configure_logging("adapter-smtp", settings.log_level, settings.log_json)
+    # The local files first: a bad network file is named as such, whatever else is missing.
+    networks = set(networks_or_exit(settings))
     # A missing or wrong secret, Redis or Kafka login stops here (exit 2), not at the first reply.
     secrets_or_exit(settings, {"ack_key_secret": "ack-key"})
     check_redis_or_exit(settings, REDIS_USER)
     require_kafka(settings, KAFKA_PRINCIPAL)
-    networks = set(networks_or_exit(settings))
     directory = directory_or_exit(settings)
     metrics = AdapterMetrics("smtp")
     serve_metrics(metrics.registry, settings)
