@@ -148,8 +148,32 @@ class Output:
             await self.poll()
         return time.monotonic() - started
 
+    async def read_to_end(self, timeout: float = 120) -> None:
+        """Poll until each partition's position reaches its end as of the call (read_committed:
+        the last stable offset): afterwards ``seen`` holds everything written before it."""
+        ends = await self.consumer.end_offsets(list(self.consumer.assignment()))
+        deadline = time.monotonic() + timeout
+        while [tp for tp, end in ends.items() if await self.consumer.position(tp) < end]:
+            assert time.monotonic() < deadline, f"{self.topic} not read to its end within {timeout} s"
+            await self.poll()
+
     async def stop(self) -> None:
         await self.consumer.stop()
+
+
+async def _past_every_input(producer: AIOKafkaProducer, committed: Output, service: Service) -> None:
+    """A sentinel behind everything in each input partition, until every one is on the output; then
+    the output read to its end. A repeat comes from a stage reading an input partition again from
+    its last commit, so once the sentinels are out every repeat is before the end (its transaction
+    was decided first) — "nothing else arrived" without a quiet moment to guess."""
+    sentinels: set[str] = set()
+    for partition in sorted(await producer.partitions_for(topics.REPORTS_RECEIVED)):
+        e = _event(partition)
+        sentinels.add(e.report_id)
+        await producer.send_and_wait(topics.REPORTS_RECEIVED, encode(e), key=e.network_id.encode(),
+                                     partition=partition)
+    await committed.until(sentinels, timeout=120, service=service)
+    await committed.read_to_end()
 
 
 async def test_a_stage_killed_mid_stream_again_and_again_publishes_each_report_exactly_once(
@@ -191,9 +215,8 @@ async def test_a_stage_killed_mid_stream_again_and_again_publishes_each_report_e
             recoveries.append(await committed.until(fed, timeout=120, service=classifier))
         await feed(events[KILLS * burst:])
         await committed.until(set(ids), timeout=120, service=classifier)
-        await asyncio.sleep(3)  # let any repeat show up
-        await committed.poll(timeout_ms=1000)
-        await everything.poll(timeout_ms=1000)
+        await _past_every_input(producer, committed, classifier)
+        await everything.read_to_end()
         while sum(everything.seen.values()) < sum(committed.seen.values()):
             await everything.poll(timeout_ms=500)
     finally:
@@ -226,7 +249,7 @@ async def test_two_instances_hand_partitions_over_without_repeating_a_report(
     instances = [Service("classifier", {**env, "BINRELAY_INSTANCE": str(i), "BINRELAY_METRICS_PORT": str(free_port())},
                          tmp_path / f"classifier-{i}.log") for i in (0, 1)]
     committed = await Output(broker.bootstrap, topics.REPORTS_CLASSIFIED, "read_committed").start()
-    await committed.poll(timeout_ms=1000)
+    await committed.read_to_end()
     before = set(committed.seen)
     producer = AIOKafkaProducer(**admin_kafka(broker.bootstrap).aiokafka(), **DURABLE)
     await producer.start()
@@ -253,8 +276,7 @@ async def test_two_instances_hand_partitions_over_without_repeating_a_report(
         instances[1].start()
         await feeding
         await committed.until(set(ids), timeout=120, service=instances[0])
-        await asyncio.sleep(3)  # let any repeat show up
-        await committed.poll(timeout_ms=1000)
+        await _past_every_input(producer, committed, instances[0])
     finally:
         for s in instances:
             s.stop()
