@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import subprocess
 from datetime import datetime
 from pathlib import Path
 
@@ -44,3 +45,15 @@ def kill_leftover_supervisor(run: Path) -> None:
             os.kill(int(pid_file.read_text()), signal.SIGKILL)
         except (ProcessLookupError, ValueError):
             pass
+
+
+def terminate(proc: subprocess.Popen[bytes], grace: float = 30) -> None:
+    """SIGTERM to a process a test started, then SIGKILL if it is still there after ``grace`` s."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

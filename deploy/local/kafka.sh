@@ -27,6 +27,7 @@
 #                       several nodes: node i in <repo>/.run/kafka-cluster-$KAFKA_PORT/node-<i>,
 #                       or $KAFKA_DATA_DIR/node-<i>)
 #   KAFKA_HEAP          JVM heap                           (default 384m)
+#   KAFKA_READY_SECONDS how long `start` waits for a node to be ready (default 90; the tests: more)
 #   BINRELAY_SECRETS_DIR  passwords and the local CA      (default <repo>/.run/secrets)
 #   KAFKA_TLS_SAN       extra subjectAltNames of the broker certificate, e.g. DNS:kafka.example
 #   KAFKA_SECURITY      sasl_ssl (default) | plaintext — plaintext is ONLY for `make bench`'s
@@ -283,7 +284,7 @@ start_all() {
   STARTED=()
   for ((i = 1; i <= NODES; i++)); do node $i; start; done
   for i in "${STARTED[@]}"; do
-    node $i; wait_ready 90
+    node $i; wait_ready "${KAFKA_READY_SECONDS:-90}"
     log "node $i ready on 127.0.0.1:$PORT ($SECURITY; pid $(cat "$PIDFILE"), data $DATA, secrets $SECRETS)"
   done
   [ "$NODES" -eq 1 ] || log "cluster of $NODES nodes: bootstrap $(bootstrap)"

@@ -27,6 +27,7 @@ from tests.channels.servers import Gateway, job, parse_mail, sha, wait_until
 from tests.conftest import REPO
 from tests.kafka_helpers import TopicReader, produce
 from tests.redis_helpers import admin_redis
+from tests.supervision import terminate
 
 pytestmark = pytest.mark.integration
 
@@ -50,13 +51,7 @@ def sender(channel: str, settings: Settings, log: Path, **env: str) -> Iterator[
     try:
         yield proc
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        terminate(proc)
         out.close()
 
 

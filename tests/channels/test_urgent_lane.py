@@ -92,7 +92,10 @@ async def test_an_urgent_sms_overtakes_an_ordinary_backlog_and_an_outage(
             t0 = time.time()
             await produce(settings.kafka, topics.lane(topics.outbox(Channel.sms), is_urgent(urgent)), [encode(urgent)],
                           key=b"zavel")
-            await asyncio.sleep(3.0)
+            # The outage lasts until the urgent job itself was refused by the down gateway (it is
+            # being retried through the outage, whatever the machine's speed): not a guessed time.
+            await asyncio.to_thread(wait_until, lambda: any(
+                r["to"] == urgent.address and r["status"] == 503 for r in list(gateway.state.received)), timeout=120)
             up = time.time()
             gateway.state.fail_count = 0  # back
             [outcome] = await reader.wait_for(lambda m: m.get("delivery_id") == urgent.delivery_id, timeout=120)

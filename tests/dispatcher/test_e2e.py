@@ -12,7 +12,7 @@ import asyncio
 import os
 import subprocess
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -76,16 +76,25 @@ class Feeds:
                 await r.poll(0.1)
 
     async def settle_jobs(self, e2e: E2E, report: ReportCleared) -> list[Msg]:
-        """All jobs of ``report`` once nothing more of its dispatch can come ("nothing else was
+        """All jobs of ``report`` once nothing more of its dispatch can come (see :meth:`after_sentinel`)."""
+        return await self.after_sentinel(report.report_id, report.network_id or "", e2e.post)
+
+    async def after_sentinel(
+        self, report_id: str, network: str, post: Callable[[ReportCleared], Awaitable[object]]
+    ) -> list[Msg]:
+        """All jobs of ``report_id`` once nothing more of its dispatch can come ("nothing else was
         sent", with a positive marker instead of a quiet moment): a sentinel report of the same
         network goes through the dispatcher after it (same key, same partition, in order); once
-        its Dispatch is out, the outboxes are read to their end."""
-        sentinel = cleared(report.network_id or "", utcnow(), text="sentinel")
-        await e2e.post(sentinel)
-        await self.zone.wait_for(lambda m: m.get("report_id") == sentinel.report_id, timeout=90)
+        the test dispatcher's Dispatch of it is out, the outboxes are read to their end. (The
+        session pipeline's dispatcher, when it runs, answers a network it has no plan for with a
+        "no-plan" Dispatch of its own: that one proves nothing about the test's dispatcher.)"""
+        sentinel = cleared(network, utcnow(), text="sentinel")
+        await post(sentinel)
+        await self.zone.wait_for(
+            lambda m: m.get("report_id") == sentinel.report_id and m.get("routes") != ["no-plan"], timeout=90)
         for r in self.out.values():
             await r.read_to_end()
-        return [m for r in self.out.values() for m in r.seen if m.get("report_id") == report.report_id]
+        return [m for r in self.out.values() for m in r.seen if m.get("report_id") == report_id]
 
 
 def _summary(jobs: list[Msg]) -> list[tuple[str, str, str]]:

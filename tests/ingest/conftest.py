@@ -90,23 +90,3 @@ def report(text: str = "Verdachte man kijkt in geparkeerde auto's", **extra: Any
     body.update(extra)
     return body
 
-
-async def drain(reader: Any, seconds: float, until: Any = None) -> None:
-    """Read everything that arrives on ``reader`` for ``seconds`` (or until ``until(seen)``)."""
-    import asyncio
-    import time
-
-    import orjson
-
-    deadline = time.monotonic() + seconds
-    while (remaining := deadline - time.monotonic()) > 0:
-        if until is not None and until(reader.seen):
-            return
-        batch = await reader.consumer.getmany(timeout_ms=int(min(remaining, 0.3) * 1000))
-        for records in batch.values():
-            for rec in records:
-                try:
-                    reader.seen.append(orjson.loads(rec.value or b"null"))
-                except orjson.JSONDecodeError:
-                    reader.seen.append({"__raw__": rec.value})
-        await asyncio.sleep(0)

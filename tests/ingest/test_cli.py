@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -75,6 +76,17 @@ def test_the_committed_openapi_document_is_current() -> None:
     then they are identical (regenerate with `binrelay openapi --output docs/openapi.json`)."""
     committed = (REPO / "docs" / "openapi.json").read_text(encoding="utf-8")
     assert committed == openapi_text(), "run: .venv/bin/binrelay openapi --output docs/openapi.json"
+
+
+def test_binrelay_openapi_needs_no_secret_nor_server(tmp_path: Path) -> None:
+    """Given a machine without `make up`'s secrets (an empty secrets directory, no Kafka, no Redis),
+    when `binrelay openapi` is run,
+    then it prints the committed document and exits 0."""
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "BINRELAY_SECRETS_DIR": str(tmp_path / "none"),
+           "BINRELAY_KAFKA": "127.0.0.1:9", "BINRELAY_REDIS_URL": "redis://127.0.0.1:9/0"}
+    done = subprocess.run([BINRELAY, "openapi"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout == (REPO / "docs" / "openapi.json").read_text(encoding="utf-8")
 
 
 def test_the_openapi_document_describes_every_route_and_credential() -> None:

@@ -51,10 +51,27 @@ async def _write(url: str) -> None:
         await ingest.eval("redis.call('SET', KEYS[1], 'P:x'); redis.call('SET', KEYS[2], 'P:y'); return 1",
                           2, "bin:idem:by-a-script", "bin:idem:by-the-same-script")
         await ingest.set("bin:idem:plain", "1")
-        await asyncio.sleep(1.5)  # appendfsync everysec: on disk within a second
+        await _on_disk(url)
     finally:
         await ingest.aclose()
         await operator.aclose()
+
+
+async def _on_disk(url: str, timeout: float = 120) -> None:
+    """Until Redis has written its append-only buffer to the file and no fsync is pending
+    (appendfsync everysec: within a second on an idle machine, later on a busy disk — Redis even
+    postpones the write while a slow fsync runs), read from INFO persistence rather than guessed."""
+    admin = admin_redis(url)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            info = await admin.info("persistence")
+            if info.get("aof_buffer_length") == 0 and info.get("aof_pending_bio_fsync") == 0:
+                return
+            assert time.monotonic() < deadline, f"the append-only file was not written within {timeout} s: {info}"
+            await asyncio.sleep(0.1)
+    finally:
+        await admin.aclose()
 
 
 async def _present(url: str) -> dict[str, bool]:

@@ -162,15 +162,17 @@ def test_a_service_with_a_missing_or_wrong_redis_secret_stops_at_start_naming_th
 async def _metrics_page(client: Any, port: int) -> str:
     """A service's /metrics page, once it serves it (a service may still be starting)."""
     import asyncio
+    import time
 
     import httpx
 
-    for _ in range(300):
+    deadline = time.monotonic() + 180  # bounds a hang only: a service starts slowly on a busy machine
+    while True:
         try:
             return str((await client.get(f"http://127.0.0.1:{port}/metrics")).text)
         except httpx.ConnectError:
+            assert time.monotonic() < deadline, f"no metrics on port {port}"
             await asyncio.sleep(0.1)
-    raise AssertionError(f"no metrics on port {port}")
 
 
 def _secret_values(secrets_dir: Path) -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -13,7 +12,7 @@ import pytest
 from binrelay_shared import topics
 from binrelay_shared.codec import encode
 from binrelay_shared.db import database_url, make_engine
-from binrelay_shared.events import utcnow
+from binrelay_shared.events import ReportCleared, utcnow
 from binrelay_shared.members import Registry
 from binrelay_shared.settings import Settings
 from tests.dispatcher.conftest import _start, _write_plans, dispatcher_env, stop_process, wait_ready
@@ -62,9 +61,12 @@ async def alarm_until(kafka: str, feeds: Feeds, network: str, want: bool, member
         alarm = cleared(network, utcnow(), origin="police", kind="alarm", urgency="urgent",
                         category="missing_person", text=f"Vermiste man {n}, blauwe jas")
         await produce(kafka, topics.REPORTS_CLEARED, [encode(alarm)], key=network.encode())
-        jobs = await feeds.jobs(alarm.report_id, 7, timeout=30)
-        await asyncio.sleep(0.5)  # the rest of this alarm's jobs
-        jobs = await feeds.jobs(alarm.report_id, 7, timeout=1)
+        await feeds.jobs(alarm.report_id, 7, timeout=30)
+
+        async def post(report: ReportCleared) -> None:
+            await produce(kafka, topics.REPORTS_CLEARED, [encode(report)], key=network.encode())
+
+        jobs = await feeds.after_sentinel(alarm.report_id, network, post)  # the rest of this alarm's jobs
         if (member in {j["recipient_id"] for j in jobs}) == want:
             return time.monotonic() - t0, n
     raise AssertionError(f"after {timeout} s, alarms still {'miss' if want else 'reach'} {member}")

@@ -5,12 +5,13 @@ Every service reads the same :class:`Settings`; a service ignores what it does n
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NoReturn, TypeVar
 
 from pydantic import Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from .topics import MAX_INPUT_BYTES
 
@@ -143,6 +144,13 @@ def settings_or_exit(kind: type[S]) -> S:
         for error in exc.errors():
             name = prefix + "_".join(str(part) for part in error["loc"]).upper()
             print(f"error: {name}={error.get('input')!r}: {error['msg']}", file=sys.stderr)
+        sys.exit(2)
+    except SettingsError as exc:  # a list or mapping setting whose value is not JSON
+        prefix = str(kind.model_config.get("env_prefix", ""))
+        field = re.search(r'field "([^"]+)"', str(exc))
+        name = prefix + field[1].upper() if field else "a setting"
+        print(f"error: {name} is not valid JSON: a list or mapping setting is given as JSON, "
+              f"e.g. {name}='{{\"key\": \"value\"}}'", file=sys.stderr)
         sys.exit(2)
 
 

@@ -23,8 +23,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 from typing import Any
 
+import aiohttp
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -35,6 +37,7 @@ from nio import (
     RoomResolveAliasResponse,
     RoomSendResponse,
     SyncResponse,
+    WhoamiResponse,
 )
 from redis.asyncio import Redis
 
@@ -68,6 +71,10 @@ NOT_TAKEN = (
 )
 
 
+class MatrixSetupError(Exception):
+    """The bot cannot start with its settings (the message names the setting and the fix)."""
+
+
 class MatrixBot:
     def __init__(
         self,
@@ -99,16 +106,15 @@ class MatrixBot:
         self.handled = 0
 
     async def start(self) -> None:
+        """Log in, join the rooms and skip their history; :class:`MatrixSetupError` when the
+        homeserver cannot be reached or refuses the bot's credential."""
         s = self.settings
-        if s.matrix_access_token:
-            self.nio.access_token = s.matrix_access_token.get_secret_value()
-            self.nio.user_id = s.matrix_user_id
-        elif s.matrix_password:
-            resp = await self.nio.login(s.matrix_password.get_secret_value(), device_name="BIN Relay bot")
-            if not isinstance(resp, LoginResponse):
-                raise RuntimeError("matrix login failed")
-        else:
-            raise RuntimeError("set BINRELAY_MATRIX_ACCESS_TOKEN or BINRELAY_MATRIX_PASSWORD")
+        try:
+            await self.login()
+        except aiohttp.ClientError as exc:
+            raise MatrixSetupError(
+                f"BINRELAY_MATRIX_HOMESERVER={s.matrix_homeserver!r}: the homeserver cannot be reached "
+                f"({type(exc).__name__}): check the URL and that it runs") from None
         for room, network in s.matrix_rooms.items():
             room_id = room
             if room.startswith("#"):
@@ -127,9 +133,34 @@ class MatrixBot:
         self.ready.set()
         log.info("bot ready", rooms=len(self.rooms))
 
+    async def login(self) -> None:
+        """With the access token (checked with whoami) or the password, else :class:`MatrixSetupError`."""
+        s = self.settings
+        if s.matrix_access_token:
+            self.nio.access_token = s.matrix_access_token.get_secret_value()
+            self.nio.user_id = s.matrix_user_id
+            who = await self.nio.whoami()
+            if not isinstance(who, WhoamiResponse):
+                raise MatrixSetupError(
+                    f"BINRELAY_MATRIX_ACCESS_TOKEN: the homeserver refused the bot's token "
+                    f"({getattr(who, 'status_code', None) or who}): set a valid access token of "
+                    f"{s.matrix_user_id} (or BINRELAY_MATRIX_PASSWORD instead)")
+            if who.user_id != s.matrix_user_id:
+                raise MatrixSetupError(
+                    f"BINRELAY_MATRIX_USER_ID={s.matrix_user_id!r}: the access token is {who.user_id}'s: "
+                    "set the bot's id or its token")
+        elif s.matrix_password:
+            resp = await self.nio.login(s.matrix_password.get_secret_value(), device_name="BIN Relay bot")
+            if not isinstance(resp, LoginResponse):
+                raise MatrixSetupError(
+                    f"BINRELAY_MATRIX_PASSWORD: the homeserver refused the login of {s.matrix_user_id} "
+                    f"({getattr(resp, 'status_code', None) or resp}): check BINRELAY_MATRIX_USER_ID and the password")
+        else:
+            raise MatrixSetupError("BINRELAY_MATRIX_ACCESS_TOKEN is not set: set it (or BINRELAY_MATRIX_PASSWORD)")
+
     async def run(self, stop: asyncio.Event) -> None:
-        await self.start()
         try:
+            await self.start()
             while not stop.is_set():
                 sync = asyncio.ensure_future(self.nio.sync(timeout=5000))
                 stopped = asyncio.ensure_future(stop.wait())
@@ -278,7 +309,11 @@ def main() -> None:
             watching.cancel()
             await asyncio.gather(watching, return_exceptions=True)
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except MatrixSetupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ import html
 import logging
 import re
 import signal
+import sys
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
@@ -392,16 +393,23 @@ def main() -> None:
     """``binrelay-adapter-smtp``: the inbound e-mail adapter, until SIGTERM."""
     settings = settings_or_exit(AdapterSettings)
     configure_logging("adapter-smtp", settings.log_level, settings.log_json)
+    # The local files first: a bad network file is named as such, whatever else is missing.
+    networks = set(networks_or_exit(settings))
     # A missing or wrong secret, Redis or Kafka login stops here (exit 2), not at the first reply.
     secrets_or_exit(settings, {"ack_key_secret": "ack-key"})
     check_redis_or_exit(settings, REDIS_USER)
     require_kafka(settings, KAFKA_PRINCIPAL)
-    networks = set(networks_or_exit(settings))
     directory = directory_or_exit(settings)
     metrics = AdapterMetrics("smtp")
     serve_metrics(metrics.registry, settings)
-    controller, handler = start_listener(settings, metrics=metrics, networks=networks, directory=directory,
-                                         desk=reply_desk(settings))
+    try:
+        controller, handler = start_listener(settings, metrics=metrics, networks=networks, directory=directory,
+                                             desk=reply_desk(settings))
+    except OSError as exc:  # the port taken, or an address this machine does not have
+        print(f"error: BINRELAY_SMTP_LISTEN_HOST={settings.smtp_listen_host!r}, BINRELAY_SMTP_LISTEN_PORT="
+              f"{settings.smtp_listen_port}: cannot listen there ({exc.strerror or exc}): choose a free port",
+              file=sys.stderr)
+        sys.exit(2)
     log.info("listening", port=settings.smtp_listen_port, networks=sorted(handler.networks))
 
     async def wait() -> None:
