@@ -25,10 +25,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.fanout import NETWORK, members_file
+
+REPO = Path(__file__).resolve().parent.parent
 
 #: service → (module with ``main``, argv)
 SERVICES: dict[str, tuple[str, list[str]]] = {
