@@ -9,10 +9,14 @@ what it publishes (``codec.encode``):
 * **classifier** — ``ReportReceived`` → ``binrelay_classifier.service.process`` → ``ReportClassified``;
 * **privacy**    — ``ReportClassified`` → ``binrelay_privacy.service._clear_all`` (the seed
   plans' policies) → ``ReportCleared``;
-* **dispatcher** — ``ReportCleared`` → ``binrelay_dispatcher.jobs.plan_report`` (routing,
-  templates, jobs; the seed plans with deploy/members.example.yaml) → the ``Dispatch`` and the
-  delivery jobs. The Redis round trip (claims, state) is not counted here:
+* **dispatcher** — ``ReportCleared`` → ``Dispatcher.process_reports`` (routing, templates, jobs
+  with the seed plans and deploy/members.example.yaml; the Redis script's keys and arguments, the
+  claims, metrics and log lines) → the ``Dispatch`` and the delivery jobs. Redis itself is a
+  stand-in that answers "new" to every claim, so its round trip is not counted here:
   bench/dispatcher_bench.py measures it.
+
+Logging is configured as a service configures it, at ``--log-level`` (INFO, the services'
+default), into /dev/null: a log line per report costs what it costs in production.
 
 Inputs: ``--reports`` reports from the pipeline benchmark's generator (bench/reports.py, fixed
 seed: nl/fr/en/de, ~10% urgent, personal data to redact), each stage fed what the one before it
@@ -29,6 +33,7 @@ import asyncio
 import cProfile
 import gc
 import io
+import os
 import pstats
 import random
 import sys
@@ -60,14 +65,31 @@ def _outs_encoded(results: list[list[Any]]) -> list[bytes]:
     return [encode(out.event) for outs in results for out in outs]
 
 
+class _Yes(list[int]):
+    """Redis's replies to the settle script as if every report and job were new: 1 at any index."""
+
+    def __getitem__(self, index: object) -> int:  # type: ignore[override]
+        return 1
+
+
+class _NewToRedis:
+    """Stands in for Redis where the dispatcher's batch only needs the settle script's replies."""
+
+    def register_script(self, _lua: str) -> Callable[..., Any]:
+        async def run(keys: list[Any] | None = None, args: list[Any] | None = None) -> _Yes:
+            return _Yes()
+
+        return run
+
+
 def stages(n: int) -> list[tuple[str, Callable[[], Any], int]]:
     """(name, one pass over its inputs, reports per pass) per stage; inputs built once here."""
     from binrelay_classifier.service import process as classify
-    from binrelay_dispatcher.jobs import plan_report
+    from binrelay_dispatcher.dispatcher import Dispatcher
     from binrelay_dispatcher.service import load_plans
     from binrelay_privacy.policy import PrivacyPolicy
     from binrelay_privacy.service import _clear_all, load_policies
-    from binrelay_shared.codec import decode, encode
+    from binrelay_shared.codec import decode
     from binrelay_shared.events import ReportClassified, ReportCleared, ReportReceived
     from binrelay_shared.network import load_networks
     from binrelay_shared.settings import Settings
@@ -88,15 +110,12 @@ def stages(n: int) -> list[tuple[str, Callable[[], Any], int]]:
 
     cleared = privacy()
     plans = load_plans(Settings(networks_dir=NETWORKS_DIR, members_file=MEMBERS_FILE, zone_id="5339"))
+    service = Dispatcher(plans, _NewToRedis(), clock=lambda: NOW)  # type: ignore[arg-type]
 
     def dispatcher() -> list[bytes]:
-        out: list[bytes] = []
-        for raw in cleared:
-            event = decode(ReportCleared, raw)
-            planned = plan_report(plans.get(event.network_id or ""), event, NOW)
-            out.append(encode(planned.dispatch))
-            out += [encode(job) for job in planned.now_jobs]
-        return out
+        events = [decode(ReportCleared, raw) for raw in cleared]
+        service.claims.begin_batch()
+        return _outs_encoded(asyncio.run(service.process_reports(events)))
 
     return [("classifier", classifier, n), ("privacy", privacy, n), ("dispatcher", dispatcher, n)]
 
@@ -130,11 +149,13 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="passes per figure; the best is kept")
     parser.add_argument("--top", type=int, default=8, help="functions listed per stage's profile")
     parser.add_argument("--no-profile", action="store_true", help="figures only")
+    parser.add_argument("--log-level", default="INFO", help="the services' log level (default INFO, theirs)")
     args = parser.parse_args()
 
     from binrelay_shared.logging import configure_logging
 
-    configure_logging("bench", "WARNING", True)  # as bench/harness.py runs the services
+    sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - the log lines' cost counts, not their text
+    configure_logging("bench", args.log_level, True)
     runs = stages(args.reports)
     gc.collect()
     gc.freeze()  # as the services do after start-up
