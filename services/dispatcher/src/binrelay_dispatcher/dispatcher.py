@@ -21,7 +21,7 @@ from binrelay_shared import topics, trace
 from binrelay_shared.codec import encode
 from binrelay_shared.consent import ConsentOverrides, without_sms
 from binrelay_shared.events import DeliveryOutcome, Origin, ReportCleared, Response, utcnow
-from binrelay_shared.logging import bind_report, get_logger
+from binrelay_shared.logging import Tally, bind_report, get_logger
 from binrelay_shared.network import Member, Network
 from binrelay_shared.stage import Out
 
@@ -53,6 +53,7 @@ class Dispatcher:
         self._members_version = 0  # bumped by each change of members: the views are rebuilt
         self._views: tuple[tuple[frozenset[str], int], dict[str, Network]] = ((frozenset(), 0), networks)
         self.claims = Claims(redis, lambda: self.clock())
+        self.dispatched = Tally(log, "reports dispatched")  # the log's summary of what each batch did
         self._settle = redis.register_script(state.SETTLE_LUA)
 
     # -- reports ------------------------------------------------------------------------------
@@ -155,30 +156,33 @@ class Dispatcher:
         for p, (start, _njobs) in zip(planned, layout, strict=True):
             c = p.cleared
             fresh = replies[start]  # 1 new, 2 taken over from a dead process, 0 duplicate
-            with bind_report(c.report_id):
-                if not fresh:
+            if not fresh:
+                with bind_report(c.report_id):
                     log.info("duplicate report: not dispatched again", network_id=c.network_id)
-                    self.metrics.duplicates.inc()
-                    results.append([])
-                    continue
-                if fresh == 2:
+                self.metrics.duplicates.inc()
+                results.append([])
+                continue
+            if fresh == 2:
+                with bind_report(c.report_id):
                     log.warning("report claimed by a process that never published it: dispatching it",
                                 network_id=c.network_id)
-                    self.metrics.taken_over.inc()
-                batch.claim(state.seen_key(c.report_id))
-                batch.claimed.append(_msg_key_of(c))
-                outs = [Out(topics.dispatch(c.zone_id), p.dispatch)]
-                for i, job in enumerate(p.now_jobs):
-                    if replies[start + 1 + i]:
-                        batch.claim(state.job_key(job.idempotency_key))
-                        outs.append(Out(OUTBOX[job.channel], job))
-                if p.dispatch.held:
-                    self.metrics.held.labels(p.dispatch.held).inc()
-                for reason in p.deferred:
-                    self.metrics.deferred.labels(reason).inc()
-                log.info("dispatched", network_id=c.network_id, routes=list(p.dispatch.routes),
-                         held=p.dispatch.held, jobs=len(outs) - 1, later=len(p.later))
-                results.append(outs)
+                self.metrics.taken_over.inc()
+            batch.claim(state.seen_key(c.report_id))
+            batch.claimed.append(_msg_key_of(c))
+            outs = [Out(topics.dispatch(c.zone_id), p.dispatch)]
+            for i, job in enumerate(p.now_jobs):
+                if replies[start + 1 + i]:
+                    batch.claim(state.job_key(job.idempotency_key))
+                    outs.append(Out(OUTBOX[job.channel], job))
+            if p.dispatch.held:
+                self.metrics.held.labels(p.dispatch.held).inc()
+            for reason in p.deferred:
+                self.metrics.deferred.labels(reason).inc()
+            # No INFO line per report (~35 µs of CPU each): counted, one summary line a minute.
+            self.dispatched.add(network_id=c.network_id, held=p.dispatch.held)
+            log.debug("dispatched", report_id=c.report_id, network_id=c.network_id, routes=list(p.dispatch.routes),
+                      held=p.dispatch.held, jobs=len(outs) - 1, later=len(p.later))
+            results.append(outs)
         return results
 
     # -- responses and timers -----------------------------------------------------------------

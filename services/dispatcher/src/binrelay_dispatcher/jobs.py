@@ -45,9 +45,13 @@ class Jobs:
     """The DeliveryJobs of one report: what they share is gathered once, each job adds its own.
 
     Built without re-validation: every value comes from validated events and plans, and an alarm
-    fans out to thousands of jobs. Each job is a shallow copy of one prototype with every field
-    replaced (pydantic's ``model_copy``): several times cheaper than ``model_construct``, which
-    walks every field and its default per job.
+    fans out to thousands of jobs. Each job is the prototype's fields with its own laid over them,
+    put in place as pydantic's ``model_copy`` does, but in one dict and with one *fields set*
+    shared by every job (the same fields are set in each): ``model_copy`` grows a set of its own
+    per job, ~2 KB each, 20 MB of a 10,000-member alarm held until it is published. Several
+    times cheaper than ``model_construct`` too, which walks every field and its default per job.
+    A shared set is safe: jobs are frozen, and ``model_copy`` of a job copies the set before
+    adding to it.
     """
 
     _proto = DeliveryJob.model_construct(  # every field is replaced in each copy
@@ -63,7 +67,7 @@ class Jobs:
     def __call__(self, d: Delivery, expects: ResponseKind | None = None) -> DeliveryJob:
         """The job of one delivery (to a recipient, not the zone); ``expects``: the answer it asks for."""
         assert d.recipient_id is not None and d.address is not None and d.language is not None
-        return self._proto.model_copy(update={
+        return _frozen_copy(self._proto, {
             **self._shared,
             "delivery_id": delivery_id(self.report_id, d.recipient_id, d.channel),
             "audience": d.audience,
@@ -81,6 +85,24 @@ class Jobs:
             "expects": expects,
             "purpose": d.purpose,
         })
+
+
+#: The fields set of every job made by :class:`Jobs` (what ``model_copy`` of the prototype would
+#: give each), made once.
+_JOB_FIELDS_SET: set[str] = set()
+
+
+def _frozen_copy(proto: DeliveryJob, update: dict[str, object]) -> DeliveryJob:
+    """``proto.model_copy(update=update)``, with the fields set shared (see :class:`Jobs`): every
+    call's ``update`` has the same keys."""
+    if not _JOB_FIELDS_SET:
+        _JOB_FIELDS_SET.update(proto.model_fields_set, update)
+    job = DeliveryJob.__new__(DeliveryJob)
+    object.__setattr__(job, "__dict__", {**proto.__dict__, **update})
+    object.__setattr__(job, "__pydantic_fields_set__", _JOB_FIELDS_SET)
+    object.__setattr__(job, "__pydantic_extra__", None)
+    object.__setattr__(job, "__pydantic_private__", None)
+    return job
 
 
 def job_of(d: Delivery, cleared: ReportCleared, now: datetime, stamps: Stamps | None = None) -> DeliveryJob:

@@ -29,7 +29,7 @@ from .registry import Registry, RegistryError
 async def open_registry(settings: Settings, networks: Collection[str] | None = None) -> Registry:
     """The registry of ``settings``: its schema brought to the heads, the members file imported once."""
     url = database_url(settings)
-    await upgrade(url)
+    await upgrade(url, isolated=True)  # Alembic loaded in a child, and only when the schema is behind
     registry = Registry(make_engine(url), networks)
     if settings.members_file.is_file():
         # Processes starting together (each lane's dispatcher, the adapters) import it once:
