@@ -10,6 +10,7 @@ the log keeps member ids (who answered, who an escalation went to), the statisti
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
@@ -238,8 +239,8 @@ def rows_of(event: Dispatch | DeliveryOutcome | Response) -> list[Row]:
 class Headcount:
     """One member as the statistics see them: networks, channels, consent (no id, no address).
 
-    The seam to the member registry: today the members file (:func:`headcounts_of`) gives these;
-    the registry gives the same (its per-channel consent then fills ``consented_channels``)."""
+    The ledger counts the member registry's members (:func:`headcounts_of_records`: consent per
+    channel, as recorded); :func:`headcounts_of` reads a members file's the same way."""
 
     networks: tuple[str, ...]
     channels: tuple[str, ...]
@@ -255,6 +256,20 @@ def headcounts_of(members: Any) -> list[Headcount]:
             continue
         channels = tuple(dict.fromkeys(a.channel for a in m.channels))
         out.append(Headcount(tuple(m.networks), channels, channels if m.consent else ()))
+    return out
+
+
+def headcounts_of_records(records: Iterable[Any]) -> list[Headcount]:
+    """The registry's members (:class:`binrelay_shared.members.MemberRecord`) as headcounts: their
+    channels in order, consented on those whose consent is given (a withdrawn one, e.g. by an SMS
+    STOP, does not count); excluded members are not counted."""
+    out = []
+    for rec in records:
+        if rec.excluded:
+            continue
+        channels = tuple(rec.channel_order)
+        given = {c for c, consent in rec.consent.items() if consent.given}
+        out.append(Headcount(tuple(rec.networks), channels, tuple(c for c in channels if c in given)))
     return out
 
 
