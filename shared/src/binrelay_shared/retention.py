@@ -6,13 +6,15 @@ makes them (``make up``); the registry's history is purged of changes older than
 ``binrelay retention apply``; Redis entries carry their TTL when written (the constants and
 settings named in :func:`stores`, read from where they are enforced, so this table cannot drift).
 The member registry itself keeps a member until they are removed or erased; the statistics
-store (the coordinator's ledger, issue 17 items 5-6) keeps ``BINRELAY_RETENTION_LEDGER_YEARS``.
+store (the coordinator's ledger, issue 17 items 5-6) keeps ``BINRELAY_RETENTION_LEDGER_YEARS``
+calendar years: older rows are deleted at ``binrelay-ledger``'s start and by
+``binrelay retention apply``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -60,6 +62,13 @@ class Retention(BaseSettings):
     @property
     def registry_history(self) -> timedelta:
         return timedelta(days=self.registry_history_days)
+
+    def ledger_cutoff(self, now: datetime) -> datetime:
+        """The ledger keeps what is dated from this moment on: ``ledger_years`` calendar years before ``now``."""
+        try:
+            return now.replace(year=now.year - self.ledger_years)
+        except ValueError:  # 29 February, in a year that has none
+            return now.replace(year=now.year - self.ledger_years, day=28)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, Counter
 from pydantic import ValidationError
@@ -93,6 +93,18 @@ Counted = tuple[list[Headcount], list[str]]
 async def registry_headcounts(registry: Registry, networks: list[str]) -> Counted:
     """The registry's members now, as the statistics count them (no id, no address), and ``networks``."""
     return headcounts_of_records(await registry.all(networks)), networks
+
+
+async def purge_older(url: Any) -> dict[str, int]:
+    """Delete the ledger's rows older than ``BINRELAY_RETENTION_LEDGER_YEARS`` (:func:`.store.purge`)."""
+    from binrelay_shared.db import make_engine
+    from binrelay_shared.retention import Retention
+
+    engine = make_engine(url)
+    try:
+        return await store.purge(engine, Retention().ledger_cutoff(utcnow()))
+    finally:
+        await engine.dispose()
 
 
 async def run_ledger(
@@ -180,6 +192,12 @@ def main() -> None:
               "BINRELAY_DATABASE_URL and that the database is running", file=sys.stderr)
         sys.exit(2)
     registry_ready_or_exit(settings)  # as every process holding members: the members file imported once
+    try:  # the ledger's retention (BINRELAY_RETENTION_LEDGER_YEARS), at every start
+        asyncio.run(purge_older(url))
+    except (SQLAlchemyError, OSError) as exc:
+        print(f"error: cannot apply the ledger's retention ({type(exc).__name__}): check that the database "
+              "(BINRELAY_DATABASE_URL) is running", file=sys.stderr)
+        sys.exit(2)
     registry = CollectorRegistry()
     serve_metrics(registry, settings)
     get_logger(__name__).info("starting", kafka=settings.kafka, metrics_port=settings.metrics_port)
