@@ -85,6 +85,7 @@ def _span(seconds: float) -> str:
 
 def stores(retention: Retention | None = None) -> list[Store]:
     """Every store and how long it keeps what it holds (values from where each is enforced)."""
+    from .consent import FAST_PATH_SECONDS
     from .replies import KEEP_SECONDS as REPLY_SECONDS
     from .settings import Settings
 
@@ -112,7 +113,8 @@ def stores(retention: Retention | None = None) -> list[Store]:
         Store("bin:reply:*", "Redis: answers awaited (address hashes)", _span(REPLY_SECONDS),
               "binrelay_shared.replies.ANSWER_SECONDS"),
         Store("bin:delivery:*", "Redis: senders' sent keys", "30 d", "BINRELAY_SENDER_DONE_TTL_SECONDS"),
-        Store("bin:consent:sms", "Redis: SMS consent withdrawn (STOP)", "until restored or erased", "-"),
+        Store("bin:consent:sms", "Redis: SMS STOPs, the dispatcher's fast path (the registry keeps the consent)",
+              _span(FAST_PATH_SECONDS), "binrelay_shared.consent.FAST_PATH_SECONDS"),
         Store("members (registry)", "database: the members", "until removed or erased", "-"),
         Store("member_changes (registry)", "database: the registry's history", f"{r.registry_history_days} d",
               "BINRELAY_RETENTION_REGISTRY_HISTORY_DAYS"),
