@@ -32,7 +32,7 @@ from binrelay_shared.observer import OBSERVED_TOPICS
 
 from . import store
 from .figures import BRUSSELS
-from .rows import Headcount, Row, headcounts_of_records, member_rows, rows_of
+from .rows import Headcount, Row, headcounts_of_registry, member_rows, rows_of
 
 if TYPE_CHECKING:
     from binrelay_shared.members.registry import Registry
@@ -92,7 +92,7 @@ Counted = tuple[list[Headcount], list[str]]
 
 async def registry_headcounts(registry: Registry, networks: list[str]) -> Counted:
     """The registry's members now, as the statistics count them (no id, no address), and ``networks``."""
-    return headcounts_of_records(await registry.all(networks)), networks
+    return headcounts_of_registry(await registry.consent_by_channel()), networks
 
 
 async def purge_older(url: Any) -> dict[str, int]:

@@ -10,7 +10,7 @@ the log keeps member ids (who answered, who an escalation went to), the statisti
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
@@ -239,7 +239,7 @@ def rows_of(event: Dispatch | DeliveryOutcome | Response) -> list[Row]:
 class Headcount:
     """One member as the statistics see them: networks, channels, consent (no id, no address).
 
-    The ledger counts the member registry's members (:func:`headcounts_of_records`: consent per
+    The ledger counts the member registry's members (:func:`headcounts_of_registry`: consent per
     channel, as recorded); :func:`headcounts_of` reads a members file's the same way."""
 
     networks: tuple[str, ...]
@@ -259,18 +259,12 @@ def headcounts_of(members: Any) -> list[Headcount]:
     return out
 
 
-def headcounts_of_records(records: Iterable[Any]) -> list[Headcount]:
-    """The registry's members (:class:`binrelay_shared.members.MemberRecord`) as headcounts: their
-    channels in order, consented on those whose consent is given (a withdrawn one, e.g. by an SMS
-    STOP, does not count); excluded members are not counted."""
-    out = []
-    for rec in records:
-        if rec.excluded:
-            continue
-        channels = tuple(rec.channel_order)
-        given = {c for c, consent in rec.consent.items() if consent.given}
-        out.append(Headcount(tuple(rec.networks), channels, tuple(c for c in channels if c in given)))
-    return out
+def headcounts_of_registry(members: Iterable[tuple[Sequence[str], Sequence[str], Collection[str]]]) -> list[Headcount]:
+    """The registry's members (:meth:`binrelay_shared.members.Registry.consent_by_channel`: networks,
+    channels in order, channels with consent given) as headcounts: consented on the channels whose
+    consent is given (a withdrawn one, e.g. by an SMS STOP, does not count)."""
+    return [Headcount(tuple(networks), tuple(channels), tuple(c for c in channels if c in given))
+            for networks, channels, given in members]
 
 
 def member_rows(heads: list[Headcount], networks: list[str], day: date) -> list[Row]:
