@@ -2,7 +2,8 @@
 # deploy/compose.yaml's one-shot `secrets` service (runs in the shared image, as root): the same
 # security as deploy/local/kafka.sh, in the `secrets` volume mounted at /secrets — a local CA and
 # the broker's certificate (SAN DNS:kafka), one password per principal (kafka/<principal>, 0600,
-# owned by the uid that reads it), and the broker's server.properties + start script.
+# owned by the uid that reads it), the broker's server.properties + start script, and the
+# database user's password (postgres/).
 # NOT exercised here (no Docker engine on our machines): a starting point, see deploy/compose.yaml.
 set -euo pipefail
 S=${COMPOSE_SECRETS_DIR:-/secrets}  # the volume; another folder only to try the script outside Docker
@@ -82,6 +83,15 @@ if [ ! -f /var/lib/kafka/data/meta.properties ]; then
 fi
 exec /opt/kafka/bin/kafka-server-start.sh "$B/server.properties"
 START
+# The registry's and the ledger's database (deploy/compose.yaml's `postgres`): user binrelay's
+# password, generated once; postgres/binrelay for the services (uid 65534), the same in
+# postgres/server for the postgres image's entrypoint (uid 999: POSTGRES_PASSWORD_FILE).
+mkdir -p "$S/postgres"
+[ -s "$S/postgres/binrelay" ] || python -c "import secrets; print(secrets.token_urlsafe(24))" >"$S/postgres/binrelay"
+cp "$S/postgres/binrelay" "$S/postgres/server"
+chown 65534 "$S/postgres/binrelay"
+chown 999 "$S/postgres/server"
+chmod 711 "$S/postgres"
 # The broker (apache/kafka runs as uid 1000) reads broker/ and kafka/admin; the services (uid 65534,
 # `nobody`) each mount only their own password file and the CA.
 chmod 700 "$S" "$S/tls" "$S/kafka" "$S/broker" "$S"/broker-*

@@ -27,11 +27,10 @@ prepare() {
   if [ "$USE_SYNAPSE" = 1 ]; then
     "$here/synapse.sh" start
     local sdata="$RUN/synapse-$SYNAPSE_PORT"
-    # The bot, the members' chat accounts (their ids are on this server: federation is off, so a
-    # DM to another server name is forbidden), the networks' rooms.
+    # The bot, the registry's members' chat accounts (their ids are on this server: federation is
+    # off, so a DM to another server name is forbidden), the networks' rooms.
     (umask 077; "$BIN/python" -m binrelay_devservers.matrix_setup --url "http://127.0.0.1:$SYNAPSE_PORT" \
-      --secret-file "$sdata/registration_shared_secret" --state-dir "$sdata" \
-      --members-file "${BINRELAY_MEMBERS_FILE:-deploy/members.example.yaml}" >"$RUN/matrix.env")
+      --secret-file "$sdata/registration_shared_secret" --state-dir "$sdata" --members >"$RUN/matrix.env")
   fi
   if [ ! -s "$RUN/adapter.key" ] || [ -z "$(cat "$RUN/adapter.key")" ]; then
     "$BIN/binrelay" keys create --role adapter --adapter channels --label "local inbound adapters" -q >"$RUN/adapter.key"

@@ -3,7 +3,9 @@ member chat cannot reach (the next channel, or the coordinators told)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import shlex
 import subprocess
 from collections.abc import Iterator
@@ -162,16 +164,37 @@ class ExampleMembers:
         return [m["content"]["body"] for m in synapse.messages(member, room)]
 
 
+#: A member added to the registry after the members file was imported: in no file.
+REGISTRY_ONLY = "zavel-registry-chat-1"
+
+
+async def _add_registry_member(url: str) -> None:
+    from binrelay_shared.db.migrate import upgrade
+    from binrelay_shared.members import MemberRecord, Registry
+
+    await upgrade(url)
+    registry = Registry.at(url)
+    try:
+        member = MemberRecord(id=REGISTRY_ONLY, networks=["zavel"], chat_id=f"@{REGISTRY_ONLY}:binrelay.test")
+        await registry.add(member, by="zavel-coord-1")
+    finally:
+        await registry.close()
+
+
 @pytest.fixture(scope="session")
 def example_members(synapse: Synapse, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExampleMembers]:
     state = tmp_path_factory.mktemp("matrix-setup")
     argv = [str(REPO / ".venv" / "bin" / "python"), "-m", "binrelay_devservers.matrix_setup", "--url", synapse.url,
             "--secret-file", str(synapse.data_dir / "registration_shared_secret"), "--state-dir", str(state),
-            "--networks-dir", str(REPO / "deploy" / "networks"), "--members-file", str(MEMBERS_FILE),
-            "--bot", "binrelay-setup"]
+            "--networks-dir", str(REPO / "deploy" / "networks"), "--members", "--bot", "binrelay-setup"]
+    # The member registry as `make up` has it: the example members file imported at the first
+    # start, and a member added since (`binrelay members add`), in no file.
+    url = f"sqlite+aiosqlite:///{state}/registry.db"
+    env = {**os.environ, "BINRELAY_DATABASE_URL": url, "BINRELAY_MEMBERS_FILE": str(MEMBERS_FILE)}
+    asyncio.run(_add_registry_member(url))
     # as deploy/local/channels.sh runs it (a process, stdout to matrix.env), and again as a second
     # `make up` would: the second run must succeed on the accounts and rooms the first made
-    runs = [subprocess.run(argv, capture_output=True, text=True, timeout=300, cwd=REPO) for _ in range(2)]
+    runs = [subprocess.run(argv, capture_output=True, text=True, timeout=300, cwd=REPO, env=env) for _ in range(2)]
     for run in runs:
         assert run.returncode == 0, run.stderr[-3000:]
     env = dict(shlex.split(line.removeprefix("export "))[0].split("=", 1)
@@ -192,10 +215,11 @@ def test_the_example_members_chat_ids_are_users_of_the_local_homeserver() -> Non
 async def test_make_up_registers_the_example_members_so_a_chat_alarm_reaches_them(
     synapse: Synapse, example_members: ExampleMembers, redis_url: str
 ) -> None:
-    """Given the local Synapse prepared as `make up` prepares it (the example members registered),
+    """Given the local Synapse prepared as `make up` prepares it (the registry's members registered:
+    the example members file's, imported, and one added to the registry since),
     when the chat sender delivers a police alarm to a chat-only example member by their Matrix id,
     then the outcome is delivered, and the member, logged in, finds the alarm in the direct room."""
-    assert set(example_members.passwords) >= {"zavel-member-2", "zavel-coord-1", "meudon-member-3"}
+    assert set(example_members.passwords) >= {"zavel-member-2", "zavel-coord-1", "meudon-member-3", REGISTRY_ONLY}
     settings = sender_settings(redis_url)
     redis = admin_redis(redis_url)
     worker = SenderWorker(bot_receiver(settings, synapse, example_members.bot, redis), settings, redis)

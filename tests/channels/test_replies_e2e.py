@@ -18,6 +18,7 @@ import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -77,6 +78,8 @@ class Stack:
     outboxes: dict[str, TopicReader]
     responses: TopicReader
     stub: StubIngest
+    registry_url: str  # the member registry the dispatcher and the SMS adapter share
+    dispatcher_log: Path
 
     async def post(self, *reports: ReportCleared) -> None:
         for r in reports:
@@ -185,6 +188,7 @@ async def stack(settings: Settings, synapse: Synapse, tmp_path_factory: pytest.T
     redis = admin_redis(redis_url)
     await redis.flushdb()
     env = dispatcher_env(settings, redis_url, plans, members, "dispatcher-replies")
+    registry_url = env["BINRELAY_DATABASE_URL"]
     log = work / "dispatcher.log"
     proc = _start(env, log)
     port = free_port()
@@ -193,7 +197,7 @@ async def stack(settings: Settings, synapse: Synapse, tmp_path_factory: pytest.T
     adapter = AdapterSettings(
         kafka=settings.kafka, redis_url=redis_url, ingest_url=stub.url, adapter_api_key="binr_sms_secret",
         sms_webhook_secret=WEBHOOK_SECRET, sms_gateway_url=gw.url, sms_gateway_token=gw.token,
-        members_file=members, adapter_max_attempts=2,
+        members_file=members, adapter_max_attempts=2, database_url=registry_url,
         matrix_homeserver=synapse.url, matrix_user_id=bot.user_id, matrix_access_token=bot.access_token,
         matrix_device_id="RPBOT",
     )
@@ -209,7 +213,8 @@ async def stack(settings: Settings, synapse: Synapse, tmp_path_factory: pytest.T
                                       matrix_device_id="RPSENDER"), conf, redis)
     outboxes = {c: await TopicReader(settings.kafka, topics.outbox(c)).start() for c in ("sms", "email", "chat")}
     responses = await TopicReader(settings.kafka, topics.RESPONSES).start()
-    harness = Stack(settings.kafka, redis, gw, synapse, coordinator, sms, chat, outboxes, responses, stub)
+    harness = Stack(settings.kafka, redis, gw, synapse, coordinator, sms, chat, outboxes, responses, stub,
+                    registry_url, log)
     try:
         await asyncio.wait_for(matrix.ready.wait(), 60)
         await wait_ready(settings, proc, log, "rp-kastelein")
@@ -366,22 +371,41 @@ async def test_two_alerts_pending_and_one_ok_gets_a_question_not_a_double_acknow
     assert "response:acknowledge:applied" not in await trace.read(stack.redis, first.report_id)
 
 
+def _members_changed(log: Path) -> int:
+    """How many times the dispatcher has read changed members from the registry (its log)."""
+    return sum(1 for line in log.read_text("utf-8").splitlines() if '"members changed"' in line)
+
+
 async def test_stop_by_sms_is_confirmed_and_honoured_from_the_next_message_on(stack: Stack) -> None:
     """Given zavel-member-1 (SMS, then e-mail), who got a police alarm by SMS,
-    when they text "STOP",
-    then the withdrawal is recorded (when, how), they get a confirmation by SMS in Dutch, and the
-    next alarm reaches them by e-mail while the other members' channels are unchanged."""
+    when they text "STOP" (through the gateway's signed webhook),
+    then their SMS consent is withdrawn in the member registry (when, how "sms STOP", by
+    themselves) and on the dispatcher's fast path, they get a confirmation by SMS in Dutch, and
+    the next alarm reaches them by e-mail while the other members' channels are unchanged; once
+    the dispatcher has read the change from the registry, an alarm still goes by e-mail with the
+    fast path's entry gone: the registry alone says so."""
+    from binrelay_shared.members import Registry
+
     before = cleared("rp-zavel", NIGHT, origin="police", kind="alarm", urgency="urgent", text="Vermiste man")
     await stack.post(before)
     first = {j.recipient_id: j.channel.value for j in await stack.jobs(before.report_id, 7)}
     assert first["zavel-member-1"] == "sms"
+    changes = _members_changed(stack.dispatcher_log)
     try:
         assert stack.text(ZAVEL_MEMBER_1, "STOP")["status"] == "stopped"
         assert "geen sms meer" in stack.sms_to(ZAVEL_MEMBER_1)[-1]
+        registry = Registry.at(stack.registry_url)
+        try:
+            consent = (await registry.get("zavel-member-1")).consent["sms"]
+            history = await registry.history("zavel-member-1")
+        finally:
+            await registry.close()
+        assert (consent.given, consent.how, consent.by) == (False, "sms STOP", "zavel-member-1")
+        assert consent.at <= utcnow() and history[-1]["by"] == "zavel-member-1", history
         raw = await stack.redis.hget(SMS_WITHDRAWN_KEY, "zavel-member-1")
         assert raw is not None
         record = orjson.loads(raw)
-        assert record["how"] == "sms:stop" and datetime.fromisoformat(record["at"]) <= utcnow()
+        assert record["how"] == "sms STOP" and datetime.fromisoformat(record["at"]) <= utcnow()
 
         after = cleared("rp-zavel", NIGHT, origin="police", kind="alarm", urgency="urgent", text="Vermiste vrouw")
         await stack.post(after)
@@ -389,6 +413,13 @@ async def test_stop_by_sms_is_confirmed_and_honoured_from_the_next_message_on(st
         assert then["zavel-member-1"] == "email"
         assert {k: v for k, v in then.items() if k != "zavel-member-1"} == {
             k: v for k, v in first.items() if k != "zavel-member-1"}
+
+        async def read_again() -> bool:
+            return _members_changed(stack.dispatcher_log) > changes
+        await until(read_again)  # the STOP's members change, read from the registry
+        await stack.redis.hdel(SMS_WITHDRAWN_KEY, "zavel-member-1")
+        later = cleared("rp-zavel", NIGHT, origin="police", kind="alarm", urgency="urgent", text="Vermist kind")
+        await stack.post(later)
+        assert {j.recipient_id: j.channel.value for j in await stack.jobs(later.report_id, 7)} == then
     finally:
         await stack.redis.hdel(SMS_WITHDRAWN_KEY, "zavel-member-1")
-

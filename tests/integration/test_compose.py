@@ -11,6 +11,11 @@ Docker (our machines have no engine): the files are checked, not run.
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -155,3 +160,107 @@ def test_compose_prometheus_scrapes_every_compose_service_that_serves_metrics(co
         assert env["BINRELAY_METRICS_HOST"] == "0.0.0.0", name
         assert env["BINRELAY_METRICS_PORT"] == str(COMPOSE_METRICS_PORT), name
     assert scraped == {f"{n}:{COMPOSE_METRICS_PORT}" for n in with_metrics}
+
+
+#: The processes that hold members or write the ledger: the registry's and the ledger's database.
+REGISTRY_USERS = {"ingest", "dispatcher", "dispatcher-urgent", "ledger", "adapter-smtp", "adapter-sms",
+                  "adapter-matrix"}
+
+
+def _mounts(service: dict[str, Any]) -> dict[str, str]:
+    """target → what is mounted there (``volume:subpath`` or the short syntax's source)."""
+    out = {}
+    for v in service.get("volumes", []):
+        if isinstance(v, dict):
+            sub = (v.get("volume") or {}).get("subpath")
+            out[v["target"]] = f"{v['source']}:{sub}" if sub else v["source"]
+        else:
+            source, target = str(v).split(":")[:2]
+            out[target] = source
+    return out
+
+
+def _secret_file(service: dict[str, Any], path: str) -> str | None:
+    """Which file of the `secrets` volume ``path`` is in ``service`` (``postgres/binrelay``), or None."""
+    for target, source in sorted(_mounts(service).items(), key=lambda t: -len(t[0])):
+        if source.startswith("secrets") and (path == target or path.startswith(target.rstrip("/") + "/")):
+            sub = source.partition(":")[2]
+            rest = path[len(target):].lstrip("/")
+            return "/".join(p for p in (sub, rest) if p)
+    return None
+
+
+def _check_database(services: dict[str, Any]) -> None:
+    from sqlalchemy.engine import make_url
+
+    pg = services["postgres"]
+    env = pg["environment"]
+    assert str(pg["image"]).startswith("postgres:"), "the official image"
+    assert "pg_isready" in pg["healthcheck"]["test"], pg["healthcheck"]
+    assert _mounts(pg).get("/var/lib/postgresql/data") == "postgres-data", "its data on a volume"
+    assert _secret_file(pg, env["POSTGRES_PASSWORD_FILE"]) == "postgres/server"
+    assert "POSTGRES_PASSWORD" not in env, "no password in the file"
+    urls = {n: s["environment"]["BINRELAY_DATABASE_URL"] for n, s in services.items()
+            if "BINRELAY_DATABASE_URL" in (s.get("environment") or {})}
+    assert set(urls) == REGISTRY_USERS | {"database"}, "exactly the registry's users (and the migration)"
+    for name, url in urls.items():
+        u = make_url(url)
+        assert (u.drivername, u.host, u.port, u.username, u.database, u.password) == (
+            "postgresql+asyncpg", "postgres", 5432, env["POSTGRES_USER"], env["POSTGRES_DB"], None), name
+        password = services[name]["environment"]["BINRELAY_DATABASE_PASSWORD_FILE"]
+        assert _secret_file(services[name], password) == "postgres/binrelay", name
+    migrate = services["database"]
+    assert migrate["command"] == ["members", "seed"] and "entrypoint" not in migrate, "binrelay members seed"
+    assert migrate["depends_on"]["postgres"] == {"condition": "service_healthy"}
+    assert "restart" not in migrate, "one-shot"
+    for name in REGISTRY_USERS:
+        depends = services[name]["depends_on"]
+        assert depends["database"] == {"condition": "service_completed_successfully"}, name
+        assert {"topics", "redis", "secrets"} <= set(depends), name
+
+
+def test_one_postgresql_holds_the_registry_and_the_ledger_of_every_service(compose: dict[str, Any]) -> None:
+    """Given deploy/compose.yaml,
+    then a `postgres` service (the official image, a healthcheck, a data volume, its password
+    from the secrets volume) is the one database of every process that holds members or writes
+    the ledger — the same BINRELAY_DATABASE_URL, no password in it, the password file
+    postgres/binrelay mounted —, and each of them starts after the one-shot `database`
+    service (`binrelay members seed`: the schema migrated, the members file imported once) has
+    completed, which itself waits for PostgreSQL to be healthy. (Without it, every container
+    had a SQLite file of its own: a member added over ingest's API never reached a dispatcher.)"""
+    _check_database(compose["services"])
+
+
+def test_the_cluster_variant_keeps_the_one_database(cluster: dict[str, Any]) -> None:
+    _check_database(cluster["services"])
+
+
+def test_every_kafka_client_service_mounts_its_kafka_password_and_the_ca(compose: dict[str, Any]) -> None:
+    """Every service told where its Kafka password is (x-service) has the file mounted there, and
+    the CA: a service without them stops at start (exit 2)."""
+    for name, service in compose["services"].items():
+        env = service.get("environment") or {}
+        if "BINRELAY_KAFKA_PASSWORD_FILE" not in env:
+            continue
+        mounts = _mounts(service)
+        assert mounts.get(env["BINRELAY_KAFKA_PASSWORD_FILE"], "").startswith("secrets:kafka/"), name
+        assert mounts.get(env["BINRELAY_KAFKA_CA_FILE"]) == "secrets:tls/ca.pem", name
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("openssl"),
+                    reason="deploy/compose-secrets.sh chowns its files: run as root, with openssl")
+def test_compose_secrets_makes_the_database_password_for_the_services_and_the_server(tmp_path: Path) -> None:
+    """Given deploy/compose-secrets.sh run on an empty folder (as the `secrets` service does),
+    then postgres/binrelay (the services' user, 65534) and postgres/server (the postgres image's,
+    999) hold the same generated password, 0600; a second run keeps it."""
+    env = {**os.environ, "COMPOSE_SECRETS_DIR": str(tmp_path),
+           "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    script = REPO / "deploy" / "compose-secrets.sh"
+    subprocess.run(["bash", str(script)], env=env, check=True, capture_output=True, timeout=300)
+    client, server = tmp_path / "postgres" / "binrelay", tmp_path / "postgres" / "server"
+    password = client.read_text().strip()
+    assert len(password) >= 24 and server.read_text().strip() == password
+    assert (client.stat().st_uid, server.stat().st_uid) == (65534, 999)
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (client, server)} == {0o600}
+    subprocess.run(["bash", str(script)], env=env, check=True, capture_output=True, timeout=300)
+    assert client.read_text().strip() == server.read_text().strip() == password, "generated once"

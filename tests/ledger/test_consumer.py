@@ -25,9 +25,9 @@ from binrelay_shared import topics
 from binrelay_shared.codec import encode
 from binrelay_shared.events import Kind, Origin, ResponseKind, Urgency
 from binrelay_shared.kafka_security import kafka_client_config
-from binrelay_shared.ledger import tables
+from binrelay_shared.ledger import store, tables
 from binrelay_shared.ledger.consumer import run_ledger
-from binrelay_shared.ledger.rows import Headcount
+from binrelay_shared.ledger.rows import Headcount, rows_of
 from binrelay_shared.settings import Settings
 from tests.conftest import REPO, TEST_ZONE, free_port
 from tests.kafka_helpers import produce
@@ -125,9 +125,11 @@ async def test_the_binrelay_ledger_process_migrates_counts_members_and_keeps_rec
         kafka_bootstrap: str, tmp_path: Path) -> None:
     """Given `binrelay-ledger` started as `make up` starts it (its own principal, an SQLite file that
     does not exist yet, the example networks and members),
+    and one member added to the registry beforehand (`binrelay members add`, not in the file),
     when a report is dispatched for zavel,
-    then the process has made the ledger's tables, counted zavel's members from the members file,
-    keeps the report, and says so on /metrics."""
+    then the process has made the ledger's tables, counted zavel's members in the registry — the
+    members file's, imported once, and the added one —, keeps the report, says so on /metrics,
+    and has deleted at start a report older than the ledger's retention."""
     from binrelay_shared.db.engine import engine
     from binrelay_shared.ledger.rows import headcounts_of
     from binrelay_shared.network import load_members
@@ -139,6 +141,20 @@ async def test_the_binrelay_ledger_process_migrates_counts_members_and_keeps_rec
     env = {**os.environ, "BINRELAY_KAFKA": kafka_bootstrap, "BINRELAY_DATABASE_URL": url,
            "BINRELAY_NETWORKS_DIR": str(REPO / "deploy" / "networks"), "BINRELAY_MEMBERS_FILE": str(members_file),
            "BINRELAY_METRICS_PORT": str(port), "BINRELAY_LOG_JSON": "true"}
+    from binrelay_shared.db.migrate import upgrade
+    from binrelay_shared.members import MemberRecord, Registry
+
+    await upgrade(url)
+    added = Registry.at(url)
+    try:
+        await added.add(MemberRecord.model_validate({
+            "id": "zavel-registry-1", "networks": ["zavel"], "phone": "+447700900991",
+            "consent": {"sms": {"at": datetime.now(UTC).isoformat(), "how": "form", "by": "zavel-coord-1"}}}),
+            by="zavel-coord-1")
+        old = dispatch(f"old-{uuid.uuid4().hex[:8]}", datetime.now(UTC) - timedelta(days=6 * 366))
+        await store.write(added.engine, rows_of(old))  # older than BINRELAY_RETENTION_LEDGER_YEARS (5)
+    finally:
+        await added.close()
     log = (tmp_path / "ledger.log").open("wb")
     proc = _start(env, log, tmp_path)
     eng = engine(url)
@@ -163,7 +179,11 @@ async def test_the_binrelay_ledger_process_migrates_counts_members_and_keeps_rec
             m = tables.members
             counted = {r.channel: r.members for r in await conn.execute(select(m).where(m.c.network_id == "zavel"))}
         heads = [h for h in headcounts_of(load_members(members_file)) if "zavel" in h.networks]
-        assert counted["all"] == len(heads) > 0
+        assert counted["all"] == len(heads) + 1 > 1, "the members file's and the registry's own"
+        async with eng.connect() as conn:
+            t = tables.reports
+            assert not (await conn.execute(select(t.c.key).where(t.c.report_id == old.report_id))).first(), (
+                "the ledger's retention applied at start")
         async with httpx.AsyncClient() as client:
             metrics = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
         assert 'binrelay_ledger_rows_total{table="ledger_reports"}' in metrics

@@ -137,8 +137,8 @@ TABLE: tuple[Principal, ...] = (
     ),
     *(_sender(c) for c in CHANNELS),
     # The inbound adapters read members' changes (no group: each process reads it all, from the end).
-    Principal("adapter-sms", "inbound SMS: coordinators' OK replies",
-              write(topics.RESPONSES) + read(topics.MEMBERS_CHANGED)),
+    Principal("adapter-sms", "inbound SMS: coordinators' OK replies; a member's STOP (their consent changed)",
+              write(topics.RESPONSES, topics.MEMBERS_CHANGED) + read(topics.MEMBERS_CHANGED)),
     Principal("adapter-matrix", "inbound chat: coordinators' OK replies",
               write(topics.RESPONSES) + read(topics.MEMBERS_CHANGED)),
     Principal("adapter-smtp", "inbound e-mail: replies to what the relay mailed",

@@ -6,13 +6,15 @@ makes them (``make up``); the registry's history is purged of changes older than
 ``binrelay retention apply``; Redis entries carry their TTL when written (the constants and
 settings named in :func:`stores`, read from where they are enforced, so this table cannot drift).
 The member registry itself keeps a member until they are removed or erased; the statistics
-store (the coordinator's ledger, issue 17 items 5-6) keeps ``BINRELAY_RETENTION_LEDGER_YEARS``.
+store (the coordinator's ledger, issue 17 items 5-6) keeps ``BINRELAY_RETENTION_LEDGER_YEARS``
+calendar years: older rows are deleted at ``binrelay-ledger``'s start and by
+``binrelay retention apply``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -61,6 +63,13 @@ class Retention(BaseSettings):
     def registry_history(self) -> timedelta:
         return timedelta(days=self.registry_history_days)
 
+    def ledger_cutoff(self, now: datetime) -> datetime:
+        """The ledger keeps what is dated from this moment on: ``ledger_years`` calendar years before ``now``."""
+        try:
+            return now.replace(year=now.year - self.ledger_years)
+        except ValueError:  # 29 February, in a year that has none
+            return now.replace(year=now.year - self.ledger_years, day=28)
+
 
 @dataclass(frozen=True)
 class Store:
@@ -76,6 +85,7 @@ def _span(seconds: float) -> str:
 
 def stores(retention: Retention | None = None) -> list[Store]:
     """Every store and how long it keeps what it holds (values from where each is enforced)."""
+    from .consent import FAST_PATH_SECONDS
     from .replies import KEEP_SECONDS as REPLY_SECONDS
     from .settings import Settings
 
@@ -103,7 +113,8 @@ def stores(retention: Retention | None = None) -> list[Store]:
         Store("bin:reply:*", "Redis: answers awaited (address hashes)", _span(REPLY_SECONDS),
               "binrelay_shared.replies.ANSWER_SECONDS"),
         Store("bin:delivery:*", "Redis: senders' sent keys", "30 d", "BINRELAY_SENDER_DONE_TTL_SECONDS"),
-        Store("bin:consent:sms", "Redis: SMS consent withdrawn (STOP)", "until restored or erased", "-"),
+        Store("bin:consent:sms", "Redis: SMS STOPs, the dispatcher's fast path (the registry keeps the consent)",
+              _span(FAST_PATH_SECONDS), "binrelay_shared.consent.FAST_PATH_SECONDS"),
         Store("members (registry)", "database: the members", "until removed or erased", "-"),
         Store("member_changes (registry)", "database: the registry's history", f"{r.registry_history_days} d",
               "BINRELAY_RETENTION_REGISTRY_HISTORY_DAYS"),

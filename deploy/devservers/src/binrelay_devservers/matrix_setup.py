@@ -1,10 +1,12 @@
 """Prepare a local Synapse for BIN Relay: the relay bot, the members' accounts, one room per network.
 
 ``python -m binrelay_devservers.matrix_setup --url URL --secret-file F --networks-dir D
---members-file M --state-dir S`` registers the bot with the shared secret (once; its password is
-kept in ``S/bot-password``), logs it in, registers every member of ``M`` whose chat address is a
-user on this homeserver (``@name:<server>``: the example members are; their passwords are kept in
-``S/member-passwords.json``, 0600, to log in as one with any Matrix client), makes sure every
+--members --state-dir S`` registers the bot with the shared secret (once; its password is
+kept in ``S/bot-password``), logs it in, registers every member of the member registry
+(``BINRELAY_DATABASE_URL``, as every service opens it: migrated, ``BINRELAY_MEMBERS_FILE``
+imported once) whose chat address is a user on this homeserver (``@name:<server>``: the example
+members are; their passwords are kept in ``S/member-passwords.json``, 0600, to log in as one with
+any Matrix client), makes sure every
 network has a room with the alias ``#bin-<network>:<server>``, and prints the settings the senders
 and the bot need as ``KEY=value`` lines (``BINRELAY_MATRIX_*``) for a shell to ``source``.
 Idempotent.
@@ -21,12 +23,13 @@ import hmac
 import json
 import secrets
 import shlex
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 
-from binrelay_shared.network import PlanError, load_members, load_networks
+from binrelay_shared.network import PlanError, load_networks
 
 
 def register(client: httpx.Client, secret: str, user: str, password: str) -> None:
@@ -42,23 +45,33 @@ def register(client: httpx.Client, secret: str, user: str, password: str) -> Non
     r.raise_for_status()
 
 
-def local_chat_users(members_file: Path, server: str) -> list[str]:
-    """The localparts of the members' chat addresses on ``server`` (others are left alone)."""
+def registry_chat_ids() -> list[str]:
+    """Every chat address in the member registry of the environment's settings (exits 2 naming
+    the setting when the database or the members file to import cannot be used)."""
+    from binrelay_shared.members.service import registry_members_or_exit
+    from binrelay_shared.settings import Settings
+
+    members = registry_members_or_exit(Settings(), every_address=True)  # consent or not: an account each
+    return [a.address for m in members.members for a in m.channels if a.channel == "chat"]
+
+
+def local_chat_users(chat_ids: Iterable[str], server: str) -> list[str]:
+    """The localparts of the chat addresses on ``server`` (others are left alone)."""
     out: list[str] = []
-    for member in load_members(members_file).members:
-        for a in member.channels:
-            if a.channel == "chat" and a.address.startswith("@") and a.address.endswith(f":{server}"):
-                localpart = a.address[1:].rsplit(":", 1)[0]
-                if localpart not in out:
-                    out.append(localpart)
+    for address in chat_ids:
+        if address.startswith("@") and address.endswith(f":{server}"):
+            localpart = address[1:].rsplit(":", 1)[0]
+            if localpart not in out:
+                out.append(localpart)
     return out
 
 
-def register_members(client: httpx.Client, secret: str, members_file: Path, server: str, state_dir: Path) -> int:
+def register_members(client: httpx.Client, secret: str, chat_ids: Iterable[str], server: str,
+                     state_dir: Path) -> int:
     """Register the members' local chat users (once each); their passwords in the state dir."""
     pw_file = state_dir / "member-passwords.json"
     passwords: dict[str, str] = json.loads(pw_file.read_text()) if pw_file.exists() else {}
-    users = local_chat_users(members_file, server)
+    users = local_chat_users(chat_ids, server)
     for user in users:
         password = passwords.setdefault(user, secrets.token_urlsafe(18))
         pw_file.write_text(json.dumps(passwords, indent=1, sort_keys=True))
@@ -72,8 +85,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--url", required=True)
     p.add_argument("--secret-file", type=Path, required=True)
     p.add_argument("--networks-dir", type=Path, default=Path("deploy/networks"))
-    p.add_argument("--members-file", type=Path, default=None,
-                   help="register the members' chat users on this homeserver (e.g. deploy/members.example.yaml)")
+    p.add_argument("--members", action="store_true",
+                   help="register the member registry's chat users on this homeserver (BINRELAY_DATABASE_URL)")
     p.add_argument("--state-dir", type=Path, required=True)
     p.add_argument("--bot", default="binrelay")
     args = p.parse_args(argv)
@@ -83,12 +96,11 @@ def main(argv: list[str] | None = None) -> None:
         pw_file.write_text(secrets.token_urlsafe(24))
         pw_file.chmod(0o600)
     password = pw_file.read_text().strip()
-    try:  # the shared loaders: the rooms are those of the networks every service accepts
+    try:  # the shared loader: the rooms are those of the networks every service accepts
         networks = load_networks(args.networks_dir, None)
-        if args.members_file is not None:
-            load_members(args.members_file)
     except PlanError as exc:
         raise SystemExit(f"error: {exc}") from None
+    chat_ids = registry_chat_ids() if args.members else []
     secret = args.secret_file.read_text().strip()
     with httpx.Client(base_url=args.url, timeout=60) as client:
         register(client, secret, args.bot, password)
@@ -101,8 +113,8 @@ def main(argv: list[str] | None = None) -> None:
         token, user_id = login.json()["access_token"], login.json()["user_id"]
         server = user_id.split(":", 1)[1]
         auth = {"authorization": f"Bearer {token}"}
-        if args.members_file is not None:
-            count = register_members(client, secret, args.members_file, server, args.state_dir)
+        if args.members:
+            count = register_members(client, secret, chat_ids, server, args.state_dir)
             print(f"# {count} member chat account(s) on {server}")
         rooms: dict[str, str] = {}
         for network, net in sorted(networks.items()):

@@ -6,16 +6,19 @@ each record into rows (:func:`.rows.rows_of`) and writes a batch's rows in one t
 committing its offsets. A crash between the two makes it read the batch again: the rows' keys make
 that a no-op. A record that is not a valid event is counted and skipped (the stages that produce
 these topics dead-letter bad input; here there is nothing to answer). Once an hour (and at start)
-it also counts each network's members per channel and their consent (:func:`.rows.member_rows`).
+it also counts each network's members per channel and their consent in the member registry
+(:func:`count_members`; the same database).
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, Counter
 from pydantic import ValidationError
@@ -29,7 +32,10 @@ from binrelay_shared.observer import OBSERVED_TOPICS
 
 from . import store
 from .figures import BRUSSELS
-from .rows import Headcount, Row, member_rows, rows_of
+from .rows import Headcount, Row, headcounts_of_registry, member_rows, rows_of
+
+if TYPE_CHECKING:
+    from binrelay_shared.members.registry import Registry
 
 GROUP = "binrelay-ledger"
 PRINCIPAL = "ledger"
@@ -80,12 +86,33 @@ def rows_of_records(records: list[tuple[str, bytes]], metrics: LedgerMetrics | N
     return rows
 
 
+#: The members to count and the network ids to count them for.
+Counted = tuple[list[Headcount], list[str]]
+
+
+async def registry_headcounts(registry: Registry, networks: list[str]) -> Counted:
+    """The registry's members now, as the statistics count them (no id, no address), and ``networks``."""
+    return headcounts_of_registry(await registry.consent_by_channel()), networks
+
+
+async def purge_older(url: Any) -> dict[str, int]:
+    """Delete the ledger's rows older than ``BINRELAY_RETENTION_LEDGER_YEARS`` (:func:`.store.purge`)."""
+    from binrelay_shared.db import make_engine
+    from binrelay_shared.retention import Retention
+
+    engine = make_engine(url)
+    try:
+        return await store.purge(engine, Retention().ledger_cutoff(utcnow()))
+    finally:
+        await engine.dispose()
+
+
 async def run_ledger(
     kafka: KafkaClientConfig,
     engine: AsyncEngine,
     registry: CollectorRegistry,
     *,
-    headcounts: Callable[[], tuple[list[Headcount], list[str]]] | None = None,
+    headcounts: Callable[[], Counted | Awaitable[Counted]] | None = None,
     group_id: str = GROUP,
     members_every: float = MEMBERS_EVERY,
 ) -> None:
@@ -111,7 +138,8 @@ async def run_ledger(
     try:
         while True:
             if headcounts is not None and time.monotonic() - counted >= members_every:
-                heads, networks = headcounts()
+                counted_now = headcounts()
+                heads, networks = await counted_now if inspect.isawaitable(counted_now) else counted_now
                 await _write(engine, member_rows(heads, networks, _today()), metrics)
                 counted = time.monotonic()
             batch = await consumer.getmany(timeout_ms=1000, max_records=1000)
@@ -141,18 +169,14 @@ def main() -> None:
     from binrelay_shared.db.migrate import upgrade
     from binrelay_shared.kafka_security import require_kafka
     from binrelay_shared.logging import configure_logging, get_logger
+    from binrelay_shared.members.registry import Registry
+    from binrelay_shared.members.service import registry_ready_or_exit
     from binrelay_shared.metrics import serve_metrics
-    from binrelay_shared.settings import Settings, members_or_exit, networks_or_exit, settings_or_exit
-
-    from .rows import headcounts_of
+    from binrelay_shared.settings import Settings, networks_or_exit, settings_or_exit
 
     settings = settings_or_exit(Settings)
     configure_logging("ledger", settings.log_level, settings.log_json)
     networks = sorted(networks_or_exit(settings))  # a bad network file stops the start
-
-    def headcounts() -> tuple[list[Headcount], list[str]]:
-        # Read again each time: an edited members file shows in the next count.
-        return headcounts_of(members_or_exit(settings, required=False)), networks
 
     kafka = require_kafka(settings, PRINCIPAL)
     try:
@@ -167,14 +191,22 @@ def main() -> None:
         print(f"error: cannot open the ledger's database {where} ({type(exc).__name__}): check "
               "BINRELAY_DATABASE_URL and that the database is running", file=sys.stderr)
         sys.exit(2)
+    registry_ready_or_exit(settings)  # as every process holding members: the members file imported once
+    try:  # the ledger's retention (BINRELAY_RETENTION_LEDGER_YEARS), at every start
+        asyncio.run(purge_older(url))
+    except (SQLAlchemyError, OSError) as exc:
+        print(f"error: cannot apply the ledger's retention ({type(exc).__name__}): check that the database "
+              "(BINRELAY_DATABASE_URL) is running", file=sys.stderr)
+        sys.exit(2)
     registry = CollectorRegistry()
     serve_metrics(registry, settings)
     get_logger(__name__).info("starting", kafka=settings.kafka, metrics_port=settings.metrics_port)
 
     async def run() -> None:
         engine = db.engine(url)
+        members = Registry(engine)  # the same database: counted from the registry, read again each time
         try:
-            await run_ledger(kafka, engine, registry, headcounts=headcounts)
+            await run_ledger(kafka, engine, registry, headcounts=lambda: registry_headcounts(members, networks))
         finally:
             await engine.dispose()
 

@@ -10,6 +10,7 @@ the log keeps member ids (who answered, who an escalation went to), the statisti
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
@@ -238,8 +239,8 @@ def rows_of(event: Dispatch | DeliveryOutcome | Response) -> list[Row]:
 class Headcount:
     """One member as the statistics see them: networks, channels, consent (no id, no address).
 
-    The seam to the member registry: today the members file (:func:`headcounts_of`) gives these;
-    the registry gives the same (its per-channel consent then fills ``consented_channels``)."""
+    The ledger counts the member registry's members (:func:`headcounts_of_registry`: consent per
+    channel, as recorded); :func:`headcounts_of` reads a members file's the same way."""
 
     networks: tuple[str, ...]
     channels: tuple[str, ...]
@@ -256,6 +257,14 @@ def headcounts_of(members: Any) -> list[Headcount]:
         channels = tuple(dict.fromkeys(a.channel for a in m.channels))
         out.append(Headcount(tuple(m.networks), channels, channels if m.consent else ()))
     return out
+
+
+def headcounts_of_registry(members: Iterable[tuple[Sequence[str], Sequence[str], Collection[str]]]) -> list[Headcount]:
+    """The registry's members (:meth:`binrelay_shared.members.Registry.consent_by_channel`: networks,
+    channels in order, channels with consent given) as headcounts: consented on the channels whose
+    consent is given (a withdrawn one, e.g. by an SMS STOP, does not count)."""
+    return [Headcount(tuple(networks), tuple(channels), tuple(c for c in channels if c in given))
+            for networks, channels, given in members]
 
 
 def member_rows(heads: list[Headcount], networks: list[str], day: date) -> list[Row]:

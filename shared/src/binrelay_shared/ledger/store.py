@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -103,3 +103,22 @@ async def read_period(engine: AsyncEngine, network: str, start: datetime, end: d
                                                   m.c.day < days[1]), m.c.day),
             log=await _rows(conn, LogRow, (lg.c.network_id == network, lg.c.at >= start, lg.c.at < end), lg.c.at),
         )
+
+
+#: Each table's column that dates a row, for retention (member counts: their day).
+DATED_BY = {"ledger_log": "at", "ledger_reports": "received_at", "ledger_deliveries": "received_at",
+            "ledger_responses": "at", "ledger_members": "day"}
+
+
+async def purge(engine: AsyncEngine, older_than: datetime) -> dict[str, int]:
+    """Delete every row dated before ``older_than`` (the ledger's retention,
+    ``BINRELAY_RETENTION_LEDGER_YEARS``), in one transaction; how many per table."""
+    cutoff = older_than.astimezone(UTC)
+    removed = {}
+    async with engine.begin() as conn:
+        for name, column in DATED_BY.items():
+            table = tables.BY_NAME[name]
+            limit: Any = cutoff.date() if column == "day" else cutoff
+            result = await conn.execute(delete(table).where(table.c[column] < limit))
+            removed[name] = int(result.rowcount or 0)
+    return removed

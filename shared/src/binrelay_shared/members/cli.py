@@ -193,17 +193,23 @@ def register(app: typer.Typer) -> None:
 
     @retention.command("apply")
     def retention_apply() -> None:
-        """Enforce what is not enforced by a TTL: the registry's history older than its retention goes."""
+        """Enforce what is not enforced by a TTL: the registry's history and the ledger's rows older
+        than their retention go."""
         from binrelay_shared.events import utcnow
+        from binrelay_shared.ledger.store import purge
         from binrelay_shared.retention import Retention
 
-        keep = Retention().registry_history
+        retention = Retention()
+        keep = retention.registry_history
+        now = utcnow()
 
-        async def work(r: Registry) -> int:
-            return await r.purge_history(utcnow() - keep)
+        async def work(r: Registry) -> tuple[int, dict[str, int]]:
+            return await r.purge_history(now - keep), await purge(r.engine, retention.ledger_cutoff(now))
 
-        n = with_registry(work)
-        typer.echo(f"registry history: {n} change(s) older than {keep.days} days removed; Kafka topics: "
+        n, ledger = with_registry(work)
+        typer.echo(f"registry history: {n} change(s) older than {keep.days} days removed; ledger: "
+                   f"{sum(ledger.values())} row(s) older than {retention.ledger_years} years removed "
+                   f"({', '.join(f'{t} {c}' for t, c in ledger.items())}); Kafka topics: "
                    "retention.ms set by `binrelay topics create`; Redis: TTLs set when written")
 
     @members.command("seed")

@@ -159,6 +159,23 @@ class Registry:
                 consented=consented.get(r.id, set()), quiet_hours=r.quiet_hours, excluded=r.excluded,
                 every_address=every_address) for r in rows]
 
+    async def consent_by_channel(self) -> list[tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]]:
+        """Each member not excluded as (networks, channels in order, channels with consent given):
+        no id, no address — what the ledger counts, read with three plain queries (every hour,
+        10,000 members)."""
+        nets: dict[str, list[str]] = {}
+        given: dict[str, set[str]] = {}
+        async with self.engine.connect() as conn:
+            for mid, net in await conn.execute(select(MemberNetwork.member_id, MemberNetwork.network_id)):
+                nets.setdefault(mid, []).append(net)
+            for mid, channel in await conn.execute(select(ConsentRow.member_id, ConsentRow.channel)
+                                                   .where(ConsentRow.given.is_(True))):
+                given.setdefault(mid, set()).add(channel)
+            rows = await conn.execute(select(MemberRow.id, MemberRow.channel_order)
+                                      .where(MemberRow.excluded.is_(False)))
+            return [(tuple(sorted(nets.get(r.id, []))), tuple(r.channel_order), frozenset(given.get(r.id, ())))
+                    for r in rows]
+
     async def history(self, member_id: str) -> list[dict[str, object]]:
         async with self.sessions() as s:
             rows = await s.scalars(select(ChangeRow).where(ChangeRow.member_id == member_id).order_by(ChangeRow.seq))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Collection
-from typing import NoReturn
+from collections.abc import Awaitable, Callable, Collection
+from typing import NoReturn, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -24,6 +24,8 @@ from binrelay_shared.retention import Retention
 from binrelay_shared.settings import Settings
 
 from .registry import Registry, RegistryError
+
+T = TypeVar("T")
 
 
 async def open_registry(settings: Settings, networks: Collection[str] | None = None) -> Registry:
@@ -62,15 +64,32 @@ def _exit(message: str, fix: str) -> NoReturn:
 def registry_members_or_exit(settings: Settings, *, every_address: bool = False) -> MembersFile:
     """Every member in the registry, for a service's start; a problem exits 2 naming the setting."""
 
-    async def load() -> MembersFile:
+    async def load(registry: Registry) -> MembersFile:
+        return await registry.snapshot(every_address=every_address)
+
+    return _at_start_or_exit(settings, load)
+
+
+def registry_ready_or_exit(settings: Settings) -> int:
+    """The registry made ready for a service's start (migrated, the members file imported once, its
+    history's retention applied) without reading the members; how many there are. A problem exits 2."""
+
+    async def count(registry: Registry) -> int:
+        return await registry.count()
+
+    return _at_start_or_exit(settings, count)
+
+
+def _at_start_or_exit(settings: Settings, work: Callable[[Registry], Awaitable[T]]) -> T:
+    async def run() -> T:
         registry = await open_registry(settings)
         try:
-            return await registry.snapshot(every_address=every_address)
+            return await work(registry)
         finally:
             await registry.close()
 
     try:
-        return asyncio.run(load())
+        return asyncio.run(run())
     except DatabaseConfigError as exc:
         _exit(str(exc), "correct BINRELAY_DATABASE_URL (default sqlite+aiosqlite:///.run/binrelay.db)")
     except PlanError as exc:

@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 
 from binrelay_shared import replies, topics
 from binrelay_shared.codec import encode
-from binrelay_shared.consent import ConsentOverrides, RedisConsent
+from binrelay_shared.consent import STOP_HOW, ConsentOverrides, RedisConsent
 from binrelay_shared.events import Channel, Response, ResponseKind, utcnow
 from binrelay_shared.kafka import DURABLE
 from binrelay_shared.kafka_security import KafkaClientConfig
@@ -116,7 +116,7 @@ class ReplyDesk:
                 return Outcome("help", rules.help_text(language)) if member else Outcome("refused_unknown")
             if member is None:
                 return Outcome("refused_unknown")
-            await self.consent.withdraw_sms(member.id, now, "sms:stop")
+            await self.consent.withdraw_sms(member.id, now, STOP_HOW)
             log.info("SMS consent withdrawn by the member")
             return Outcome("stopped", rules.stopped_text(language))
 

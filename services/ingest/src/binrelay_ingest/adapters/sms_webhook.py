@@ -9,8 +9,9 @@ An SMS is first read as a reply (:class:`.acks.ReplyDesk`, rules in :mod:`.reply
 ``JA``/``OK`` (yes), ``NEE`` (no, with a reason), ``STOP`` (no more SMS), with an optional ref,
 bound to the message it answers — a yes/no becomes a ``Response`` on ``bin.responses.v1``; several
 messages pending and no ref: the sender is asked which (by SMS); a STOP from a member withdraws
-their SMS consent and is confirmed by SMS. A text that is no command and reads as a report is
-posted to ingest as one (``channel: sms``, the sender matched to a member by number or unknown),
+their SMS consent (in the member registry: :mod:`binrelay_shared.members.stop`) and is confirmed
+by SMS. A text that is no command and reads as a report is posted to ingest as one
+(``channel: sms``, the sender matched to a member by number or unknown),
 and ingest's advice, when there is one, is sent back by SMS; a short one gets the help text (a
 member) or is refused (an unknown number: counted, nothing logged). The webhook answers 200 once
 the report or the response is safely recorded, 503 when ingest, Kafka or Redis cannot take it now
@@ -26,7 +27,7 @@ import asyncio
 import hashlib
 import hmac
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -38,10 +39,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from binrelay_shared.consent import ConsentOverrides, RedisConsent
+from binrelay_shared.db import database_url, make_engine
 from binrelay_shared.events import Channel
 from binrelay_shared.kafka_security import kafka_client_config, require_kafka
 from binrelay_shared.local_secrets import secrets_or_exit
 from binrelay_shared.logging import configure_logging, get_logger
+from binrelay_shared.members.changes import publish_changes
+from binrelay_shared.members.problems import Change
+from binrelay_shared.members.registry import Registry
+from binrelay_shared.members.stop import RegistryConsent
 from binrelay_shared.metrics import serve_metrics
 from binrelay_shared.redis_auth import check_redis_or_exit, redis_client
 from binrelay_shared.settings import settings_or_exit
@@ -57,7 +64,8 @@ REDIS_USER = "adapter-sms"
 
 log = get_logger(__name__)
 
-#: This adapter's Kafka principal (binrelay_shared.acl): it may only write bin.responses.v1.
+#: This adapter's Kafka principal (binrelay_shared.acl): it may only write bin.responses.v1 and
+#: bin.members.changed.v1 (a member's STOP changes their consent in the registry).
 KAFKA_PRINCIPAL = "adapter-sms"
 
 
@@ -87,14 +95,26 @@ def create_app(
     directory: Directory | None = None,
     metrics: AdapterMetrics | None = None,
     watch_members: bool = False,
+    consent: ConsentOverrides | None = None,
 ) -> Starlette:
+    """The webhook's app. ``consent``: where a member's STOP is recorded (default: the registry of
+    ``settings``' database, published as a members change, and the dispatcher's fast path)."""
     counts = metrics or AdapterMetrics("sms")
     ingest = client or IngestClient(settings)
     store = redis or redis_client(settings, REDIS_USER)
     webhook_secret, ack_key = settings.webhook_secret(), settings.ack_key()
     publisher = responses or ResponsePublisher(kafka_client_config(settings, KAFKA_PRINCIPAL))
     directory = directory or Directory.load(settings.members_file)
-    desk = ReplyDesk(store, publisher, ack_key)
+    registry = None
+    if consent is None:
+        registry = Registry(make_engine(database_url(settings)))
+        kafka = kafka_client_config(settings, KAFKA_PRINCIPAL)
+
+        async def changed(changes: Sequence[Change]) -> None:
+            await publish_changes(kafka, changes, "binrelay-adapter-sms-stop")
+
+        consent = RegistryConsent(registry, RedisConsent(store), changed)
+    desk = ReplyDesk(store, publisher, ack_key, consent)
     gateway = httpx.AsyncClient(
         base_url=settings.sms_gateway_url.rstrip("/"),
         timeout=15,
@@ -191,6 +211,8 @@ def create_app(
                 watching.cancel()
                 await asyncio.gather(watching, return_exceptions=True)
             await publisher.stop()
+            if registry is not None:
+                await registry.close()
             await gateway.aclose()
             await ingest.close()
             await store.aclose()
