@@ -11,8 +11,10 @@ which fences the dead process and aborts its open transaction at once, so reader
 offset for the restart, not for ``transaction_timeout_ms``. An instance that never comes back
 blocks them for at most :data:`TRANSACTION_TIMEOUT_MS` (plus the broker's abort check interval).
 
-Per batch: :meth:`Transactor.begin`, outputs sent with :meth:`Transactor.send`, then
-:meth:`Transactor.commit` with the offsets after the batch's last records and the consumer group.
+Per batch: :meth:`Transactor.begin` with the offsets after the batch's records and the consumer
+group (they go to the transaction, with the partitions the last one wrote, while the batch is
+worked on), outputs sent with :meth:`Transactor.send`, then :meth:`Transactor.commit` with the
+offsets after the batch's last records (sent again only if the batch took in more meanwhile).
 Anything failing before the commit → :meth:`Transactor.abort`: no output of the attempt is ever
 visible to a read_committed reader, and the offsets stay where they were.
 
