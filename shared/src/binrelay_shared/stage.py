@@ -388,7 +388,8 @@ class Stage(Generic[E]):
             compensation.begin_batch()
         token = None
         if txn is not None:
-            await txn.transactor.begin()
+            # The offsets go to the transaction while the work runs (see Transactor.begin).
+            await txn.transactor.begin(offsets_after(records) if txn.group is not None else None, txn.group)
             token = _OPEN.set(txn.transactor)
         entries: list[tuple[str, str, datetime]] = []
         try:

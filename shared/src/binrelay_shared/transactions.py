@@ -11,8 +11,10 @@ which fences the dead process and aborts its open transaction at once, so reader
 offset for the restart, not for ``transaction_timeout_ms``. An instance that never comes back
 blocks them for at most :data:`TRANSACTION_TIMEOUT_MS` (plus the broker's abort check interval).
 
-Per batch: :meth:`Transactor.begin`, outputs sent with :meth:`Transactor.send`, then
-:meth:`Transactor.commit` with the offsets after the batch's last records and the consumer group.
+Per batch: :meth:`Transactor.begin` with the offsets after the batch's records and the consumer
+group (they go to the transaction, with the partitions the last one wrote, while the batch is
+worked on), outputs sent with :meth:`Transactor.send`, then :meth:`Transactor.commit` with the
+offsets after the batch's last records (sent again only if the batch took in more meanwhile).
 Anything failing before the commit → :meth:`Transactor.abort`: no output of the attempt is ever
 visible to a read_committed reader, and the offsets stay where they were.
 
@@ -39,6 +41,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaProducer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
+from aiokafka.structs import RecordMetadata
 
 from .logging import get_logger
 from .publisher import JSON_HEADERS
@@ -122,6 +125,11 @@ class Transactor:
         self.producer: AIOKafkaProducer | None = None
         self.restarts = 0
         self.open = False  # a transaction begun and not yet committed or aborted
+        #: The partitions the last transaction that wrote anything wrote to: added to the next one
+        #: as it begins (see :meth:`begin`).
+        self.written: set[TopicPartition] = set()
+        #: The offsets sent to the open transaction as it began, and the step sending them.
+        self._early: tuple[dict[TopicPartition, int], asyncio.Future[None]] | None = None
         #: Held from :meth:`begin` to the end of the transaction: a rebalance listener waits on it.
         self.busy = asyncio.Lock()
 
@@ -145,13 +153,31 @@ class Transactor:
         await self.stop()
         await self.start()
 
-    async def begin(self) -> None:
+    async def begin(self, offsets: dict[TopicPartition, int] | None = None, group: str | None = None) -> None:
+        """Begin a transaction, and start what its commit would otherwise wait for: the partitions
+        the last one wrote are added to it (AddPartitionsToTxn) and, with ``group``, ``offsets``
+        (AddOffsetsToTxn, TxnOffsetCommit), while the batch is worked on.
+
+        Each is a round trip to a coordinator, and aiokafka makes them one after the other: at the
+        first send (a produce waits for its partition to be added), then at the commit. Begun
+        here they overlap the batch's work, and the commit is left with the outputs'
+        acknowledgements and EndTxn. A stage's outputs go to the same partitions batch after batch
+        (an urgent lane's twin has one); a partition added and not written to costs a marker, a
+        partition written to and not predicted is added at its first send as before.
+        """
         await self.busy.acquire()
         try:
             await self.start()
             assert self.producer is not None
             await self.producer.begin_transaction()
             self.open = True
+            manager = getattr(self.producer, "_txn_manager", None)  # aiokafka has no public call for it
+            if manager is not None:
+                for tp in self.written:
+                    manager.maybe_add_partition_to_txn(tp)
+            if group is not None and offsets:
+                self._early = (dict(offsets), asyncio.ensure_future(
+                    self.producer.send_offsets_to_transaction(offsets, group)))
         except BaseException:
             self.busy.release()
             raise
@@ -173,19 +199,29 @@ class Transactor:
         not: :meth:`resolve`).
         """
         assert self.producer is not None, "begin() first"
+        early, self._early = self._early, None
         try:
             steps = [asyncio.ensure_future(p) for p in pending]
+            if early is not None:
+                steps.append(early[1])
             if group is not None and offsets:
                 if consumer is not None:
                     held = consumer.assignment()
                     lost = [tp for tp in offsets if tp not in held]
                     if lost:
                         raise PartitionsLost(f"{len(lost)} partition(s) revoked during the batch")
-                steps.append(asyncio.ensure_future(self.producer.send_offsets_to_transaction(offsets, group)))
+                if early is None or early[0] != offsets:
+                    # The batch took in more records than it began with: their offsets too (the
+                    # last offsets sent in a transaction are the ones it commits).
+                    steps.append(asyncio.ensure_future(self.producer.send_offsets_to_transaction(offsets, group)))
             results = await asyncio.gather(*steps, return_exceptions=True)
             failed = [r for r in results if isinstance(r, BaseException)]
             if failed:
                 raise failed[0]  # the first output's failure first: a refusal is bisected (stage.REFUSED)
+            written = {TopicPartition(r.topic, r.partition) for r in results[:len(pending)]
+                       if isinstance(r, RecordMetadata)}
+            if written:
+                self.written = written
         except BaseException:
             await self.abort()
             raise
@@ -199,6 +235,9 @@ class Transactor:
 
     async def abort(self) -> None:
         """Abort the open transaction (if any); then start a fresh producer (see the module)."""
+        early, self._early = self._early, None
+        if early is not None:
+            early[1].cancel()
         if not self.open:
             return
         self.open = False
