@@ -53,7 +53,8 @@ from binrelay_shared.metrics import StageMetrics
 from binrelay_shared.secrets import MissingSecret
 from binrelay_shared.stage import Out, Stage
 
-from .base import Permanent, Receiver, is_retryable, reason_of
+from .base import BatchReceiver, Permanent, Receiver, is_retryable, reason_of
+from .batcher import Batcher
 from .idempotency import Claims
 from .registry import PROVIDERS, load
 from .settings import SenderSettings
@@ -159,6 +160,15 @@ class SenderWorker:
         # never hold the ones an urgent job needs (both lanes in one process: BINRELAY_LANES=both).
         self._sem = asyncio.Semaphore(settings.sender_concurrency)
         self._urgent_sem = asyncio.Semaphore(settings.sender_urgent_concurrency)
+        # A provider with a bulk API: the sends of concurrent jobs travel together, a batcher per
+        # lane (an urgent job never waits for a request slot an ordinary batch holds).
+        self._batchers: dict[bool, Batcher] = {}
+        if isinstance(receiver, BatchReceiver) and receiver.batch_size > 1:
+            self._batchers = {
+                urgent: Batcher(receiver.send_batch, receiver.batch_size, settings.sender_batch_linger_seconds,
+                                settings.sender_batch_requests)
+                for urgent in (False, True)
+            }
         # Jobs the provider answered whose done mark Redis has not taken yet, by idempotency key:
         # a retried batch publishes their outcome from here and never calls the provider again.
         self._unmarked: OrderedDict[str, Answered] = OrderedDict()
@@ -284,7 +294,7 @@ class SenderWorker:
                     if tries > 1:
                         await self.claims.renew(job.idempotency_key, token)
                     try:
-                        provider_id = await self.receiver.send(job)
+                        provider_id = await self._deliver(job)
                     except Exception as exc:
                         result = "retryable" if is_retryable(exc) else "permanent"
                         self.metrics.tries.labels(self.channel.value, result).inc()
@@ -309,6 +319,11 @@ class SenderWorker:
         self.metrics.seconds.labels(self.channel.value).observe(time.perf_counter() - started)
         log.info("delivered", delivery_id=job.delivery_id, attempts=tries)
         return await self._settle(job, token, Answered(job.delivery_id, Outcome.delivered, tries, None, provider_id))
+
+    def _deliver(self, job: DeliveryJob) -> Awaitable[str | None]:
+        """One try of ``job`` at the provider: alone, or in the lane's next bulk request."""
+        batcher = self._batchers.get(job.urgent)
+        return batcher.send(job) if batcher is not None else self.receiver.send(job)
 
     async def _settle(self, job: DeliveryJob, token: str, answered: Answered) -> list[Out]:
         """Mark the provider's answer done (at once: this round trip is the at-least-once window),
