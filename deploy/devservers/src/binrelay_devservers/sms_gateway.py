@@ -211,7 +211,7 @@ def create_app(state: GatewayState) -> Starlette:
         for (key, to, text), record in zip(items, records, strict=True):
             status, answer = await _message(to, text, body.get("from"), key)
             record["status"] = status
-            results.append({"idempotency_key": key, "status": status, **answer})
+            results.append({"idempotency_key": key, **answer, "status": status})  # the HTTP status, per recipient
         return _json({"results": results}, 200)
 
     async def listing(request: Request) -> Response:
