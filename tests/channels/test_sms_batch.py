@@ -9,7 +9,6 @@ falls back alone, one it fails transiently is retried alone, none is dropped.
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from collections.abc import Sequence
 
 import httpx
@@ -140,9 +139,11 @@ class _Answers:
         self.requests: list[list[str]] = []
         self.answers = answers
         self.gate = gate
+        self.started = asyncio.Event()
 
     async def send_batch(self, jobs: Sequence[DeliveryJob]) -> list[str | DeliveryError | None]:
         self.requests.append([j.recipient_id for j in jobs])
+        self.started.set()
         if self.gate is not None:
             await self.gate.wait()
         if self.answers is not None:
@@ -193,8 +194,7 @@ async def test_an_urgent_send_does_not_wait_for_the_ordinary_lanes_bulk_request(
     worker = SenderWorker(provider, settings, redis)
     try:
         ordinary = asyncio.ensure_future(worker.process([job(Channel.sms, "+32470000501", recipient_id="slow")]))
-        while not provider.requests:
-            await asyncio.sleep(0.01)
+        await asyncio.wait_for(provider.started.wait(), 30)
         urgent = job(Channel.sms, "+32470000502", recipient_id="urgent").model_copy(update={"urgent": True})
         [outs] = await asyncio.wait_for(worker.process([urgent]), 30)
         assert _outcome(outs).outcome is Outcome.delivered
