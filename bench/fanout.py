@@ -12,6 +12,7 @@ dispatcher's first start, as ``make up`` does.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,8 @@ def start(stack: Stack, n: int, split: bool = True) -> dict[str, Any]:
             "BINRELAY_MEMBERS_FILE": str(members_file(stack.root, n)),
             "BINRELAY_SMS_GATEWAY_URL": f"http://127.0.0.1:{gateway_port}",
             "BINRELAY_SMS_GATEWAY_TOKEN": "bench-token",
+            # As `make up` runs it (deploy/local/stack.sh): the loopback gateway's bulk endpoint.
+            "BINRELAY_SMS_GATEWAY_BATCH_SIZE": os.environ.get("BINRELAY_SMS_GATEWAY_BATCH_SIZE", "100"),
         }
     )
     stack.start_service("devserver:sms", "sms", "--port", str(gateway_port), "--token", "bench-token")

@@ -110,8 +110,9 @@ async def _wait_for_every_outcome(reader: TopicReader, ours: set[str]) -> list[d
         wanted = len(delivered) + 1
 
 
+@pytest.mark.parametrize("bulk", [1, 20], ids=["one-per-request", "bulk-requests"])
 async def test_a_sender_killed_mid_batch_sends_nothing_twice_and_loses_nothing(
-    settings: Settings, gateway: Gateway, tmp_path: Path
+    settings: Settings, gateway: Gateway, tmp_path: Path, bulk: int
 ) -> None:
     """Given 200 SMS jobs on the outbox and a gateway that takes a little while per message,
     when the SMS sender is killed (SIGKILL) in the middle of the batch and started again,
@@ -119,7 +120,8 @@ async def test_a_sender_killed_mid_batch_sends_nothing_twice_and_loses_nothing(
     at the wire, every request the gateway received, repeats included — each job's key was put on
     the wire once, except the sends the killed sender had in flight (claim still ``sending``): those
     may go out once more after the restart (the sender cannot know whether the gateway took them),
-    and the gateway answers that repeat as a duplicate, so each recipient got exactly one SMS."""
+    and the gateway answers that repeat as a duplicate, so each recipient got exactly one SMS.
+    The same with the gateway's bulk endpoint (up to 20 recipients per request, issue #18)."""
     gateway.state.delay = 0.02
     count, concurrency = 200, 8
     jobs = [job(Channel.sms, f"+3247{i:07d}", recipient_id=f"m-kill-{i}") for i in range(count)]
@@ -130,6 +132,7 @@ async def test_a_sender_killed_mid_batch_sends_nothing_twice_and_loses_nothing(
         "BINRELAY_SMS_GATEWAY_URL": gateway.url,
         "BINRELAY_SMS_GATEWAY_TOKEN": gateway.token,
         "BINRELAY_SENDER_CONCURRENCY": str(concurrency),
+        "BINRELAY_SMS_GATEWAY_BATCH_SIZE": str(bulk),
     }
     reader = await TopicReader(settings.kafka, topics.DELIVERIES).start()
     log = tmp_path / "sender.log"
@@ -147,6 +150,7 @@ async def test_a_sender_killed_mid_batch_sends_nothing_twice_and_loses_nothing(
         with sender("sms", settings, log, **env):
             delivered = await _wait_for_every_outcome(reader, ours)
         assert {m["delivery_id"] for m in delivered} == ours  # nothing lost
+        assert (gateway.state.batches > 0) == (bulk > 1)  # the bulk endpoint, when configured
 
         keys = set(wire_key.values())
         received = Counter({k: n for k, n in request_counts(gateway.state).items() if k in keys})

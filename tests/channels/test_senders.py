@@ -119,6 +119,32 @@ async def test_a_busy_mailbox_is_retried_then_fails_without_fallback(
         await redis.aclose()
 
 
+async def test_a_batch_of_mails_goes_over_one_reused_connection_even_past_a_refused_mailbox(
+    smtp_sink: tuple[int, SinkHandler], redis_url: str
+) -> None:
+    """Given the e-mail sender with one SMTP connection, a batch of 20 mails of which one mailbox
+    refuses (550), then a second batch,
+    then all the others arrive, each once, over that one connection (a refusal resets the envelope,
+    it does not cost a reconnect), and the refused one falls back on its own."""
+    port, sink = smtp_sink
+    settings = sender_settings(redis_url)
+    redis = admin_redis(redis_url)
+    worker = SenderWorker(make_receiver(Channel.email, settings, smtp_port=port, smtp_connections=1), settings, redis)
+    jobs = [job(Channel.email, f"lid-{i}@example.test", recipient_id=f"member-{i}") for i in range(20)]
+    jobs[5] = job(Channel.email, "reject-lid-5@example.test", recipient_id="member-5", fallback=(Channel.sms,),
+                  fallback_addresses={Channel.sms: "+32470000005"})
+    try:
+        first = await worker.process(jobs)
+        second = await worker.process([job(Channel.email, "lid-20@example.test", recipient_id="member-20")])
+        got = [o.outcome for outs in first + second for o in outcomes(outs)]
+        assert got == [Outcome.delivered] * 5 + [Outcome.fell_back] + [Outcome.delivered] * 15
+        assert sorted(sink.message_ids().values()) == [1] * 20
+        assert len(sink.transactions) == 1 and sum(sink.transactions.values()) == 21
+    finally:
+        await worker.receiver.close()
+        await redis.aclose()
+
+
 async def test_sms_transient_failures_are_retried_and_permanent_ones_fall_back(
     gateway: Gateway, redis_url: str
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 
@@ -95,3 +96,27 @@ async def test_a_wrong_password_is_retryable_and_names_no_secret(smsc: tuple[int
         assert getattr(err.value, "reason", "") == "smpp_bind_0x0e"
     finally:
         await receiver.close()
+
+
+async def test_smpp_keeps_a_bounded_window_of_submissions_in_flight(
+    smsc: tuple[int, SmscState], redis_url: str
+) -> None:
+    """Given an SMSC that answers each submit_sm after a pause (several outstanding at once) and a
+    sender with smpp_window=4, when 30 SMS are sent at the same time,
+    then the SMSC sees more than one but never more than 4 unanswered submit_sm on the one
+    session, each answer is matched to its own SMS by sequence number, each SMS submitted once."""
+    port, state = smsc
+    state.delay = 0.05
+    settings = sender_settings(redis_url, sms_transport="smpp")
+    receiver = make_receiver(Channel.sms, settings, smpp_port=port, smpp_password=state.password, smpp_window=4)
+    assert isinstance(receiver, SmppReceiver)
+    jobs = [job(Channel.sms, f"+324700006{i:02d}", text=f"Bericht {i}") for i in range(30)]
+    try:
+        ids = await asyncio.gather(*(receiver.send(j) for j in jobs))
+    finally:
+        await receiver.close()
+    assert 1 < state.max_outstanding <= 4
+    assert state.binds == 1
+    by_id = {m["id"]: (m["to"], m["text"]) for m in state.sent}
+    assert [by_id[i] for i in ids if i] == [(j.address, j.text) for j in jobs]
+    assert submit_counts(state) == Counter((j.address, j.text) for j in jobs)

@@ -17,6 +17,18 @@ id and sends nothing new. Answers:
 5xx    ``{"error": "..."}``                        transient
 =====  ==========================================  =======================
 
+**Sending in bulk** — ``POST /messages/batch`` (same token) with
+``{"from": "BINRelay", "messages": [{"to": "+32470000000", "text": "...", "idempotency_key": "k1"}, ...]}``
+(``from`` optional, ``idempotency_key`` optional per recipient, at most :data:`MAX_BATCH` messages),
+like the bulk APIs of real providers: one request, several recipients, **each its own answer**.
+The request as a whole is answered ``200`` with
+``{"results": [{"idempotency_key", "status", "id"?, "error"?}, ...]}``, one result per message, in
+the order sent; ``status`` is what ``POST /messages`` would have answered for that recipient alone
+(202 accepted, 200 a repeated key, 422 invalid number, 503 transient …), so one bad number fails
+only its own recipient. A request that cannot be read at all is answered as a whole: 401 (token),
+400 (not ``{messages: [...]}``, an item without ``to``/``text``), 413 (more than
+:data:`MAX_BATCH` messages) — nothing in it is sent.
+
 **Receiving** (the inbound direction) — the gateway ``POST``s each SMS it receives to the
 configured webhook URL with a JSON body ``{"id", "from", "to", "text", "received_at"}`` and two
 headers: ``X-Gateway-Timestamp`` (unix seconds) and ``X-Gateway-Signature`` =
@@ -27,11 +39,12 @@ otherwise the gateway retries.
 Test and development controls (this loopback gateway only)
 -----------------------------------------------------------
 ``GET /messages`` lists what was sent — each message once, as a provider bills it (a repeated
-``Idempotency-Key`` sends nothing new); ``GET /_control/requests`` lists every ``POST /messages``
-the gateway *received*, repeats included, in arrival order (``{"count": n, "requests": [{"seq",
-"idempotency_key", "to", "status", "at"}]}``; ``status`` is the answer given, ``null`` while in
-progress): what the sender put on the wire, so a test can count it; ``DELETE /messages`` forgets
-both;
+``Idempotency-Key`` sends nothing new); ``GET /_control/requests`` lists every message the gateway
+*received*, by ``POST /messages`` or inside a ``POST /messages/batch``, repeats included, in
+arrival order (``{"count": n, "requests": [{"seq", "idempotency_key", "to", "status", "at",
+"batch"}]}``; ``status`` is the answer given to that recipient, ``null`` while in progress;
+``batch`` the number of the bulk request it came in, ``null`` for a single one): what the sender
+put on the wire, so a test can count it; ``DELETE /messages`` forgets both;
 ``POST /_control/fail {"mode": "transient"|"permanent", "count": n}`` makes the next n sends
 fail; ``POST /_control/down {"seconds": s}`` makes every send for the next s seconds fail with
 503 (an outage: the requests are still recorded; ``{"seconds": 0}`` ends it);
@@ -63,6 +76,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 NUMBER = re.compile(r"^\+?[0-9]{6,15}$")
+#: Most messages one ``POST /messages/batch`` may carry.
+MAX_BATCH = 1000
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -84,6 +99,8 @@ class GatewayState:
     fail_mode: str | None = None
     fail_count: int = 0
     calls: int = 0
+    batches: int = 0
+    """How many ``POST /messages/batch`` were received."""
     delay: float = 0.0
     """Seconds each send takes (tests use it to catch a sender mid-batch)."""
     down_until: float = 0.0
@@ -106,12 +123,16 @@ def create_app(state: GatewayState) -> Starlette:
     def authorized(request: Request) -> bool:
         return hmac.compare_digest(request.headers.get("authorization", ""), f"Bearer {state.token}")
 
+    def _record(key: str | None, batch: int | None = None) -> dict[str, Any]:
+        record: dict[str, Any] = {"seq": len(state.received), "idempotency_key": key, "to": None,
+                                  "status": None, "at": datetime.now(UTC).isoformat(), "batch": batch}
+        state.received.append(record)  # on arrival: a client that dies before the answer still counts
+        return record
+
     async def send(request: Request) -> Response:
         state.calls += 1
         key = request.headers.get("idempotency-key")
-        record: dict[str, Any] = {"seq": len(state.received), "idempotency_key": key, "to": None,
-                                  "status": None, "at": datetime.now(UTC).isoformat()}
-        state.received.append(record)  # on arrival: a client that dies before the answer still counts
+        record = _record(key)
         response = await _send(request, key, record)
         record["status"] = response.status_code
         return response
@@ -127,35 +148,71 @@ def create_app(state: GatewayState) -> Starlette:
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
             return _json({"error": "body must be {to, text, from?}"}, 400)
         record["to"] = to
+        status, answer = await _message(to, text, body.get("from"), key)
+        return _json(answer, status, {"Retry-After": "1"} if status == 503 else None)
+
+    async def _message(to: str, text: str, sender: Any, key: str | None) -> tuple[int, dict[str, Any]]:
+        """Send one message (or recognise its key): the status and body a single send answers."""
         if key and key in state.by_key:
-            return _json({"id": state.by_key[key], "status": "accepted"}, 200)
+            return 200, {"id": state.by_key[key], "status": "accepted"}
         if state.delay:
             await asyncio.sleep(state.delay)
             if key and key in state.by_key:  # a concurrent repeat finished first
-                return _json({"id": state.by_key[key], "status": "accepted"}, 200)
+                return 200, {"id": state.by_key[key], "status": "accepted"}
         if time.monotonic() < state.down_until:
-            return _json({"error": "unavailable"}, 503, {"Retry-After": "1"})
+            return 503, {"error": "unavailable"}
         while True:  # the hold: polled, as the test flips it from another thread
             if state.hold_after is None or len(state.sent) < state.hold_after:
                 break
             await asyncio.sleep(0.01)
         if key and key in state.by_key:  # a repeat that waited behind the hold
-            return _json({"id": state.by_key[key], "status": "accepted"}, 200)
+            return 200, {"id": state.by_key[key], "status": "accepted"}
         if state.fail_count > 0:
             state.fail_count -= 1
             if state.fail_mode == "permanent":
-                return _json({"error": "invalid_number"}, 422)
-            return _json({"error": "unavailable"}, 503, {"Retry-After": "1"})
+                return 422, {"error": "invalid_number"}
+            return 503, {"error": "unavailable"}
         if not NUMBER.match(to):
-            return _json({"error": "invalid_number"}, 422)
+            return 422, {"error": "invalid_number"}
         mid = uuid.uuid4().hex
         if key:
             state.by_key[key] = mid
         state.sent.append(
-            {"id": mid, "to": to, "text": text, "from": body.get("from"), "idempotency_key": key,
+            {"id": mid, "to": to, "text": text, "from": sender, "idempotency_key": key,
              "at": datetime.now(UTC).isoformat()}
         )
-        return _json({"id": mid, "status": "accepted"}, 202)
+        return 202, {"id": mid, "status": "accepted"}
+
+    async def send_batch(request: Request) -> Response:
+        state.batches += 1
+        batch = state.batches
+        try:
+            body = orjson.loads(await request.body())
+            messages = body["messages"]
+            if not isinstance(messages, list) or not messages:
+                raise ValueError
+            items = [(m.get("idempotency_key"), m["to"], m["text"]) for m in messages]
+            if any(not isinstance(to, str) or not isinstance(text, str) or not text
+                   or not (key is None or isinstance(key, str)) for key, to, text in items):
+                raise ValueError
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+            _record(None, batch)["status"] = 400  # unreadable: one record, nothing sent
+            return _json({"error": "body must be {messages: [{to, text, idempotency_key?}, ...], from?}"}, 400)
+        records = [_record(key, batch) for key, _, _ in items]  # every recipient on arrival, repeats included
+        for (_, to, _), record in zip(items, records, strict=True):
+            record["to"] = to
+        refused = 401 if not authorized(request) else 413 if len(items) > MAX_BATCH else None
+        if refused is not None:  # the request as a whole: nothing in it is sent
+            for record in records:
+                record["status"] = refused
+            error = "unauthorized" if refused == 401 else f"at most {MAX_BATCH} messages per batch"
+            return _json({"error": error}, refused)
+        results = []
+        for (key, to, text), record in zip(items, records, strict=True):
+            status, answer = await _message(to, text, body.get("from"), key)
+            record["status"] = status
+            results.append({"idempotency_key": key, **answer, "status": status})  # the HTTP status, per recipient
+        return _json({"results": results}, 200)
 
     async def listing(request: Request) -> Response:
         if request.method == "DELETE":
@@ -210,6 +267,7 @@ def create_app(state: GatewayState) -> Starlette:
     return Starlette(
         routes=[
             Route("/messages", send, methods=["POST"]),
+            Route("/messages/batch", send_batch, methods=["POST"]),
             Route("/messages", listing, methods=["GET", "DELETE"]),
             Route("/_control/requests", requests, methods=["GET"]),
             Route("/_control/fail", fail, methods=["POST"]),

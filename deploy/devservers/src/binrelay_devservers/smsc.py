@@ -8,7 +8,10 @@ transiently (``ESME_RTHROTTLED``) or permanently (``ESME_RINVDSTADR``).
 ``SmscState.sent`` holds the messages accepted; ``SmscState.received`` every ``submit_sm`` that
 arrived, repeats and refused ones included, with the status answered (SMPP has no idempotency
 key: a repeat is a second SMS), so a test counts what the sender put on the wire
-(``submit_counts``).
+(``submit_counts``). With ``SmscState.delay`` each ``submit_sm_resp`` comes that many seconds
+after its request, answered out of the reading loop, so several submissions are outstanding at
+once as on a real SMSC; ``SmscState.max_outstanding`` is the most a client had unanswered at one
+time (how a test sees the sender's SMPP window).
 
 Run: ``binrelay-devserver smsc --port 2775``.
 """
@@ -35,6 +38,10 @@ class SmscState:
     fail_mode: str | None = None
     fail_count: int = 0
     binds: int = 0
+    delay: float = 0.0
+    """Seconds before each submit_sm_resp (answered concurrently: a window fills up)."""
+    outstanding: int = 0
+    max_outstanding: int = 0
 
 
 def submit_counts(state: SmscState) -> Counter[tuple[str, str]]:
@@ -57,8 +64,45 @@ def _record_submit(state: SmscState, body: bytes) -> dict[str, Any]:
     return record
 
 
+def _answer_submit(
+    state: SmscState, pdu: p.Pdu, record: dict[str, Any], bound: bool, writer: asyncio.StreamWriter
+) -> None:
+    """Write a recorded submit_sm's answer (accepted, or failed as the state says)."""
+    state.outstanding -= 1
+    answer = b""
+    if not bound:
+        status = p.ESME_RBINDFAIL
+    elif state.fail_count > 0:
+        state.fail_count -= 1
+        status = p.ESME_RINVDSTADR if state.fail_mode == "permanent" else p.ESME_RTHROTTLED
+    elif record["to"] is None:
+        raise ValueError("malformed submit_sm")  # as before: the connection is dropped
+    elif not 6 <= len(record["to"]) - 1 <= 15 or not record["to"][1:].isdigit():
+        status = p.ESME_RINVDSTADR
+    else:
+        status = p.ESME_ROK
+        mid = uuid.uuid4().hex[:16]
+        answer = p.cstr(mid)
+        state.sent.append({"id": mid, "to": record["to"], "from": record["from"], "text": record["text"],
+                           "data_coding": record["data_coding"]})
+    record["status"] = status
+    writer.write(p.Pdu(p.SUBMIT_SM_RESP, status, pdu.sequence, answer).encode())
+
+
+async def _answer_later(
+    state: SmscState, pdu: p.Pdu, record: dict[str, Any], bound: bool, writer: asyncio.StreamWriter
+) -> None:
+    await asyncio.sleep(state.delay)
+    try:
+        _answer_submit(state, pdu, record, bound, writer)
+        await writer.drain()
+    except (ValueError, ConnectionError):  # malformed, or the client left: drop the connection
+        writer.close()
+
+
 async def _serve_client(state: SmscState, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     bound = False
+    answering: set[asyncio.Task[None]] = set()
     try:
         while True:
             pdu = await p.read_pdu(reader)
@@ -71,25 +115,15 @@ async def _serve_client(state: SmscState, reader: asyncio.StreamReader, writer: 
                 status = p.ESME_ROK if ok else p.ESME_RINVPASWD
                 writer.write(p.Pdu(p.BIND_TRANSMITTER_RESP, status, pdu.sequence, p.cstr("binrelay-smsc")).encode())
             elif pdu.command_id == p.SUBMIT_SM:
-                record = _record_submit(state, pdu.body)
-                answer = b""
-                if not bound:
-                    status = p.ESME_RBINDFAIL
-                elif state.fail_count > 0:
-                    state.fail_count -= 1
-                    status = p.ESME_RINVDSTADR if state.fail_mode == "permanent" else p.ESME_RTHROTTLED
-                elif record["to"] is None:
-                    raise ValueError("malformed submit_sm")  # as before: the connection is dropped
-                elif not 6 <= len(record["to"]) - 1 <= 15 or not record["to"][1:].isdigit():
-                    status = p.ESME_RINVDSTADR
-                else:
-                    status = p.ESME_ROK
-                    mid = uuid.uuid4().hex[:16]
-                    answer = p.cstr(mid)
-                    state.sent.append({"id": mid, "to": record["to"], "from": record["from"], "text": record["text"],
-                                       "data_coding": record["data_coding"]})
-                record["status"] = status
-                writer.write(p.Pdu(p.SUBMIT_SM_RESP, status, pdu.sequence, answer).encode())
+                record = _record_submit(state, pdu.body)  # on arrival
+                state.outstanding += 1
+                state.max_outstanding = max(state.max_outstanding, state.outstanding)
+                if state.delay:
+                    task = asyncio.ensure_future(_answer_later(state, pdu, record, bound, writer))
+                    answering.add(task)
+                    task.add_done_callback(answering.discard)
+                    continue
+                _answer_submit(state, pdu, record, bound, writer)
             elif pdu.command_id == p.ENQUIRE_LINK:
                 writer.write(p.Pdu(p.ENQUIRE_LINK_RESP, 0, pdu.sequence).encode())
             elif pdu.command_id == p.UNBIND:

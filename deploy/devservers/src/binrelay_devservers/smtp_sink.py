@@ -11,6 +11,8 @@ from a new one, so the sink does not try: ``message_ids()`` counts what arrived 
 proves "received once" at the wire. ``hold()`` makes new transactions wait at ``MAIL FROM``
 (before any data is taken, so a client that dies there delivered nothing) until ``release()``;
 ``holding`` says how many wait (tests use it to stop a sender at a known point).
+``transactions`` counts the transactions (``MAIL FROM``) per client connection: how a test sees
+a sender reuse one connection for many mails.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ class SinkHandler:
         self._lock = threading.Lock()
         self.holding = 0
         """Transactions waiting at MAIL FROM while held."""
+        self.transactions: Counter[str] = Counter()
+        """Transactions begun (MAIL FROM) per client connection (its peer address)."""
 
     def message_ids(self) -> Counter[str | None]:
         """How many messages arrived per Message-ID, repeats included."""
@@ -80,6 +84,7 @@ class SinkHandler:
             finally:
                 with self._lock:
                     self.holding -= 1
+        self.transactions[str(session.peer)] += 1
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"

@@ -15,6 +15,7 @@ because it goes into ``DeliveryOutcome.reason``, the logs and metric labels.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 from binrelay_shared.events import Channel, DeliveryJob
@@ -74,4 +75,25 @@ class Receiver(Protocol):
 
     async def close(self) -> None:
         """Release connections."""
+        ...
+
+
+@runtime_checkable
+class BatchReceiver(Receiver, Protocol):
+    """A receiver whose provider takes several recipients per request (a bulk API).
+
+    The worker still claims, retries, marks and publishes each job on its own; only the wire
+    calls are grouped (:class:`~binrelay_senders.batcher.Batcher`). Used when ``batch_size`` > 1.
+    """
+
+    batch_size: int
+
+    async def send_batch(self, jobs: Sequence[DeliveryJob]) -> list[str | DeliveryError | None]:
+        """Deliver ``jobs`` in one request; one answer per job, in order: the provider's message
+        id (or None) when accepted, else that job's :class:`Retryable` or :class:`Permanent`.
+
+        Raises (:class:`Retryable`/:class:`Permanent`) only when the request as a whole failed:
+        then every job of it failed that way. Safe to call again with the same jobs (each carries
+        its idempotency key).
+        """
         ...

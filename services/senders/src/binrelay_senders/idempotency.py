@@ -27,6 +27,10 @@ answer in memory (``SenderWorker._settle``), retries the mark for ``sender_done_
 and if the batch is retried it publishes the remembered outcome (writing the mark then) instead of
 dropping the job as in flight or — its lease expired — sending it again. Only the process dying
 in that window is left to the at-least-once handling above.
+
+The first ``SET NX`` of a claim and the ``done`` mark of the jobs a worker handles at once travel
+in one Redis pipeline per event-loop turn (:class:`~.pipeliner.Pipeliner`): the same commands,
+each with its own answer, a round trip per batch instead of per job.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ import time
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
+
+from .pipeliner import Pipeliner
 
 KEY = "bin:delivery:{}"
 
@@ -78,6 +84,7 @@ class Claims:
         self.owner = owner
         self.lease_seconds = lease_seconds
         self.done_ttl_seconds = done_ttl_seconds
+        self._pipe = Pipeliner(redis)
 
     def token(self, delivery_id: str) -> str:
         """The value of this owner's ``sending`` claim for ``delivery_id``."""
@@ -89,7 +96,7 @@ class Claims:
         token = self.token(delivery_id)
         deadline = time.monotonic() + (wait_seconds if wait_seconds is not None else self.lease_seconds + 5)
         while True:
-            if await self.redis.set(key, token, nx=True, ex=self.lease_seconds):
+            if await self._pipe.execute("SET", key, token, "EX", self.lease_seconds, "NX"):
                 return Claim(acquired=True, token=token)
             raw = await self.redis.get(key)
             if raw is None:
@@ -121,7 +128,7 @@ class Claims:
         """Mark the key done with ``outcome``; True if we still held it (or nobody did)."""
         key = KEY.format(idempotency_key)
         value = f"done|{delivery_id}|{outcome}"
-        marked = await self.redis.eval(_MARK, 1, key, token, value, self.done_ttl_seconds)
+        marked = await self._pipe.execute("EVAL", _MARK, 1, key, token, value, self.done_ttl_seconds)
         return bool(marked)
 
     async def release(self, idempotency_key: str, token: str) -> None:

@@ -39,9 +39,18 @@ class SenderSettings(Settings):
         30.0, description="How long the 'done' mark of an answered job is retried while Redis is away (s)"
     )
     sender_max_hold_seconds: float = Field(5.0, description="Longest an early job is held in memory")
-    sender_concurrency: int = Field(32, description="Jobs of one batch sent at the same time")
+    sender_concurrency: int = Field(
+        200, ge=1, description="Jobs of one batch sent at the same time (a bulk provider groups their sends)"
+    )
     sender_urgent_concurrency: int = Field(
-        32, description="Urgent jobs sent at the same time (their own slots: ordinary jobs never hold them)"
+        200, ge=1, description="Urgent jobs sent at the same time (their own slots: ordinary jobs never hold them)"
+    )
+    sender_batch_linger_seconds: float = Field(
+        0.005, ge=0, le=1,
+        description="With a bulk provider: how long the first send waits for others to share its request (s)",
+    )
+    sender_batch_requests: int = Field(
+        4, ge=1, description="With a bulk provider: bulk requests on the wire at once, per lane"
     )
     sender_urgent_backoff_max: float = Field(
         2.0, description="Longest backoff between tries of an urgent job (s): out soon after the provider is back"

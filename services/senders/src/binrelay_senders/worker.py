@@ -1,7 +1,7 @@
 """The sender worker: one per channel, a :class:`~binrelay_shared.stage.Stage` on the outbox topic.
 
 Per job: hold it if it is early (``send_at``), claim its idempotency key, send through the
-channel's receiver with retries (exponential backoff with full jitter, tenacity), mark the key
+channel's receiver with retries (exponential backoff with full jitter), mark the key
 done, and emit the :class:`DeliveryOutcome` (plus, on a permanent failure or an exhausted retry
 budget, a new ``DeliveryJob`` on the member's next channel: outcome ``fell_back``). The stage
 publishes all that, then commits the batch: a worker killed mid-batch re-reads the batch and the
@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import hashlib
 import os
+import random
 import socket
 import sys
 import time
@@ -38,10 +39,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from tenacity import (
     AsyncRetrying,
-    RetryCallState,
-    retry_if_exception,
     retry_if_exception_type,
-    stop_after_attempt,
     stop_after_delay,
     wait_random_exponential,
 )
@@ -53,7 +51,8 @@ from binrelay_shared.metrics import StageMetrics
 from binrelay_shared.secrets import MissingSecret
 from binrelay_shared.stage import Out, Stage
 
-from .base import Permanent, Receiver, is_retryable, reason_of
+from .base import BatchReceiver, Permanent, Receiver, is_retryable, reason_of
+from .batcher import Batcher
 from .idempotency import Claims
 from .registry import PROVIDERS, load
 from .settings import SenderSettings
@@ -159,6 +158,15 @@ class SenderWorker:
         # never hold the ones an urgent job needs (both lanes in one process: BINRELAY_LANES=both).
         self._sem = asyncio.Semaphore(settings.sender_concurrency)
         self._urgent_sem = asyncio.Semaphore(settings.sender_urgent_concurrency)
+        # A provider with a bulk API: the sends of concurrent jobs travel together, a batcher per
+        # lane (an urgent job never waits for a request slot an ordinary batch holds).
+        self._batchers: dict[bool, Batcher] = {}
+        if isinstance(receiver, BatchReceiver) and receiver.batch_size > 1:
+            self._batchers = {
+                urgent: Batcher(receiver.send_batch, receiver.batch_size, settings.sender_batch_linger_seconds,
+                                settings.sender_batch_requests)
+                for urgent in (False, True)
+            }
         # Jobs the provider answered whose done mark Redis has not taken yet, by idempotency key:
         # a retried batch publishes their outcome from here and never calls the provider again.
         self._unmarked: OrderedDict[str, Answered] = OrderedDict()
@@ -257,58 +265,58 @@ class SenderWorker:
         s = self.settings
         started = time.perf_counter()
         tries = 0
-
-        def before_sleep(state: RetryCallState) -> None:
-            exc = state.outcome.exception() if state.outcome else None
-            log.info(
-                "delivery retrying", delivery_id=job.delivery_id, attempt=state.attempt_number,
-                reason=reason_of(exc) if exc else None,
-            )
-
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(max(1, s.sender_max_attempts)),
-            # An urgent job waits at most sender_urgent_backoff_max between tries: it goes out soon
-            # after the provider is back, not after an ordinary job's long pause.
-            wait=wait_random_exponential(
-                multiplier=s.sender_backoff_initial,
-                max=min(s.sender_backoff_max, s.sender_urgent_backoff_max) if job.urgent else s.sender_backoff_max,
-            ),
-            retry=retry_if_exception(is_retryable),
-            before_sleep=before_sleep,
-            reraise=True,
-        )
-        try:
-            async for attempt in retrying:
-                with attempt:
-                    tries += 1
-                    if tries > 1:
-                        await self.claims.renew(job.idempotency_key, token)
-                    try:
-                        provider_id = await self.receiver.send(job)
-                    except Exception as exc:
-                        result = "retryable" if is_retryable(exc) else "permanent"
-                        self.metrics.tries.labels(self.channel.value, result).inc()
-                        raise
-                    self.metrics.tries.labels(self.channel.value, "ok").inc()
-        except Exception as exc:
-            reason = reason_of(exc)
-            if not isinstance(exc, Permanent):
-                reason = f"retries_exhausted:{reason}"
-            nxt = fallback_job(job)
-            outcome = Outcome.fell_back if nxt is not None else Outcome.failed
-            self.metrics.outcomes.labels(self.channel.value, outcome.value).inc()
-            # Falling back is routine; a member left with no channel is not (the dispatcher tells the
-            # network's coordinators on the 'failed' outcome: binrelay_dispatcher.undelivered).
-            (log.warning if nxt is not None else log.error)(
-                "delivery not delivered", delivery_id=job.delivery_id, outcome=outcome.value, reason=reason,
-                attempts=tries, next_channel=nxt.channel.value if nxt else None, recipient_id=job.recipient_id,
-            )
-            return await self._settle(job, token, Answered(job.delivery_id, outcome, tries, reason, None))
+        cap = min(s.sender_backoff_max, s.sender_urgent_backoff_max) if job.urgent else s.sender_backoff_max
+        attempts = max(1, s.sender_max_attempts)
+        provider_id: str | None = None
+        # A plain loop rather than tenacity's: it runs for every job of a 10,000-member alarm, and
+        # tenacity's machinery cost more than the bulk send itself (issue #18, py-spy).
+        while True:
+            tries += 1
+            try:
+                if tries > 1:
+                    await self.claims.renew(job.idempotency_key, token)
+                try:
+                    provider_id = await self._deliver(job)
+                except Exception as exc:
+                    result = "retryable" if is_retryable(exc) else "permanent"
+                    self.metrics.tries.labels(self.channel.value, result).inc()
+                    raise
+                self.metrics.tries.labels(self.channel.value, "ok").inc()
+                break
+            except Exception as exc:
+                if not is_retryable(exc) or tries >= attempts:
+                    return await self._not_delivered(job, token, exc, tries)
+                log.info("delivery retrying", delivery_id=job.delivery_id, attempt=tries, reason=reason_of(exc))
+                # Exponential backoff with full jitter; an urgent job waits at most
+                # sender_urgent_backoff_max between tries: out soon after the provider is back.
+                await asyncio.sleep(random.uniform(0, min(cap, s.sender_backoff_initial * 2 ** (tries - 1))))
 
         self.metrics.outcomes.labels(self.channel.value, Outcome.delivered.value).inc()
         self.metrics.seconds.labels(self.channel.value).observe(time.perf_counter() - started)
-        log.info("delivered", delivery_id=job.delivery_id, attempts=tries)
+        # No log line per delivered job (10,000 of them for an alarm): the outcome event, the
+        # trace and the metrics record it.
         return await self._settle(job, token, Answered(job.delivery_id, Outcome.delivered, tries, None, provider_id))
+
+    async def _not_delivered(self, job: DeliveryJob, token: str, exc: Exception, tries: int) -> list[Out]:
+        """A job that failed for good (permanent, or its retries exhausted): fall back or fail."""
+        reason = reason_of(exc)
+        if not isinstance(exc, Permanent):
+            reason = f"retries_exhausted:{reason}"
+        nxt = fallback_job(job)
+        outcome = Outcome.fell_back if nxt is not None else Outcome.failed
+        self.metrics.outcomes.labels(self.channel.value, outcome.value).inc()
+        # Falling back is routine; a member left with no channel is not (the dispatcher tells the
+        # network's coordinators on the 'failed' outcome: binrelay_dispatcher.undelivered).
+        (log.warning if nxt is not None else log.error)(
+            "delivery not delivered", delivery_id=job.delivery_id, outcome=outcome.value, reason=reason,
+            attempts=tries, next_channel=nxt.channel.value if nxt else None, recipient_id=job.recipient_id,
+        )
+        return await self._settle(job, token, Answered(job.delivery_id, outcome, tries, reason, None))
+
+    def _deliver(self, job: DeliveryJob) -> Awaitable[str | None]:
+        """One try of ``job`` at the provider: alone, or in the lane's next bulk request."""
+        batcher = self._batchers.get(job.urgent)
+        return batcher.send(job) if batcher is not None else self.receiver.send(job)
 
     async def _settle(self, job: DeliveryJob, token: str, answered: Answered) -> list[Out]:
         """Mark the provider's answer done (at once: this round trip is the at-least-once window),

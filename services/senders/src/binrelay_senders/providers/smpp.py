@@ -1,8 +1,9 @@
 """SMS over SMPP 3.4 (to an operator's SMSC), as an alternative to the HTTP gateway.
 
 Select it with ``BINRELAY_SMS_TRANSPORT=smpp``. One bound transmitter session per worker, kept
-open with ``enquire_link`` and re-bound when it drops; several ``submit_sm`` may be outstanding
-at once (answers are matched by sequence number). Failures: throttling, queue full, system
+open with ``enquire_link`` and re-bound when it drops; up to ``smpp_window`` ``submit_sm`` are
+outstanding at once (the SMPP window: answers are matched by sequence number; a further send waits
+for a slot, so an SMSC's own window is never overrun and throttled). Failures: throttling, queue full, system
 errors, timeouts and lost connections are retryable; an invalid destination or a message the SMSC
 refuses is permanent; bind failures (credentials) are retryable, like HTTP 401 (fixable by the
 operator). SMPP has no idempotency key: a crash between ``submit_sm_resp`` and the Redis mark
@@ -41,6 +42,10 @@ class SmppSettings(SmsSettings):
     smpp_password: SecretStr | None = Field(None, description="SMPP password")
     smpp_password_file: Path | None = Field(None, description="File of it (default <secrets_dir>/smpp-password)")
     smpp_enquire_link_seconds: float = Field(30.0, description="Keep-alive interval of the SMPP session")
+    smpp_window: int = Field(
+        10, ge=1, le=1000,
+        description="submit_sm outstanding at once on the session (the SMSC's window: ask the operator)",
+    )
 
 
 class _Session:
@@ -103,6 +108,7 @@ class SmppReceiver:
         self._session: _Session | None = None
         self._keepalive: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._window = asyncio.Semaphore(settings.smpp_window)
 
     async def _bound(self) -> _Session:
         async with self._lock:
@@ -145,9 +151,10 @@ class SmppReceiver:
         number = normalize_phone(job.address)
         if not number.lstrip("+").isdigit():
             raise Permanent("smpp_bad_number")
-        session = await self._bound()
-        pdu = p.submit_sm(self.settings.sms_from, number, job.text, next(self._seq))
-        resp = await session.request(pdu, self.settings.sms_timeout)
+        async with self._window:
+            session = await self._bound()
+            pdu = p.submit_sm(self.settings.sms_from, number, job.text, next(self._seq))
+            resp = await session.request(pdu, self.settings.sms_timeout)
         if resp.command_id == p.SUBMIT_SM_RESP and resp.status == p.ESME_ROK:
             try:
                 return p.Cursor(resp.body).cstr()

@@ -1,4 +1,7 @@
-"""E-mail over SMTP (aiosmtplib): one connection per worker, reopened when the server drops it.
+"""E-mail over SMTP (aiosmtplib): up to ``smtp_connections`` connections per worker, each kept open
+and reused mail after mail (batch after batch), reopened when the server drops it. A mail the
+server refuses (a recipient, its data) does not cost the connection: aiosmtplib resets the
+envelope (RSET) and the next mail goes on the same connection.
 
 Every mail carries ``Reply-To: <smtp_reply_to>`` (the inbound SMTP adapter's reply address,
 ``replies@<report domain>``): a member's reply reaches the adapter, which binds it by its
@@ -111,16 +114,14 @@ class EmailReceiver:
                 client = await self._connect()
                 self._open.add(client)
             await client.send_message(msg)
-        except aiosmtplib.SMTPRecipientsRefused as exc:
+        except aiosmtplib.SMTPRecipientsRefused as exc:  # envelope reset: the connection stays
+            client = await self._still_usable(client)
             codes = [r.code for r in exc.recipients]
-            self._drop(client)
-            client = None
             if any(400 <= c < 500 for c in codes):
                 raise Retryable(f"smtp_rcpt_{codes[0]}") from None
             raise Permanent(f"smtp_rcpt_{codes[0] if codes else 'refused'}") from None
-        except aiosmtplib.SMTPResponseException as exc:
-            self._drop(client)
-            client = None
+        except aiosmtplib.SMTPResponseException as exc:  # envelope reset (a 421 closed it: NOOP tells)
+            client = await self._still_usable(client)
             if 400 <= exc.code < 500:
                 raise Retryable(f"smtp_{exc.code}") from None
             if exc.code in (535, 530):  # credentials: a configuration problem, not the member's
@@ -133,6 +134,17 @@ class EmailReceiver:
         finally:
             self._idle.put_nowait(client)
         return str(msg["Message-ID"])
+
+    async def _still_usable(self, client: aiosmtplib.SMTP | None) -> aiosmtplib.SMTP | None:
+        """The connection after a refused mail, if it still answers (else dropped: None)."""
+        if client is None:
+            return None
+        try:
+            await client.noop()
+        except (aiosmtplib.SMTPException, OSError, TimeoutError):
+            self._drop(client)
+            return None
+        return client
 
     def _drop(self, client: aiosmtplib.SMTP | None) -> None:
         if client is not None:
