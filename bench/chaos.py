@@ -268,7 +268,7 @@ class Chaos:
         self.sh("stack.sh", "procs-up", timeout=600)
         self.wait_serving()
 
-    def wait_serving(self, timeout: float = 300) -> None:
+    def wait_serving(self, timeout: float = 900) -> None:  # 24 processes starting at once on a loaded machine
         deadline = time.monotonic() + timeout
         for url in (f"{self.ingest}/healthz", f"{self.gateway}/healthz"):
             while True:
