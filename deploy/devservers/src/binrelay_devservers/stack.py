@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -53,6 +54,7 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[4]
@@ -275,6 +277,20 @@ def supervisord_conf(procs: list[Proc], run: Path, bin_dir: Path | None = None, 
     for group, members in groups.items():
         lines += [f"[group:{group}]", f"programs={','.join(members)}", f"priority={priority['infra']}", ""]
     return "\n".join(lines)
+
+
+def respawn_times(log: Path, name: str, pid: int) -> tuple[datetime, datetime]:
+    """When supervisord saw ``pid`` of ``name`` killed by SIGKILL, and when it spawned the next one
+    (its log, ``<run dir>/logs/supervisord.log``); AssertionError with the log's tail if it has not."""
+    text = log.read_text()
+    stamp = r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \w+ "
+    exited = re.search(stamp + rf"exited: {re.escape(name)} \(terminated by SIGKILL", text)
+    assert exited, text[-2000:]
+    spawned = [m for m in re.finditer(stamp + rf"spawned: '{re.escape(name)}' with pid (\d+)", text)
+               if int(m[2]) != pid and m.start() > exited.start()]
+    assert spawned, text[-2000:]
+    fmt = "%Y-%m-%d %H:%M:%S,%f"
+    return datetime.strptime(exited[1], fmt), datetime.strptime(spawned[0][1], fmt)
 
 
 def tagged(environ: bytes, run: Path) -> bool:
