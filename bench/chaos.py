@@ -608,7 +608,8 @@ def table(result: dict[str, Any]) -> str:
         lines.append(
             f"  member {m['member']} removed {m['absent_s']:.0f} s (registry, no restart): deliveries planned for"
             f" them while absent: {m['planned_while_absent']}"
-            f" (the other coordinator: {m['peer_planned_while_absent']});"
+            + (f" (the last {m['last_while_absent_s']} s after the removal)" if m.get("last_while_absent_s") else "")
+            + f" (the other coordinator: {m['peer_planned_while_absent']});"
             f" within {m['grace_s']:.0f} s of the removal: {m['planned_within_grace']}"
             + (f" (last {m['last_within_grace_s']} s after)" if m["last_within_grace_s"] is not None else "")
             + f"; after the re-add: {m['planned_after_readd']}"

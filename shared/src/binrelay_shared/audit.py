@@ -264,6 +264,8 @@ def absence_deliveries(records: Records, absence: Absence, grace: float) -> dict
         "planned_within_grace": len(lag),
         "last_within_grace_s": round(max(lag), 1) if lag else None,
         "planned_while_absent": len(absent),
+        # the change's way to the dispatchers, or a removal not honoured (then it runs up to the re-add)
+        "last_while_absent_s": round(max(absent) - removed, 1) if absent else None,
         "peer_planned_while_absent": sum(cut <= t < added for t in peer),
         "planned_after_readd": len(after),
         "first_after_readd_s": round(min(t for t in own if t >= added) - added, 1) if any(
