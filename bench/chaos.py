@@ -18,8 +18,13 @@ One run, on free loopback ports, nothing shared with ``make up``:
                ``--broker-down`` seconds later (Kafka is not supervised yet);
   ``redis``    Redis stopped and started again (its append-only file keeps the claims);
   ``gateway``  the SMS gateway answers 503 to everything for ``--gateway-down`` seconds;
-  ``member``   a coordinator revoked from the members file and the dispatchers restarted, then
-               re-added and restarted again (members are read at start: no runtime registry yet).
+  ``member``   a coordinator removed from the member registry (``binrelay members remove``) and,
+               ``--member-gap`` seconds later (default: 15 % of the load, at least 10 s), added
+               again as they were (``binrelay members import`` of their exported record); nothing
+               is restarted: the running dispatchers take both changes from
+               ``bin.members.changed.v1``. The table says how many deliveries were planned for the
+               member while absent (must be none, past the change's way to the dispatchers) and
+               after (some, if the other coordinator got some).
 
 Then ``binrelay audit`` (binrelay_shared.audit + the wire counts of the gateway and the sink) is
 run until the pipeline has settled, and a table is printed: accepted, dispatched once, duplicates
@@ -61,9 +66,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.reports import make_report
 from binrelay import wire
-from binrelay_devservers.stack import processes
+from binrelay_devservers.stack import processes, respawn_times
 from binrelay_shared import topics
-from binrelay_shared.audit import Audit, account, read_records
+from binrelay_shared.audit import Absence, Audit, Records, absence_deliveries, account, read_records
 
 REPO = Path(__file__).resolve().parent.parent
 LOCAL = REPO / "deploy" / "local"
@@ -74,6 +79,10 @@ FAULTS = ("stage", "leader", "redis", "gateway", "member")
 KILLED = ("classifier", "privacy-filter", "dispatcher", "sender-sms", "sender-email")
 #: The stack's processes the suite does not run (inbound adapters, observer, SMPP server).
 LEFT_OUT = re.compile(r"^(observer|adapter-.*|devserver-smsc|prometheus)$")
+#: The member the ``member`` fault removes and adds again, and the one planned for the same reports.
+MEMBER, PEER = "zavel-coord-1", "zavel-coord-2"
+#: How long a registry change may take to reach the dispatchers (event, registry read) on a loaded machine.
+MEMBER_GRACE = 10.0
 
 
 def free_port() -> int:
@@ -125,8 +134,9 @@ class Recovery:
     name: str
     killed_at: float
     pid: int
-    back_after: float | None = None  # seconds until RUNNING under a new pid (supervisord)
+    back_after: float | None = None  # seconds until RUNNING under a new pid (supervisord), as polled
     how: str = "supervisord"
+    respawned_after: float | None = None  # supervisord's own log: from the exit it saw to the next spawn
 
 
 @dataclass
@@ -141,6 +151,9 @@ class Chaos:
     key: str = ""
     events: list[str] = field(default_factory=list)
     recoveries: list[Recovery] = field(default_factory=list)
+    absence: Absence | None = None
+    fault_errors: list[str] = field(default_factory=list)
+    records: Records | None = None  # the last audit's records
     t0: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
@@ -171,6 +184,9 @@ class Chaos:
             "BINRELAY_ZONE_ID": ZONE,
             "BINRELAY_NETWORKS_DIR": str(REPO / "deploy" / "networks"),
             "BINRELAY_MEMBERS_FILE": str(self.root / "members.yaml"),
+            # The registry (seeded from the members file at the first start), for the services and
+            # the suite's `binrelay members` alike.
+            "BINRELAY_DATABASE_URL": f"sqlite+aiosqlite:///{self.root / 'run' / 'binrelay.db'}",
             "BINRELAY_ATTACHMENTS_DIR": str(self.root / "attachments"),
             "BINRELAY_LOG_LEVEL": "WARNING",
         }
@@ -221,6 +237,15 @@ class Chaos:
 
         return admin_config(Settings(kafka=self.bootstrap, secrets_dir=Path(self.env["BINRELAY_SECRETS_DIR"])))
 
+    def auditor(self) -> Any:
+        """How the audit connects: as the read-only ``auditor`` principal, as ``binrelay audit`` does."""
+        from binrelay_shared import acl
+        from binrelay_shared.kafka_security import kafka_client_config
+        from binrelay_shared.settings import Settings
+
+        return kafka_client_config(Settings(kafka=self.bootstrap, secrets_dir=Path(self.env["BINRELAY_SECRETS_DIR"])),
+                                   acl.AUDITOR)
+
     def start(self) -> None:
         """Cluster, Redis, topics and ACLs, an ingest key, the members file, the supervised processes."""
         from binrelay_shared.kafka import ensure_topics
@@ -245,7 +270,7 @@ class Chaos:
         self.sh("stack.sh", "procs-up", timeout=600)
         self.wait_serving()
 
-    def wait_serving(self, timeout: float = 300) -> None:
+    def wait_serving(self, timeout: float = 900) -> None:  # 24 processes starting at once on a loaded machine
         deadline = time.monotonic() + timeout
         for url in (f"{self.ingest}/healthz", f"{self.gateway}/healthz"):
             while True:
@@ -289,6 +314,19 @@ class Chaos:
             if m:
                 states[m[1]] = (m[2], int(m[3]) if m[3] else None)
         return states
+
+    def read_respawns(self) -> None:
+        """Each killed process's restart time as supervisord's log has it (the polled RUNNING time
+        also counts the status calls, slow on a loaded machine)."""
+        log = self.root / "run" / "logs" / "supervisord.log"
+        for rec in self.recoveries:
+            if rec.how != "supervisord":
+                continue
+            try:
+                exited, spawned = respawn_times(log, rec.name, rec.pid)
+            except (AssertionError, OSError):
+                continue
+            rec.respawned_after = round((spawned - exited).total_seconds(), 3)
 
     # -- faults ---------------------------------------------------------------------------------
 
@@ -334,7 +372,9 @@ class Chaos:
         self.log(f"{topic}[0]: new leader elected after {elected:.1f} s" if elected is not None
                  else f"{topic}[0]: no new leader within 120 s")
         await asyncio.sleep(max(0.0, down - (time.monotonic() - rec.killed_at)))
-        await asyncio.to_thread(self.sh, "kafka.sh", "start", timeout=600)
+        # kafka.sh start waits 90 s for the node; on a loaded machine it may need longer: wait on.
+        await asyncio.to_thread(self.sh, "kafka.sh", "start", check=False, timeout=600)
+        await asyncio.to_thread(self.sh, "kafka.sh", "wait", "600", timeout=700)
         rec.back_after = time.monotonic() - rec.killed_at
         self.log(f"Kafka node {victim} started again, {rec.back_after:.1f} s after the kill")
 
@@ -375,25 +415,32 @@ class Chaos:
         await asyncio.sleep(seconds)
         self.log("SMS gateway back")
 
-    async def member_change(self, gap: float) -> None:
-        """Revoke a coordinator (members file, dispatchers restarted), then re-add them."""
-        path = Path(self.env["BINRELAY_MEMBERS_FILE"])
-        original = await asyncio.to_thread(path.read_text, "utf-8")
-        data = yaml.safe_load(original)
-        victim = next(m for m in data["members"] if "coordinator" in m.get("roles", []))
-        data["members"] = [m for m in data["members"] if m is not victim]
-        await asyncio.to_thread(path.write_text, yaml.safe_dump(data, allow_unicode=True), "utf-8")
-        await self._restart_dispatchers(f"member {victim['id']} revoked")
-        await asyncio.sleep(gap)
-        await asyncio.to_thread(path.write_text, original, "utf-8")
-        await self._restart_dispatchers(f"member {victim['id']} re-added")
+    def binrelay(self, *args: str) -> str:
+        """``binrelay ARGS`` as an operator runs it, in the suite's environment; its output."""
+        done = subprocess.run([str(BIN / "binrelay"), *args], env=self.env, capture_output=True, text=True,
+                              timeout=300)
+        if done.returncode != 0:
+            raise RuntimeError(f"binrelay {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+        return done.stdout.strip()
 
-    async def _restart_dispatchers(self, why: str) -> None:
-        names = [n for n in self.names() if n.startswith("dispatcher")]
-        conf = self.root / "run" / "supervisord.conf"
-        done = await asyncio.to_thread(subprocess.run, [str(BIN / "supervisorctl"), "-c", str(conf), "restart", *names],
-                                       env=self.env, capture_output=True, text=True, timeout=120)
-        self.log(f"{why}: {', '.join(names)} restarted ({'ok' if done.returncode == 0 else done.stdout[-300:]})")
+    async def member_change(self, gap: float, member: str = MEMBER, peer: str = PEER) -> None:
+        """Remove a coordinator from the registry, then add them again as they were; no restart."""
+        everyone = self.root / "members.json"
+        await asyncio.to_thread(self.binrelay, "members", "export", "--format", "json", "--out", str(everyone))
+        record = [m for m in json.loads(everyone.read_text("utf-8")) if m["id"] == member]
+        if not record:
+            raise RuntimeError(f"{member} is not in the registry")
+        saved = self.root / "member.json"
+        saved.write_text(json.dumps(record), "utf-8")
+        saved.chmod(0o600)  # personal data (fictitious here)
+        await asyncio.to_thread(self.binrelay, "members", "remove", member, "--by", "chaos suite")
+        removed = datetime.now(UTC)  # removed and announced: the dispatchers' part starts (the grace)
+        self.log(f"member {member} removed from the registry (binrelay members remove; no restart)")
+        await asyncio.sleep(gap)
+        added = datetime.now(UTC)  # still absent until the command has run: "absent" ends early, never late
+        await asyncio.to_thread(self.binrelay, "members", "import", str(saved), "--by", "chaos suite")
+        self.absence = Absence(member, peer, removed, added)
+        self.log(f"member {member} added again (binrelay members import; no restart)")
 
     # -- load -----------------------------------------------------------------------------------
 
@@ -448,10 +495,11 @@ class Chaos:
     # -- audit ----------------------------------------------------------------------------------
 
     async def audit(self, since: datetime) -> Audit:
-        records = await read_records(self.admin(), since)
+        records = await read_records(self.auditor(), since)
         await asyncio.to_thread(wire.add_sms_gateway, records, self.gateway)
         if self.maildir.is_dir():
             wire.add_maildir(records, self.maildir)
+        self.records = records
         return account(records, since, datetime.now(UTC))
 
     async def settle(self, since: datetime, timeout: float) -> Audit:
@@ -476,14 +524,19 @@ class Chaos:
 
 
 async def run(chaos: Chaos, reports: int, rate: float, faults: list[str], broker_down: float,
-              gateway_down: float, settle: float, killed: tuple[str, ...] = KILLED) -> dict[str, Any]:
+              gateway_down: float, settle: float, killed: tuple[str, ...] = KILLED,
+              member_gap: float | None = None) -> dict[str, Any]:
     since = datetime.now(UTC) - timedelta(seconds=1)
     span = reports / rate
     load = asyncio.create_task(chaos.post_reports(reports, rate))
 
     async def at(share: float, work: Any) -> None:
         await asyncio.sleep(span * share)
-        await work
+        try:
+            await work
+        except Exception as exc:  # a fault that could not be injected: said, and the run goes on
+            chaos.log(f"FAULT NOT INJECTED: {type(exc).__name__}: {str(exc)[:500]}")
+            chaos.fault_errors.append(f"{type(exc).__name__}: {str(exc)[:500]}")
 
     plan = []
     if "stage" in faults:
@@ -496,16 +549,21 @@ async def run(chaos: Chaos, reports: int, rate: float, faults: list[str], broker
     if "gateway" in faults:
         plan.append(at(0.55, chaos.gateway_down(gateway_down)))
     if "member" in faults:
-        plan.append(at(0.7, chaos.member_change(max(10.0, span * 0.15))))
+        plan.append(at(0.7, chaos.member_change(member_gap or max(10.0, span * 0.15))))
     await asyncio.gather(*plan)
     posted = await load
     ended = time.monotonic()
     result = await chaos.settle(since, settle)
     settled = time.monotonic() - ended if result.ok else None
+    chaos.read_respawns()
+    member = None
+    if chaos.absence is not None and chaos.records is not None:
+        member = absence_deliveries(chaos.records, chaos.absence, MEMBER_GRACE)
     # Anything still being retried at the end shows up here; a last look for repeats.
     return {"posted": {k: v for k, v in posted.items() if k != "ids"},
             "ingest_accepted_in_audit": len(posted["ids"]), "audit": result.summary(), "audit_obj": result,
-            "recoveries": [r.__dict__ for r in chaos.recoveries], "faults": faults,
+            "recoveries": [r.__dict__ for r in chaos.recoveries], "faults": faults, "member": member,
+            "fault_errors": chaos.fault_errors,
             "reports": reports, "rate": rate, "accepted_ids": posted["ids"],
             "settled_after_last_post_s": None if settled is None else round(settled, 1)}
 
@@ -541,8 +599,28 @@ def table(result: dict[str, Any]) -> str:
                  + (f"{settled:.0f} s (audited every ~10 s)" if settled is not None else "NEVER"))
     for r in result["recoveries"]:
         back = f"{r['back_after']:.1f} s" if r["back_after"] is not None else "NOT BACK"
-        lines.append(f"  back after kill: {r['name']:<46} {back:>8}  ({r['how']})")
-    lines.append("  verdict: " + ("nothing lost, nothing sent twice" if a["ok"] else "SOMETHING LOST OR DOUBLED"))
+        how = r["how"] if r.get("respawned_after") is None else (
+            f"supervisord: respawned {r['respawned_after']:.1f} s after the exit, by its log;"
+            " RUNNING under a new pid as polled")
+        lines.append(f"  back after kill: {r['name']:<46} {back:>8}  ({how})")
+    m = result.get("member")
+    if m:
+        lines.append(
+            f"  member {m['member']} removed {m['absent_s']:.0f} s (registry, no restart): deliveries planned for"
+            f" them while absent: {m['planned_while_absent']}"
+            + (f" (the last {m['last_while_absent_s']} s after the removal)" if m.get("last_while_absent_s") else "")
+            + f" (the other coordinator: {m['peer_planned_while_absent']});"
+            f" within {m['grace_s']:.0f} s of the removal: {m['planned_within_grace']}"
+            + (f" (last {m['last_within_grace_s']} s after)" if m["last_within_grace_s"] is not None else "")
+            + f"; after the re-add: {m['planned_after_readd']}"
+            + (f" (first {m['first_after_readd_s']} s after)" if m["first_after_readd_s"] is not None else "")
+            + f", the other coordinator {m['peer_planned_after_readd']}; before the removal: "
+            f"{m['planned_before_removal']} (accounted for above) — {'as it should' if m['ok'] else 'WRONG'}")
+    for e in result.get("fault_errors") or ():
+        lines.append(f"  FAULT NOT INJECTED: {e}")
+    ok = a["ok"] and (not m or m["ok"])
+    lines.append("  verdict: " + ("nothing lost, nothing sent twice" if ok else "SOMETHING LOST OR DOUBLED")
+                 + ("" if not m or m["ok"] else "; the removed member was planned for"))
     return "\n".join(lines)
 
 
@@ -553,6 +631,7 @@ def main() -> int:
     parser.add_argument("--faults", default=",".join(FAULTS), help=f"comma-separated, of: {', '.join(FAULTS)}")
     parser.add_argument("--broker-down", type=float, default=20.0, help="seconds the killed broker stays down")
     parser.add_argument("--gateway-down", type=float, default=60.0, help="seconds the SMS gateway answers 503")
+    parser.add_argument("--member-gap", type=float, help="seconds the removed member stays out of the registry")
     parser.add_argument("--settle", type=float, default=900.0, help="longest wait for the pipeline to settle (s)")
     parser.add_argument("--instances", type=int, default=2)
     parser.add_argument("--json-out", type=Path, default=REPO / "bench" / "results" / "chaos.json")
@@ -573,7 +652,7 @@ def main() -> int:
     try:
         chaos.start()
         result = asyncio.run(run(chaos, args.reports, args.rate, faults, args.broker_down, args.gateway_down,
-                                 args.settle))
+                                 args.settle, member_gap=args.member_gap))
     finally:
         if args.keep:
             env_file = chaos.root / "env.json"
@@ -591,7 +670,7 @@ def main() -> int:
     args.json_out.write_text(json.dumps(result, indent=2, default=str))
     if not args.keep:
         shutil.rmtree(chaos.root, ignore_errors=True)
-    return 0 if result["audit"]["ok"] else 1
+    return 0 if result["audit"]["ok"] and (not result["member"] or result["member"]["ok"]) else 1
 
 
 if __name__ == "__main__":

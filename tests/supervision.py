@@ -4,24 +4,13 @@ next one (its log), and whether a pid is still a live process."""
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
-from datetime import datetime
 from pathlib import Path
 
+from binrelay_devservers.stack import respawn_times
 
-def respawn_times(log: Path, name: str, pid: int) -> tuple[datetime, datetime]:
-    """When supervisord saw ``pid`` of ``name`` killed by SIGKILL, and when it spawned the next one."""
-    text = log.read_text()
-    stamp = r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \w+ "
-    exited = re.search(stamp + rf"exited: {re.escape(name)} \(terminated by SIGKILL", text)
-    assert exited, text[-2000:]
-    spawned = [m for m in re.finditer(stamp + rf"spawned: '{re.escape(name)}' with pid (\d+)", text)
-               if int(m[2]) != pid and m.start() > exited.start()]
-    assert spawned, text[-2000:]
-    fmt = "%Y-%m-%d %H:%M:%S,%f"
-    return datetime.strptime(exited[1], fmt), datetime.strptime(spawned[0][1], fmt)
+__all__ = ["alive", "kill_leftover_supervisor", "respawn_times", "terminate"]
 
 
 def alive(pid: int) -> bool:

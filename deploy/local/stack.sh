@@ -90,12 +90,16 @@ procs_up() {
 }
 
 procs_down() {
-  supervisor_running || return 0
-  local pid; pid=$(cat "$RUN/supervisord.pid")
-  ctl shutdown >/dev/null || kill "$pid"
-  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then echo "supervisord did not stop; killing it" >&2; kill -9 "$pid"; fi
+  if supervisor_running; then
+    local pid; pid=$(cat "$RUN/supervisord.pid")
+    ctl shutdown >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true  # (it may be ending, or ended, already)
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then echo "supervisord did not stop; killing it" >&2; kill -9 "$pid" 2>/dev/null || true; fi
+  fi
   rm -f "$RUN/supervisord.pid"
+  # supervisord killed (above, or earlier) leaves its children running: stop every process it
+  # started from this run folder, and only those (binrelay_devservers.stack.sweep: by their tag).
+  "$BIN/python" -m binrelay_devservers.stack sweep
 }
 
 procs_status() {

@@ -170,12 +170,12 @@ def audit_command(
     """Every report accepted since a time: dispatched once, each delivery settled, none sent twice.
 
     Reads the received topic, every zone's dispatch topic (read_committed, as a zone reads it),
-    the outboxes and the outcomes as the admin principal; exits 1 when a report or a delivery is
-    lost or doubled."""
+    the outboxes and the outcomes as the read-only ``auditor`` principal; exits 1 when a report or
+    a delivery is lost or doubled."""
     from binrelay_shared import audit
     from binrelay_shared.cli import _kafka_call, _since
     from binrelay_shared.events import utcnow
-    from binrelay_shared.security_cli import admin_or_fail
+    from binrelay_shared.security_cli import auditor_or_fail
     from binrelay_shared.settings import Settings
 
     from . import wire
@@ -183,7 +183,7 @@ def audit_command(
     settings = Settings()
     since_at = _since(since)
     assert since_at is not None
-    records = _kafka_call(settings, audit.read_records(admin_or_fail(settings), since_at))
+    records = _kafka_call(settings, audit.read_records(auditor_or_fail(settings), since_at))
     try:
         if sms_gateway:
             wire.add_sms_gateway(records, sms_gateway)

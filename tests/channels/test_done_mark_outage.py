@@ -13,12 +13,14 @@ from collections import Counter
 
 import httpx
 import pytest
+from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from binrelay_senders.idempotency import KEY
 from binrelay_senders.registry import make_receiver
 from binrelay_senders.worker import SenderWorker
 from binrelay_shared.events import Channel, DeliveryJob, DeliveryOutcome, Outcome
+from binrelay_shared.stage import Out
 from tests.channels.conftest import sender_settings
 from tests.channels.servers import Gateway, job, sha
 from tests.redis_helpers import admin_redis, user_redis
@@ -71,7 +73,6 @@ async def test_an_sms_accepted_while_redis_refuses_the_done_mark_gets_one_outcom
     receiver = _RedisGoneAfterFirstSend(inner, redis_url)
     worker = SenderWorker(receiver, settings, redis)  # type: ignore[arg-type]
     jobs = [job(Channel.sms, f"+3247000010{i}") for i in range(3)]
-    published: list[DeliveryOutcome] = []
     try:
         with pytest.raises(RedisConnectionError):
             await worker.process(jobs)  # the stage rewinds the batch and retries it after a pause
@@ -79,19 +80,22 @@ async def test_an_sms_accepted_while_redis_refuses_the_done_mark_gets_one_outcom
         if lease_expires:
             await asyncio.sleep(lease + 1.0)
         await receiver.restore()
-        results = await worker.process(jobs)
-        published = [o.event for outs in results for o in outs if isinstance(o.event, DeliveryOutcome)]
-
-        assert Counter(o.delivery_id for o in published) == Counter(j.delivery_id for j in jobs)
-        assert {o.outcome for o in published} == {Outcome.delivered}
-        assert gateway.received() == Counter({sha(j.idempotency_key): 1 for j in jobs})
-        async with httpx.AsyncClient(timeout=30) as client:  # what the gateway saw at the wire
-            seen = (await client.get(f"{gateway.url}/_control/requests")).json()
-        assert seen["count"] == len(jobs) and {r["status"] for r in seen["requests"]} == {202}
-        admin = receiver.admin
-        for j in jobs:
-            assert await admin.get(KEY.format(j.idempotency_key)) == f"done|{j.delivery_id}|delivered".encode()
+        await assert_sent_once_delivered(await worker.process(jobs), jobs, gateway, receiver.admin)
     finally:
         await receiver.restore()
         await receiver.close()
         await redis.aclose()
+
+
+async def assert_sent_once_delivered(results: list[list[Out]], jobs: list[DeliveryJob], gateway: Gateway,
+                                     admin: Redis) -> None:
+    """Each job: one outcome, 'delivered', in ``results``; one send at the gateway's wire; its key done."""
+    published = [o.event for outs in results for o in outs if isinstance(o.event, DeliveryOutcome)]
+    assert Counter(o.delivery_id for o in published) == Counter(j.delivery_id for j in jobs)
+    assert {o.outcome for o in published} == {Outcome.delivered}
+    assert gateway.received() == Counter({sha(j.idempotency_key): 1 for j in jobs})
+    async with httpx.AsyncClient(timeout=30) as client:  # what the gateway saw at the wire
+        seen = (await client.get(f"{gateway.url}/_control/requests")).json()
+    assert seen["count"] == len(jobs) and {r["status"] for r in seen["requests"]} == {202}
+    for j in jobs:
+        assert await admin.get(KEY.format(j.idempotency_key)) == f"done|{j.delivery_id}|delivered".encode()

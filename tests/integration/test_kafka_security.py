@@ -348,3 +348,50 @@ def test_a_zone_with_its_kcat_conf_never_sees_an_aborted_transaction(zone_bundle
     assert run.returncode == 0, run.stderr
     assert f"{marker}-committed" in run.stdout
     assert f"{marker}-aborted" not in run.stdout
+
+
+# -- the auditor ------------------------------------------------------------------------------
+
+
+async def test_the_auditor_reads_every_topic_the_audit_needs_and_can_change_nothing(settings: Settings) -> None:
+    """Given the ``auditor`` principal (binrelay audit's), when the audit reads every audited topic
+    from a time (offsets by time, read_committed, no consumer group), then the broker lets it; and
+    it is refused reading any other topic, writing any topic, joining a consumer group and
+    creating a topic."""
+    from datetime import timedelta
+
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+    from aiokafka.errors import GroupAuthorizationFailedError, TopicAuthorizationFailedError
+
+    from binrelay_shared import audit
+    from binrelay_shared.events import utcnow
+
+    kafka = kafka_client_config(settings, acl.AUDITOR)
+    await check_credentials(kafka)
+    await audit.read_records(kafka, utcnow() - timedelta(minutes=10), timeout=120)
+    pipeline = sorted(topics.all_topics([TEST_ZONE]))
+    audited = audit.audited_topics(pipeline)
+    assert {"received", "dispatch", "job", "outcome", "letter"} == set(audited.values())
+    for topic in sorted(set(pipeline) - set(audited)):  # classified, cleared, responses, members' changes
+        with pytest.raises(TopicAuthorizationFailedError):
+            await read_one(kafka, topic)
+    for topic in pipeline:
+        with pytest.raises(TopicAuthorizationFailedError):
+            await write_one(kafka, topic)
+    consumer = AIOKafkaConsumer(topics.DLQ, **kafka.aiokafka(), group_id="binrelay-audit", auto_offset_reset="earliest")
+    with pytest.raises(GroupAuthorizationFailedError):
+        try:
+            await consumer.start()
+            await consumer.getmany(timeout_ms=5000)
+        finally:
+            await consumer.stop()
+    admin = AIOKafkaAdminClient(**kafka.aiokafka())
+    await admin.start()
+    try:
+        answer = await admin.create_topics([NewTopic("bin.audit-made.v1", 1, 1)])
+    except TopicAuthorizationFailedError:
+        pass
+    else:
+        assert {err for _, err, *_ in answer.topic_errors} == {TopicAuthorizationFailedError.errno}, answer
+    finally:
+        await admin.close()

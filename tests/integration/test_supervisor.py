@@ -166,3 +166,36 @@ def test_a_killed_process_is_back_status_shows_all_and_down_stops_all(supervised
     for pid in [*pids, supervisor_pid]:
         assert not alive(pid), f"pid {pid} still running after procs-down"
     assert "stopped" in sup.stack("procs-status", check=False).stdout
+
+
+def test_down_after_supervisord_was_killed_leaves_none_of_its_processes_and_only_those(
+        supervised: Supervised) -> None:
+    """Given the stack's processes under its supervisor, and a process of the same run folder
+    (its environment names it too) that the supervisor did not start,
+    when supervisord is killed with SIGKILL (what procs-down does when a stop outlasts 30 s: its
+    children live on) and procs-down runs,
+    then none of the processes it had started is left running, and the other process still is."""
+    from binrelay_devservers.stack import supervised_pids
+
+    sup = supervised
+    pids = [pid for _, pid in sup.status().values() if pid]
+    assert len(pids) == len(SET), sup.status()
+    bystander = subprocess.Popen(["sleep", "600"], env=sup.env)  # ours too, but not supervised
+    try:
+        supervisor_pid = int((sup.run / "supervisord.pid").read_text())
+        os.kill(supervisor_pid, signal.SIGKILL)
+        deadline = time.monotonic() + DEADLINE
+        while alive(supervisor_pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        orphans = [pid for pid in pids if alive(pid)]
+        assert orphans, "no child outlived supervisord: nothing to show"
+        assert set(orphans) <= set(supervised_pids(sup.run))
+        down = sup.stack("procs-down", check=False)
+        assert down.returncode == 0, down.stdout + down.stderr
+        left = [pid for pid in pids if alive(pid)]
+        assert not left, f"procs-down left {len(left)} of {len(orphans)} orphaned processes running: {left}"
+        assert supervised_pids(sup.run) == []
+        assert bystander.poll() is None, "procs-down stopped a process the supervisor had not started"
+    finally:
+        bystander.kill()
+        bystander.wait()

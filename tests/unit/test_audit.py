@@ -7,12 +7,13 @@ the topics is exercised on the real cluster by tests/integration/test_chaos.py.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from binrelay_shared.audit import Received, Records, account, collect
+from binrelay_shared.audit import Absence, Received, Records, absence_deliveries, account, collect
 
 T = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 NOW = T + timedelta(hours=1)
@@ -112,11 +113,49 @@ def test_collect_decodes_only_what_it_needs_and_skips_garbage() -> None:
     collect(records, "received", b'{"report_id": "r1", "report": {"text": "x"}}', int(T.timestamp() * 1000))
     collect(records, "dispatch", b'{"report_id": "r1"}', 0)
     collect(records, "job", b'{"report_id": "r1", "delivery_id": "d1", "recipient_id": "m", "channel": "sms",'
-                            b' "address": "+447700900001", "text": "secret"}', 0)
+                            b' "address": "+447700900001", "text": "secret",'
+                            b' "stamps": {"received": "2026-05-01T08:00:00Z",'
+                            b' "dispatched": "2026-05-01T08:00:01Z"}}', 0)
     collect(records, "outcome", b"not json", 0)
     collect(records, "letter", b'{"stage": "classifier"}', 0)  # no report id: nothing to account for
     assert records.received == [Received("r1", T)]
     assert records.dispatched == ["r1"]
     assert records.jobs == [{"report_id": "r1", "delivery_id": "d1", "recipient_id": "m", "channel": "sms",
-                             "send_at": None}]  # no address, no text: the audit keeps no personal data
+                             "send_at": None, "planned_at": "2026-05-01T08:00:01Z"}]  # no address, no text:
+    # the audit keeps no personal data
     assert records.outcomes == [] and records.letters == []
+
+
+def planned(did: str, member: str, seconds: float) -> dict[str, Any]:
+    """A job for ``member`` planned ``seconds`` after T."""
+    return {**job("r", did, member), "planned_at": (T + timedelta(seconds=seconds)).isoformat()}
+
+
+ABSENT = Absence("coord-1", "coord-2", removed=T + timedelta(seconds=100), added=T + timedelta(seconds=200))
+
+
+ABSENCE_CASES: list[tuple[str, list[dict[str, Any]], dict[str, Any]]] = [
+    ("honoured: planned before, within the grace, none while absent, again after the re-add",
+     [planned("a", "coord-1", 50), planned("b", "coord-1", 104), planned("c", "coord-2", 150),
+      planned("d", "coord-1", 230), planned("e", "coord-2", 230)],
+     {"planned_before_removal": 1, "planned_within_grace": 1, "last_within_grace_s": 4.0, "planned_while_absent": 0,
+      "peer_planned_while_absent": 1, "planned_after_readd": 1, "peer_planned_after_readd": 1, "ok": True}),
+    ("planned for while absent: wrong",
+     [planned("a", "coord-1", 150), planned("b", "coord-2", 150)],
+     {"planned_while_absent": 1, "ok": False}),
+    ("never planned for again although the peer was: wrong",
+     [planned("a", "coord-2", 250), planned("b", "coord-2", 260)],
+     {"planned_after_readd": 0, "peer_planned_after_readd": 2, "ok": False}),
+    ("nothing planned for anyone after the re-add: nothing to say against it",
+     [planned("a", "coord-1", 50)], {"planned_after_readd": 0, "ok": True}),
+    ("a requeued job (same delivery id) counts once; a job without a plan time is not counted",
+     [planned("a", "coord-1", 50), planned("a", "coord-1", 150), {**job("r", "x", "coord-1"), "planned_at": None}],
+     {"planned_before_removal": 1, "planned_while_absent": 0, "ok": True}),
+]
+
+
+@pytest.mark.parametrize(("jobs", "expected"), [c[1:] for c in ABSENCE_CASES], ids=[c[0] for c in ABSENCE_CASES])
+def test_absence_deliveries(jobs: list[Mapping[str, Any]], expected: dict[str, Any]) -> None:
+    """What was planned for a member removed from the registry and added again, by plan time."""
+    result = absence_deliveries(Records(jobs=list(jobs)), ABSENT, grace=10.0)
+    assert {k: result[k] for k in expected} == expected

@@ -40,6 +40,7 @@ RESOURCES = ("TOPIC", "GROUP", "TRANSACTIONAL_ID")
 
 ADMIN = "admin"
 OPERATOR = "operator"
+AUDITOR = "auditor"
 
 
 @dataclass(frozen=True, order=True)
@@ -152,6 +153,13 @@ TABLE: tuple[Principal, ...] = (
     Principal(
         "ledger", "the coordinator's log and the statistics store: reads dispatches, deliveries, responses",
         read(DISPATCH_PREFIX, prefixed=True) + read(topics.DELIVERIES, topics.RESPONSES) + groups("binrelay-ledger"),
+    ),
+    Principal(
+        # binrelay audit (and make chaos): reads, from offsets found by time, without a consumer
+        # group; READ implies DESCRIBE (metadata, offsets). The received topics hold what reporters
+        # wrote: its password is an operator's secret, but it can change nothing anywhere.
+        AUDITOR, "binrelay audit: reads received, zone dispatch, outbox, outcome and dead-letter topics; nothing else",
+        read(*RECEIVED, *OUTBOXES, topics.DELIVERIES, topics.DLQ) + read(DISPATCH_PREFIX, prefixed=True),
     ),
     Principal(
         OPERATOR, "the CLI's dlq list/replay, approve and members (replay puts letters back on their source topic)",
@@ -309,5 +317,5 @@ class Admin:
         return sorted({b.principal[len("User:zone-"):] for b in found if b.principal.startswith("User:zone-")})
 
 
-__all__ = ["ADMIN", "OPERATOR", "TABLE", "Admin", "Grant", "Principal", "bootstrap_principals", "principal",
+__all__ = ["ADMIN", "AUDITOR", "OPERATOR", "TABLE", "Admin", "Grant", "Principal", "bootstrap_principals", "principal",
            "table_text", "zone"]

@@ -219,6 +219,62 @@ def account(records: Records, since: datetime, now: datetime) -> Audit:
     return audit
 
 
+@dataclass(frozen=True)
+class Absence:
+    """A member removed from the registry at ``removed`` and added again at ``added``; ``peer``, a
+    member planned for the same reports (the other coordinator of the network), shows what the
+    member would have got."""
+
+    member_id: str
+    peer: str
+    removed: datetime
+    added: datetime
+
+
+def absence_deliveries(records: Records, absence: Absence, grace: float) -> dict[str, Any]:
+    """What the dispatchers planned for a member around their absence, by the jobs' planning time.
+
+    A removal reaches the running dispatchers through ``bin.members.changed.v1`` (no restart):
+    reports planned within ``grace`` seconds of the removal may still name the member (the
+    change is on its way), later ones must not until the member is added again. Deliveries
+    planned for them before the removal stay planned deliveries (the audit accounts for them as
+    any other). ``ok``: none planned for the member from ``removed + grace`` until ``added``, and
+    some again after ``added + grace`` if the peer got some then."""
+    removed, added = absence.removed.timestamp(), absence.added.timestamp()
+    cut, back = removed + grace, added + grace
+    planned: dict[str, list[float]] = {absence.member_id: [], absence.peer: []}
+    seen: set[str] = set()
+    for job in records.jobs:
+        did, at, who = job.get("delivery_id"), _parse_time(job.get("planned_at")), job.get("recipient_id")
+        if at is None or not isinstance(did, str) or did in seen or who not in planned:
+            continue
+        seen.add(did)
+        planned[str(who)].append(at.timestamp())
+    own, peer = planned[absence.member_id], planned[absence.peer]
+    lag = [t - removed for t in own if removed <= t < cut]
+    absent = [t for t in own if cut <= t < added]
+    after = [t for t in own if t >= back]
+    peer_after = [t for t in peer if t >= back]
+    return {
+        "member": absence.member_id,
+        "peer": absence.peer,
+        "absent_s": round(added - removed, 1),
+        "grace_s": grace,
+        "planned_before_removal": sum(t < removed for t in own),
+        "planned_within_grace": len(lag),
+        "last_within_grace_s": round(max(lag), 1) if lag else None,
+        "planned_while_absent": len(absent),
+        # the change's way to the dispatchers, or a removal not honoured (then it runs up to the re-add)
+        "last_while_absent_s": round(max(absent) - removed, 1) if absent else None,
+        "peer_planned_while_absent": sum(cut <= t < added for t in peer),
+        "planned_after_readd": len(after),
+        "first_after_readd_s": round(min(t for t in own if t >= added) - added, 1) if any(
+            t >= added for t in own) else None,
+        "peer_planned_after_readd": len(peer_after),
+        "ok": not absent and (bool(after) or not peer_after),
+    }
+
+
 # -- the shell: reading the topics --------------------------------------------------------------
 
 
@@ -247,8 +303,11 @@ def collect(records: Records, kind: str, value: bytes | None, timestamp_ms: int)
     elif kind == "dispatch":
         records.dispatched.append(data["report_id"])
     elif kind == "job":
-        records.jobs.append({k: data.get(k) for k in ("report_id", "delivery_id", "recipient_id", "channel",
-                                                       "send_at")})
+        job = {k: data.get(k) for k in ("report_id", "delivery_id", "recipient_id", "channel", "send_at")}
+        stamps = data.get("stamps")
+        # When the dispatcher planned it (a fallback or requeued job keeps the first plan's stamp).
+        job["planned_at"] = stamps.get("dispatched") if isinstance(stamps, dict) else None
+        records.jobs.append(job)
     elif kind == "outcome":
         records.outcomes.append({k: data.get(k) for k in ("delivery_id", "outcome", "reason")})
     elif kind == "letter":

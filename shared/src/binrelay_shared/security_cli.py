@@ -30,6 +30,14 @@ def admin_or_fail(settings: Settings) -> KafkaClientConfig:
         _fail(str(exc), "run `make up` (it generates the secrets), or set BINRELAY_SECRETS_DIR")
 
 
+def auditor_or_fail(settings: Settings) -> KafkaClientConfig:
+    """``binrelay audit`` connects as ``auditor`` (read-only; or BINRELAY_KAFKA_USER)."""
+    try:
+        return kafka_client_config(settings, acl.AUDITOR)
+    except MissingSecret as exc:
+        _fail(str(exc), "run `make up` (it generates the secrets), or set BINRELAY_SECRETS_DIR")
+
+
 def operator_or_fail(settings: Settings) -> KafkaClientConfig:
     """The CLI's dead-letter and approval commands connect as ``operator`` (or BINRELAY_KAFKA_USER)."""
     try:

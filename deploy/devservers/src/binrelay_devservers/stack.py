@@ -14,6 +14,14 @@ for the nodes of ``KAFKA_NODES=3``; ``tests/integration/test_compose.py`` holds 
     python -m binrelay_devservers.stack supervisord-conf   # the config, from the environment
     python -m binrelay_devservers.stack names [--role demo] # the process names
     python -m binrelay_devservers.stack prometheus-compose  # deploy/prometheus/prometheus.compose.yml
+    python -m binrelay_devservers.stack sweep               # what supervisord left running (procs-down)
+
+Every process supervisord starts carries ``BINRELAY_SUPERVISED_BY=<run dir>`` in its environment
+(set in the ``[supervisord]`` section; their own children inherit it). ``stack.sh procs-down``
+asks supervisord to stop everything and kills it with SIGKILL if it has not within 30 s — its
+children then live on, reparented. ``sweep`` ends them: SIGTERM to every process of *this* run
+folder's tag (read from ``/proc/<pid>/environ``: never another stack's, another helper's, nor a
+server a script started as a daemon), SIGKILL to those still there after ``--grace`` seconds.
 
 Each process gets the environment ``stack.sh`` exports (Kafka, Redis, secrets folder, ports,
 ``BINRELAY_LOG_JSON``) plus its own ``BINRELAY_METRICS_PORT`` and, for a stage or sender,
@@ -38,14 +46,21 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shlex
 import shutil
+import signal
 import sys
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[4]
+
+#: In the environment of every process supervisord starts: its run folder (see :func:`sweep`).
+TAG = "BINRELAY_SUPERVISED_BY"
 
 #: Quick failures in a row (exit within ``startsecs``) before supervisord gives a process up
 #: (FATAL): the pauses grow by a second each time, so that is ~8 minutes of trying.
@@ -223,6 +238,7 @@ def supervisord_conf(procs: list[Proc], run: Path, bin_dir: Path | None = None, 
         f"childlogdir={_escape(str(logs))}",
         f"directory={_escape(str(repo))}",
         "identifier=binrelay",
+        f'environment={TAG}="{_escape(str(run))}"',  # inherited by every child: how sweep finds them
         "",
         "[rpcinterface:supervisor]",
         "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
@@ -261,6 +277,63 @@ def supervisord_conf(procs: list[Proc], run: Path, bin_dir: Path | None = None, 
     for group, members in groups.items():
         lines += [f"[group:{group}]", f"programs={','.join(members)}", f"priority={priority['infra']}", ""]
     return "\n".join(lines)
+
+
+def respawn_times(log: Path, name: str, pid: int) -> tuple[datetime, datetime]:
+    """When supervisord saw ``pid`` of ``name`` killed by SIGKILL, and when it spawned the next one
+    (its log, ``<run dir>/logs/supervisord.log``); AssertionError with the log's tail if it has not."""
+    text = log.read_text()
+    stamp = r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \w+ "
+    exited = re.search(stamp + rf"exited: {re.escape(name)} \(terminated by SIGKILL", text)
+    assert exited, text[-2000:]
+    spawned = [m for m in re.finditer(stamp + rf"spawned: '{re.escape(name)}' with pid (\d+)", text)
+               if int(m[2]) != pid and m.start() > exited.start()]
+    assert spawned, text[-2000:]
+    fmt = "%Y-%m-%d %H:%M:%S,%f"
+    return datetime.strptime(exited[1], fmt), datetime.strptime(spawned[0][1], fmt)
+
+
+def tagged(environ: bytes, run: Path) -> bool:
+    """Whether a process environment (``/proc/<pid>/environ``: NUL-separated) is of ``run``'s supervisor."""
+    return f"{TAG}={run}".encode() in environ.split(b"\0")
+
+
+def supervised_pids(run: Path, proc: Path = Path("/proc")) -> list[int]:
+    """The live processes started under ``run``'s supervisor (and their children), this one excepted."""
+    found = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()  # a zombie's is empty: it is gone already
+        except OSError:  # ended meanwhile, or not ours to read
+            continue
+        if tagged(environ, run):
+            found.append(int(entry.name))
+    return sorted(found)
+
+
+def sweep(run: Path, grace: float = 10.0, proc: Path = Path("/proc")) -> list[int]:
+    """Stop what ``run``'s supervisor left running: SIGTERM, then SIGKILL after ``grace`` seconds.
+
+    The pids are looked up again before each signal, by their tag: a pid reused meanwhile by
+    another process is never signalled. Returns the pids found at first."""
+    first = supervised_pids(run, proc)
+    for pid in first:
+        _signal(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while supervised_pids(run, proc) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for pid in supervised_pids(run, proc):
+        _signal(pid, signal.SIGKILL)
+    return first
+
+
+def _signal(pid: int, sig: signal.Signals) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
 
 
 #: Where every service serves /metrics inside its container (deploy/compose.yaml).
@@ -302,7 +375,15 @@ def main(argv: list[str] | None = None) -> None:
     conf.add_argument("--role", help="only the processes of this role (stack.sh starts the servers first: infra)")
     prom = sub.add_parser("prometheus-compose", help=f"write {PROMETHEUS_COMPOSE.relative_to(REPO)} (every process)")
     prom.add_argument("--check", action="store_true", help="exit 1 if the committed file is not current")
+    swept = sub.add_parser("sweep", help="stop what the supervisor of BINRELAY_RUN_DIR left running")
+    swept.add_argument("--grace", type=float, default=10.0, help="seconds between SIGTERM and SIGKILL")
     args = parser.parse_args(argv)
+    if args.command == "sweep":
+        left = sweep(Path(os.environ.get("BINRELAY_RUN_DIR") or REPO / ".run"), args.grace)
+        if left:
+            print(f"stopped {len(left)} process(es) the supervisor had left running: {' '.join(map(str, left))}",
+                  file=sys.stderr)
+        return
     if args.command == "prometheus-compose":
         text = prometheus_compose(processes(env={}, everything=True))
         if args.check:

@@ -36,6 +36,7 @@ from typing import TypeVar
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import NoPermissionError, ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from tenacity import (
     AsyncRetrying,
@@ -62,6 +63,19 @@ T = TypeVar("T")
 
 #: How many answered-but-not-marked jobs a process remembers (a long Redis outage: the oldest go).
 MAX_UNMARKED = 10_000
+
+#: Redis answers that say the server cannot take the sender's write now, not that the job is bad:
+#: the connection lost or timed out, a read-only replica (READONLY: a failover in progress, a
+#: primary demoted), the sender's ACL user refused (NOPERM: its ACL being changed or reloaded).
+REDIS_AWAY: tuple[type[BaseException], ...] = (RedisConnectionError, RedisTimeoutError, ReadOnlyError,
+                                               NoPermissionError)
+
+
+class RedisRefused(ConnectionError):
+    """Redis kept refusing (READONLY, NOPERM) past the retries. A ``ConnectionError``, so the stage
+    retries the batch after a pause (``binrelay_shared.stage.UNREACHABLE``) instead of
+    dead-lettering the job: a job the provider answered is then settled from memory, never
+    dead-lettered after its send nor sent again."""
 
 
 @dataclass(frozen=True)
@@ -330,14 +344,18 @@ class SenderWorker:
             _, dropped = self._unmarked.popitem(last=False)
             log.error("answered job forgotten before its done mark", delivery_id=dropped.delivery_id)
         retrying = AsyncRetrying(
-            retry=retry_if_exception_type((RedisConnectionError, RedisTimeoutError)),
+            retry=retry_if_exception_type(REDIS_AWAY),
             stop=stop_after_delay(self.settings.sender_done_retry_seconds),
             wait=wait_random_exponential(multiplier=0.2, max=5.0),
             reraise=True,
         )
-        async for attempt in retrying:
-            with attempt:
-                marked = await self.claims.done(key, token, job.delivery_id, answered.outcome.value)
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    marked = await self.claims.done(key, token, job.delivery_id, answered.outcome.value)
+        except (ReadOnlyError, NoPermissionError) as exc:
+            log.error("done mark refused by Redis", delivery_id=job.delivery_id, error=type(exc).__name__)
+            raise RedisRefused(f"Redis refused the done mark: {type(exc).__name__}") from exc
         if not marked:  # our lease expired and another sender claimed the key: our answer stands
             log.warning("done mark lost to another claim", delivery_id=job.delivery_id)
         if self._unmarked.get(key) == answered:
@@ -373,12 +391,15 @@ class SenderWorker:
             log.warning("pending answer not recorded", delivery_id=job.delivery_id, error=type(exc).__name__)
 
     async def _redis_retry(self, call: Callable[[], Awaitable[T]]) -> T:
-        """Redis calls ride out a short Redis blip (then fail: the stage dead-letters the job)."""
+        """Redis calls ride out a short Redis blip or refusal (then raise one the stage answers by
+        retrying the batch after a pause: see :class:`RedisRefused`)."""
         for attempt in range(5):
             try:
                 return await call()
-            except (RedisConnectionError, RedisTimeoutError):
+            except REDIS_AWAY as exc:
                 if attempt == 4:
+                    if isinstance(exc, (ReadOnlyError, NoPermissionError)):
+                        raise RedisRefused(f"Redis refused the claim: {type(exc).__name__}") from exc
                     raise
                 await asyncio.sleep(0.5 * 2**attempt)
         raise AssertionError("unreachable")
