@@ -165,7 +165,7 @@ def fresh_items(n: int, seed: int, urgent_share: float = 0.1) -> list[tuple[str,
     return [make_report(rng, rng.random() < urgent_share) for _ in range(n)]
 
 
-async def ceiling(stack: Stack, n: int, hops: int = 1, runs: int = 3) -> dict[str, Any]:
+async def ceiling(stack: Stack, n: int, hops: int = 1, runs: int = 3, chunk: int = 0) -> dict[str, Any]:
     """Throughput of ``hops`` raw consume→produce loops chained (own processes): the best of
     ``runs`` runs of ``n`` messages each; transactional when the stack's stages are.
 
@@ -184,7 +184,7 @@ async def ceiling(stack: Stack, n: int, hops: int = 1, runs: int = 3) -> dict[st
     loops = [
         subprocess.Popen(  # noqa: ASYNC220
             [sys.executable, str(REPO / "bench" / "raw_loop.py"), stack.bootstrap, src, dst, f"bench-raw-{src}",
-             *(["--transactional"] if transactional else [])],
+             *(["--transactional", "--chunk", str(chunk)] if transactional else [])],
             env=stack.service_env(),
         )
         for src, dst in itertools.pairwise(names)
@@ -209,7 +209,9 @@ async def ceiling(stack: Stack, n: int, hops: int = 1, runs: int = 3) -> dict[st
         await producer.stop()
         await arrivals.stop()
         best = max(rates)
-        return {"messages": n, "hops": hops, "transactional": transactional, "runs": [round(r, 1) for r in rates],
+        return {"messages": n, "hops": hops, "transactional": transactional,
+                "records_per_transaction": (chunk or 500) if transactional else None,
+                "runs": [round(r, 1) for r in rates],
                 "seconds": round(n / best, 3), "per_second": round(best, 1)}
     finally:
         for loop in loops:
@@ -273,22 +275,28 @@ async def latency_at(stack: Stack, rate: float, seconds: float, seed: int,
         "urgent_hops_ms": hops,
     }
     if channels is not None:
-        result["accepted"] = await provider_latency(stack, channels, urgent, {r: sent[r] + wall_offset for r in urgent})
+        result["accepted"] = await provider_latency(stack, channels, urgent, {r: sent[r] + wall_offset for r in urgent},
+                                                    {r: arrivals.at[r] + wall_offset for r in urgent})
     return result
 
 
 async def provider_latency(stack: Stack, channels: dict[str, str], urgent: set[str],
-                           sent_wall: dict[str, float]) -> dict[str, Any]:
+                           sent_wall: dict[str, float], dispatched_wall: dict[str, float]) -> dict[str, Any]:
     """Urgent reports: received (sent by the bench) → accepted by the provider, per delivery and
-    channel, and per report until its first delivery was accepted."""
+    channel, and per report until its first delivery was accepted; per channel also the part
+    after the dispatch (dispatched → accepted: the outbox and the sender)."""
     index = accepted.delivery_index(urgent, await registry_member_ids(stack))
     found = await accepted.wait_settled(channels["gateway"], Path(channels["maildir"]), index, timeout=120)
     out: dict[str, Any] = {}
     first: dict[str, float] = {}
     for channel in accepted.CHANNELS:
         ms = sorted((at - sent_wall[rid]) * 1000 for (rid, ch), ats in found.items() if ch == channel for at in ats)
+        after = sorted((at - dispatched_wall[rid]) * 1000
+                       for (rid, ch), ats in found.items() if ch == channel for at in ats)
         out[channel] = {"deliveries": len(ms), "reports": sum(1 for (_, ch) in found if ch == channel),
-                        "p50_ms": round(_pct(ms, 50), 1), "p99_ms": round(_pct(ms, 99), 1)}
+                        "p50_ms": round(_pct(ms, 50), 1), "p99_ms": round(_pct(ms, 99), 1),
+                        "after_dispatch_p50_ms": round(_pct(after, 50), 1),
+                        "after_dispatch_p99_ms": round(_pct(after, 99), 1)}
     for (rid, _), ats in found.items():
         first[rid] = min(first.get(rid, math.inf), min(ats))
     ms = sorted((at - sent_wall[rid]) * 1000 for rid, at in first.items())
@@ -398,9 +406,10 @@ async def run(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
     result: dict[str, Any] = {"security": stack.security, "transactions": stack.transactions, "lanes": args.lanes}
     stack.sample_memory()
     try:
-        result["ceiling"] = await ceiling(stack, args.reports, runs=args.ceiling_runs)
+        result["ceiling"] = await ceiling(stack, args.reports, runs=args.ceiling_runs, chunk=args.ceiling_chunk)
         if args.chain:
-            result["chain"] = await ceiling(stack, args.reports, hops=3, runs=args.ceiling_runs)
+            result["chain"] = await ceiling(stack, args.reports, hops=3, runs=args.ceiling_runs,
+                                            chunk=args.ceiling_chunk)
             result["chain"]["ratio_to_ceiling"] = round(
                 result["chain"]["per_second"] / result["ceiling"]["per_second"], 3
             )
@@ -482,6 +491,10 @@ def side_by_side(runs: dict[str, dict[str, Any]]) -> str:
                 _ms(x["accepted"][key]["p50_ms"], x["accepted"][key]["p99_ms"])
                 + f" (n={x['accepted'][key].get('deliveries', x['accepted'][key].get('reports'))})"
                 if x and "accepted" in x else "-" for x in lats]))
+            if key != "first_per_report":
+                rows.append(("  of which dispatched → accepted", [
+                    _ms(x["accepted"][key]["after_dispatch_p50_ms"], x["accepted"][key]["after_dispatch_p99_ms"])
+                    if x and "accepted" in x else "-" for x in lats]))
     width = max(len(label) for label, _ in rows) + 2
     cols = [max(len(n), *(len(v[i]) for _, v in rows)) + 2 for i, n in enumerate(names)]
     lines = [f"BIN Relay benchmark ({_brokers()}, 3 partitions, a process per stage and lane)",
@@ -559,6 +572,9 @@ def main() -> int:
     parser.add_argument("--members", type=int, help="police alarm network size (10,000; 0: skip)")
     parser.add_argument("--ceiling-runs", type=int, help="runs of the ceiling, the best kept (3)")
     parser.add_argument("--chain", action="store_true", help="also three raw loops chained")
+    parser.add_argument("--ceiling-chunk", type=int, default=0,
+                        help="records per transaction of the transactional ceiling (0: a batch, up to 500;"
+                             " 32: as the stages' ordinary lane, BINRELAY_BATCH_CHUNK_RECORDS)")
     parser.add_argument("--no-senders", action="store_true", help="skip received → accepted by the provider")
     parser.add_argument("--lanes", choices=("split", "both"), default="split",
                         help="a process per lane and stage, as deployed (split), or one process per stage (both)")
