@@ -189,8 +189,11 @@ async def _warm_sender(stack: Stack, gateway: str, timeout: float = 300) -> None
                 await producer.send_and_wait(topics.lane(topics.REPORTS_RECEIVED, True), value,
                                              key=(network or "").encode())
                 for _ in range(10):
-                    if (await client.get("/messages")).json():
-                        return
+                    try:
+                        if (await client.get("/messages")).json():
+                            return
+                    except httpx.TransportError:  # still starting (seconds on a loaded machine)
+                        pass
                     await asyncio.sleep(0.5)
         raise TimeoutError(f"the SMS sender sent nothing in {timeout:.0f} s: see its log in {stack.root}")
     finally:

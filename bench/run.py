@@ -62,6 +62,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -323,8 +324,11 @@ async def warm_senders(stack: Stack, channels: dict[str, str], timeout: float = 
             await produce_all(producer, topics.REPORTS_RECEIVED, [item], {})
             index = accepted.delivery_index(probes, members)
             for _ in range(10):
-                if await accepted.accepted(channels["gateway"], Path(channels["maildir"]), index):
-                    return round(time.monotonic() - t0, 1)
+                try:
+                    if await accepted.accepted(channels["gateway"], Path(channels["maildir"]), index):
+                        return round(time.monotonic() - t0, 1)
+                except httpx.TransportError:  # the gateway is still starting (seconds on a loaded machine)
+                    pass
                 await asyncio.sleep(0.5)
         raise TimeoutError(f"no urgent report reached a provider in {timeout:.0f} s: see the senders' logs in"
                            f" {stack.root}")
@@ -593,18 +597,28 @@ def main() -> int:
     configs = ["production", "plain"] if args.config == "both" else [args.config]
     started = time.time()
     runs: dict[str, dict[str, Any]] = {}
+    failed: dict[str, str] = {}
     for name in configs:
         stack = Stack(security=CONFIGS[name][0], transactions=CONFIGS[name][1])
-        stack.start_infra()
-        runs[name] = asyncio.run(run(stack, args))
-    result = dict(runs[configs[0]])
+        try:  # one part failing (a loaded machine: a timeout) still leaves the others' figures
+            stack.start_infra()
+            runs[name] = asyncio.run(run(stack, args))
+        except Exception as exc:  # reported with the figures; the run goes on
+            stack.stop()
+            failed[name] = f"{type(exc).__name__}: {exc} (logs in {stack.root})"
+    result: dict[str, Any] = dict(runs.get(configs[0], {}))
     if args.members:
         stack = Stack(security=CONFIGS["production"][0], transactions=CONFIGS["production"][1])
-        stack.start_infra()
-        channels = fanout.start(stack, args.members, split=args.lanes == "split")
-        stack.sample_memory()
-        result["fanout"] = asyncio.run(run_fanout(stack, args, channels["gateway"]))
-    print(side_by_side(runs))
+        try:
+            stack.start_infra()
+            channels = fanout.start(stack, args.members, split=args.lanes == "split")
+            stack.sample_memory()
+            result["fanout"] = asyncio.run(run_fanout(stack, args, channels["gateway"]))
+        except Exception as exc:  # as above
+            stack.stop()
+            failed["fanout"] = f"{type(exc).__name__}: {exc} (logs in {stack.root})"
+    if runs:
+        print(side_by_side(runs))
     if "fanout" in result:
         print("\n" + fanout_lines(result["fanout"]))
     memory, services_peak = memory_table(result)
@@ -612,7 +626,10 @@ def main() -> int:
     result["targets"] = targets(result, services_peak) if configs[0] == "production" else []
     if result["targets"]:
         print("\n" + targets_table(result["targets"]))
+    for part, why in failed.items():
+        print(f"\nFAILED {part}: {why}")
     result["configs"] = runs
+    result["failed"] = failed
     result["load_average"] = os.getloadavg()
     result["seconds"] = round(time.time() - started, 1)
     result["command"] = " ".join(sys.argv)
@@ -620,7 +637,7 @@ def main() -> int:
     args.json_out.write_text(json.dumps(result, indent=2, default=str))
     print(f"\n{result['seconds']:.0f} s; load average {' '.join(f'{x:.2f}' for x in result['load_average'])};"
           f" JSON in {args.json_out}")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
