@@ -67,19 +67,8 @@ def bench_members(n: int) -> list[MemberRecord]:
     ]
 
 
-def mail_coordinators(networks: tuple[str, ...] = ("zavel", "kastelein", "meudon")) -> list[MemberRecord]:
-    """A coordinator per network reached by e-mail first (fictitious): urgent reports reach the
-    coordinators, and the example ones prefer SMS or chat — so the SMTP path is measured too."""
-    consent = Consent(at=utcnow() - timedelta(days=1), how="bench", by="bench")
-    return [
-        MemberRecord(id=f"bench-mail-coord-{net}", name=f"Coördinator {net}", networks=[net], roles=["coordinator"],
-                     email=f"bench-mail-coord-{net}@example.org", channel_order=["email"], consent={"email": consent})
-        for net in networks
-    ]
-
-
-def seed_registry(stack: Stack, records: list[MemberRecord]) -> None:
-    """The run's registry: the example members (as ``make up`` seeds it), then ``records``
+def seed_registry(stack: Stack, n: int) -> None:
+    """The run's registry: the example members (as ``make up`` seeds it), then ``n`` members
     imported (call before the services start: they read the registry at start)."""
     from binrelay_shared.members.service import open_registry
     from binrelay_shared.settings import Settings
@@ -90,7 +79,7 @@ def seed_registry(stack: Stack, records: list[MemberRecord]) -> None:
                             secrets_dir=stack.secrets_dir)
         registry = await open_registry(settings)
         try:
-            await registry.import_records(records, by="bench")
+            await registry.import_records(bench_members(n), by="bench")
         finally:
             await registry.close()
 
@@ -101,7 +90,7 @@ def seed_registry(stack: Stack, records: list[MemberRecord]) -> None:
 def start(stack: Stack, n: int, split: bool = True) -> dict[str, Any]:
     """Seed the registry, start the stages, the SMS gateway and SMTP sink and the senders (call
     before the loop)."""
-    seed_registry(stack, bench_members(n))
+    seed_registry(stack, n)
     channels = stack.start_channels()
     for name in ("classifier", "privacy-filter", "dispatcher"):
         stack.start_stage(name, split)

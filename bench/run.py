@@ -21,8 +21,7 @@ In each configuration:
   the time per stage from the reports' traces, and what users feel, **received → accepted by the
   provider**: the real senders (``binrelay-sender``, a process per lane) send to the loopback
   SMS gateway and SMTP sink (binrelay-devserver), whose records say when each message was
-  accepted (bench/accepted.py); a coordinator per network reached by e-mail first is added to
-  the registry, as urgent reports go to the coordinators. The senders start after the maximum-rate burst, their consumer
+  accepted (bench/accepted.py). The senders start after the maximum-rate burst, their consumer
   groups moved past its deliveries (they would take minutes to send, and are not measured);
   during the 50% run they send everything it routes, ordinary reports' deliveries included.
   Matrix is left out: it needs Synapse (its own ~60 s install and start, a few hundred MB on a
@@ -420,8 +419,6 @@ async def run(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
             result["chain"]["ratio_to_ceiling"] = round(
                 result["chain"]["per_second"] / result["ceiling"]["per_second"], 3
             )
-        # Seeded here, not by the dispatcher's first start: plus a coordinator per network by e-mail.
-        await asyncio.to_thread(fanout.seed_registry, stack, fanout.mail_coordinators())
         for name in ("classifier", "privacy-filter", "dispatcher"):
             stack.start_stage(name, split=args.lanes == "split")
         await asyncio.sleep(3)
