@@ -46,8 +46,11 @@ test: venv sysdeps lint
 	.venv/bin/pytest -p no:cacheprovider; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; exit $$rc
 
+# The #18 figures: production configuration (TLS+SASL, transactions) and plain side by side, the
+# provider latency, the 10,000-member alarm, memory, the targets table (bench/run.py; README
+# "Benchmarks"). BENCH_ARGS=--short for a run of a few minutes.
 bench: venv sysdeps
-	.venv/bin/python bench/run.py
+	.venv/bin/python bench/run.py $(BENCH_ARGS)
 
 # The fault suite (not part of `make test`; its short version is tests/integration/test_chaos.py):
 # CHAOS_ARGS="--reports 500 --rate 20" for a quick run.

@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,13 @@ class Stack:
     #: sasl_ssl: the broker as `make up` runs it (TLS, SCRAM, ACLs; each service its own
     #: principal); plaintext: security off, for the comparison only (kafka.sh KAFKA_SECURITY).
     security: str = "sasl_ssl"
+    #: on: the stages in Kafka transactions, as deployed; off: at least once, for the comparison
+    #: only (BINRELAY_TRANSACTIONS, binrelay_shared.settings.Settings.transactions).
+    transactions: str = "on"
+    #: Resident memory per process name: the most seen by :meth:`sample_memory` (MB).
+    rss_max: dict[str, float] = field(default_factory=dict)
+    _sampler: threading.Thread | None = None
+    _sampling: threading.Event = field(default_factory=threading.Event)
 
     @property
     def secrets_dir(self) -> Path:
@@ -109,6 +117,7 @@ class Stack:
             "BINRELAY_ZONE_ID": ZONE,
             "BINRELAY_SECRETS_DIR": str(self.secrets_dir),
             "BINRELAY_KAFKA_SECURITY": self.security,
+            "BINRELAY_TRANSACTIONS": self.transactions,
             "BINRELAY_LOG_JSON": "true",
             "BINRELAY_LOG_LEVEL": "WARNING",
             "BINRELAY_ATTACHMENTS_DIR": str(self.root / "attachments"),
@@ -125,9 +134,32 @@ class Stack:
         self.start_service(name, env={"BINRELAY_LANES": "ordinary"})
         self.start_service(f"{name}-urgent", env={"BINRELAY_LANES": "urgent"})
 
+    def start_channels(self) -> dict[str, str]:
+        """Start the loopback SMS gateway and SMTP sink and the real SMS and e-mail senders, a
+        process per lane as deployed (the urgent outbox has a process of its own). Returns the
+        gateway's URL and the sink's mail folder (each mail a ``<n>.eml`` file)."""
+        from binrelay_shared.local_secrets import ensure_all
+
+        ensure_all(self.secrets_dir)  # the gateway's token and webhook secret, the senders' ack key
+        gateway_port, smtp_port = free_port(), free_port()
+        maildir = self.root / "mail"
+        self.extra_env.update({
+            "BINRELAY_SMS_GATEWAY_URL": f"http://127.0.0.1:{gateway_port}",
+            "BINRELAY_SMTP_HOST": "127.0.0.1",
+            "BINRELAY_SMTP_PORT": str(smtp_port),
+            # As `make up` runs it (deploy/local/stack.sh): the loopback gateway's bulk endpoint.
+            "BINRELAY_SMS_GATEWAY_BATCH_SIZE": os.environ.get("BINRELAY_SMS_GATEWAY_BATCH_SIZE", "100"),
+        })
+        self.start_service("devserver:sms", "sms", "--port", str(gateway_port))
+        self.start_service("devserver:smtp", "smtp", "--port", str(smtp_port), "--maildir", str(maildir))
+        for channel in ("sms", "email"):
+            self.start_service(f"sender:{channel}", "--channel", channel, env={"BINRELAY_LANES": "ordinary"})
+            self.start_service(f"sender:{channel}-urgent", "--channel", channel, env={"BINRELAY_LANES": "urgent"})
+        return {"gateway": f"http://127.0.0.1:{gateway_port}", "maildir": str(maildir)}
+
     def start_service(self, name: str, *args: str, env: dict[str, str] | None = None) -> None:
         log = (self.root / f"{name}.log").open("ab")
-        binary = name.split(":")[0].removesuffix("-urgent")  # "sender:sms" → binrelay-sender
+        binary = name.split(":")[0].removesuffix("-urgent")  # "sender:sms-urgent" → binrelay-sender
         self.procs[name] = subprocess.Popen(
             [str(REPO / ".venv" / "bin" / f"binrelay-{binary}"), *args],
             env={**self.service_env(), **(env or {})},
@@ -154,7 +186,28 @@ class Stack:
     def memory(self) -> dict[str, float]:
         return {name: rss_mb(p.pid) for name, p in self.procs.items() if p.poll() is None}
 
+    def sample_memory(self, every: float = 0.5) -> None:
+        """Sample every process's resident memory in a thread until :meth:`stop`, keeping the
+        most seen per process in :attr:`rss_max` (a figure taken once, after the load, misses
+        the peak of a fan-out)."""
+
+        def run() -> None:
+            while not self._sampling.wait(every):
+                for name, proc in list(self.procs.items()):
+                    try:
+                        mb = rss_mb(proc.pid)
+                    except OSError:  # exited between the listing and the read
+                        continue
+                    if mb == mb and mb > self.rss_max.get(name, 0.0):  # NaN: not yet a process
+                        self.rss_max[name] = mb
+
+        self._sampler = threading.Thread(target=run, name="rss-sampler", daemon=True)
+        self._sampler.start()
+
     def stop(self) -> None:
+        self._sampling.set()
+        if self._sampler is not None:
+            self._sampler.join(5)
         for name in list(self.procs):
             self.stop_service(name)
         env = self._infra_env()

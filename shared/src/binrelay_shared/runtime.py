@@ -85,7 +85,8 @@ def make_runtime(name: str, settings: Settings | None = None) -> Runtime:
 def wire_stages(runtime: Runtime, stages: Sequence[Stage[Any]]) -> FastStream:
     """Attach ``stages`` to the runtime's broker and return the faststream app that runs them.
 
-    Each stage's lanes consume and publish in Kafka transactions (:mod:`.transactions`), one
+    Each stage's lanes consume and publish in Kafka transactions (:mod:`.transactions`; only
+    ``BINRELAY_TRANSACTIONS=off``, for the bench's comparison, leaves them out), one
     transactional producer per lane, started before the consumers (created at start-up: aiokafka
     binds a producer to the running loop; starting one fences a dead predecessor with the same id
     and ends its open transaction) and stopped after them. A stage's emitter (the dispatcher's
@@ -101,7 +102,8 @@ def wire_stages(runtime: Runtime, stages: Sequence[Stage[Any]]) -> FastStream:
             fetch_max_wait_ms=runtime.settings.fetch_max_wait_ms,
             fetch_min_bytes=runtime.settings.fetch_min_bytes,
             lanes=runtime.settings.lanes,
-            transactions=runtime.transactions,
+            # Off only in `make bench`'s comparison column (Settings.transactions).
+            transactions=runtime.transactions if runtime.settings.transactions == "on" else None,
         )
     app = FastStream(runtime.broker)
     transactors = [t for stage in stages for t in stage.transactors]

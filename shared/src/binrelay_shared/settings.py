@@ -86,6 +86,12 @@ class Settings(BaseSettings):
         "(a restarted instance then fences its dead predecessor and aborts its open transaction at once) and "
         "unique among running instances of a stage and lane (two alike fence each other)",
     )
+    transactions: Literal["on", "off"] = Field(
+        "on",
+        description="Whether the stages consume and publish in Kafka transactions (exactly once). Always on: "
+        "off (at least once, the dispatcher dedups by report id) exists only for `make bench`'s comparison "
+        "column (what transactions cost); never run a deployment with it",
+    )
     transaction_timeout_ms: int = Field(
         30_000, ge=1000, le=900_000,
         description="How long a stage's Kafka transaction may stay open before the broker aborts it: how long "
