@@ -201,7 +201,11 @@ async def test_rejected_message_never_reaches_the_group(redis: Redis, networks: 
     await d.process_reports([rejected, approved])
 
     def response(msg: ReportCleared, kind: ResponseKind, who: str, via: str) -> Response:
-        return Response(report_id=msg.report_id, responder_id=who, kind=kind, via=via)  # type: ignore[arg-type]
+        # At the test clock's time (a Tuesday afternoon): with the real time, an approval given in the
+        # evening rightly holds the group message until the (real) morning, which the test clock below
+        # never reaches — the test failed every evening.
+        return Response(report_id=msg.report_id, responder_id=who, kind=kind, via=via,  # type: ignore[arg-type]
+                        at=clock.now)
 
     results = await d.process_responses([
         response(rejected, ResponseKind.reject, "operator", "cli"),
