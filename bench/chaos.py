@@ -66,6 +66,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.reports import make_report
 from binrelay import wire
+from binrelay_devservers.ports import free_port
 from binrelay_devservers.stack import processes, respawn_times
 from binrelay_shared import topics
 from binrelay_shared.audit import Absence, Audit, Records, absence_deliveries, account, read_records
@@ -83,12 +84,6 @@ LEFT_OUT = re.compile(r"^(observer|adapter-.*|devserver-smsc|prometheus)$")
 MEMBER, PEER = "zavel-coord-1", "zavel-coord-2"
 #: How long a registry change may take to reach the dispatchers (event, registry read) on a loaded machine.
 MEMBER_GRACE = 10.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _free(port: int) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import tempfile
 import threading
@@ -17,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from binrelay_devservers.ports import free_port
+
 if TYPE_CHECKING:
     from binrelay_shared.kafka_security import KafkaClientConfig
 
@@ -24,11 +25,6 @@ REPO = Path(__file__).resolve().parent.parent
 LOCAL = REPO / "deploy" / "local"
 ZONE = "5339"
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def rss_mb(pid: int) -> float:

@@ -34,6 +34,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from binrelay_devservers.ports import free_port
+
 REPO = Path(__file__).resolve().parent.parent
 LOCAL = REPO / "deploy" / "local"
 BIN = REPO / ".venv" / "bin"
@@ -51,11 +53,6 @@ TEXTS = [
     "Inbraak in de garage vannacht, niemand gewond",
 ]
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def cpu_seconds(pid: int | None) -> float:

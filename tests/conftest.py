@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from binrelay_devservers.ports import free_port
 from binrelay_shared.settings import Settings
 from tests.redis_helpers import admin_redis
 
@@ -36,11 +36,6 @@ TEST_ZONE = "5339"
 os.environ.setdefault("KAFKA_READY_SECONDS", "600")
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _prepare(bootstrap: str, secrets: Path) -> None:
