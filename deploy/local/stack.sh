@@ -162,7 +162,7 @@ Post a first report, then see where it went:
     -H "Authorization: Bearer \$key" \\
     -d '{"text":"Verdachte man kijkt in autos, Grote Zavel","reporter":{"ref":"demo-1"},"network":"zavel"}' \\
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["report_id"])'); echo \$id
-  sleep 1; .venv/bin/binrelay trace \$id
+  .venv/bin/binrelay trace --wait 30 \$id   # waits for the first delivery
 
 The police zone's feed: .venv/bin/kcat -F .run/zones/$ZONE/kcat.conf -t bin.dispatch.$ZONE.v1 -C -o beginning -e
 Stop everything: make down
